@@ -1,0 +1,36 @@
+/* app.h: the parts of a running fake, shared by run.c, admin.c and scenario.c only.
+ *
+ * Not for fakes: a fake sees struct fk_req and its own state, never this. */
+#ifndef FK_APP_H
+#define FK_APP_H
+
+#include "fakekit/fault.h"
+#include "fakekit/journal.h"
+#include "fakekit/ratelimit.h"
+#include "fakekit/server.h"
+#include "fakekit/service.h"
+#include "fakekit/store.h"
+
+struct fk_app {
+    const struct fk_service *svc;
+    void *svc_state;
+    struct fk_store *store;
+    struct fk_faults *faults;
+    struct fk_limits *limits;
+    struct fk_journal *journal;
+};
+
+/* Validate an "error" shorthand against the running service (for fault parsing). */
+int fk_app_check_error(const char *code);
+void fk_app_set_current(const struct fk_app *app);
+
+/* Empty the store and run the service's seed, inside the caller's transaction. */
+int fk_app_reseed(struct fk_app *app, struct fk_error *err) FK_MUST_CHECK;
+/* Apply a state object (service loader or the generic {"table":[rows]} one). */
+int fk_app_load_state(struct fk_app *app, const cJSON *state, const char *path,
+                      struct fk_error *err) FK_MUST_CHECK;
+
+/* Handle GET/POST/DELETE /__admin/... (store locking is done inside). */
+void fk_admin_handle(struct fk_app *app, const struct fk_req *req, struct fk_resp *resp);
+
+#endif

@@ -1,0 +1,726 @@
+/* fault.c: fault rules: parsing, the ordered thread-safe set, and the per-request decision.
+ *
+ * Counting (DESIGN.md "Fault rules"): rules are tried in order. Each rule whose matcher
+ * accepts the request counts it ("matched"); it fires when matched > after, fired < times
+ * and, for probability < 1 only, one fk_rand_unit() draw is below the probability, so a rule
+ * of probability 1 never consumes randomness and a seeded run replays exactly. The first
+ * rule that fires wins and the rules after it do not see the request at all.
+ *
+ * Ids: a rule without one gets "fault-N" when it is added to a set, N from the set's counter
+ * (skipping ids already taken, reset by fk_faults_clear). Every parse message starts with
+ * the JSON path the rule came from ("faults[1].id: duplicate id 'x'"). */
+#include "fakekit/fault.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fakekit/json.h"
+#include "fakekit/rand.h"
+
+#define PATH_MAX_LEN 128  /* the JSON path a rule keeps for later messages */
+#define COUNT_MAX    1e12 /* upper bound for after (exact in a double) */
+
+struct fk_rule {
+    char id[FK_ID_MAX + 1]; /* "" until a set assigns an automatic id */
+    bool auto_id;           /* no id given: the set names it "fault-N" */
+    char path[PATH_MAX_LEN];
+    struct fk_match match;
+    long long after;
+    long long times; /* -1: unlimited */
+    double probability;
+    struct fk_action action;
+    uint64_t matched;
+    uint64_t fired;
+};
+
+struct fk_faults {
+    pthread_mutex_t mu;
+    struct fk_rule **rules;
+    size_t n;
+    size_t cap;
+    unsigned long next_auto; /* last N used for "fault-N" */
+};
+
+static const struct {
+    const char *name;
+    enum fk_net net;
+    bool malformed;
+} net_faults[] = {
+    {"reset", FK_NET_RESET, false}, {"empty", FK_NET_EMPTY, false},
+    {"truncate", FK_NET_TRUNCATE, false}, {"malformed", FK_NET_NONE, true},
+    {"slow", FK_NET_SLOW, false}, {"hang", FK_NET_HANG, false},
+};
+#define NNET (sizeof(net_faults) / sizeof(net_faults[0]))
+
+void fk_action_cleanup(struct fk_action *a)
+{
+    if (!a) {
+        return;
+    }
+    free(a->body);
+    for (size_t i = 0; i < a->nheaders; i++) {
+        free(a->headers[i].key);
+        free(a->headers[i].value);
+    }
+    free(a->headers);
+    free(a->error);
+    memset(a, 0, sizeof(*a));
+}
+
+static int action_copy(struct fk_action *dst, const struct fk_action *src)
+{
+    *dst = *src;
+    dst->body = NULL;
+    dst->headers = NULL;
+    dst->nheaders = 0;
+    dst->error = NULL;
+    if ((src->body && !(dst->body = strdup(src->body))) ||
+        (src->error && !(dst->error = strdup(src->error)))) {
+        goto fail;
+    }
+    if (src->nheaders) {
+        dst->headers = calloc(src->nheaders, sizeof(*dst->headers));
+        if (!dst->headers) {
+            goto fail;
+        }
+        for (size_t i = 0; i < src->nheaders; i++) {
+            dst->nheaders++;
+            dst->headers[i].key = strdup(src->headers[i].key);
+            dst->headers[i].value = strdup(src->headers[i].value);
+            if (!dst->headers[i].key || !dst->headers[i].value) {
+                goto fail;
+            }
+        }
+    }
+    return 0;
+fail:
+    fk_action_cleanup(dst);
+    return FK_ENOMEM;
+}
+
+/* "body": a JSON string is sent as text; any other value is printed compactly as JSON. */
+static int parse_body(const cJSON *json, struct fk_action *a, const char *path,
+                      struct fk_error *err)
+{
+    const cJSON *body = cJSON_GetObjectItemCaseSensitive(json, "body");
+    if (!body || cJSON_IsNull(body)) {
+        return 0;
+    }
+    if (cJSON_IsString(body)) {
+        a->body = strdup(body->valuestring);
+    } else {
+        char *text = fk_json_print(body);
+        a->body = text ? strdup(text) : NULL;
+        cJSON_free(text);
+        a->body_is_json = true;
+    }
+    if (!a->body) {
+        fk_error_set(err, "%s.body: out of memory", path);
+        return FK_ENOMEM;
+    }
+    return 0;
+}
+
+static int parse_headers(const cJSON *json, struct fk_action *a, const char *path,
+                         struct fk_error *err)
+{
+    struct fk_match m;
+    cJSON *wrap = NULL;
+    int rc;
+    const cJSON *h = NULL;
+
+    rc = fk_json_get_object(json, "headers", path, false, &h, err);
+    if (rc || !h) {
+        return rc;
+    }
+    /* The matcher's "headers" parser already checks an object of strings: reuse it on a
+     * copy wrapped as {"headers": ...} and move its pairs out. */
+    wrap = cJSON_CreateObject();
+    if (!wrap || !cJSON_AddItemReferenceToObject(wrap, "headers", (cJSON *)h)) {
+        cJSON_Delete(wrap);
+        fk_error_set(err, "%s.headers: out of memory", path);
+        return FK_ENOMEM;
+    }
+    rc = fk_match_parse(wrap, path, &m, err);
+    cJSON_Delete(wrap);
+    if (rc) {
+        return rc;
+    }
+    a->headers = m.headers;
+    a->nheaders = m.nheaders;
+    m.headers = NULL;
+    m.nheaders = 0;
+    fk_match_cleanup(&m);
+    return 0;
+}
+
+static int parse_fault(const cJSON *json, struct fk_action *a, const char *path,
+                       struct fk_error *err)
+{
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(json, "fault");
+    const char *name = NULL;
+    int rc;
+
+    if (!f || cJSON_IsNull(f)) {
+        return 0;
+    }
+    rc = fk_json_get_string(json, "fault", path, true, &name, err);
+    if (rc) {
+        return rc;
+    }
+    for (size_t i = 0; i < NNET; i++) {
+        if (strcmp(name, net_faults[i].name) == 0) {
+            a->fault = net_faults[i].net;
+            a->malformed = net_faults[i].malformed;
+            return 0;
+        }
+    }
+    fk_error_set(err,
+                 "%s.fault: unknown fault '%s' (expected reset, empty, truncate, malformed, "
+                 "slow or hang)",
+                 path, name);
+    return FK_EINVAL;
+}
+
+static int parse_action(const cJSON *json, const char *path, fk_error_check_fn check,
+                        struct fk_action *a, struct fk_error *err)
+{
+    static const char *const keys[] = {"status",    "body",  "headers",      "error", "delay_ms",
+                                       "jitter_ms", "fault", "after_effect", NULL};
+    long long status = 0, delay = 0, jitter = 0;
+    const char *error = NULL;
+    int rc;
+
+    memset(a, 0, sizeof(*a));
+    rc = fk_json_check_keys(json, path, keys, err);
+    if (!rc) {
+        rc = fk_json_get_int(json, "status", path, false, 100, 599, &status, err);
+    }
+    if (!rc) {
+        rc = fk_json_get_int(json, "delay_ms", path, false, 0, FK_DELAY_MAX_MS, &delay, err);
+    }
+    if (!rc) {
+        rc = fk_json_get_int(json, "jitter_ms", path, false, 0, FK_DELAY_MAX_MS, &jitter, err);
+    }
+    if (!rc) {
+        rc = fk_json_get_bool(json, "after_effect", path, false, &a->after_effect, err);
+    }
+    if (!rc) {
+        rc = fk_json_get_string(json, "error", path, false, &error, err);
+    }
+    if (!rc && error && check && check(error) != 0) {
+        fk_error_set(err, "%s.error: unknown error code '%s' for this service", path, error);
+        rc = FK_EINVAL;
+    }
+    if (!rc && error && !(a->error = strdup(error))) {
+        fk_error_set(err, "%s.error: out of memory", path);
+        rc = FK_ENOMEM;
+    }
+    if (!rc) {
+        rc = parse_fault(json, a, path, err);
+    }
+    if (!rc) {
+        rc = parse_body(json, a, path, err);
+    }
+    if (!rc) {
+        rc = parse_headers(json, a, path, err);
+    }
+    if (!rc) {
+        a->status = (int)status;
+        a->delay_ms = (long)delay;
+        a->jitter_ms = (long)jitter;
+        if (!a->status && !a->body && !a->error && !a->delay_ms && !a->jitter_ms &&
+            a->fault == FK_NET_NONE && !a->malformed && !a->nheaders) {
+            fk_error_set(err, "%s: empty action", path);
+            rc = FK_EINVAL;
+        }
+    }
+    if (rc) {
+        fk_action_cleanup(a);
+    }
+    return rc;
+}
+
+void fk_rule_free(struct fk_rule *r)
+{
+    if (!r) {
+        return;
+    }
+    fk_match_cleanup(&r->match);
+    fk_action_cleanup(&r->action);
+    free(r);
+}
+
+const char *fk_rule_id(const struct fk_rule *r)
+{
+    return r->id;
+}
+
+int fk_rule_parse(const cJSON *json, const char *path, fk_error_check_fn check,
+                  struct fk_rule **out, struct fk_error *err)
+{
+    static const char *const keys[] = {"id",          "description", "match",  "after", "times",
+                                       "probability", "action",      "after_effect", NULL};
+    char sub[FK_ERRMSG_MAX];
+    const char *id = NULL;
+    const char *description = NULL;
+    const cJSON *match = NULL;
+    const cJSON *action = NULL;
+    const cJSON *times = NULL;
+    bool after_effect = false;
+    int rc;
+
+    *out = NULL;
+    if (!cJSON_IsObject(json)) {
+        fk_error_set(err, "%s: expected an object", path);
+        return FK_EINVAL;
+    }
+    struct fk_rule *r = calloc(1, sizeof(*r));
+    if (!r) {
+        fk_error_set(err, "%s: out of memory", path);
+        return FK_ENOMEM;
+    }
+    snprintf(r->path, sizeof(r->path), "%s", path);
+    r->times = -1;
+    r->probability = 1.0;
+    rc = fk_json_check_keys(json, path, keys, err);
+    if (!rc) {
+        rc = fk_json_get_string(json, "id", path, false, &id, err);
+    }
+    if (!rc && id && (id[0] == '\0' || strlen(id) > FK_ID_MAX)) {
+        fk_error_set(err, "%s.id: must be 1 to %d characters", path, FK_ID_MAX);
+        rc = FK_EINVAL;
+    }
+    if (!rc) {
+        rc = fk_json_get_string(json, "description", path, false, &description, err);
+    }
+    if (!rc) {
+        rc = fk_json_get_object(json, "match", path, false, &match, err);
+    }
+    if (!rc) {
+        snprintf(sub, sizeof(sub), "%s.match", path);
+        rc = fk_match_parse(match, sub, &r->match, err);
+    }
+    if (!rc) {
+        rc = fk_json_get_int(json, "after", path, false, 0, (long long)COUNT_MAX, &r->after, err);
+    }
+    times = cJSON_GetObjectItemCaseSensitive(json, "times");
+    if (!rc && times && !cJSON_IsNull(times)) {
+        rc = fk_json_get_int(json, "times", path, true, 1, (long long)COUNT_MAX, &r->times, err);
+    }
+    if (!rc) {
+        rc = fk_json_get_number(json, "probability", path, false, 0.0, 1.0, &r->probability,
+                                err);
+    }
+    if (!rc) {
+        rc = fk_json_get_bool(json, "after_effect", path, false, &after_effect, err);
+    }
+    if (!rc) {
+        rc = fk_json_get_object(json, "action", path, true, &action, err);
+    }
+    if (!rc) {
+        snprintf(sub, sizeof(sub), "%s.action", path);
+        rc = parse_action(action, sub, check, &r->action, err);
+    }
+    if (rc) {
+        fk_rule_free(r);
+        return rc;
+    }
+    r->action.after_effect = r->action.after_effect || after_effect;
+    if (id) {
+        snprintf(r->id, sizeof(r->id), "%s", id);
+    }
+    r->auto_id = !id;
+    *out = r;
+    return 0;
+}
+
+static cJSON *action_json(const struct fk_action *a)
+{
+    cJSON *obj = cJSON_CreateObject();
+    cJSON *item = NULL;
+    const char *fault = NULL;
+
+    if (!obj) {
+        return NULL;
+    }
+    if (a->status && !cJSON_AddNumberToObject(obj, "status", a->status)) {
+        goto fail;
+    }
+    if (a->body) {
+        item = a->body_is_json ? cJSON_Parse(a->body) : cJSON_CreateString(a->body);
+        if (!item || !cJSON_AddItemToObject(obj, "body", item)) {
+            cJSON_Delete(item);
+            goto fail;
+        }
+    }
+    if (a->nheaders) {
+        item = cJSON_CreateObject();
+        for (size_t i = 0; item && i < a->nheaders; i++) {
+            if (!cJSON_AddStringToObject(item, a->headers[i].key, a->headers[i].value)) {
+                cJSON_Delete(item);
+                item = NULL;
+            }
+        }
+        if (!item || !cJSON_AddItemToObject(obj, "headers", item)) {
+            cJSON_Delete(item);
+            goto fail;
+        }
+    }
+    if (a->error && !cJSON_AddStringToObject(obj, "error", a->error)) {
+        goto fail;
+    }
+    for (size_t i = 0; i < NNET; i++) {
+        if (a->fault == net_faults[i].net && a->malformed == net_faults[i].malformed &&
+            (a->fault != FK_NET_NONE || a->malformed)) {
+            fault = net_faults[i].name;
+        }
+    }
+    if (!cJSON_AddNumberToObject(obj, "delay_ms", (double)a->delay_ms) ||
+        !cJSON_AddNumberToObject(obj, "jitter_ms", (double)a->jitter_ms) ||
+        fk_json_add_string_or_null(obj, "fault", fault) != 0 ||
+        !cJSON_AddBoolToObject(obj, "after_effect", a->after_effect)) {
+        goto fail;
+    }
+    return obj;
+fail:
+    cJSON_Delete(obj);
+    return NULL;
+}
+
+static cJSON *rule_json(const struct fk_rule *r)
+{
+    cJSON *obj = cJSON_CreateObject();
+    cJSON *m = NULL;
+    cJSON *a = NULL;
+
+    if (!obj || !cJSON_AddStringToObject(obj, "id", r->id)) {
+        goto fail;
+    }
+    m = fk_match_json(&r->match);
+    if (!m || !cJSON_AddItemToObject(obj, "match", m)) {
+        cJSON_Delete(m);
+        goto fail;
+    }
+    if (!cJSON_AddNumberToObject(obj, "after", (double)r->after) ||
+        !(r->times < 0 ? cJSON_AddNullToObject(obj, "times")
+                       : cJSON_AddNumberToObject(obj, "times", (double)r->times)) ||
+        !cJSON_AddNumberToObject(obj, "probability", r->probability)) {
+        goto fail;
+    }
+    a = action_json(&r->action);
+    if (!a || !cJSON_AddItemToObject(obj, "action", a)) {
+        cJSON_Delete(a);
+        goto fail;
+    }
+    if (!cJSON_AddNumberToObject(obj, "matched", (double)r->matched) ||
+        !cJSON_AddNumberToObject(obj, "fired", (double)r->fired)) {
+        goto fail;
+    }
+    return obj;
+fail:
+    cJSON_Delete(obj);
+    return NULL;
+}
+
+struct fk_faults *fk_faults_new(void)
+{
+    struct fk_faults *f = calloc(1, sizeof(*f));
+    if (f && pthread_mutex_init(&f->mu, NULL) != 0) {
+        free(f);
+        f = NULL;
+    }
+    return f;
+}
+
+static void free_rules(struct fk_faults *f)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        fk_rule_free(f->rules[i]);
+    }
+    free(f->rules);
+    f->rules = NULL;
+    f->n = 0;
+    f->cap = 0;
+}
+
+void fk_faults_free(struct fk_faults *f)
+{
+    if (!f) {
+        return;
+    }
+    free_rules(f);
+    pthread_mutex_destroy(&f->mu);
+    free(f);
+}
+
+struct idref {
+    const char *id;
+    long idx; /* index in the new batch, -1 for a rule already in the set */
+};
+
+static int idref_cmp(const void *a, const void *b)
+{
+    const struct idref *x = a;
+    const struct idref *y = b;
+    int c = strcmp(x->id, y->id);
+    if (c) {
+        return c;
+    }
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static int idref_find(const void *key, const void *elem)
+{
+    return strcmp(key, ((const struct idref *)elem)->id);
+}
+
+/* With f locked: check ids, give automatic ids, append, describe. All or none. */
+static int add_locked(struct fk_faults *f, struct fk_rule **rules, size_t n, cJSON **added,
+                      struct fk_error *err)
+{
+    struct idref *refs = NULL;
+    size_t nrefs = 0;
+    long dup = -1;
+    unsigned long next = f->next_auto;
+    cJSON *arr = NULL;
+    int rc = FK_ENOMEM;
+
+    if (f->n + n > FK_RULES_MAX) {
+        fk_error_set(err, "%s: too many fault rules (at most %d)", rules[0]->path, FK_RULES_MAX);
+        return FK_ERANGE;
+    }
+    refs = malloc((f->n + n) * sizeof(*refs));
+    if (!refs) {
+        goto out;
+    }
+    for (size_t i = 0; i < f->n; i++) {
+        refs[nrefs++] = (struct idref){f->rules[i]->id, -1};
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!rules[i]->auto_id) {
+            refs[nrefs++] = (struct idref){rules[i]->id, (long)i};
+        }
+    }
+    qsort(refs, nrefs, sizeof(*refs), idref_cmp);
+    /* In a run of equal ids every entry but the first is a duplicate; report the earliest
+     * rule of the batch among them. */
+    for (size_t i = 1; i < nrefs; i++) {
+        if (strcmp(refs[i].id, refs[i - 1].id) == 0 && (dup < 0 || refs[i].idx < dup)) {
+            dup = refs[i].idx;
+        }
+    }
+    if (dup >= 0) {
+        fk_error_set(err, "%s.id: duplicate id '%s'", rules[dup]->path, rules[dup]->id);
+        rc = FK_EEXIST;
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (rules[i]->auto_id) {
+            do {
+                snprintf(rules[i]->id, sizeof(rules[i]->id), "fault-%lu", ++next);
+            } while (bsearch(rules[i]->id, refs, nrefs, sizeof(*refs), idref_find));
+        }
+    }
+    if (f->n + n > f->cap) {
+        size_t cap = f->cap ? f->cap : 8;
+        while (cap < f->n + n) {
+            cap *= 2;
+        }
+        struct fk_rule **grown = realloc(f->rules, cap * sizeof(*grown));
+        if (!grown) {
+            goto out;
+        }
+        f->rules = grown;
+        f->cap = cap;
+    }
+    if (added) {
+        arr = cJSON_CreateArray();
+        for (size_t i = 0; arr && i < n; i++) {
+            cJSON *item = rule_json(rules[i]);
+            if (!item || !cJSON_AddItemToArray(arr, item)) {
+                cJSON_Delete(item);
+                cJSON_Delete(arr);
+                arr = NULL;
+            }
+        }
+        if (!arr) {
+            goto out;
+        }
+        *added = arr;
+    }
+    memcpy(f->rules + f->n, rules, n * sizeof(*rules));
+    f->n += n;
+    f->next_auto = next;
+    rc = 0;
+out:
+    if (rc == FK_ENOMEM) {
+        fk_error_set(err, "%s: out of memory", rules[0]->path);
+    }
+    for (size_t i = 0; rc && i < n; i++) {
+        if (rules[i]->auto_id) {
+            rules[i]->id[0] = '\0'; /* given again on the next try */
+        }
+    }
+    free(refs);
+    return rc;
+}
+
+int fk_faults_add(struct fk_faults *f, struct fk_rule **rules, size_t n, struct fk_error *err)
+{
+    int rc;
+    if (n == 0) {
+        return 0;
+    }
+    pthread_mutex_lock(&f->mu);
+    rc = add_locked(f, rules, n, NULL, err);
+    pthread_mutex_unlock(&f->mu);
+    return rc;
+}
+
+int fk_faults_add_json(struct fk_faults *f, const cJSON *json, const char *path,
+                       fk_error_check_fn check, cJSON **added, struct fk_error *err)
+{
+    struct fk_rule **rules = NULL;
+    size_t n = 0;
+    size_t count;
+    char sub[FK_ERRMSG_MAX];
+    int rc = 0;
+    bool one = cJSON_IsObject(json);
+
+    if (added) {
+        *added = NULL;
+    }
+    if (!one && !cJSON_IsArray(json)) {
+        fk_error_set(err, "%s: expected an object or an array", path);
+        return FK_EINVAL;
+    }
+    count = one ? 1 : (size_t)cJSON_GetArraySize(json);
+    if (count > FK_RULES_MAX) {
+        fk_error_set(err, "%s: too many fault rules (at most %d)", path, FK_RULES_MAX);
+        return FK_ERANGE;
+    }
+    if (count == 0) {
+        return added && !(*added = cJSON_CreateArray()) ? FK_ENOMEM : 0;
+    }
+    rules = calloc(count, sizeof(*rules));
+    if (!rules) {
+        fk_error_set(err, "%s: out of memory", path);
+        return FK_ENOMEM;
+    }
+    /* A single object keeps path as it is ("fault.action"), array elements get "[i]". */
+    const cJSON *item = one ? json : json->child;
+    for (; !rc && item && n < count; item = item->next) {
+        if (one) {
+            snprintf(sub, sizeof(sub), "%s", path);
+        } else {
+            snprintf(sub, sizeof(sub), "%s[%zu]", path, n);
+        }
+        rc = fk_rule_parse(item, sub, check, &rules[n], err);
+        if (!rc) {
+            n++;
+        }
+    }
+    if (!rc) {
+        pthread_mutex_lock(&f->mu);
+        rc = add_locked(f, rules, n, added, err);
+        pthread_mutex_unlock(&f->mu);
+    }
+    if (rc) {
+        for (size_t i = 0; i < n; i++) {
+            fk_rule_free(rules[i]);
+        }
+    }
+    free(rules);
+    return rc;
+}
+
+int fk_faults_remove(struct fk_faults *f, const char *id)
+{
+    int rc = FK_ENOTFOUND;
+    pthread_mutex_lock(&f->mu);
+    for (size_t i = 0; i < f->n; i++) {
+        if (strcmp(f->rules[i]->id, id) == 0) {
+            fk_rule_free(f->rules[i]);
+            memmove(f->rules + i, f->rules + i + 1, (f->n - i - 1) * sizeof(*f->rules));
+            f->n--;
+            rc = 0;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&f->mu);
+    return rc;
+}
+
+void fk_faults_clear(struct fk_faults *f)
+{
+    pthread_mutex_lock(&f->mu);
+    free_rules(f);
+    f->next_auto = 0;
+    pthread_mutex_unlock(&f->mu);
+}
+
+size_t fk_faults_count(struct fk_faults *f)
+{
+    pthread_mutex_lock(&f->mu);
+    size_t n = f->n;
+    pthread_mutex_unlock(&f->mu);
+    return n;
+}
+
+cJSON *fk_faults_json(struct fk_faults *f)
+{
+    cJSON *arr = cJSON_CreateArray();
+    pthread_mutex_lock(&f->mu);
+    for (size_t i = 0; arr && i < f->n; i++) {
+        cJSON *item = rule_json(f->rules[i]);
+        if (!item || !cJSON_AddItemToArray(arr, item)) {
+            cJSON_Delete(item);
+            cJSON_Delete(arr);
+            arr = NULL;
+        }
+    }
+    pthread_mutex_unlock(&f->mu);
+    return arr;
+}
+
+bool fk_faults_decide(struct fk_faults *f, const struct fk_req *req, struct fk_action *out,
+                      char *id, size_t idlen)
+{
+    bool fired = false;
+
+    memset(out, 0, sizeof(*out));
+    if (id && idlen) {
+        id[0] = '\0';
+    }
+    pthread_mutex_lock(&f->mu);
+    for (size_t i = 0; i < f->n; i++) {
+        struct fk_rule *r = f->rules[i];
+        if (!fk_match_test(&r->match, req)) {
+            continue;
+        }
+        r->matched++;
+        if (r->matched <= (uint64_t)r->after ||
+            (r->times >= 0 && r->fired >= (uint64_t)r->times)) {
+            continue;
+        }
+        /* fk_rand has its own lock and never calls back here, so the order is fixed. */
+        if (r->probability < 1.0 && !(fk_rand_unit() < r->probability)) {
+            continue;
+        }
+        if (action_copy(out, &r->action) != 0) {
+            break; /* out of memory: answer normally rather than half a fault */
+        }
+        r->fired++;
+        if (id && idlen) {
+            snprintf(id, idlen, "%s", r->id);
+        }
+        fired = true;
+        break;
+    }
+    pthread_mutex_unlock(&f->mu);
+    return fired;
+}

@@ -1,0 +1,249 @@
+/* http.c: request accessors, form/query decoding and response builders.
+ *
+ * Decoding splits on '&' and '=' and hands each part to libmicrohttpd's MHD_http_unescape
+ * after turning '+' into ' ' (application/x-www-form-urlencoded). Responses own copies of
+ * everything they hold, so a handler may build them from short-lived strings. */
+#include "fakekit/http.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <microhttpd.h>
+
+const char *fk_req_header(const struct fk_req *req, const char *name)
+{
+    for (size_t i = 0; i < req->nheaders; i++)
+        if (strcasecmp(req->headers[i].key, name) == 0)
+            return req->headers[i].value;
+    return NULL;
+}
+
+static const char *kv_find(const struct fk_kv *kv, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(kv[i].key, name) == 0)
+            return kv[i].value;
+    return NULL;
+}
+
+const char *fk_req_arg(const struct fk_req *req, const char *name)
+{
+    return kv_find(req->args, req->nargs, name);
+}
+
+const char *fk_req_form(const struct fk_req *req, const char *name)
+{
+    return kv_find(req->form, req->nform, name);
+}
+
+cJSON *fk_req_json(const struct fk_req *req, struct fk_error *err)
+{
+    const char *end = NULL;
+    cJSON *j = cJSON_ParseWithLengthOpts(req->body, req->body_len, &end, 0);
+
+    if (j == NULL) {
+        size_t off = end != NULL && end >= req->body ? (size_t)(end - req->body) : 0;
+        fk_error_set(err, "invalid JSON at offset %zu", off);
+    }
+    return j;
+}
+
+bool fk_req_content_type_is(const struct fk_req *req, const char *type)
+{
+    const char *ct = fk_req_header(req, "Content-Type");
+    size_t n = strlen(type);
+
+    if (ct == NULL)
+        return false;
+    while (*ct == ' ')
+        ct++;
+    if (strncasecmp(ct, type, n) != 0)
+        return false;
+    ct += n;
+    while (*ct == ' ')
+        ct++;
+    return *ct == '\0' || *ct == ';';
+}
+
+/* Decode one component in place: '+' is a space, then %XX by libmicrohttpd. */
+static void decode_component(char *s)
+{
+    for (char *p = s; *p != '\0'; p++)
+        if (*p == '+')
+            *p = ' ';
+    MHD_http_unescape(s);
+}
+
+int fk_form_decode(const char *s, size_t len, size_t max, struct fk_kv **fields, size_t *nfields)
+{
+    size_t n = 0, cap = 1;
+
+    *fields = NULL;
+    *nfields = 0;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == '&')
+            cap++;
+    if (cap > max)
+        cap = max;
+    /* One block: the array first, then a copy of the text that the fields point into. */
+    size_t arr = cap * sizeof(struct fk_kv);
+    char *block = malloc(arr + len + 1);
+    if (block == NULL)
+        return FK_ENOMEM;
+    struct fk_kv *kv = (struct fk_kv *)block;
+    char *text = block + arr;
+    memcpy(text, s, len);
+    text[len] = '\0';
+
+    char *p = text, *end = text + len;
+    while (p < end && n < cap) {
+        char *amp = memchr(p, '&', (size_t)(end - p));
+        char *stop = amp != NULL ? amp : end;
+        *stop = '\0';
+        if (stop > p) {
+            char *eq = strchr(p, '=');
+            const char *val = "";
+            if (eq != NULL) {
+                *eq = '\0';
+                val = eq + 1;
+                decode_component(eq + 1);
+            }
+            decode_component(p);
+            kv[n].key = p;
+            kv[n].value = val;
+            n++;
+        }
+        p = stop + 1;
+    }
+    *fields = kv;
+    *nfields = n;
+    return 0;
+}
+
+char *fk_url_encode(const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(s);
+    char *out = malloc(n * 3 + 1), *o = out;
+
+    if (out == NULL)
+        return NULL;
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '_' || *p == '.' || *p == '~') {
+            *o++ = (char)*p;
+        } else {
+            *o++ = '%';
+            *o++ = hex[*p >> 4];
+            *o++ = hex[*p & 15];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+void fk_resp_init(struct fk_resp *r)
+{
+    memset(r, 0, sizeof(*r));
+}
+
+void fk_resp_cleanup(struct fk_resp *r)
+{
+    free(r->content_type);
+    free(r->body);
+    for (size_t i = 0; i < r->nheaders; i++) {
+        free((char *)r->headers[i].key);
+        free((char *)r->headers[i].value);
+    }
+    free(r->headers);
+    memset(r, 0, sizeof(*r));
+}
+
+int fk_resp_set(struct fk_resp *r, unsigned status, const char *content_type, const void *body,
+                size_t len)
+{
+    char *ct = NULL, *b = NULL;
+
+    if (content_type != NULL && (ct = strdup(content_type)) == NULL)
+        return FK_ENOMEM;
+    if (len > 0) {
+        if ((b = malloc(len + 1)) == NULL) {
+            free(ct);
+            return FK_ENOMEM;
+        }
+        memcpy(b, body, len);
+        b[len] = '\0';
+    }
+    free(r->content_type);
+    free(r->body);
+    r->status = status;
+    r->content_type = ct;
+    r->body = b;
+    r->body_len = len;
+    return 0;
+}
+
+int fk_resp_json_ct(struct fk_resp *r, unsigned status, const char *content_type, cJSON *json)
+{
+    char *text = json != NULL ? cJSON_PrintUnformatted(json) : NULL;
+    int rc = FK_ENOMEM;
+
+    cJSON_Delete(json);
+    if (text == NULL)
+        return FK_ENOMEM;
+    free(r->content_type);
+    free(r->body);
+    r->content_type = strdup(content_type != NULL ? content_type : "application/json");
+    if (r->content_type != NULL) {
+        r->status = status;
+        r->body_len = strlen(text);
+        /* cJSON allocates with malloc unless hooks are installed; copy to stay honest. */
+        r->body = strdup(text);
+        rc = r->body != NULL ? 0 : FK_ENOMEM;
+    }
+    cJSON_free(text);
+    return rc;
+}
+
+int fk_resp_json(struct fk_resp *r, unsigned status, cJSON *json)
+{
+    return fk_resp_json_ct(r, status, NULL, json);
+}
+
+int fk_resp_header(struct fk_resp *r, const char *name, const char *value)
+{
+    char *v = strdup(value);
+
+    if (v == NULL)
+        return FK_ENOMEM;
+    for (size_t i = 0; i < r->nheaders; i++) {
+        if (strcasecmp(r->headers[i].key, name) == 0) {
+            free((char *)r->headers[i].value);
+            r->headers[i].value = v;
+            return 0;
+        }
+    }
+    char *k = strdup(name);
+    struct fk_kv *h = realloc(r->headers, (r->nheaders + 1) * sizeof(*h));
+    if (k == NULL || h == NULL) {
+        free(k);
+        free(v);
+        if (h != NULL)
+            r->headers = h;
+        return FK_ENOMEM;
+    }
+    r->headers = h;
+    h[r->nheaders].key = k;
+    h[r->nheaders].value = v;
+    r->nheaders++;
+    return 0;
+}
+
+const char *fk_resp_get_header(const struct fk_resp *r, const char *name)
+{
+    for (size_t i = 0; i < r->nheaders; i++)
+        if (strcasecmp(r->headers[i].key, name) == 0)
+            return r->headers[i].value;
+    return NULL;
+}

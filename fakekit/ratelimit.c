@@ -1,0 +1,603 @@
+/* ratelimit.c: keyed token buckets behind the fakes' native 429 answers.
+ *
+ * Tokens are counted in integer units of 1/per_us of a token, so a continuous refill of
+ * limit tokens per per_ms milliseconds is exact: every microsecond adds `limit` units and a
+ * request takes per_us units. Integers keep tests with a frozen clock (fk_clock_set) exact.
+ * The bounds on limit and per_ms keep limit * per_us far below INT64_MAX.
+ *
+ * Each limit keeps its buckets in a chained hash table plus a recency list; at
+ * BUCKETS_MAX keys the least recently used bucket is dropped (as if its key were new). */
+#include "fakekit/ratelimit.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fakekit/json.h"
+#include "fakekit/match.h"
+
+#define LIMIT_MAX    1000000L   /* tokens per bucket */
+#define PER_MS_MAX   604800000L /* one week */
+#define RETRY_MAX    86400L     /* retry_after_s upper bound: one day */
+#define BUCKETS_MAX  10000      /* keys per limit */
+#define HASH_SIZE    1024       /* chains per limit (a power of two) */
+#define KEY_KEEP     200        /* longer keys are stored as a prefix plus a hash */
+#define PATH_MAX_LEN 128
+
+enum key_mode { KEY_GLOBAL, KEY_CREDENTIAL, KEY_CLIENT };
+static const char *const key_names[] = {"global", "credential", "client"};
+
+struct bucket {
+    char *key;
+    int64_t units; /* tokens * per_us */
+    int64_t last_us;
+    struct bucket *chain;
+    struct bucket *newer, *older; /* recency list */
+};
+
+struct fk_limit {
+    char id[FK_ID_MAX + 1];
+    bool auto_id;
+    char path[PATH_MAX_LEN];
+    struct fk_match match;
+    long limit;
+    long per_ms;
+    enum key_mode key;
+    long retry_after_s; /* -1: until one token is back */
+    uint64_t matched;
+    uint64_t refused;
+    struct bucket *table[HASH_SIZE];
+    struct bucket *newest, *oldest;
+    size_t nbuckets;
+};
+
+struct fk_limits {
+    pthread_mutex_t mu;
+    struct fk_limit **items;
+    size_t n;
+    size_t cap;
+    unsigned long next_auto;
+};
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++) {
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    }
+    return h;
+}
+
+static void buckets_free(struct fk_limit *l)
+{
+    struct bucket *b = l->newest;
+    while (b) {
+        struct bucket *next = b->older;
+        free(b->key);
+        free(b);
+        b = next;
+    }
+    memset(l->table, 0, sizeof(l->table));
+    l->newest = l->oldest = NULL;
+    l->nbuckets = 0;
+}
+
+void fk_limit_free(struct fk_limit *l)
+{
+    if (!l) {
+        return;
+    }
+    buckets_free(l);
+    fk_match_cleanup(&l->match);
+    free(l);
+}
+
+int fk_limit_parse(const cJSON *json, const char *path, struct fk_limit **out,
+                   struct fk_error *err)
+{
+    static const char *const keys[] = {"id",  "description", "match",         "limit",
+                                       "per_ms", "key",      "retry_after_s", NULL};
+    char sub[FK_ERRMSG_MAX];
+    const char *id = NULL, *description = NULL, *key = "global";
+    const cJSON *match = NULL;
+    long long limit = 0, per_ms = 0, retry = -1;
+    int rc;
+
+    *out = NULL;
+    if (!cJSON_IsObject(json)) {
+        fk_error_set(err, "%s: expected an object", path);
+        return FK_EINVAL;
+    }
+    struct fk_limit *l = calloc(1, sizeof(*l));
+    if (!l) {
+        fk_error_set(err, "%s: out of memory", path);
+        return FK_ENOMEM;
+    }
+    snprintf(l->path, sizeof(l->path), "%s", path);
+    rc = fk_json_check_keys(json, path, keys, err);
+    if (!rc) {
+        rc = fk_json_get_string(json, "id", path, false, &id, err);
+    }
+    if (!rc && id && (id[0] == '\0' || strlen(id) > FK_ID_MAX)) {
+        fk_error_set(err, "%s.id: must be 1 to %d characters", path, FK_ID_MAX);
+        rc = FK_EINVAL;
+    }
+    if (!rc) {
+        rc = fk_json_get_string(json, "description", path, false, &description, err);
+    }
+    if (!rc) {
+        rc = fk_json_get_object(json, "match", path, false, &match, err);
+    }
+    if (!rc) {
+        snprintf(sub, sizeof(sub), "%s.match", path);
+        rc = fk_match_parse(match, sub, &l->match, err);
+    }
+    if (!rc) {
+        rc = fk_json_get_int(json, "limit", path, true, 1, LIMIT_MAX, &limit, err);
+    }
+    if (!rc) {
+        rc = fk_json_get_int(json, "per_ms", path, true, 1, PER_MS_MAX, &per_ms, err);
+    }
+    if (!rc) {
+        rc = fk_json_get_int(json, "retry_after_s", path, false, 0, RETRY_MAX, &retry, err);
+    }
+    if (!rc) {
+        rc = fk_json_get_string(json, "key", path, false, &key, err);
+    }
+    if (!rc) {
+        rc = FK_EINVAL;
+        for (size_t i = 0; i < sizeof(key_names) / sizeof(key_names[0]); i++) {
+            if (strcmp(key, key_names[i]) == 0) {
+                l->key = (enum key_mode)i;
+                rc = 0;
+            }
+        }
+        if (rc) {
+            fk_error_set(err, "%s.key: unknown key '%s' (expected global, credential or client)",
+                         path, key);
+        }
+    }
+    if (rc) {
+        fk_limit_free(l);
+        return rc;
+    }
+    if (id) {
+        snprintf(l->id, sizeof(l->id), "%s", id);
+    }
+    l->auto_id = !id;
+    l->limit = (long)limit;
+    l->per_ms = (long)per_ms;
+    l->retry_after_s = (long)retry;
+    *out = l;
+    return 0;
+}
+
+static cJSON *limit_json(const struct fk_limit *l)
+{
+    cJSON *obj = cJSON_CreateObject();
+    cJSON *m = NULL;
+
+    if (!obj || !cJSON_AddStringToObject(obj, "id", l->id)) {
+        goto fail;
+    }
+    m = fk_match_json(&l->match);
+    if (!m || !cJSON_AddItemToObject(obj, "match", m)) {
+        cJSON_Delete(m);
+        goto fail;
+    }
+    if (!cJSON_AddNumberToObject(obj, "limit", (double)l->limit) ||
+        !cJSON_AddNumberToObject(obj, "per_ms", (double)l->per_ms) ||
+        !cJSON_AddStringToObject(obj, "key", key_names[l->key]) ||
+        !(l->retry_after_s < 0
+              ? cJSON_AddNullToObject(obj, "retry_after_s")
+              : cJSON_AddNumberToObject(obj, "retry_after_s", (double)l->retry_after_s)) ||
+        !cJSON_AddNumberToObject(obj, "matched", (double)l->matched) ||
+        !cJSON_AddNumberToObject(obj, "refused", (double)l->refused) ||
+        !cJSON_AddNumberToObject(obj, "keys", (double)l->nbuckets)) {
+        goto fail;
+    }
+    return obj;
+fail:
+    cJSON_Delete(obj);
+    return NULL;
+}
+
+struct fk_limits *fk_limits_new(void)
+{
+    struct fk_limits *ls = calloc(1, sizeof(*ls));
+    if (ls && pthread_mutex_init(&ls->mu, NULL) != 0) {
+        free(ls);
+        ls = NULL;
+    }
+    return ls;
+}
+
+static void free_items(struct fk_limits *ls)
+{
+    for (size_t i = 0; i < ls->n; i++) {
+        fk_limit_free(ls->items[i]);
+    }
+    free(ls->items);
+    ls->items = NULL;
+    ls->n = 0;
+    ls->cap = 0;
+}
+
+void fk_limits_free(struct fk_limits *ls)
+{
+    if (!ls) {
+        return;
+    }
+    free_items(ls);
+    pthread_mutex_destroy(&ls->mu);
+    free(ls);
+}
+
+struct idref {
+    const char *id;
+    long idx; /* index in the new batch, -1 for a limit already in the set */
+};
+
+static int idref_cmp(const void *a, const void *b)
+{
+    const struct idref *x = a;
+    const struct idref *y = b;
+    int c = strcmp(x->id, y->id);
+    if (c) {
+        return c;
+    }
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static int idref_find(const void *key, const void *elem)
+{
+    return strcmp(key, ((const struct idref *)elem)->id);
+}
+
+/* With ls locked: as fault.c's add_locked (same id rules), all or none. */
+static int add_locked(struct fk_limits *ls, struct fk_limit **items, size_t n, cJSON **added,
+                      struct fk_error *err)
+{
+    struct idref *refs = NULL;
+    size_t nrefs = 0;
+    long dup = -1;
+    unsigned long next = ls->next_auto;
+    cJSON *arr = NULL;
+    int rc = FK_ENOMEM;
+
+    if (ls->n + n > FK_RULES_MAX) {
+        fk_error_set(err, "%s: too many rate limits (at most %d)", items[0]->path, FK_RULES_MAX);
+        return FK_ERANGE;
+    }
+    refs = malloc((ls->n + n) * sizeof(*refs));
+    if (!refs) {
+        goto out;
+    }
+    for (size_t i = 0; i < ls->n; i++) {
+        refs[nrefs++] = (struct idref){ls->items[i]->id, -1};
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!items[i]->auto_id) {
+            refs[nrefs++] = (struct idref){items[i]->id, (long)i};
+        }
+    }
+    qsort(refs, nrefs, sizeof(*refs), idref_cmp);
+    for (size_t i = 1; i < nrefs; i++) {
+        if (strcmp(refs[i].id, refs[i - 1].id) == 0 && (dup < 0 || refs[i].idx < dup)) {
+            dup = refs[i].idx;
+        }
+    }
+    if (dup >= 0) {
+        fk_error_set(err, "%s.id: duplicate id '%s'", items[dup]->path, items[dup]->id);
+        rc = FK_EEXIST;
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (items[i]->auto_id) {
+            do {
+                snprintf(items[i]->id, sizeof(items[i]->id), "limit-%lu", ++next);
+            } while (bsearch(items[i]->id, refs, nrefs, sizeof(*refs), idref_find));
+        }
+    }
+    if (ls->n + n > ls->cap) {
+        size_t cap = ls->cap ? ls->cap : 8;
+        while (cap < ls->n + n) {
+            cap *= 2;
+        }
+        struct fk_limit **grown = realloc(ls->items, cap * sizeof(*grown));
+        if (!grown) {
+            goto out;
+        }
+        ls->items = grown;
+        ls->cap = cap;
+    }
+    if (added) {
+        arr = cJSON_CreateArray();
+        for (size_t i = 0; arr && i < n; i++) {
+            cJSON *item = limit_json(items[i]);
+            if (!item || !cJSON_AddItemToArray(arr, item)) {
+                cJSON_Delete(item);
+                cJSON_Delete(arr);
+                arr = NULL;
+            }
+        }
+        if (!arr) {
+            goto out;
+        }
+        *added = arr;
+    }
+    memcpy(ls->items + ls->n, items, n * sizeof(*items));
+    ls->n += n;
+    ls->next_auto = next;
+    rc = 0;
+out:
+    if (rc == FK_ENOMEM) {
+        fk_error_set(err, "%s: out of memory", items[0]->path);
+    }
+    for (size_t i = 0; rc && i < n; i++) {
+        if (items[i]->auto_id) {
+            items[i]->id[0] = '\0';
+        }
+    }
+    free(refs);
+    return rc;
+}
+
+int fk_limits_add(struct fk_limits *ls, struct fk_limit **limits, size_t n, struct fk_error *err)
+{
+    int rc;
+    if (n == 0) {
+        return 0;
+    }
+    pthread_mutex_lock(&ls->mu);
+    rc = add_locked(ls, limits, n, NULL, err);
+    pthread_mutex_unlock(&ls->mu);
+    return rc;
+}
+
+int fk_limits_add_json(struct fk_limits *ls, const cJSON *json, const char *path, cJSON **added,
+                       struct fk_error *err)
+{
+    struct fk_limit **items = NULL;
+    size_t n = 0;
+    size_t count;
+    char sub[FK_ERRMSG_MAX];
+    int rc = 0;
+    bool one = cJSON_IsObject(json);
+
+    if (added) {
+        *added = NULL;
+    }
+    if (!one && !cJSON_IsArray(json)) {
+        fk_error_set(err, "%s: expected an object or an array", path);
+        return FK_EINVAL;
+    }
+    count = one ? 1 : (size_t)cJSON_GetArraySize(json);
+    if (count > FK_RULES_MAX) {
+        fk_error_set(err, "%s: too many rate limits (at most %d)", path, FK_RULES_MAX);
+        return FK_ERANGE;
+    }
+    if (count == 0) {
+        return added && !(*added = cJSON_CreateArray()) ? FK_ENOMEM : 0;
+    }
+    items = calloc(count, sizeof(*items));
+    if (!items) {
+        fk_error_set(err, "%s: out of memory", path);
+        return FK_ENOMEM;
+    }
+    /* A single object keeps path as it is, array elements get "[i]". */
+    const cJSON *item = one ? json : json->child;
+    for (; !rc && item && n < count; item = item->next) {
+        if (one) {
+            snprintf(sub, sizeof(sub), "%s", path);
+        } else {
+            snprintf(sub, sizeof(sub), "%s[%zu]", path, n);
+        }
+        rc = fk_limit_parse(item, sub, &items[n], err);
+        if (!rc) {
+            n++;
+        }
+    }
+    if (!rc) {
+        pthread_mutex_lock(&ls->mu);
+        rc = add_locked(ls, items, n, added, err);
+        pthread_mutex_unlock(&ls->mu);
+    }
+    if (rc) {
+        for (size_t i = 0; i < n; i++) {
+            fk_limit_free(items[i]);
+        }
+    }
+    free(items);
+    return rc;
+}
+
+int fk_limits_remove(struct fk_limits *ls, const char *id)
+{
+    int rc = FK_ENOTFOUND;
+    pthread_mutex_lock(&ls->mu);
+    for (size_t i = 0; i < ls->n; i++) {
+        if (strcmp(ls->items[i]->id, id) == 0) {
+            fk_limit_free(ls->items[i]);
+            memmove(ls->items + i, ls->items + i + 1, (ls->n - i - 1) * sizeof(*ls->items));
+            ls->n--;
+            rc = 0;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&ls->mu);
+    return rc;
+}
+
+void fk_limits_clear(struct fk_limits *ls)
+{
+    pthread_mutex_lock(&ls->mu);
+    free_items(ls);
+    ls->next_auto = 0;
+    pthread_mutex_unlock(&ls->mu);
+}
+
+cJSON *fk_limits_json(struct fk_limits *ls)
+{
+    cJSON *arr = cJSON_CreateArray();
+    pthread_mutex_lock(&ls->mu);
+    for (size_t i = 0; arr && i < ls->n; i++) {
+        cJSON *item = limit_json(ls->items[i]);
+        if (!item || !cJSON_AddItemToArray(arr, item)) {
+            cJSON_Delete(item);
+            cJSON_Delete(arr);
+            arr = NULL;
+        }
+    }
+    pthread_mutex_unlock(&ls->mu);
+    return arr;
+}
+
+static void lru_unlink(struct fk_limit *l, struct bucket *b)
+{
+    if (b->newer) {
+        b->newer->older = b->older;
+    } else {
+        l->newest = b->older;
+    }
+    if (b->older) {
+        b->older->newer = b->newer;
+    } else {
+        l->oldest = b->newer;
+    }
+    b->newer = b->older = NULL;
+}
+
+static void lru_push(struct fk_limit *l, struct bucket *b)
+{
+    b->older = l->newest;
+    b->newer = NULL;
+    if (l->newest) {
+        l->newest->newer = b;
+    } else {
+        l->oldest = b;
+    }
+    l->newest = b;
+}
+
+static void bucket_drop(struct fk_limit *l, struct bucket *b)
+{
+    struct bucket **pp = &l->table[fnv1a(b->key) & (HASH_SIZE - 1)];
+    while (*pp != b) {
+        pp = &(*pp)->chain;
+    }
+    *pp = b->chain;
+    lru_unlink(l, b);
+    free(b->key);
+    free(b);
+    l->nbuckets--;
+}
+
+/* The bucket for key, created full when new; NULL on ENOMEM. */
+static struct bucket *bucket_get(struct fk_limit *l, const char *key, int64_t now_us)
+{
+    char shortened[KEY_KEEP + 24];
+    if (strlen(key) > KEY_KEEP) {
+        /* Bearer tokens can be kilobytes; 10000 of them would be a lot to keep. */
+        snprintf(shortened, sizeof(shortened), "%.*s#%016llx", KEY_KEEP, key,
+                 (unsigned long long)fnv1a(key));
+        key = shortened;
+    }
+    size_t slot = fnv1a(key) & (HASH_SIZE - 1);
+    for (struct bucket *b = l->table[slot]; b; b = b->chain) {
+        if (strcmp(b->key, key) == 0) {
+            lru_unlink(l, b);
+            lru_push(l, b);
+            return b;
+        }
+    }
+    if (l->nbuckets >= BUCKETS_MAX) {
+        bucket_drop(l, l->oldest);
+    }
+    struct bucket *b = calloc(1, sizeof(*b));
+    if (!b || !(b->key = strdup(key))) {
+        free(b);
+        return NULL;
+    }
+    b->units = (int64_t)l->limit * l->per_ms * 1000;
+    b->last_us = now_us;
+    b->chain = l->table[slot];
+    l->table[slot] = b;
+    lru_push(l, b);
+    l->nbuckets++;
+    return b;
+}
+
+/* Refill for the time since the last visit and take one token. Returns false (and the
+ * seconds to wait) when the bucket has none. */
+static bool bucket_take(const struct fk_limit *l, struct bucket *b, int64_t now_us,
+                        long *retry_after_s)
+{
+    int64_t per_us = (int64_t)l->per_ms * 1000;
+    int64_t full = (int64_t)l->limit * per_us;
+    int64_t elapsed = now_us - b->last_us;
+
+    if (elapsed > 0) {
+        /* Past per_us the bucket is full anyway; clamping keeps the product in range. */
+        if (elapsed > per_us) {
+            elapsed = per_us;
+        }
+        b->units += elapsed * l->limit;
+        if (b->units > full) {
+            b->units = full;
+        }
+    }
+    b->last_us = now_us; /* a clock moved backwards just restarts the refill */
+    if (b->units >= per_us) {
+        b->units -= per_us;
+        return true;
+    }
+    if (l->retry_after_s >= 0) {
+        *retry_after_s = l->retry_after_s;
+    } else {
+        int64_t wait_us = (per_us - b->units + l->limit - 1) / l->limit;
+        *retry_after_s = (long)((wait_us + 999999) / 1000000);
+    }
+    return false;
+}
+
+bool fk_limits_check(struct fk_limits *ls, const struct fk_req *req, const char *credential,
+                     const char *client, int64_t now_us, long *retry_after_s, char *id,
+                     size_t idlen)
+{
+    bool refused = false;
+
+    pthread_mutex_lock(&ls->mu);
+    for (size_t i = 0; i < ls->n; i++) {
+        struct fk_limit *l = ls->items[i];
+        if (!fk_match_test(&l->match, req)) {
+            continue;
+        }
+        l->matched++;
+        const char *key = "";
+        if (l->key == KEY_CREDENTIAL && credential) {
+            key = credential;
+        } else if (l->key == KEY_CLIENT && client) {
+            key = client;
+        }
+        struct bucket *b = bucket_get(l, key, now_us);
+        long wait = 0;
+        if (!b || bucket_take(l, b, now_us, &wait)) {
+            continue; /* out of memory: let the request through */
+        }
+        if (!refused) {
+            /* Only the first empty limit refuses (and counts it); the others are charged. */
+            l->refused++;
+            refused = true;
+            if (retry_after_s) {
+                *retry_after_s = wait;
+            }
+            if (id && idlen) {
+                snprintf(id, idlen, "%s", l->id);
+            }
+        }
+    }
+    pthread_mutex_unlock(&ls->mu);
+    return refused;
+}

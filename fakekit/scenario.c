@@ -1,0 +1,231 @@
+/* scenario.c: parse a scenario document and apply it all or none.
+ *
+ * Order matters for "all or none": every rule and limit is parsed (and ids checked) first,
+ * then the state is rebuilt inside one transaction, and only when that commits are the rule
+ * sets swapped, which can no longer fail for a reason the document could cause. */
+#include "fakekit/scenario.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fakekit/json.h"
+#include "fakekit/limits.h"
+
+struct parsed {
+    struct fk_rule **rules;
+    size_t nrules;
+    struct fk_limit **limits;
+    size_t nlimits;
+};
+
+static void parsed_cleanup(struct parsed *p)
+{
+    for (size_t i = 0; i < p->nrules; i++)
+        fk_rule_free(p->rules[i]);
+    for (size_t i = 0; i < p->nlimits; i++)
+        fk_limit_free(p->limits[i]);
+    free(p->rules);
+    free(p->limits);
+    memset(p, 0, sizeof(*p));
+}
+
+static int parse_rules(const cJSON *arr, const char *path, struct parsed *p, struct fk_error *err)
+{
+    size_t n = (size_t)cJSON_GetArraySize(arr);
+    char ipath[160];
+    const cJSON *it;
+
+    if (n > FK_RULES_MAX) {
+        fk_error_set(err, "%s: more than %d rules", path, FK_RULES_MAX);
+        return FK_EINVAL;
+    }
+    if (n > 0 && (p->rules = calloc(n, sizeof(*p->rules))) == NULL)
+        return FK_ENOMEM;
+    cJSON_ArrayForEach(it, arr)
+    {
+        snprintf(ipath, sizeof(ipath), "%s[%zu]", path, p->nrules);
+        int rc = fk_rule_parse(it, ipath, fk_app_check_error, &p->rules[p->nrules], err);
+        if (rc != 0)
+            return rc;
+        p->nrules++;
+        for (size_t j = 0; j + 1 < p->nrules; j++) {
+            if (strcmp(fk_rule_id(p->rules[j]), fk_rule_id(p->rules[p->nrules - 1])) == 0) {
+                fk_error_set(err, "%s.id: duplicate id '%s'", ipath,
+                             fk_rule_id(p->rules[p->nrules - 1]));
+                return FK_EINVAL;
+            }
+        }
+    }
+    return 0;
+}
+
+static int parse_limits(const cJSON *arr, const char *path, struct parsed *p, struct fk_error *err)
+{
+    size_t n = (size_t)cJSON_GetArraySize(arr);
+    char ipath[160];
+    const cJSON *it;
+
+    if (n > FK_RULES_MAX) {
+        fk_error_set(err, "%s: more than %d rate limits", path, FK_RULES_MAX);
+        return FK_EINVAL;
+    }
+    if (n > 0 && (p->limits = calloc(n, sizeof(*p->limits))) == NULL)
+        return FK_ENOMEM;
+    cJSON_ArrayForEach(it, arr)
+    {
+        snprintf(ipath, sizeof(ipath), "%s[%zu]", path, p->nlimits);
+        int rc = fk_limit_parse(it, ipath, &p->limits[p->nlimits], err);
+        if (rc != 0)
+            return rc;
+        p->nlimits++;
+    }
+    return 0;
+}
+
+static const char *const section_keys[] = {"faults", "rate_limits", "state", NULL};
+static const char *const single_keys[] = {"name",        "description", "faults",
+                                          "rate_limits", "state",       NULL};
+static const char *const multi_keys[] = {"name",    "description", "twilio",
+                                         "livekit", "supabase",    NULL};
+
+/* Find this service's section: the document itself, or doc[service]. *section is NULL
+ * when a cross-service document has nothing for this fake. */
+static int find_section(const cJSON *doc, const char *service, const cJSON **section, char *path,
+                        size_t pathlen, struct fk_error *err)
+{
+    bool multi = cJSON_HasObjectItem(doc, "twilio") || cJSON_HasObjectItem(doc, "livekit") ||
+                 cJSON_HasObjectItem(doc, "supabase");
+    int rc;
+
+    if (!cJSON_IsObject(doc)) {
+        fk_error_set(err, "scenario: expected an object");
+        return FK_EINVAL;
+    }
+    if (!multi) {
+        *section = doc;
+        path[0] = '\0';
+        return fk_json_check_keys(doc, "", single_keys, err);
+    }
+    if ((rc = fk_json_check_keys(doc, "", multi_keys, err)) != 0)
+        return rc;
+    /* Validate every section's shape, not only ours: a typo elsewhere is still a typo. */
+    for (size_t i = 2; multi_keys[i] != NULL; i++) {
+        const cJSON *sec = cJSON_GetObjectItemCaseSensitive(doc, multi_keys[i]);
+        if (sec == NULL)
+            continue;
+        if (!cJSON_IsObject(sec)) {
+            fk_error_set(err, "%s: expected an object", multi_keys[i]);
+            return FK_EINVAL;
+        }
+        if ((rc = fk_json_check_keys(sec, multi_keys[i], section_keys, err)) != 0)
+            return rc;
+    }
+    *section = cJSON_GetObjectItemCaseSensitive(doc, service);
+    snprintf(path, pathlen, "%s.", service);
+    return 0;
+}
+
+int fk_scenario_apply(struct fk_app *app, const cJSON *doc, cJSON **summary, struct fk_error *err)
+{
+    struct parsed p = {0};
+    const cJSON *section = NULL, *faults = NULL, *limits = NULL, *state = NULL;
+    const char *name = NULL;
+    char prefix[32], path[64];
+    int rc;
+
+    if (summary != NULL)
+        *summary = NULL;
+    rc = find_section(doc, app->svc->name, &section, prefix, sizeof(prefix), err);
+    if (rc == 0)
+        rc = fk_json_get_string(doc, "name", "", false, &name, err);
+    if (rc == 0 && section != NULL) {
+        snprintf(path, sizeof(path), "%.*s", (int)(strlen(prefix) ? strlen(prefix) - 1 : 0),
+                 prefix);
+        if ((rc = fk_json_get_array(section, "faults", path, false, &faults, err)) == 0 &&
+            (rc = fk_json_get_array(section, "rate_limits", path, false, &limits, err)) == 0)
+            rc = fk_json_get_object(section, "state", path, false, &state, err);
+    }
+    if (rc == 0 && faults != NULL) {
+        snprintf(path, sizeof(path), "%sfaults", prefix);
+        rc = parse_rules(faults, path, &p, err);
+    }
+    if (rc == 0 && limits != NULL) {
+        snprintf(path, sizeof(path), "%srate_limits", prefix);
+        rc = parse_limits(limits, path, &p, err);
+    }
+    if (rc != 0)
+        goto out;
+
+    fk_store_lock(app->store);
+    rc = fk_store_begin(app->store);
+    if (rc == 0)
+        rc = fk_app_reseed(app, err);
+    if (rc == 0 && state != NULL) {
+        snprintf(path, sizeof(path), "%sstate", prefix);
+        rc = fk_app_load_state(app, state, path, err);
+    }
+    if (rc == 0)
+        rc = fk_store_commit(app->store);
+    if (rc != 0)
+        fk_store_rollback(app->store);
+    fk_store_unlock(app->store);
+    if (rc != 0)
+        goto out;
+
+    fk_faults_clear(app->faults);
+    fk_limits_clear(app->limits);
+    if ((rc = fk_faults_add(app->faults, p.rules, p.nrules, err)) != 0)
+        goto out;
+    p.nrules = 0; /* owned by the set now */
+    if ((rc = fk_limits_add(app->limits, p.limits, p.nlimits, err)) != 0)
+        goto out;
+    p.nlimits = 0;
+    if (summary != NULL) {
+        cJSON *s = cJSON_CreateObject();
+        if (s != NULL) {
+            cJSON_AddItemToObject(s, "scenario",
+                                  name != NULL ? cJSON_CreateString(name) : cJSON_CreateNull());
+            cJSON_AddNumberToObject(s, "faults", (double)fk_faults_count(app->faults));
+            cJSON_AddNumberToObject(s, "rate_limits",
+                                    (double)cJSON_GetArraySize(limits)); /* NULL: 0 */
+        }
+        *summary = s;
+    }
+out:
+    parsed_cleanup(&p);
+    return rc;
+}
+
+int fk_scenario_load_file(struct fk_app *app, const char *path, struct fk_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    char *text = NULL;
+    long len;
+    cJSON *doc = NULL;
+    int rc = FK_EIO;
+    struct fk_error inner = {{0}};
+
+    if (f == NULL) {
+        fk_error_set(err, "cannot read scenario %s", path);
+        return FK_EIO;
+    }
+    if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0 ||
+        (text = malloc((size_t)len + 1)) == NULL || fread(text, 1, (size_t)len, f) != (size_t)len) {
+        fk_error_set(err, "cannot read scenario %s", path);
+        goto out;
+    }
+    text[len] = '\0';
+    if ((doc = cJSON_ParseWithLength(text, (size_t)len)) == NULL) {
+        fk_error_set(err, "scenario %s: invalid JSON", path);
+        rc = FK_EINVAL;
+        goto out;
+    }
+    if ((rc = fk_scenario_apply(app, doc, NULL, &inner)) != 0)
+        fk_error_set(err, "scenario %s: %s", path, inner.msg);
+out:
+    cJSON_Delete(doc);
+    free(text);
+    fclose(f);
+    return rc;
+}

@@ -1,0 +1,430 @@
+/* server.c: libmicrohttpd glue: buffered requests, replies, delays and network faults.
+ *
+ * One thread per connection (MHD_USE_THREAD_PER_CONNECTION): a handler that waits (delay,
+ * slow body, hang) blocks only its own connection, which is what DESIGN.md asks of a fake
+ * that must delay one request while answering its neighbours at full speed. Waits sleep on
+ * a condition variable that fk_server_stop broadcasts, so shutdown never waits them out.
+ *
+ * Per-request state is allocated by the URI-log callback (the first thing libmicrohttpd
+ * calls, with the raw URI, query included) and freed only in the completion callback, which
+ * also runs for aborted connections (STYLE.md, libmicrohttpd anchor). */
+#include "fakekit/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <microhttpd.h>
+
+#include "fakekit/buf.h"
+#include "fakekit/clock.h"
+#include "fakekit/limits.h"
+#include "fakekit/log.h"
+
+struct fk_server {
+    struct MHD_Daemon *mhd;
+    struct fk_server_opts opts;
+    unsigned port;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool stopping;
+};
+
+/* Everything one exchange owns, from the first byte to the completion callback. */
+struct exchange {
+    struct fk_server *srv;
+    char *uri; /* raw request target, query included */
+    struct fk_buf body;
+    bool too_large;
+    bool started;     /* the header-only first call has been seen */
+    bool answered;    /* the reply has been built (done() is due) */
+    int64_t start_us; /* monotonic */
+    struct fk_req req;
+    struct fk_kv *headers; /* arrays behind req */
+    struct fk_kv *args;
+    struct fk_kv *form;
+    char *scratch;
+    char remote[64];
+    struct fk_reply reply;
+    size_t sent; /* content-reader progress (slow, truncate) */
+};
+
+/* Sleep up to ms, waking early when the server stops. Returns false when stopping. */
+static bool server_wait(struct fk_server *s, long ms)
+{
+    struct timespec until;
+    bool ok;
+
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += ms / 1000;
+    until.tv_nsec += (ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&s->mu);
+    while (!s->stopping && pthread_cond_timedwait(&s->cv, &s->mu, &until) != ETIMEDOUT)
+        ;
+    ok = !s->stopping;
+    pthread_mutex_unlock(&s->mu);
+    return ok;
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    struct exchange *x = calloc(1, sizeof(*x));
+
+    (void)conn; /* the connection is looked at later, once the request is complete */
+    if (x == NULL)
+        return NULL;
+    x->srv = cls;
+    x->uri = strdup(uri != NULL ? uri : "/");
+    x->start_us = fk_mono_us();
+    fk_buf_init(&x->body, x->srv->opts.body_limit);
+    fk_resp_init(&x->reply.resp);
+    return x;
+}
+
+static void exchange_free(struct exchange *x)
+{
+    free(x->uri);
+    fk_buf_cleanup(&x->body);
+    free(x->headers);
+    free(x->args);
+    free(x->form);
+    free(x->scratch);
+    fk_resp_cleanup(&x->reply.resp);
+    free(x);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct fk_server *s = cls;
+    struct exchange *x = *req_cls;
+
+    (void)conn; /* nothing to read from it any more */
+    (void)toe;  /* aborted exchanges are journaled like the others */
+    if (x == NULL)
+        return;
+    if (x->answered && s->opts.done != NULL)
+        s->opts.done(s->opts.ctx, &x->req, &x->reply, fk_mono_us() - x->start_us);
+    exchange_free(x);
+    *req_cls = NULL;
+}
+
+struct header_collect {
+    struct fk_kv *kv;
+    size_t n;
+};
+
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    struct header_collect *hc = cls;
+
+    (void)kind; /* only MHD_HEADER_KIND is asked for */
+    if (hc->n < FK_MAX_HEADERS) {
+        hc->kv[hc->n].key = key;
+        hc->kv[hc->n].value = value != NULL ? value : "";
+        hc->n++;
+    }
+    return MHD_YES;
+}
+
+/* Fill x->req from the connection and the buffered body. 0 or FK_ENOMEM. */
+static int build_request(struct exchange *x, struct MHD_Connection *conn, const char *url,
+                         const char *method)
+{
+    struct fk_req *r = &x->req;
+    const char *q = strchr(x->uri, '?');
+    struct header_collect hc;
+
+    r->method = method;
+    r->path = url;
+    r->query = q != NULL ? q + 1 : "";
+    r->body = fk_buf_str(&x->body);
+    r->body_len = x->body.len;
+    if ((hc.kv = calloc(FK_MAX_HEADERS, sizeof(*hc.kv))) == NULL)
+        return FK_ENOMEM;
+    hc.n = 0;
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &hc);
+    x->headers = hc.kv;
+    r->headers = hc.kv;
+    r->nheaders = hc.n;
+    if (fk_form_decode(r->query, strlen(r->query), FK_MAX_ARGS, &x->args, &r->nargs) != 0)
+        return FK_ENOMEM;
+    r->args = x->args;
+    if (fk_req_content_type_is(r, "application/x-www-form-urlencoded")) {
+        if (fk_form_decode(r->body, r->body_len, FK_MAX_ARGS, &x->form, &r->nform) != 0)
+            return FK_ENOMEM;
+        r->form = x->form;
+    }
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(x->remote, sizeof(x->remote), "?");
+    if (ci != NULL && ci->client_addr != NULL) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, x->remote,
+                      sizeof(x->remote));
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+                      x->remote, sizeof(x->remote));
+    }
+    r->remote = x->remote;
+    return 0;
+}
+
+static int conn_fd(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return ci != NULL ? ci->connect_fd : -1;
+}
+
+/* Wait until the client closes its side, the server stops, or FK_HANG_MAX_MS passes. */
+static void hang(struct exchange *x, struct MHD_Connection *conn)
+{
+    int fd = conn_fd(conn);
+    int64_t end = fk_mono_us() + (int64_t)FK_HANG_MAX_MS * 1000;
+
+    while (fk_mono_us() < end) {
+        struct pollfd p = {.fd = fd, .events = POLLIN | POLLRDHUP};
+        char c;
+        if (fd >= 0 && poll(&p, 1, 0) > 0) {
+            if (p.revents & (POLLRDHUP | POLLHUP | POLLERR))
+                return;
+            if (recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0)
+                return;
+        }
+        if (!server_wait(x->srv, 50))
+            return;
+    }
+}
+
+/* Content reader for "slow" (dribble) and "truncate" (stop halfway, then error). */
+static ssize_t read_body(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct exchange *x = cls;
+    const struct fk_resp *r = &x->reply.resp;
+    size_t len = r->body_len, n;
+
+    if (x->reply.net == FK_NET_TRUNCATE) {
+        size_t half = len / 2;
+        if (pos >= half)
+            return MHD_CONTENT_READER_END_WITH_ERROR;
+        n = half - (size_t)pos;
+    } else {
+        /* Twenty slices spread over slow_ms. */
+        size_t slice = len / 20 > 0 ? len / 20 : 1;
+        if (pos >= len)
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        if (pos > 0 && !server_wait(x->srv, x->reply.slow_ms / 20))
+            return MHD_CONTENT_READER_END_WITH_ERROR;
+        n = len - (size_t)pos < slice ? len - (size_t)pos : slice;
+    }
+    if (n > max)
+        n = max;
+    memcpy(buf, r->body + pos, n);
+    return (ssize_t)n;
+}
+
+static enum MHD_Result send_reply(struct exchange *x, struct MHD_Connection *conn)
+{
+    struct fk_reply *rp = &x->reply;
+    struct fk_resp *r = &rp->resp;
+    struct MHD_Response *resp;
+    enum MHD_Result ret;
+
+    if (rp->delay_ms > 0 && !server_wait(x->srv, rp->delay_ms))
+        return MHD_NO;
+    switch (rp->net) {
+    case FK_NET_RESET: {
+        /* libmicrohttpd shuts the write side down before closing, which would send a FIN
+         * first; disconnecting with AF_UNSPEC makes Linux abort the connection with an RST
+         * at once (tcp_disconnect), and leaves the descriptor for libmicrohttpd to close. */
+        struct linger lg = {.l_onoff = 1, .l_linger = 0};
+        struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+        int fd = conn_fd(conn);
+        if (fd >= 0) {
+            setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+            connect(fd, &unspec, sizeof(unspec));
+        }
+        return MHD_NO;
+    }
+    case FK_NET_EMPTY:
+        return MHD_NO;
+    case FK_NET_HANG:
+        hang(x, conn);
+        return MHD_NO;
+    case FK_NET_TRUNCATE:
+    case FK_NET_SLOW:
+        if (r->body_len > 0) {
+            resp = MHD_create_response_from_callback(r->body_len, 4096, read_body, x, NULL);
+            break;
+        }
+        /* nothing to dribble or cut */
+        __attribute__((fallthrough));
+    case FK_NET_NONE:
+    default:
+        resp = MHD_create_response_from_buffer(r->body_len, r->body, MHD_RESPMEM_PERSISTENT);
+        break;
+    }
+    if (resp == NULL)
+        return MHD_NO;
+    if (r->content_type != NULL)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
+    for (size_t i = 0; i < r->nheaders; i++)
+        MHD_add_response_header(resp, r->headers[i].key, r->headers[i].value);
+    ret = MHD_queue_response(conn, r->status != 0 ? r->status : 500, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls)
+{
+    struct fk_server *s = cls;
+    struct exchange *x = *req_cls;
+
+    (void)version; /* HTTP/1.0 and 1.1 are answered alike */
+    if (x == NULL)
+        return MHD_NO;
+    if (!x->started) {
+        /* First call: headers only. An announced oversize body is refused unread. */
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        x->started = true;
+        if (cl == NULL || strtoull(cl, NULL, 10) <= s->opts.body_limit)
+            return MHD_YES;
+        x->too_large = true;
+    } else if (*upload_data_size > 0) {
+        if (!x->too_large && fk_buf_add(&x->body, upload_data, *upload_data_size) != 0)
+            x->too_large = true;
+        *upload_data_size = 0; /* consumed (or dropped, once over the limit) */
+        return MHD_YES;
+    }
+    if (x->answered)
+        return MHD_YES;
+    if (build_request(x, conn, url, method) != 0)
+        return MHD_NO;
+    x->answered = true;
+    if (x->too_large && s->opts.too_large != NULL)
+        s->opts.too_large(s->opts.ctx, &x->req, &x->reply);
+    else
+        s->opts.serve(s->opts.ctx, &x->req, &x->reply);
+    return send_reply(x, conn);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char line[512];
+
+    (void)cls; /* one logger for every daemon */
+    vsnprintf(line, sizeof(line), fmt, ap);
+    line[strcspn(line, "\n")] = '\0';
+    fk_log(FK_LOG_DEBUG, "msg=\"libmicrohttpd: %s\"", line);
+}
+
+void fk_signals_block(void)
+{
+    sigset_t set;
+
+    signal(SIGPIPE, SIG_IGN);
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+int fk_wait_for_signal(void)
+{
+    sigset_t set;
+    int sig = 0;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    while (sigwait(&set, &sig) != 0)
+        ;
+    return sig;
+}
+
+int fk_server_start(const struct fk_server_opts *opts, struct fk_server **out, struct fk_error *err)
+{
+    struct addrinfo hints = {.ai_flags = AI_PASSIVE | AI_NUMERICSERV, .ai_socktype = SOCK_STREAM};
+    struct addrinfo *ai = NULL;
+    char port[16];
+    struct fk_server *s;
+    unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+                     MHD_USE_POLL | MHD_USE_ERROR_LOG | MHD_USE_TURBO;
+    int gai;
+
+    *out = NULL;
+    if ((s = calloc(1, sizeof(*s))) == NULL) {
+        fk_error_set(err, "out of memory");
+        return FK_ENOMEM;
+    }
+    s->opts = *opts;
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->cv, NULL);
+    snprintf(port, sizeof(port), "%ld", opts->port);
+    if ((gai = getaddrinfo(opts->host, port, &hints, &ai)) != 0) {
+        fk_error_set(err, "cannot resolve host %s: %s", opts->host, gai_strerror(gai));
+        goto fail;
+    }
+    if (ai->ai_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    fk_signals_block();
+    s->mhd = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)FK_CONNECTION_LIMIT,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)FK_CONNECTION_MEMORY,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)FK_CONNECTION_TIMEOUT, MHD_OPTION_EXTERNAL_LOGGER,
+        mhd_log, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+    freeaddrinfo(ai);
+    if (s->mhd == NULL) {
+        fk_error_set(err, "cannot listen on %s:%ld: %s", opts->host, opts->port,
+                     errno != 0 ? strerror(errno) : "address in use or not available");
+        goto fail;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = di != NULL ? di->port : (unsigned)opts->port;
+    *out = s;
+    return 0;
+fail:
+    pthread_cond_destroy(&s->cv);
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+    return FK_EIO;
+}
+
+unsigned fk_server_port(const struct fk_server *s)
+{
+    return s->port;
+}
+
+void fk_server_stop(struct fk_server *s)
+{
+    if (s == NULL)
+        return;
+    pthread_mutex_lock(&s->mu);
+    s->stopping = true;
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    MHD_stop_daemon(s->mhd);
+    pthread_cond_destroy(&s->cv);
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+}

@@ -1,0 +1,62 @@
+/* server.h: the HTTP server under every fake and the provisioner's `serve`.
+ *
+ * libmicrohttpd with one thread per connection, so a delayed, dribbled or hanging answer
+ * holds up only its own connection. The server buffers the whole request body (up to
+ * body_limit; above it the too_large callback answers), hands a complete struct fk_req to
+ * serve(), then carries out the reply: an optional delay, then the response or one of the
+ * network faults below. done() runs after the exchange (journal, log line).
+ * Waits (delay, slow, hang) end early when the server stops. */
+#ifndef FK_SERVER_H
+#define FK_SERVER_H
+
+#include <stdint.h>
+
+#include "fakekit/err.h"
+#include "fakekit/http.h"
+
+enum fk_net {
+    FK_NET_NONE = 0,
+    FK_NET_RESET,     /* close with TCP RST (SO_LINGER 0), no bytes */
+    FK_NET_EMPTY,     /* close with FIN, no bytes */
+    FK_NET_TRUNCATE,  /* headers promise the whole body, half of it is sent, then close */
+    FK_NET_SLOW,      /* the body is dribbled over slow_ms */
+    FK_NET_HANG,      /* no answer until the client goes away (or FK_HANG_MAX_MS) */
+};
+
+struct fk_reply {
+    struct fk_resp resp;
+    long delay_ms;     /* wait this long before answering (or before the fault) */
+    enum fk_net net;
+    long slow_ms;      /* FK_NET_SLOW: total time over which the body is sent */
+};
+
+typedef void (*fk_serve_fn)(void *ctx, struct fk_req *req, struct fk_reply *reply);
+typedef void (*fk_done_fn)(void *ctx, const struct fk_req *req, const struct fk_reply *reply,
+                           int64_t duration_us);
+
+struct fk_server_opts {
+    const char *host;        /* "127.0.0.1"; "0.0.0.0" or "::" for all */
+    long port;               /* 0: a free port */
+    size_t body_limit;       /* FK_BODY_LIMIT */
+    fk_serve_fn serve;       /* required; must not sleep */
+    fk_serve_fn too_large;   /* answers a request whose body is over the limit */
+    fk_done_fn done;         /* may be NULL */
+    void *ctx;
+};
+
+struct fk_server;
+
+/* Bind and start serving. On failure *out is NULL and err says why (port in use...). */
+int fk_server_start(const struct fk_server_opts *opts, struct fk_server **out,
+                    struct fk_error *err) FK_MUST_CHECK;
+unsigned fk_server_port(const struct fk_server *s);
+/* Stop accepting, wake every waiting connection, finish in-flight requests, free. NULL-safe. */
+void fk_server_stop(struct fk_server *s);
+
+/* Block SIGINT/SIGTERM (and ignore SIGPIPE) in the calling thread and every thread it starts
+ * afterwards, so that fk_wait_for_signal receives them. fk_server_start calls it. */
+void fk_signals_block(void);
+/* Block until SIGINT or SIGTERM arrives; returns the signal number. */
+int fk_wait_for_signal(void);
+
+#endif

@@ -1,0 +1,362 @@
+/* store.c: one SQLite connection behind a mutex, with a statement cache.
+ *
+ * Every fake keeps its state here. The connection is opened with SQLITE_OPEN_NOMUTEX because
+ * the store's own mutex already serialises all use (see store.h: fakekit holds it around
+ * every handler). Files use WAL so a reader never sees a half-written transaction after a
+ * crash; foreign keys are switched on, as PostgreSQL always enforces them. */
+#include "fakekit/store.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fakekit/log.h"
+
+#define STMT_CACHE 64
+
+struct cached {
+    const char *sql; /* the caller's literal: compared by pointer, then by text */
+    sqlite3_stmt *st;
+};
+
+struct fk_store {
+    sqlite3 *db;
+    pthread_mutex_t mu;
+    struct cached cache[STMT_CACHE];
+    size_t ncache;
+};
+
+int fk_store_open(const char *path, const char *schema_sql, struct fk_store **out,
+                  struct fk_error *err)
+{
+    struct fk_store *st = calloc(1, sizeof(*st));
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    char *msg = NULL;
+
+    *out = NULL;
+    if (st == NULL) {
+        fk_error_set(err, "out of memory");
+        return FK_ENOMEM;
+    }
+    pthread_mutex_init(&st->mu, NULL);
+    if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+        fk_error_set(err, "cannot open database %s: %s", path,
+                     st->db != NULL ? sqlite3_errmsg(st->db) : "out of memory");
+        goto fail;
+    }
+    sqlite3_busy_timeout(st->db, 5000);
+    if (strcmp(path, ":memory:") != 0 &&
+        sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, &msg) != SQLITE_OK) {
+        fk_error_set(err, "cannot open database %s: %s", path, msg != NULL ? msg : "?");
+        goto fail;
+    }
+    if (sqlite3_exec(st->db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL", NULL, NULL,
+                     &msg) != SQLITE_OK ||
+        (schema_sql != NULL && sqlite3_exec(st->db, schema_sql, NULL, NULL, &msg) != SQLITE_OK)) {
+        fk_error_set(err, "schema: %s", msg != NULL ? msg : "?");
+        goto fail;
+    }
+    *out = st;
+    return 0;
+fail:
+    sqlite3_free(msg);
+    fk_store_close(st);
+    return FK_EIO;
+}
+
+void fk_store_close(struct fk_store *st)
+{
+    if (st == NULL)
+        return;
+    for (size_t i = 0; i < st->ncache; i++)
+        sqlite3_finalize(st->cache[i].st);
+    sqlite3_close(st->db);
+    pthread_mutex_destroy(&st->mu);
+    free(st);
+}
+
+void fk_store_lock(struct fk_store *st)
+{
+    pthread_mutex_lock(&st->mu);
+}
+
+void fk_store_unlock(struct fk_store *st)
+{
+    pthread_mutex_unlock(&st->mu);
+}
+
+sqlite3 *fk_store_db(struct fk_store *st)
+{
+    return st->db;
+}
+
+sqlite3_stmt *fk_store_stmt(struct fk_store *st, const char *sql)
+{
+    sqlite3_stmt *s = NULL;
+
+    for (size_t i = 0; i < st->ncache; i++) {
+        if (st->cache[i].sql == sql || strcmp(st->cache[i].sql, sql) == 0) {
+            s = st->cache[i].st;
+            sqlite3_reset(s);
+            sqlite3_clear_bindings(s);
+            return s;
+        }
+    }
+    if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+        fk_log(FK_LOG_ERROR, "msg=\"prepare failed\" error=\"%s\"", sqlite3_errmsg(st->db));
+        return NULL;
+    }
+    if (st->ncache < STMT_CACHE) {
+        st->cache[st->ncache].sql = sql;
+        st->cache[st->ncache].st = s;
+        st->ncache++;
+        return s;
+    }
+    /* Cache full: replace the oldest entry, round robin. */
+    static size_t victim;
+    size_t v = victim++ % STMT_CACHE;
+    sqlite3_finalize(st->cache[v].st);
+    st->cache[v].sql = sql;
+    st->cache[v].st = s;
+    return s;
+}
+
+int fk_store_exec(struct fk_store *st, const char *sql, struct fk_error *err)
+{
+    char *msg = NULL;
+
+    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        fk_error_set(err, "%s", msg != NULL ? msg : sqlite3_errmsg(st->db));
+        sqlite3_free(msg);
+        return FK_EIO;
+    }
+    return 0;
+}
+
+int fk_store_begin(struct fk_store *st)
+{
+    return sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : FK_EIO;
+}
+
+int fk_store_commit(struct fk_store *st)
+{
+    return sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? 0 : FK_EIO;
+}
+
+void fk_store_rollback(struct fk_store *st)
+{
+    if (!sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Names of the user tables, in creation order. Caller frees with sqlite3_free_table. */
+static int table_names(struct fk_store *st, char ***names, int *n)
+{
+    int cols = 0;
+    char **res = NULL;
+
+    if (sqlite3_get_table(st->db,
+                          "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE "
+                          "'sqlite_%' ORDER BY rowid",
+                          &res, n, &cols, NULL) != SQLITE_OK)
+        return FK_EIO;
+    *names = res;
+    return 0;
+}
+
+int fk_store_clear(struct fk_store *st, struct fk_error *err)
+{
+    char **names = NULL;
+    int n = 0, rc;
+
+    if (table_names(st, &names, &n) != 0) {
+        fk_error_set(err, "%s", sqlite3_errmsg(st->db));
+        return FK_EIO;
+    }
+    /* Deferred checks let the tables empty in any order; the transaction ends consistent. */
+    rc = fk_store_exec(st, "PRAGMA defer_foreign_keys=ON", err);
+    for (int i = n; rc == 0 && i >= 1; i--) {
+        char *sql = sqlite3_mprintf("DELETE FROM \"%w\"", names[i]);
+        rc = sql != NULL ? fk_store_exec(st, sql, err) : FK_ENOMEM;
+        sqlite3_free(sql);
+    }
+    sqlite3_free_table(names);
+    return rc;
+}
+
+cJSON *fk_store_row_json(sqlite3_stmt *stmt)
+{
+    cJSON *row = cJSON_CreateObject();
+    int n = sqlite3_column_count(stmt);
+
+    for (int i = 0; row != NULL && i < n; i++) {
+        const char *name = sqlite3_column_name(stmt, i);
+        cJSON *v;
+        switch (sqlite3_column_type(stmt, i)) {
+        case SQLITE_INTEGER:
+            v = cJSON_CreateNumber((double)sqlite3_column_int64(stmt, i));
+            break;
+        case SQLITE_FLOAT:
+            v = cJSON_CreateNumber(sqlite3_column_double(stmt, i));
+            break;
+        case SQLITE_NULL:
+            v = cJSON_CreateNull();
+            break;
+        default:
+            v = cJSON_CreateString((const char *)sqlite3_column_text(stmt, i));
+            break;
+        }
+        if (v == NULL || !cJSON_AddItemToObject(row, name, v)) {
+            cJSON_Delete(v);
+            cJSON_Delete(row);
+            return NULL;
+        }
+    }
+    return row;
+}
+
+cJSON *fk_store_dump(struct fk_store *st)
+{
+    char **names = NULL;
+    int n = 0;
+    cJSON *out = cJSON_CreateObject();
+
+    if (out == NULL || table_names(st, &names, &n) != 0) {
+        cJSON_Delete(out);
+        return NULL;
+    }
+    for (int i = 1; i <= n; i++) {
+        char *sql = sqlite3_mprintf("SELECT * FROM \"%w\" ORDER BY rowid", names[i]);
+        sqlite3_stmt *s = NULL;
+        cJSON *rows = cJSON_AddArrayToObject(out, names[i]);
+        if (sql == NULL || rows == NULL ||
+            sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+            sqlite3_free(sql);
+            sqlite3_finalize(s);
+            continue;
+        }
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            cJSON *row = fk_store_row_json(s);
+            if (row != NULL)
+                cJSON_AddItemToArray(rows, row);
+        }
+        sqlite3_finalize(s);
+        sqlite3_free(sql);
+    }
+    sqlite3_free_table(names);
+    return out;
+}
+
+bool fk_store_has_table(struct fk_store *st, const char *table)
+{
+    sqlite3_stmt *s =
+        fk_store_stmt(st, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?1");
+    bool found;
+
+    if (s == NULL)
+        return false;
+    sqlite3_bind_text(s, 1, table, -1, SQLITE_TRANSIENT);
+    found = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_reset(s);
+    return found;
+}
+
+bool fk_store_has_column(struct fk_store *st, const char *table, const char *column)
+{
+    sqlite3_stmt *s = fk_store_stmt(st, "SELECT 1 FROM pragma_table_info(?1) WHERE name=?2");
+    bool found;
+
+    if (s == NULL)
+        return false;
+    sqlite3_bind_text(s, 1, table, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, column, -1, SQLITE_TRANSIENT);
+    found = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_reset(s);
+    return found;
+}
+
+static int bind_json(sqlite3_stmt *s, int idx, const cJSON *v)
+{
+    if (cJSON_IsNull(v))
+        return sqlite3_bind_null(s, idx);
+    if (cJSON_IsBool(v))
+        return sqlite3_bind_int(s, idx, cJSON_IsTrue(v));
+    if (cJSON_IsNumber(v)) {
+        double d = v->valuedouble;
+        if (d == (double)(long long)d)
+            return sqlite3_bind_int64(s, idx, (long long)d);
+        return sqlite3_bind_double(s, idx, d);
+    }
+    if (cJSON_IsString(v))
+        return sqlite3_bind_text(s, idx, v->valuestring, -1, SQLITE_TRANSIENT);
+    char *text = cJSON_PrintUnformatted(v);
+    if (text == NULL)
+        return SQLITE_NOMEM;
+    int rc = sqlite3_bind_text(s, idx, text, -1, SQLITE_TRANSIENT);
+    cJSON_free(text);
+    return rc;
+}
+
+int fk_store_insert_json(struct fk_store *st, const char *table, const cJSON *row, const char *path,
+                         struct fk_error *err)
+{
+    sqlite3_str *sql = sqlite3_str_new(st->db);
+    sqlite3_stmt *s = NULL;
+    char *text = NULL;
+    int rc = FK_EINVAL, n = 0;
+    const cJSON *v;
+
+    if (!cJSON_IsObject(row)) {
+        fk_error_set(err, "%s: expected an object", path);
+        goto out;
+    }
+    if (!fk_store_has_table(st, table)) {
+        fk_error_set(err, "%s: unknown table '%s'", path, table);
+        goto out;
+    }
+    sqlite3_str_appendf(sql, "INSERT INTO \"%w\" (", table);
+    cJSON_ArrayForEach(v, row)
+    {
+        if (!fk_store_has_column(st, table, v->string)) {
+            fk_error_set(err, "%s: unknown column '%s' of table '%s'", path, v->string, table);
+            goto out;
+        }
+        sqlite3_str_appendf(sql, "%s\"%w\"", n++ ? ", " : "", v->string);
+    }
+    if (n == 0) {
+        sqlite3_str_appendf(sql, ") VALUES (");
+        sqlite3_str_reset(sql);
+        sqlite3_str_appendf(sql, "INSERT INTO \"%w\" DEFAULT VALUES", table);
+    } else {
+        sqlite3_str_appendall(sql, ") VALUES (");
+        for (int i = 1; i <= n; i++)
+            sqlite3_str_appendf(sql, "%s?%d", i > 1 ? ", " : "", i);
+        sqlite3_str_appendall(sql, ")");
+    }
+    text = sqlite3_str_finish(sql);
+    sql = NULL;
+    if (text == NULL) {
+        rc = FK_ENOMEM;
+        goto out;
+    }
+    if (sqlite3_prepare_v2(st->db, text, -1, &s, NULL) != SQLITE_OK) {
+        fk_error_set(err, "%s: %s", path, sqlite3_errmsg(st->db));
+        rc = FK_EIO;
+        goto out;
+    }
+    n = 0;
+    cJSON_ArrayForEach(v, row) bind_json(s, ++n, v);
+    int step = sqlite3_step(s);
+    if (step != SQLITE_DONE) {
+        fk_error_set(err, "%s: %s", path, sqlite3_errmsg(st->db));
+        rc = (step & 0xff) == SQLITE_CONSTRAINT ? FK_ECONFLICT : FK_EIO;
+        goto out;
+    }
+    rc = 0;
+out:
+    if (sql != NULL)
+        sqlite3_free(sqlite3_str_finish(sql));
+    sqlite3_free(text);
+    sqlite3_finalize(s);
+    return rc;
+}

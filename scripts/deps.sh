@@ -1,0 +1,28 @@
+#!/bin/sh
+# Install the Debian packages the project builds and tests with.
+# As root: apt-get installs them. Otherwise: print the one line to run, exit 1.
+set -eu
+PKGS="build-essential pkg-config clang clang-format libmicrohttpd-dev libcjson-dev \
+libsqlite3-dev libcurl4-openssl-dev libcmocka-dev libssl-dev nodejs npm curl wrk nginx-light"
+
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+        missing="$missing $p"
+done
+# Node.js may come from outside Debian (the machine image); accept any node >= 18.
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+    missing=$(printf '%s\n' $missing | grep -v -x -e nodejs -e npm | tr '\n' ' ' || true)
+fi
+missing=$(echo $missing)
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "deps: missing packages; run: sudo apt-get install -y $missing" >&2
+    exit 1
+fi
+echo "deps: installing $missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

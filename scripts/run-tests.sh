@@ -1,0 +1,83 @@
+#!/bin/sh
+# Run every test the project has and print one summary line: "N passed, N failed".
+#
+# Called by `make test` with BUILD (the build folder) and BIN (the programs) set. Test
+# binaries run under ASan/UBSan with leak detection; a binary that crashes or exits
+# non-zero without saying how many cmocka tests failed counts as one failure.
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build/asan}
+BIN=${BIN:-$BUILD/bin}
+export BIN
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+LOG=${TEST_LOG:-$BUILD/test-logs}
+mkdir -p "$LOG"
+passed=0 failed=0 skipped=0
+failures=""
+
+# count_cmocka FILE STATUS: add the cmocka totals found in FILE.
+count_cmocka() {
+    p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$1" | awk '{s+=$1} END {print s+0}')
+    f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$1" | awk '{s+=$1} END {print s+0}')
+    s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$1" | awk '{s+=$1} END {print s+0}')
+    if [ "$2" -ne 0 ] && [ "$f" -eq 0 ]; then
+        f=1
+    fi
+    passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+    [ "$f" -gt 0 ] && failures="$failures $3"
+    printf '%-44s %3d passed %3d failed\n' "$3" "$p" "$f"
+}
+
+run_binaries() {
+    for t in "$@"; do
+        [ -x "$t" ] || continue
+        name=$(basename "$t")
+        timeout 600 "$t" >"$LOG/$name.log" 2>&1
+        count_cmocka "$LOG/$name.log" $? "$name"
+    done
+}
+
+run_binaries "$BUILD"/tests/unit/test_*
+run_binaries "$BUILD"/tests/integration/test_*
+
+# Scenario files, run through the real provisioner against the three fakes.
+if [ -x scripts/run-scenarios.sh ] && [ -x "$BIN/provisioner" ]; then
+    ./scripts/run-scenarios.sh >"$LOG/scenarios.log" 2>&1
+    rc=$?
+    p=$(sed -n 's/^scenarios: \([0-9]*\) passed.*/\1/p' "$LOG/scenarios.log" | tail -1)
+    f=$(sed -n 's/^scenarios: [0-9]* passed, \([0-9]*\) failed.*/\1/p' "$LOG/scenarios.log" | tail -1)
+    p=${p:-0} f=${f:-0}
+    [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+    passed=$((passed + p)) failed=$((failed + f))
+    [ "$f" -gt 0 ] && failures="$failures scenarios"
+    printf '%-44s %3d passed %3d failed\n' "scenarios" "$p" "$f"
+fi
+
+# Official SDKs (and contract checks) under Node.js.
+if command -v node >/dev/null 2>&1 && ls tests/sdk/*.test.mjs >/dev/null 2>&1; then
+    if [ ! -d tests/sdk/node_modules ]; then
+        (cd tests/sdk && npm ci --no-audit --no-fund >"../../$LOG/npm.log" 2>&1)
+    fi
+    (cd tests/sdk && node --test --test-concurrency=2 ./*.test.mjs) >"$LOG/sdk.log" 2>&1
+    rc=$?
+    p=$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$LOG/sdk.log" | tail -1)
+    f=$(sed -n 's/^# fail \([0-9]*\)/\1/p' "$LOG/sdk.log" | tail -1)
+    s=$(sed -n 's/^# skipped \([0-9]*\)/\1/p' "$LOG/sdk.log" | tail -1)
+    p=${p:-0} f=${f:-0} s=${s:-0}
+    [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+    passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+    [ "$f" -gt 0 ] && failures="$failures sdk"
+    printf '%-44s %3d passed %3d failed\n' "sdk (node --test)" "$p" "$f"
+fi
+
+if [ -n "$failures" ]; then
+    echo "failing:$failures (logs in $LOG/)"
+    for n in $failures; do
+        echo "---- $n"
+        grep -E '\[  (FAILED|ERROR) |FAIL|not ok|ERROR: |runtime error|Assertion|Sanitizer' \
+            "$LOG/$n.log" 2>/dev/null | head -20
+    done
+fi
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

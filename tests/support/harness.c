@@ -1,0 +1,215 @@
+/* harness.c: spawn and reap the real binaries; HTTP requests over libcurl.
+ *
+ * A child's stdout is a pipe: its first line is "listening on http://HOST:PORT", read with a
+ * blocking fgets, so a test continues exactly when the fake accepts connections. */
+#include "tests/support/harness.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+const char *h_bin(const char *program)
+{
+    static char path[512];
+    const char *dir = getenv("BIN");
+
+    snprintf(path, sizeof(path), "%s/%s", dir != NULL && *dir ? dir : "build/asan/bin", program);
+    return path;
+}
+
+int h_start(struct h_proc *p, const char *program, const char *const *args)
+{
+    const char *argv[64];
+    int fds[2], n = 0;
+    char line[256];
+    static unsigned counter;
+
+    memset(p, 0, sizeof(*p));
+    snprintf(p->port_file, sizeof(p->port_file), "/tmp/h-port-%d-%u", (int)getpid(), counter++);
+    argv[n++] = h_bin(program);
+    argv[n++] = "--port";
+    argv[n++] = "0";
+    argv[n++] = "--port-file";
+    argv[n++] = p->port_file;
+    if (getenv("H_VERBOSE") == NULL) {
+        argv[n++] = "--log-level";
+        argv[n++] = "warn";
+    }
+    for (size_t i = 0; args != NULL && args[i] != NULL && n < 62; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    if (pipe(fds) != 0)
+        return -1;
+    p->pid = fork();
+    if (p->pid < 0)
+        return -1;
+    if (p->pid == 0) {
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        execv(argv[0], (char *const *)argv);
+        fprintf(stderr, "harness: cannot exec %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    close(fds[1]);
+    FILE *out = fdopen(fds[0], "r");
+    if (out == NULL || fgets(line, sizeof(line), out) == NULL ||
+        sscanf(line, "listening on http://127.0.0.1:%u", &p->port) != 1) {
+        if (out != NULL)
+            fclose(out);
+        else
+            close(fds[0]);
+        h_stop(p);
+        return -1;
+    }
+    fclose(out);
+    snprintf(p->base, sizeof(p->base), "http://127.0.0.1:%u", p->port);
+    return 0;
+}
+
+int h_stop(struct h_proc *p)
+{
+    int st = 0;
+
+    if (p->pid <= 0)
+        return -1;
+    kill(p->pid, SIGTERM);
+    while (waitpid(p->pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    p->pid = 0;
+    if (WIFEXITED(st))
+        return WEXITSTATUS(st);
+    return -1;
+}
+
+struct sink {
+    char *data;
+    size_t len;
+};
+
+static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+    struct sink *s = userdata;
+    size_t n = size * nmemb;
+    char *d = realloc(s->data, s->len + n + 1);
+
+    if (d == NULL)
+        return 0;
+    memcpy(d + s->len, ptr, n);
+    s->len += n;
+    d[s->len] = '\0';
+    s->data = d;
+    return n;
+}
+
+int h_request(const char *method, const char *url, const char *const *headers, const char *body,
+              long timeout_ms, struct h_resp *out)
+{
+    CURL *c = curl_easy_init();
+    struct curl_slist *hl = NULL;
+    struct sink b = {0}, h = {0};
+    CURLcode rc;
+
+    memset(out, 0, sizeof(*out));
+    if (c == NULL)
+        return CURLE_OUT_OF_MEMORY;
+    for (size_t i = 0; headers != NULL && headers[i] != NULL; i++)
+        hl = curl_slist_append(hl, headers[i]);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (strcmp(method, "HEAD") == 0)
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    if (body != NULL) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+    }
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms > 0 ? timeout_ms : 10000L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    rc = curl_easy_perform(c);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+    if (rc != CURLE_OK && rc != CURLE_PARTIAL_FILE)
+        out->status = 0;
+    out->curl_code = (int)rc;
+    out->body = b.data != NULL ? b.data : strdup("");
+    out->len = b.len;
+    out->headers = h.data != NULL ? h.data : strdup("");
+    curl_slist_free_all(hl);
+    curl_easy_cleanup(c);
+    return (int)rc;
+}
+
+void h_resp_free(struct h_resp *r)
+{
+    free(r->body);
+    free(r->headers);
+    memset(r, 0, sizeof(*r));
+}
+
+const char *h_resp_header(const struct h_resp *r, const char *name)
+{
+    static char value[1024];
+    size_t n = strlen(name);
+    const char *p = r->headers;
+
+    while (p != NULL && *p != '\0') {
+        const char *eol = strchr(p, '\n');
+        size_t len = eol != NULL ? (size_t)(eol - p) : strlen(p);
+        if (len > n && strncasecmp(p, name, n) == 0 && p[n] == ':') {
+            const char *v = p + n + 1;
+            while (*v == ' ')
+                v++;
+            size_t vl = len - (size_t)(v - p);
+            while (vl > 0 && (v[vl - 1] == '\r' || v[vl - 1] == ' '))
+                vl--;
+            if (vl >= sizeof(value))
+                vl = sizeof(value) - 1;
+            memcpy(value, v, vl);
+            value[vl] = '\0';
+            return value;
+        }
+        p = eol != NULL ? eol + 1 : NULL;
+    }
+    return NULL;
+}
+
+cJSON *h_json(const struct h_resp *r)
+{
+    return r->body != NULL ? cJSON_Parse(r->body) : NULL;
+}
+
+int h_get(const struct h_proc *p, const char *path, struct h_resp *out)
+{
+    char url[2048];
+
+    snprintf(url, sizeof(url), "%s%s", p->base, path);
+    return h_request("GET", url, NULL, NULL, 0, out);
+}
+
+int h_post_json(const struct h_proc *p, const char *path, const char *json, struct h_resp *out)
+{
+    static const char *const hdr[] = {"Content-Type: application/json", NULL};
+    char url[2048];
+
+    snprintf(url, sizeof(url), "%s%s", p->base, path);
+    return h_request("POST", url, hdr, json, 0, out);
+}
+
+int h_delete(const struct h_proc *p, const char *path, struct h_resp *out)
+{
+    char url[2048];
+
+    snprintf(url, sizeof(url), "%s%s", p->base, path);
+    return h_request("DELETE", url, NULL, NULL, 0, out);
+}

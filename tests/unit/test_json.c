@@ -1,0 +1,224 @@
+/* test_json.c: the JSON getters accept what they should and say exactly where a document
+ * is wrong. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fakekit/json.h"
+
+enum getter { GET_STRING, GET_INT, GET_NUMBER, GET_BOOL, GET_OBJECT, GET_ARRAY };
+
+struct get_case {
+    const char *doc;
+    enum getter getter;
+    const char *key;
+    const char *path;
+    bool required;
+    int want_rc;
+    const char *want_err; /* when want_rc != 0 */
+};
+
+static const struct get_case get_cases[] = {
+    /* present and right */
+    {"{\"method\":\"GET\"}", GET_STRING, "method", "faults[2].match", true, 0, NULL},
+    {"{\"n\":10}", GET_INT, "n", "x", true, 0, NULL},
+    {"{\"n\":0}", GET_INT, "n", "x", true, 0, NULL},
+    {"{\"p\":0.5}", GET_NUMBER, "p", "x", true, 0, NULL},
+    {"{\"b\":false}", GET_BOOL, "b", "x", true, 0, NULL},
+    {"{\"o\":{}}", GET_OBJECT, "o", "x", true, 0, NULL},
+    {"{\"a\":[]}", GET_ARRAY, "a", "x", true, 0, NULL},
+    /* absent and optional */
+    {"{}", GET_STRING, "method", "x", false, 0, NULL},
+    {"{}", GET_INT, "n", "x", false, 0, NULL},
+    {"{}", GET_OBJECT, "o", "x", false, 0, NULL},
+    /* absent and required */
+    {"{}", GET_STRING, "y", "x", true, FK_EINVAL, "x.y: required"},
+    {"{}", GET_ARRAY, "faults", "", true, FK_EINVAL, "faults: required"},
+    {"{\"Y\":1}", GET_INT, "y", "x", true, FK_EINVAL, "x.y: required"}, /* keys are exact */
+    /* wrong type */
+    {"{\"method\":5}", GET_STRING, "method", "faults[2].match", true, FK_EINVAL,
+     "faults[2].match.method: expected a string"},
+    {"{\"method\":null}", GET_STRING, "method", "faults[2].match", false, FK_EINVAL,
+     "faults[2].match.method: expected a string"},
+    {"{\"n\":\"3\"}", GET_INT, "n", "x", true, FK_EINVAL, "x.n: expected an integer from 0 to 10"},
+    {"{\"n\":11}", GET_INT, "n", "x", true, FK_EINVAL, "x.n: expected an integer from 0 to 10"},
+    {"{\"n\":-1}", GET_INT, "n", "x", true, FK_EINVAL, "x.n: expected an integer from 0 to 10"},
+    {"{\"n\":2.5}", GET_INT, "n", "x", true, FK_EINVAL, "x.n: expected an integer from 0 to 10"},
+    {"{\"n\":1e300}", GET_INT, "n", "x", true, FK_EINVAL, "x.n: expected an integer from 0 to 10"},
+    {"{\"p\":1.5}", GET_NUMBER, "p", "x", true, FK_EINVAL, "x.p: expected a number from 0 to 1"},
+    {"{\"p\":true}", GET_NUMBER, "p", "x", true, FK_EINVAL, "x.p: expected a number from 0 to 1"},
+    {"{\"b\":1}", GET_BOOL, "b", "x", true, FK_EINVAL, "x.b: expected true or false"},
+    {"{\"o\":[]}", GET_OBJECT, "o", "x", true, FK_EINVAL, "x.o: expected an object"},
+    {"{\"a\":{}}", GET_ARRAY, "a", "x", true, FK_EINVAL, "x.a: expected an array"},
+    /* the container itself is not an object */
+    {"[1]", GET_STRING, "y", "faults[0]", true, FK_EINVAL, "faults[0]: expected an object"},
+};
+
+static int run_getter(const struct get_case *c, const cJSON *doc, struct fk_error *err)
+{
+    const char *s = NULL;
+    long long i = -7;
+    double d = -7;
+    bool b = true;
+    const cJSON *item = NULL;
+    int rc = FK_EINVAL;
+
+    switch (c->getter) {
+    case GET_STRING:
+        rc = fk_json_get_string(doc, c->key, c->path, c->required, &s, err);
+        if (rc == 0 && cJSON_GetObjectItemCaseSensitive(doc, c->key) == NULL)
+            assert_null(s); /* absent leaves *out untouched */
+        else if (rc == 0)
+            assert_string_equal(s, "GET");
+        break;
+    case GET_INT:
+        rc = fk_json_get_int(doc, c->key, c->path, c->required, 0, 10, &i, err);
+        if (rc == 0 && cJSON_GetObjectItemCaseSensitive(doc, c->key) != NULL)
+            assert_int_equal(i, cJSON_GetNumberValue(cJSON_GetObjectItem(doc, c->key)));
+        else
+            assert_int_equal(i, -7);
+        break;
+    case GET_NUMBER:
+        rc = fk_json_get_number(doc, c->key, c->path, c->required, 0, 1, &d, err);
+        if (rc == 0)
+            assert_true(d == 0.5);
+        else
+            assert_true(d == -7);
+        break;
+    case GET_BOOL:
+        rc = fk_json_get_bool(doc, c->key, c->path, c->required, &b, err);
+        assert_int_equal(b, rc == 0 ? false : true);
+        break;
+    case GET_OBJECT:
+        rc = fk_json_get_object(doc, c->key, c->path, c->required, &item, err);
+        if (rc == 0 && cJSON_GetObjectItemCaseSensitive(doc, c->key) != NULL)
+            assert_true(cJSON_IsObject(item));
+        break;
+    case GET_ARRAY:
+        rc = fk_json_get_array(doc, c->key, c->path, c->required, &item, err);
+        if (rc == 0)
+            assert_true(cJSON_IsArray(item));
+        break;
+    }
+    return rc;
+}
+
+static void getters(void **state)
+{
+    size_t i;
+
+    (void)state; /* no fixture */
+    for (i = 0; i < sizeof get_cases / sizeof get_cases[0]; i++) {
+        const struct get_case *c = &get_cases[i];
+        cJSON *doc = cJSON_Parse(c->doc);
+        struct fk_error err = {{0}};
+        int rc;
+
+        assert_non_null(doc);
+        rc = run_getter(c, doc, &err);
+        if (rc != c->want_rc)
+            print_error("case %zu (%s): rc %d err '%s'\n", i, c->doc, rc, err.msg);
+        assert_int_equal(rc, c->want_rc);
+        if (rc != 0)
+            assert_string_equal(err.msg, c->want_err);
+        cJSON_Delete(doc);
+    }
+}
+
+static void int_bounds_at_the_extremes(void **state)
+{
+    cJSON *doc = cJSON_Parse("{\"big\":9007199254740992,\"neg\":-42}");
+    struct fk_error err = {{0}};
+    long long v = 0;
+
+    (void)state; /* no fixture */
+    assert_int_equal(fk_json_get_int(doc, "big", "", true, 0, 9007199254740992LL, &v, &err), 0);
+    assert_true(v == 9007199254740992LL);
+    assert_int_equal(fk_json_get_int(doc, "neg", "", true, -100, 100, &v, &err), 0);
+    assert_int_equal(v, -42);
+    assert_int_equal(fk_json_get_int(doc, "big", "", true, 0, 100, &v, &err), FK_EINVAL);
+    assert_string_equal(err.msg, "big: expected an integer from 0 to 100");
+    cJSON_Delete(doc);
+}
+
+struct keys_case {
+    const char *doc;
+    const char *path;
+    int want_rc;
+    const char *want_err;
+};
+
+static const struct keys_case keys_cases[] = {
+    {"{}", "x", 0, NULL},
+    {"{\"id\":1,\"match\":{}}", "faults[0]", 0, NULL},
+    {"{\"id\":1,\"y\":2}", "x", FK_EINVAL, "x.y: unknown key"},
+    {"{\"Id\":1}", "faults[3]", FK_EINVAL, "faults[3].Id: unknown key"},
+    {"{\"extra\":1}", "", FK_EINVAL, "extra: unknown key"},
+    {"[]", "x", FK_EINVAL, "x: expected an object"},
+};
+
+static void check_keys(void **state)
+{
+    static const char *const allowed[] = {"id", "match", NULL};
+    size_t i;
+
+    (void)state; /* no fixture */
+    for (i = 0; i < sizeof keys_cases / sizeof keys_cases[0]; i++) {
+        const struct keys_case *c = &keys_cases[i];
+        cJSON *doc = cJSON_Parse(c->doc);
+        struct fk_error err = {{0}};
+
+        assert_non_null(doc);
+        assert_int_equal(fk_json_check_keys(doc, c->path, allowed, &err), c->want_rc);
+        if (c->want_rc != 0)
+            assert_string_equal(err.msg, c->want_err);
+        cJSON_Delete(doc);
+    }
+}
+
+static void print_and_add(void **state)
+{
+    cJSON *obj = cJSON_CreateObject();
+    char *text;
+
+    (void)state; /* no fixture */
+    assert_int_equal(fk_json_add_string_or_null(obj, "a", "x"), 0);
+    assert_int_equal(fk_json_add_string_or_null(obj, "b", NULL), 0);
+    text = fk_json_print(obj);
+    assert_string_equal(text, "{\"a\":\"x\",\"b\":null}");
+    cJSON_free(text);
+    cJSON_Delete(obj);
+}
+
+static void error_set_truncates_and_accepts_null(void **state)
+{
+    struct fk_error err;
+    char big[FK_ERRMSG_MAX * 2];
+
+    (void)state; /* no fixture */
+    memset(big, 'a', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    fk_error_set(&err, "%s", big);
+    assert_int_equal(strlen(err.msg), FK_ERRMSG_MAX - 1);
+    fk_error_set(NULL, "ignored %d", 1);
+    assert_string_equal(fk_strerror(FK_ENOMEM), "out of memory");
+    assert_string_equal(fk_strerror(12345), "unknown error");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(getters),
+        cmocka_unit_test(int_bounds_at_the_extremes),
+        cmocka_unit_test(check_keys),
+        cmocka_unit_test(print_and_add),
+        cmocka_unit_test(error_set_truncates_and_accepts_null),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
