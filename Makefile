@@ -48,7 +48,7 @@ endif
 
 # Components: every folder below holds X/*.c; X/main.c is the program, the rest libX.a.
 FAKES      := fake_twilio fake_livekit fake_supabase
-PROGRAMS   := $(FAKES) provisioner
+PROGRAMS   := $(FAKES) provisioner fakes
 KIT_SRC    := $(wildcard fakekit/*.c)
 KIT_LIB    := $(B)/libfakekit.a
 comp_src    = $(filter-out $(1)/main.c,$(wildcard $(1)/*.c))

@@ -49,7 +49,8 @@ static int parse_rules(const cJSON *arr, const char *path, struct parsed *p, str
         if (rc != 0)
             return rc;
         p->nrules++;
-        for (size_t j = 0; j + 1 < p->nrules; j++) {
+        const char *id = fk_rule_id(p->rules[p->nrules - 1]);
+        for (size_t j = 0; *id != '\0' && j + 1 < p->nrules; j++) {
             if (strcmp(fk_rule_id(p->rules[j]), fk_rule_id(p->rules[p->nrules - 1])) == 0) {
                 fk_error_set(err, "%s.id: duplicate id '%s'", ipath,
                              fk_rule_id(p->rules[p->nrules - 1]));
