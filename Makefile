@@ -32,6 +32,12 @@ ifeq ($(CONFIG),asan)
 else ifeq ($(CONFIG),tsan)
   CFLAGS += -O1 -fsanitize=thread
   LDFLAGS += -fsanitize=thread
+else ifeq ($(CONFIG),fuzz)
+  # libFuzzer: everything instrumented, the fuzz targets linked with the fuzzer's main.
+  CC := clang
+  SAN := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+  CFLAGS += $(SAN) -fsanitize=fuzzer-no-link
+  LDFLAGS += $(SAN)
 else ifeq ($(CONFIG),debug)
   CFLAGS += -O0
 else
@@ -60,15 +66,17 @@ UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 INTEG_SRC   := $(wildcard tests/integration/test_*.c)
 UNIT_BIN    := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRC))
 INTEG_BIN   := $(patsubst tests/integration/%.c,$(B)/tests/integration/%,$(INTEG_SRC))
+FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN    := $(patsubst tests/fuzz/%.c,$(B)/tests/fuzz/%,$(FUZZ_SRC))
 PROG_BIN    := $(foreach p,$(PROGRAMS),$(BIN)/$(p))
 
 ALL_SRC := $(KIT_SRC) $(foreach p,$(PROGRAMS),$(wildcard $(p)/*.c)) $(SUPPORT_SRC) \
-           $(UNIT_SRC) $(INTEG_SRC)
+           $(UNIT_SRC) $(INTEG_SRC) $(FUZZ_SRC)
 OBJS    := $(patsubst %.c,$(B)/%.o,$(ALL_SRC))
 DEPS    := $(OBJS:.o=.d)
 
 .PHONY: all test check-deps demo bench fuzz format format-check lint install clean deps \
-        tests-build programs
+        tests-build programs fuzz-build
 .DEFAULT_GOAL := all
 
 all: check-deps programs
@@ -117,6 +125,12 @@ $(B)/tests/integration/%: $(B)/tests/integration/%.o $(SUPPORT_OBJ) $(TEST_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(SUPPORT_OBJ) $(TEST_LIBS) $(LDLIBS)
 
+$(B)/tests/fuzz/%: $(B)/tests/fuzz/%.o $(TEST_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< $(TEST_LIBS) $(LDLIBS)
+
+fuzz-build: check-deps $(FUZZ_BIN)
+
 tests-build: check-deps $(PROG_BIN) $(UNIT_BIN) $(INTEG_BIN)
 
 # The README's test command. It rebuilds itself under ASan+UBSan and runs everything.
@@ -125,7 +139,8 @@ test: check-deps
 	@$(MAKE) --no-print-directory CONFIG=asan test
 else
 test: tests-build
-	@BUILD=$(B) BIN=$(BIN) ./scripts/run-tests.sh
+	@$(MAKE) --no-print-directory CONFIG=fuzz fuzz-build
+	@BUILD=$(B) BIN=$(BIN) FUZZ_BUILD=build/fuzz ./scripts/run-tests.sh
 endif
 
 demo: all
@@ -136,7 +151,8 @@ bench: all
 
 FUZZ_SECONDS ?= 60
 fuzz: check-deps
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/fuzz/run.sh
+	@$(MAKE) --no-print-directory CONFIG=fuzz fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) BUILD=build/fuzz ./tests/fuzz/run.sh
 
 format:
 	clang-format -i $(ALL_SRC) $(wildcard */*.h tests/*/*.h tests/fuzz/*.c)

@@ -71,6 +71,23 @@ if command -v node >/dev/null 2>&1 && ls tests/sdk/*.test.mjs >/dev/null 2>&1; t
     printf '%-44s %3d passed %3d failed\n' "sdk (node --test)" "$p" "$f"
 fi
 
+# libFuzzer targets: every committed corpus, then FUZZ_TOTAL seconds of fuzzing shared out.
+FUZZ_BUILD=${FUZZ_BUILD:-build/fuzz}
+if ls "$FUZZ_BUILD"/tests/fuzz/fuzz_* >/dev/null 2>&1; then
+    n=$(ls "$FUZZ_BUILD"/tests/fuzz/fuzz_* | grep -cv '\.[od]$')
+    each=$(( ${FUZZ_TOTAL:-30} / (n > 0 ? n : 1) ))
+    [ "$each" -lt 2 ] && each=2
+    FUZZ_SECONDS=$each BUILD=$FUZZ_BUILD ./tests/fuzz/run.sh >"$LOG/fuzz.log" 2>&1
+    rc=$?
+    p=$(sed -n 's/^fuzz: \([0-9]*\) passed.*/\1/p' "$LOG/fuzz.log" | tail -1)
+    f=$(sed -n 's/^fuzz: [0-9]* passed, \([0-9]*\) failed.*/\1/p' "$LOG/fuzz.log" | tail -1)
+    p=${p:-0} f=${f:-0}
+    [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+    passed=$((passed + p)) failed=$((failed + f))
+    [ "$f" -gt 0 ] && failures="$failures fuzz"
+    printf '%-44s %3d passed %3d failed\n' "fuzz (${each}s each)" "$p" "$f"
+fi
+
 if [ -n "$failures" ]; then
     echo "failing:$failures (logs in $LOG/)"
     for n in $failures; do
