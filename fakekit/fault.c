@@ -20,14 +20,10 @@
 #include "fakekit/json.h"
 #include "fakekit/rand.h"
 
-#define PATH_MAX_LEN 128  /* the JSON path a rule keeps for later messages */
-#define COUNT_MAX    1e12 /* upper bound for after (exact in a double) */
+#define COUNT_MAX 1e12 /* upper bound for after (exact in a double) */
 
 struct fk_rule {
-    char id[FK_ID_MAX + 1]; /* "" until a set assigns an automatic id */
-    bool auto_id;           /* no id given: the set names it "fault-N" */
-    char path[PATH_MAX_LEN];
-    struct fk_match match;
+    struct fk_item head; /* id, path, matcher: first, so the list in match.c keeps rules */
     long long after;
     long long times; /* -1: unlimited */
     double probability;
@@ -38,10 +34,7 @@ struct fk_rule {
 
 struct fk_faults {
     pthread_mutex_t mu;
-    struct fk_rule **rules;
-    size_t n;
-    size_t cap;
-    unsigned long next_auto; /* last N used for "fault-N" */
+    struct fk_items list;
 };
 
 static const struct {
@@ -49,9 +42,9 @@ static const struct {
     enum fk_net net;
     bool malformed;
 } net_faults[] = {
-    {"reset", FK_NET_RESET, false}, {"empty", FK_NET_EMPTY, false},
+    {"reset", FK_NET_RESET, false},       {"empty", FK_NET_EMPTY, false},
     {"truncate", FK_NET_TRUNCATE, false}, {"malformed", FK_NET_NONE, true},
-    {"slow", FK_NET_SLOW, false}, {"hang", FK_NET_HANG, false},
+    {"slow", FK_NET_SLOW, false},         {"hang", FK_NET_HANG, false},
 };
 #define NNET (sizeof(net_faults) / sizeof(net_faults[0]))
 
@@ -249,21 +242,22 @@ void fk_rule_free(struct fk_rule *r)
     if (!r) {
         return;
     }
-    fk_match_cleanup(&r->match);
+    fk_match_cleanup(&r->head.match);
     fk_action_cleanup(&r->action);
     free(r);
 }
 
 const char *fk_rule_id(const struct fk_rule *r)
 {
-    return r->id;
+    return r->head.id;
 }
 
 int fk_rule_parse(const cJSON *json, const char *path, fk_error_check_fn check,
                   struct fk_rule **out, struct fk_error *err)
 {
-    static const char *const keys[] = {"id",          "description", "match",  "after", "times",
-                                       "probability", "action",      "after_effect", NULL};
+    static const char *const keys[] = {"id",     "description",  "match",
+                                       "after",  "times",        "probability",
+                                       "action", "after_effect", NULL};
     char sub[FK_ERRMSG_MAX];
     const char *id = NULL;
     const char *description = NULL;
@@ -283,7 +277,7 @@ int fk_rule_parse(const cJSON *json, const char *path, fk_error_check_fn check,
         fk_error_set(err, "%s: out of memory", path);
         return FK_ENOMEM;
     }
-    snprintf(r->path, sizeof(r->path), "%s", path);
+    snprintf(r->head.path, sizeof(r->head.path), "%s", path);
     r->times = -1;
     r->probability = 1.0;
     rc = fk_json_check_keys(json, path, keys, err);
@@ -302,7 +296,7 @@ int fk_rule_parse(const cJSON *json, const char *path, fk_error_check_fn check,
     }
     if (!rc) {
         snprintf(sub, sizeof(sub), "%s.match", path);
-        rc = fk_match_parse(match, sub, &r->match, err);
+        rc = fk_match_parse(match, sub, &r->head.match, err);
     }
     if (!rc) {
         rc = fk_json_get_int(json, "after", path, false, 0, (long long)COUNT_MAX, &r->after, err);
@@ -312,8 +306,7 @@ int fk_rule_parse(const cJSON *json, const char *path, fk_error_check_fn check,
         rc = fk_json_get_int(json, "times", path, true, 1, (long long)COUNT_MAX, &r->times, err);
     }
     if (!rc) {
-        rc = fk_json_get_number(json, "probability", path, false, 0.0, 1.0, &r->probability,
-                                err);
+        rc = fk_json_get_number(json, "probability", path, false, 0.0, 1.0, &r->probability, err);
     }
     if (!rc) {
         rc = fk_json_get_bool(json, "after_effect", path, false, &after_effect, err);
@@ -331,9 +324,9 @@ int fk_rule_parse(const cJSON *json, const char *path, fk_error_check_fn check,
     }
     r->action.after_effect = r->action.after_effect || after_effect;
     if (id) {
-        snprintf(r->id, sizeof(r->id), "%s", id);
+        snprintf(r->head.id, sizeof(r->head.id), "%s", id);
     }
-    r->auto_id = !id;
+    r->head.auto_id = !id;
     *out = r;
     return 0;
 }
@@ -397,10 +390,10 @@ static cJSON *rule_json(const struct fk_rule *r)
     cJSON *m = NULL;
     cJSON *a = NULL;
 
-    if (!obj || !cJSON_AddStringToObject(obj, "id", r->id)) {
+    if (!obj || !cJSON_AddStringToObject(obj, "id", r->head.id)) {
         goto fail;
     }
-    m = fk_match_json(&r->match);
+    m = fk_match_json(&r->head.match);
     if (!m || !cJSON_AddItemToObject(obj, "match", m)) {
         cJSON_Delete(m);
         goto fail;
@@ -426,6 +419,25 @@ fail:
     return NULL;
 }
 
+static int parse_item(const cJSON *json, const char *path, void *ctx, struct fk_item **out,
+                      struct fk_error *err)
+{
+    return fk_rule_parse(json, path, *(fk_error_check_fn *)ctx, (struct fk_rule **)out, err);
+}
+
+static void free_item(struct fk_item *item)
+{
+    fk_rule_free((struct fk_rule *)item);
+}
+
+static cJSON *item_json(const struct fk_item *item)
+{
+    return rule_json((const struct fk_rule *)item);
+}
+
+static const struct fk_item_kind rule_kind = {"fault", "fault rules", parse_item, free_item,
+                                              item_json};
+
 struct fk_faults *fk_faults_new(void)
 {
     struct fk_faults *f = calloc(1, sizeof(*f));
@@ -436,147 +448,20 @@ struct fk_faults *fk_faults_new(void)
     return f;
 }
 
-static void free_rules(struct fk_faults *f)
-{
-    for (size_t i = 0; i < f->n; i++) {
-        fk_rule_free(f->rules[i]);
-    }
-    free(f->rules);
-    f->rules = NULL;
-    f->n = 0;
-    f->cap = 0;
-}
-
 void fk_faults_free(struct fk_faults *f)
 {
     if (!f) {
         return;
     }
-    free_rules(f);
+    fk_items_clear(&rule_kind, &f->list);
     pthread_mutex_destroy(&f->mu);
     free(f);
 }
 
-struct idref {
-    const char *id;
-    long idx; /* index in the new batch, -1 for a rule already in the set */
-};
-
-static int idref_cmp(const void *a, const void *b)
-{
-    const struct idref *x = a;
-    const struct idref *y = b;
-    int c = strcmp(x->id, y->id);
-    if (c) {
-        return c;
-    }
-    return (x->idx > y->idx) - (x->idx < y->idx);
-}
-
-static int idref_find(const void *key, const void *elem)
-{
-    return strcmp(key, ((const struct idref *)elem)->id);
-}
-
-/* With f locked: check ids, give automatic ids, append, describe. All or none. */
-static int add_locked(struct fk_faults *f, struct fk_rule **rules, size_t n, cJSON **added,
-                      struct fk_error *err)
-{
-    struct idref *refs = NULL;
-    size_t nrefs = 0;
-    long dup = -1;
-    unsigned long next = f->next_auto;
-    cJSON *arr = NULL;
-    int rc = FK_ENOMEM;
-
-    if (f->n + n > FK_RULES_MAX) {
-        fk_error_set(err, "%s: too many fault rules (at most %d)", rules[0]->path, FK_RULES_MAX);
-        return FK_ERANGE;
-    }
-    refs = malloc((f->n + n) * sizeof(*refs));
-    if (!refs) {
-        goto out;
-    }
-    for (size_t i = 0; i < f->n; i++) {
-        refs[nrefs++] = (struct idref){f->rules[i]->id, -1};
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (!rules[i]->auto_id) {
-            refs[nrefs++] = (struct idref){rules[i]->id, (long)i};
-        }
-    }
-    qsort(refs, nrefs, sizeof(*refs), idref_cmp);
-    /* In a run of equal ids every entry but the first is a duplicate; report the earliest
-     * rule of the batch among them. */
-    for (size_t i = 1; i < nrefs; i++) {
-        if (strcmp(refs[i].id, refs[i - 1].id) == 0 && (dup < 0 || refs[i].idx < dup)) {
-            dup = refs[i].idx;
-        }
-    }
-    if (dup >= 0) {
-        fk_error_set(err, "%s.id: duplicate id '%s'", rules[dup]->path, rules[dup]->id);
-        rc = FK_EEXIST;
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (rules[i]->auto_id) {
-            do {
-                snprintf(rules[i]->id, sizeof(rules[i]->id), "fault-%lu", ++next);
-            } while (bsearch(rules[i]->id, refs, nrefs, sizeof(*refs), idref_find));
-        }
-    }
-    if (f->n + n > f->cap) {
-        size_t cap = f->cap ? f->cap : 8;
-        while (cap < f->n + n) {
-            cap *= 2;
-        }
-        struct fk_rule **grown = realloc(f->rules, cap * sizeof(*grown));
-        if (!grown) {
-            goto out;
-        }
-        f->rules = grown;
-        f->cap = cap;
-    }
-    if (added) {
-        arr = cJSON_CreateArray();
-        for (size_t i = 0; arr && i < n; i++) {
-            cJSON *item = rule_json(rules[i]);
-            if (!item || !cJSON_AddItemToArray(arr, item)) {
-                cJSON_Delete(item);
-                cJSON_Delete(arr);
-                arr = NULL;
-            }
-        }
-        if (!arr) {
-            goto out;
-        }
-        *added = arr;
-    }
-    memcpy(f->rules + f->n, rules, n * sizeof(*rules));
-    f->n += n;
-    f->next_auto = next;
-    rc = 0;
-out:
-    if (rc == FK_ENOMEM) {
-        fk_error_set(err, "%s: out of memory", rules[0]->path);
-    }
-    for (size_t i = 0; rc && i < n; i++) {
-        if (rules[i]->auto_id) {
-            rules[i]->id[0] = '\0'; /* given again on the next try */
-        }
-    }
-    free(refs);
-    return rc;
-}
-
 int fk_faults_add(struct fk_faults *f, struct fk_rule **rules, size_t n, struct fk_error *err)
 {
-    int rc;
-    if (n == 0) {
-        return 0;
-    }
     pthread_mutex_lock(&f->mu);
-    rc = add_locked(f, rules, n, NULL, err);
+    int rc = fk_items_add(&rule_kind, &f->list, (struct fk_item **)rules, n, NULL, err);
     pthread_mutex_unlock(&f->mu);
     return rc;
 }
@@ -584,73 +469,31 @@ int fk_faults_add(struct fk_faults *f, struct fk_rule **rules, size_t n, struct 
 int fk_faults_add_json(struct fk_faults *f, const cJSON *json, const char *path,
                        fk_error_check_fn check, cJSON **added, struct fk_error *err)
 {
-    struct fk_rule **rules = NULL;
+    struct fk_item **items = NULL;
     size_t n = 0;
-    size_t count;
-    char sub[FK_ERRMSG_MAX];
-    int rc = 0;
-    bool one = cJSON_IsObject(json);
+    int rc;
 
     if (added) {
         *added = NULL;
     }
-    if (!one && !cJSON_IsArray(json)) {
-        fk_error_set(err, "%s: expected an object or an array", path);
-        return FK_EINVAL;
-    }
-    count = one ? 1 : (size_t)cJSON_GetArraySize(json);
-    if (count > FK_RULES_MAX) {
-        fk_error_set(err, "%s: too many fault rules (at most %d)", path, FK_RULES_MAX);
-        return FK_ERANGE;
-    }
-    if (count == 0) {
-        return added && !(*added = cJSON_CreateArray()) ? FK_ENOMEM : 0;
-    }
-    rules = calloc(count, sizeof(*rules));
-    if (!rules) {
-        fk_error_set(err, "%s: out of memory", path);
-        return FK_ENOMEM;
-    }
-    /* A single object keeps path as it is ("fault.action"), array elements get "[i]". */
-    const cJSON *item = one ? json : json->child;
-    for (; !rc && item && n < count; item = item->next) {
-        if (one) {
-            snprintf(sub, sizeof(sub), "%s", path);
-        } else {
-            snprintf(sub, sizeof(sub), "%s[%zu]", path, n);
-        }
-        rc = fk_rule_parse(item, sub, check, &rules[n], err);
-        if (!rc) {
-            n++;
-        }
-    }
-    if (!rc) {
-        pthread_mutex_lock(&f->mu);
-        rc = add_locked(f, rules, n, added, err);
-        pthread_mutex_unlock(&f->mu);
-    }
+    rc = fk_items_parse(&rule_kind, json, path, &check, &items, &n, err);
     if (rc) {
-        for (size_t i = 0; i < n; i++) {
-            fk_rule_free(rules[i]);
-        }
+        return rc;
     }
-    free(rules);
+    pthread_mutex_lock(&f->mu);
+    rc = fk_items_add(&rule_kind, &f->list, items, n, added, err);
+    pthread_mutex_unlock(&f->mu);
+    for (size_t i = 0; rc && i < n; i++) {
+        fk_rule_free((struct fk_rule *)items[i]);
+    }
+    free(items);
     return rc;
 }
 
 int fk_faults_remove(struct fk_faults *f, const char *id)
 {
-    int rc = FK_ENOTFOUND;
     pthread_mutex_lock(&f->mu);
-    for (size_t i = 0; i < f->n; i++) {
-        if (strcmp(f->rules[i]->id, id) == 0) {
-            fk_rule_free(f->rules[i]);
-            memmove(f->rules + i, f->rules + i + 1, (f->n - i - 1) * sizeof(*f->rules));
-            f->n--;
-            rc = 0;
-            break;
-        }
-    }
+    int rc = fk_items_remove(&rule_kind, &f->list, id);
     pthread_mutex_unlock(&f->mu);
     return rc;
 }
@@ -658,31 +501,22 @@ int fk_faults_remove(struct fk_faults *f, const char *id)
 void fk_faults_clear(struct fk_faults *f)
 {
     pthread_mutex_lock(&f->mu);
-    free_rules(f);
-    f->next_auto = 0;
+    fk_items_clear(&rule_kind, &f->list);
     pthread_mutex_unlock(&f->mu);
 }
 
 size_t fk_faults_count(struct fk_faults *f)
 {
     pthread_mutex_lock(&f->mu);
-    size_t n = f->n;
+    size_t n = f->list.n;
     pthread_mutex_unlock(&f->mu);
     return n;
 }
 
 cJSON *fk_faults_json(struct fk_faults *f)
 {
-    cJSON *arr = cJSON_CreateArray();
     pthread_mutex_lock(&f->mu);
-    for (size_t i = 0; arr && i < f->n; i++) {
-        cJSON *item = rule_json(f->rules[i]);
-        if (!item || !cJSON_AddItemToArray(arr, item)) {
-            cJSON_Delete(item);
-            cJSON_Delete(arr);
-            arr = NULL;
-        }
-    }
+    cJSON *arr = fk_items_json(&rule_kind, &f->list);
     pthread_mutex_unlock(&f->mu);
     return arr;
 }
@@ -697,14 +531,13 @@ bool fk_faults_decide(struct fk_faults *f, const struct fk_req *req, struct fk_a
         id[0] = '\0';
     }
     pthread_mutex_lock(&f->mu);
-    for (size_t i = 0; i < f->n; i++) {
-        struct fk_rule *r = f->rules[i];
-        if (!fk_match_test(&r->match, req)) {
+    for (size_t i = 0; i < f->list.n; i++) {
+        struct fk_rule *r = (struct fk_rule *)f->list.v[i];
+        if (!fk_match_test(&r->head.match, req)) {
             continue;
         }
         r->matched++;
-        if (r->matched <= (uint64_t)r->after ||
-            (r->times >= 0 && r->fired >= (uint64_t)r->times)) {
+        if (r->matched <= (uint64_t)r->after || (r->times >= 0 && r->fired >= (uint64_t)r->times)) {
             continue;
         }
         /* fk_rand has its own lock and never calls back here, so the order is fixed. */
@@ -716,7 +549,7 @@ bool fk_faults_decide(struct fk_faults *f, const struct fk_req *req, struct fk_a
         }
         r->fired++;
         if (id && idlen) {
-            snprintf(id, idlen, "%s", r->id);
+            snprintf(id, idlen, "%s", r->head.id);
         }
         fired = true;
         break;

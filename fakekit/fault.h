@@ -3,7 +3,14 @@
  * A rule is a matcher, counters (after, times), a probability and an action: an injected
  * status/body/headers, a native error shorthand, a delay with jitter, a network fault, and
  * after_effect (run the normal handler first, then replace or break its answer).
- * Rules are tried in the order added; the first that fires wins. The set is thread-safe. */
+ * Rules are tried in the order added; the first that fires wins. The set is thread-safe.
+ *
+ * Counting: every rule the request reaches whose matcher accepts it counts it ("matched");
+ * it fires when matched > after, fired < times, and (only when probability < 1, so that
+ * probability 1 draws no randomness) one fk_rand_unit() draw is below probability. Firing
+ * counts "fired" and ends the search: later rules do not see the request at all.
+ * Ids: a rule parsed without one has id "" until a set names it "fault-N" (N counts on per
+ * set, skipping ids in use; fk_faults_clear restarts it). */
 #ifndef FK_FAULT_H
 #define FK_FAULT_H
 
@@ -51,7 +58,9 @@ void fk_faults_free(struct fk_faults *f);
  * JSON (caller deletes). path prefixes messages ("faults"). */
 int fk_faults_add_json(struct fk_faults *f, const cJSON *json, const char *path,
                        fk_error_check_fn check, cJSON **added, struct fk_error *err) FK_MUST_CHECK;
-/* Take ownership of already parsed rules (all or none; FK_EEXIST on a duplicate id). */
+/* Take ownership of already parsed rules (all or none; FK_EEXIST on a duplicate id, also
+ * within rules, with "<rule's path>.id: duplicate id 'x'"). On failure the caller keeps
+ * them. */
 int fk_faults_add(struct fk_faults *f, struct fk_rule **rules, size_t n,
                   struct fk_error *err) FK_MUST_CHECK;
 int fk_faults_remove(struct fk_faults *f, const char *id); /* 0 or FK_ENOTFOUND */

@@ -142,8 +142,7 @@ static struct entry *entry_new(const struct fk_req *req, unsigned status, const 
 }
 
 uint64_t fk_journal_add(struct fk_journal *j, const struct fk_req *req, unsigned status,
-                        const char *fault, bool rate_limited, int64_t time_us,
-                        int64_t duration_us)
+                        const char *fault, bool rate_limited, int64_t time_us, int64_t duration_us)
 {
     struct entry *e = NULL;
     struct entry *dropped = NULL;

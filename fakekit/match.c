@@ -121,8 +121,8 @@ static int dup_string(const char *s, char **out)
 }
 
 /* Copy an object of strings ({"PageSize": "5"}) under key into *pairs. */
-static int parse_pairs(const cJSON *json, const char *key, const char *path,
-                       struct fk_pair **pairs, size_t *n, struct fk_error *err)
+static int parse_pairs(const cJSON *json, const char *key, const char *path, struct fk_pair **pairs,
+                       size_t *n, struct fk_error *err)
 {
     const cJSON *obj = NULL;
     char sub[FK_ERRMSG_MAX];
@@ -161,8 +161,7 @@ static int parse_pairs(const cJSON *json, const char *key, const char *path,
 
 int fk_match_parse(const cJSON *json, const char *path, struct fk_match *m, struct fk_error *err)
 {
-    static const char *const keys[] = {"method",  "path",          "query",
-                                       "headers", "body_contains", NULL};
+    static const char *const keys[] = {"method", "path", "query", "headers", "body_contains", NULL};
     const char *method = NULL;
     const char *glob = NULL;
     const char *body = NULL;
@@ -276,4 +275,222 @@ cJSON *fk_match_json(const struct fk_match *m)
 fail:
     cJSON_Delete(obj);
     return NULL;
+}
+
+/* Rule lists (see match.h). Duplicate ids are found by sorting the ids of the list and the
+ * batch together, so adding many rules at once stays O(n log n). */
+struct idref {
+    const char *id;
+    long idx; /* index in the new batch, -1 for an item already in the list */
+};
+
+static int idref_cmp(const void *a, const void *b)
+{
+    const struct idref *x = a;
+    const struct idref *y = b;
+    int c = strcmp(x->id, y->id);
+    if (c) {
+        return c;
+    }
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static int idref_find(const void *key, const void *elem)
+{
+    return strcmp(key, ((const struct idref *)elem)->id);
+}
+
+int fk_items_parse(const struct fk_item_kind *kind, const cJSON *json, const char *path, void *ctx,
+                   struct fk_item ***out, size_t *n, struct fk_error *err)
+{
+    char sub[FK_ERRMSG_MAX];
+    bool one = cJSON_IsObject(json);
+    size_t count = one ? 1 : (size_t)cJSON_GetArraySize(json);
+    int rc = 0;
+
+    *out = NULL;
+    *n = 0;
+    if (!one && !cJSON_IsArray(json)) {
+        fk_error_set(err, "%s: expected an object or an array", path);
+        return FK_EINVAL;
+    }
+    if (count > FK_RULES_MAX) {
+        fk_error_set(err, "%s: too many %s (at most %d)", path, kind->what, FK_RULES_MAX);
+        return FK_ERANGE;
+    }
+    if (count == 0) {
+        return 0;
+    }
+    struct fk_item **items = calloc(count, sizeof(*items));
+    if (!items) {
+        fk_error_set(err, "%s: out of memory", path);
+        return FK_ENOMEM;
+    }
+    /* A single object keeps path as it is ("fault.action"), array elements get "[i]". */
+    const cJSON *item = one ? json : json->child;
+    for (; !rc && item && *n < count; item = item->next) {
+        if (one) {
+            snprintf(sub, sizeof(sub), "%s", path);
+        } else {
+            snprintf(sub, sizeof(sub), "%s[%zu]", path, *n);
+        }
+        rc = kind->parse(item, sub, ctx, &items[*n], err);
+        if (!rc) {
+            (*n)++;
+        }
+    }
+    if (rc) {
+        for (size_t i = 0; i < *n; i++) {
+            kind->free(items[i]);
+        }
+        free(items);
+        *n = 0;
+        return rc;
+    }
+    *out = items;
+    return 0;
+}
+
+/* Check the batch's ids against the list and each other, then name the unnamed ones. */
+static int assign_ids(const struct fk_item_kind *kind, const struct fk_items *l,
+                      struct fk_item **items, size_t n, unsigned long *next, struct fk_error *err)
+{
+    size_t nrefs = 0;
+    long dup = -1;
+    struct idref *refs = malloc((l->n + n) * sizeof(*refs));
+
+    if (!refs) {
+        fk_error_set(err, "%s: out of memory", items[0]->path);
+        return FK_ENOMEM;
+    }
+    for (size_t i = 0; i < l->n; i++) {
+        refs[nrefs++] = (struct idref){l->v[i]->id, -1};
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!items[i]->auto_id) {
+            refs[nrefs++] = (struct idref){items[i]->id, (long)i};
+        }
+    }
+    qsort(refs, nrefs, sizeof(*refs), idref_cmp);
+    /* In a run of equal ids every entry but the first is a duplicate; report the earliest
+     * item of the batch among them. */
+    for (size_t i = 1; i < nrefs; i++) {
+        if (strcmp(refs[i].id, refs[i - 1].id) == 0 && (dup < 0 || refs[i].idx < dup)) {
+            dup = refs[i].idx;
+        }
+    }
+    if (dup >= 0) {
+        fk_error_set(err, "%s.id: duplicate id '%s'", items[dup]->path, items[dup]->id);
+        free(refs);
+        return FK_EEXIST;
+    }
+    for (size_t i = 0; i < n; i++) {
+        while (items[i]->auto_id) {
+            snprintf(items[i]->id, sizeof(items[i]->id), "%s-%lu", kind->prefix, ++*next);
+            if (!bsearch(items[i]->id, refs, nrefs, sizeof(*refs), idref_find)) {
+                break;
+            }
+        }
+    }
+    free(refs);
+    return 0;
+}
+
+int fk_items_add(const struct fk_item_kind *kind, struct fk_items *l, struct fk_item **items,
+                 size_t n, cJSON **added, struct fk_error *err)
+{
+    unsigned long next = l->next_auto;
+    cJSON *arr = NULL;
+    int rc;
+
+    if (added) {
+        *added = NULL;
+    }
+    if (n == 0) {
+        return added && !(*added = cJSON_CreateArray()) ? FK_ENOMEM : 0;
+    }
+    if (l->n + n > FK_RULES_MAX) {
+        fk_error_set(err, "%s: too many %s (at most %d)", items[0]->path, kind->what, FK_RULES_MAX);
+        return FK_ERANGE;
+    }
+    rc = assign_ids(kind, l, items, n, &next, err);
+    if (!rc && l->n + n > l->cap) {
+        size_t cap = l->cap ? l->cap : 8;
+        while (cap < l->n + n) {
+            cap *= 2;
+        }
+        struct fk_item **grown = realloc(l->v, cap * sizeof(*grown));
+        if (grown) {
+            l->v = grown;
+            l->cap = cap;
+        } else {
+            rc = FK_ENOMEM;
+        }
+    }
+    if (!rc && added) {
+        arr = cJSON_CreateArray();
+        for (size_t i = 0; arr && i < n; i++) {
+            cJSON *item = kind->json(items[i]);
+            if (!item || !cJSON_AddItemToArray(arr, item)) {
+                cJSON_Delete(item);
+                cJSON_Delete(arr);
+                arr = NULL;
+            }
+        }
+        rc = arr ? 0 : FK_ENOMEM;
+    }
+    if (rc) {
+        if (rc == FK_ENOMEM) {
+            fk_error_set(err, "%s: out of memory", items[0]->path);
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (items[i]->auto_id) {
+                items[i]->id[0] = '\0'; /* named again on the next try */
+            }
+        }
+        return rc;
+    }
+    memcpy(l->v + l->n, items, n * sizeof(*items));
+    l->n += n;
+    l->next_auto = next;
+    if (added) {
+        *added = arr;
+    }
+    return 0;
+}
+
+int fk_items_remove(const struct fk_item_kind *kind, struct fk_items *l, const char *id)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        if (strcmp(l->v[i]->id, id) == 0) {
+            kind->free(l->v[i]);
+            memmove(l->v + i, l->v + i + 1, (l->n - i - 1) * sizeof(*l->v));
+            l->n--;
+            return 0;
+        }
+    }
+    return FK_ENOTFOUND;
+}
+
+void fk_items_clear(const struct fk_item_kind *kind, struct fk_items *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        kind->free(l->v[i]);
+    }
+    free(l->v);
+    memset(l, 0, sizeof(*l));
+}
+
+cJSON *fk_items_json(const struct fk_item_kind *kind, const struct fk_items *l)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; arr && i < l->n; i++) {
+        cJSON *item = kind->json(l->v[i]);
+        if (!item || !cJSON_AddItemToArray(arr, item)) {
+            cJSON_Delete(item);
+            cJSON_Delete(arr);
+            arr = NULL;
+        }
+    }
+    return arr;
 }

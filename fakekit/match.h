@@ -44,4 +44,46 @@ bool fk_match_test(const struct fk_match *m, const struct fk_req *req);
 /* The matcher as JSON, as it was given (NULL on ENOMEM). */
 cJSON *fk_match_json(const struct fk_match *m);
 
+/* Rule lists: what fault rules and rate limits share (added by helper "faults").
+ * Both structs begin with a struct fk_item, so one ordered list with unique ids serves both.
+ * The list has no lock: its owner (fault.c, ratelimit.c) holds its own around each call. */
+struct fk_item {
+    char id[FK_ID_MAX + 1]; /* "" until a list names it */
+    bool auto_id;           /* no id was given: named "<prefix>-N" when added */
+    char path[128];         /* JSON path it was parsed from ("faults[2]"), for messages */
+    struct fk_match match;
+};
+
+struct fk_item_kind {
+    const char *prefix; /* "fault": automatic ids "fault-1", "fault-2"... */
+    const char *what;   /* "fault rules": "faults: too many fault rules (at most 100000)" */
+    /* Parse one item at path; ctx is fk_items_parse's. */
+    int (*parse)(const cJSON *json, const char *path, void *ctx, struct fk_item **out,
+                 struct fk_error *err);
+    void (*free)(struct fk_item *item);
+    cJSON *(*json)(const struct fk_item *item); /* NULL on ENOMEM */
+};
+
+struct fk_items {
+    struct fk_item **v;
+    size_t n;
+    size_t cap;
+    unsigned long next_auto; /* the last N used; fk_items_clear resets it */
+};
+
+/* Parse one object (at path) or an array (at path[i]) into a new array *out of *n items
+ * (caller frees the items with kind->free and the array with free()). All or none. */
+int fk_items_parse(const struct fk_item_kind *kind, const cJSON *json, const char *path, void *ctx,
+                   struct fk_item ***out, size_t *n, struct fk_error *err) FK_MUST_CHECK;
+/* Append items, all or none: FK_EEXIST ("path.id: duplicate id 'x'") when an id is taken
+ * in the list or earlier in the batch, FK_ERANGE past FK_RULES_MAX, FK_ENOMEM. Unnamed
+ * items get "<prefix>-N", skipping ids in use. On success the list owns the items and
+ * *added (may be NULL) is their JSON; on failure the caller still owns them. */
+int fk_items_add(const struct fk_item_kind *kind, struct fk_items *l, struct fk_item **items,
+                 size_t n, cJSON **added, struct fk_error *err) FK_MUST_CHECK;
+int fk_items_remove(const struct fk_item_kind *kind, struct fk_items *l,
+                    const char *id); /* 0 or FK_ENOTFOUND */
+void fk_items_clear(const struct fk_item_kind *kind, struct fk_items *l);
+cJSON *fk_items_json(const struct fk_item_kind *kind, const struct fk_items *l);
+
 #endif

@@ -17,13 +17,12 @@
 #include "fakekit/json.h"
 #include "fakekit/match.h"
 
-#define LIMIT_MAX    1000000L   /* tokens per bucket */
-#define PER_MS_MAX   604800000L /* one week */
-#define RETRY_MAX    86400L     /* retry_after_s upper bound: one day */
-#define BUCKETS_MAX  10000      /* keys per limit */
-#define HASH_SIZE    1024       /* chains per limit (a power of two) */
-#define KEY_KEEP     200        /* longer keys are stored as a prefix plus a hash */
-#define PATH_MAX_LEN 128
+#define LIMIT_MAX   1000000L   /* tokens per bucket */
+#define PER_MS_MAX  604800000L /* one week */
+#define RETRY_MAX   86400L     /* retry_after_s upper bound: one day */
+#define BUCKETS_MAX 10000      /* keys per limit */
+#define HASH_SIZE   1024       /* chains per limit (a power of two) */
+#define KEY_KEEP    200        /* longer keys are stored as a prefix plus a hash */
 
 enum key_mode { KEY_GLOBAL, KEY_CREDENTIAL, KEY_CLIENT };
 static const char *const key_names[] = {"global", "credential", "client"};
@@ -37,10 +36,7 @@ struct bucket {
 };
 
 struct fk_limit {
-    char id[FK_ID_MAX + 1];
-    bool auto_id;
-    char path[PATH_MAX_LEN];
-    struct fk_match match;
+    struct fk_item head; /* id, path, matcher: first, so the list in match.c keeps limits */
     long limit;
     long per_ms;
     enum key_mode key;
@@ -54,10 +50,7 @@ struct fk_limit {
 
 struct fk_limits {
     pthread_mutex_t mu;
-    struct fk_limit **items;
-    size_t n;
-    size_t cap;
-    unsigned long next_auto;
+    struct fk_items list;
 };
 
 static uint64_t fnv1a(const char *s)
@@ -89,15 +82,14 @@ void fk_limit_free(struct fk_limit *l)
         return;
     }
     buckets_free(l);
-    fk_match_cleanup(&l->match);
+    fk_match_cleanup(&l->head.match);
     free(l);
 }
 
-int fk_limit_parse(const cJSON *json, const char *path, struct fk_limit **out,
-                   struct fk_error *err)
+int fk_limit_parse(const cJSON *json, const char *path, struct fk_limit **out, struct fk_error *err)
 {
-    static const char *const keys[] = {"id",  "description", "match",         "limit",
-                                       "per_ms", "key",      "retry_after_s", NULL};
+    static const char *const keys[] = {"id",     "description", "match",         "limit",
+                                       "per_ms", "key",         "retry_after_s", NULL};
     char sub[FK_ERRMSG_MAX];
     const char *id = NULL, *description = NULL, *key = "global";
     const cJSON *match = NULL;
@@ -114,7 +106,7 @@ int fk_limit_parse(const cJSON *json, const char *path, struct fk_limit **out,
         fk_error_set(err, "%s: out of memory", path);
         return FK_ENOMEM;
     }
-    snprintf(l->path, sizeof(l->path), "%s", path);
+    snprintf(l->head.path, sizeof(l->head.path), "%s", path);
     rc = fk_json_check_keys(json, path, keys, err);
     if (!rc) {
         rc = fk_json_get_string(json, "id", path, false, &id, err);
@@ -131,7 +123,7 @@ int fk_limit_parse(const cJSON *json, const char *path, struct fk_limit **out,
     }
     if (!rc) {
         snprintf(sub, sizeof(sub), "%s.match", path);
-        rc = fk_match_parse(match, sub, &l->match, err);
+        rc = fk_match_parse(match, sub, &l->head.match, err);
     }
     if (!rc) {
         rc = fk_json_get_int(json, "limit", path, true, 1, LIMIT_MAX, &limit, err);
@@ -163,9 +155,9 @@ int fk_limit_parse(const cJSON *json, const char *path, struct fk_limit **out,
         return rc;
     }
     if (id) {
-        snprintf(l->id, sizeof(l->id), "%s", id);
+        snprintf(l->head.id, sizeof(l->head.id), "%s", id);
     }
-    l->auto_id = !id;
+    l->head.auto_id = !id;
     l->limit = (long)limit;
     l->per_ms = (long)per_ms;
     l->retry_after_s = (long)retry;
@@ -178,10 +170,10 @@ static cJSON *limit_json(const struct fk_limit *l)
     cJSON *obj = cJSON_CreateObject();
     cJSON *m = NULL;
 
-    if (!obj || !cJSON_AddStringToObject(obj, "id", l->id)) {
+    if (!obj || !cJSON_AddStringToObject(obj, "id", l->head.id)) {
         goto fail;
     }
-    m = fk_match_json(&l->match);
+    m = fk_match_json(&l->head.match);
     if (!m || !cJSON_AddItemToObject(obj, "match", m)) {
         cJSON_Delete(m);
         goto fail;
@@ -203,6 +195,26 @@ fail:
     return NULL;
 }
 
+static int parse_item(const cJSON *json, const char *path, void *ctx, struct fk_item **out,
+                      struct fk_error *err)
+{
+    (void)ctx; /* limits need no service callback */
+    return fk_limit_parse(json, path, (struct fk_limit **)out, err);
+}
+
+static void free_item(struct fk_item *item)
+{
+    fk_limit_free((struct fk_limit *)item);
+}
+
+static cJSON *item_json(const struct fk_item *item)
+{
+    return limit_json((const struct fk_limit *)item);
+}
+
+static const struct fk_item_kind limit_kind = {"limit", "rate limits", parse_item, free_item,
+                                               item_json};
+
 struct fk_limits *fk_limits_new(void)
 {
     struct fk_limits *ls = calloc(1, sizeof(*ls));
@@ -213,145 +225,20 @@ struct fk_limits *fk_limits_new(void)
     return ls;
 }
 
-static void free_items(struct fk_limits *ls)
-{
-    for (size_t i = 0; i < ls->n; i++) {
-        fk_limit_free(ls->items[i]);
-    }
-    free(ls->items);
-    ls->items = NULL;
-    ls->n = 0;
-    ls->cap = 0;
-}
-
 void fk_limits_free(struct fk_limits *ls)
 {
     if (!ls) {
         return;
     }
-    free_items(ls);
+    fk_items_clear(&limit_kind, &ls->list);
     pthread_mutex_destroy(&ls->mu);
     free(ls);
 }
 
-struct idref {
-    const char *id;
-    long idx; /* index in the new batch, -1 for a limit already in the set */
-};
-
-static int idref_cmp(const void *a, const void *b)
-{
-    const struct idref *x = a;
-    const struct idref *y = b;
-    int c = strcmp(x->id, y->id);
-    if (c) {
-        return c;
-    }
-    return (x->idx > y->idx) - (x->idx < y->idx);
-}
-
-static int idref_find(const void *key, const void *elem)
-{
-    return strcmp(key, ((const struct idref *)elem)->id);
-}
-
-/* With ls locked: as fault.c's add_locked (same id rules), all or none. */
-static int add_locked(struct fk_limits *ls, struct fk_limit **items, size_t n, cJSON **added,
-                      struct fk_error *err)
-{
-    struct idref *refs = NULL;
-    size_t nrefs = 0;
-    long dup = -1;
-    unsigned long next = ls->next_auto;
-    cJSON *arr = NULL;
-    int rc = FK_ENOMEM;
-
-    if (ls->n + n > FK_RULES_MAX) {
-        fk_error_set(err, "%s: too many rate limits (at most %d)", items[0]->path, FK_RULES_MAX);
-        return FK_ERANGE;
-    }
-    refs = malloc((ls->n + n) * sizeof(*refs));
-    if (!refs) {
-        goto out;
-    }
-    for (size_t i = 0; i < ls->n; i++) {
-        refs[nrefs++] = (struct idref){ls->items[i]->id, -1};
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (!items[i]->auto_id) {
-            refs[nrefs++] = (struct idref){items[i]->id, (long)i};
-        }
-    }
-    qsort(refs, nrefs, sizeof(*refs), idref_cmp);
-    for (size_t i = 1; i < nrefs; i++) {
-        if (strcmp(refs[i].id, refs[i - 1].id) == 0 && (dup < 0 || refs[i].idx < dup)) {
-            dup = refs[i].idx;
-        }
-    }
-    if (dup >= 0) {
-        fk_error_set(err, "%s.id: duplicate id '%s'", items[dup]->path, items[dup]->id);
-        rc = FK_EEXIST;
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (items[i]->auto_id) {
-            do {
-                snprintf(items[i]->id, sizeof(items[i]->id), "limit-%lu", ++next);
-            } while (bsearch(items[i]->id, refs, nrefs, sizeof(*refs), idref_find));
-        }
-    }
-    if (ls->n + n > ls->cap) {
-        size_t cap = ls->cap ? ls->cap : 8;
-        while (cap < ls->n + n) {
-            cap *= 2;
-        }
-        struct fk_limit **grown = realloc(ls->items, cap * sizeof(*grown));
-        if (!grown) {
-            goto out;
-        }
-        ls->items = grown;
-        ls->cap = cap;
-    }
-    if (added) {
-        arr = cJSON_CreateArray();
-        for (size_t i = 0; arr && i < n; i++) {
-            cJSON *item = limit_json(items[i]);
-            if (!item || !cJSON_AddItemToArray(arr, item)) {
-                cJSON_Delete(item);
-                cJSON_Delete(arr);
-                arr = NULL;
-            }
-        }
-        if (!arr) {
-            goto out;
-        }
-        *added = arr;
-    }
-    memcpy(ls->items + ls->n, items, n * sizeof(*items));
-    ls->n += n;
-    ls->next_auto = next;
-    rc = 0;
-out:
-    if (rc == FK_ENOMEM) {
-        fk_error_set(err, "%s: out of memory", items[0]->path);
-    }
-    for (size_t i = 0; rc && i < n; i++) {
-        if (items[i]->auto_id) {
-            items[i]->id[0] = '\0';
-        }
-    }
-    free(refs);
-    return rc;
-}
-
 int fk_limits_add(struct fk_limits *ls, struct fk_limit **limits, size_t n, struct fk_error *err)
 {
-    int rc;
-    if (n == 0) {
-        return 0;
-    }
     pthread_mutex_lock(&ls->mu);
-    rc = add_locked(ls, limits, n, NULL, err);
+    int rc = fk_items_add(&limit_kind, &ls->list, (struct fk_item **)limits, n, NULL, err);
     pthread_mutex_unlock(&ls->mu);
     return rc;
 }
@@ -359,55 +246,22 @@ int fk_limits_add(struct fk_limits *ls, struct fk_limit **limits, size_t n, stru
 int fk_limits_add_json(struct fk_limits *ls, const cJSON *json, const char *path, cJSON **added,
                        struct fk_error *err)
 {
-    struct fk_limit **items = NULL;
+    struct fk_item **items = NULL;
     size_t n = 0;
-    size_t count;
-    char sub[FK_ERRMSG_MAX];
-    int rc = 0;
-    bool one = cJSON_IsObject(json);
+    int rc;
 
     if (added) {
         *added = NULL;
     }
-    if (!one && !cJSON_IsArray(json)) {
-        fk_error_set(err, "%s: expected an object or an array", path);
-        return FK_EINVAL;
-    }
-    count = one ? 1 : (size_t)cJSON_GetArraySize(json);
-    if (count > FK_RULES_MAX) {
-        fk_error_set(err, "%s: too many rate limits (at most %d)", path, FK_RULES_MAX);
-        return FK_ERANGE;
-    }
-    if (count == 0) {
-        return added && !(*added = cJSON_CreateArray()) ? FK_ENOMEM : 0;
-    }
-    items = calloc(count, sizeof(*items));
-    if (!items) {
-        fk_error_set(err, "%s: out of memory", path);
-        return FK_ENOMEM;
-    }
-    /* A single object keeps path as it is, array elements get "[i]". */
-    const cJSON *item = one ? json : json->child;
-    for (; !rc && item && n < count; item = item->next) {
-        if (one) {
-            snprintf(sub, sizeof(sub), "%s", path);
-        } else {
-            snprintf(sub, sizeof(sub), "%s[%zu]", path, n);
-        }
-        rc = fk_limit_parse(item, sub, &items[n], err);
-        if (!rc) {
-            n++;
-        }
-    }
-    if (!rc) {
-        pthread_mutex_lock(&ls->mu);
-        rc = add_locked(ls, items, n, added, err);
-        pthread_mutex_unlock(&ls->mu);
-    }
+    rc = fk_items_parse(&limit_kind, json, path, NULL, &items, &n, err);
     if (rc) {
-        for (size_t i = 0; i < n; i++) {
-            fk_limit_free(items[i]);
-        }
+        return rc;
+    }
+    pthread_mutex_lock(&ls->mu);
+    rc = fk_items_add(&limit_kind, &ls->list, items, n, added, err);
+    pthread_mutex_unlock(&ls->mu);
+    for (size_t i = 0; rc && i < n; i++) {
+        fk_limit_free((struct fk_limit *)items[i]);
     }
     free(items);
     return rc;
@@ -415,17 +269,8 @@ int fk_limits_add_json(struct fk_limits *ls, const cJSON *json, const char *path
 
 int fk_limits_remove(struct fk_limits *ls, const char *id)
 {
-    int rc = FK_ENOTFOUND;
     pthread_mutex_lock(&ls->mu);
-    for (size_t i = 0; i < ls->n; i++) {
-        if (strcmp(ls->items[i]->id, id) == 0) {
-            fk_limit_free(ls->items[i]);
-            memmove(ls->items + i, ls->items + i + 1, (ls->n - i - 1) * sizeof(*ls->items));
-            ls->n--;
-            rc = 0;
-            break;
-        }
-    }
+    int rc = fk_items_remove(&limit_kind, &ls->list, id);
     pthread_mutex_unlock(&ls->mu);
     return rc;
 }
@@ -433,23 +278,14 @@ int fk_limits_remove(struct fk_limits *ls, const char *id)
 void fk_limits_clear(struct fk_limits *ls)
 {
     pthread_mutex_lock(&ls->mu);
-    free_items(ls);
-    ls->next_auto = 0;
+    fk_items_clear(&limit_kind, &ls->list);
     pthread_mutex_unlock(&ls->mu);
 }
 
 cJSON *fk_limits_json(struct fk_limits *ls)
 {
-    cJSON *arr = cJSON_CreateArray();
     pthread_mutex_lock(&ls->mu);
-    for (size_t i = 0; arr && i < ls->n; i++) {
-        cJSON *item = limit_json(ls->items[i]);
-        if (!item || !cJSON_AddItemToArray(arr, item)) {
-            cJSON_Delete(item);
-            cJSON_Delete(arr);
-            arr = NULL;
-        }
-    }
+    cJSON *arr = fk_items_json(&limit_kind, &ls->list);
     pthread_mutex_unlock(&ls->mu);
     return arr;
 }
@@ -569,9 +405,9 @@ bool fk_limits_check(struct fk_limits *ls, const struct fk_req *req, const char 
     bool refused = false;
 
     pthread_mutex_lock(&ls->mu);
-    for (size_t i = 0; i < ls->n; i++) {
-        struct fk_limit *l = ls->items[i];
-        if (!fk_match_test(&l->match, req)) {
+    for (size_t i = 0; i < ls->list.n; i++) {
+        struct fk_limit *l = (struct fk_limit *)ls->list.v[i];
+        if (!fk_match_test(&l->head.match, req)) {
             continue;
         }
         l->matched++;
@@ -594,7 +430,7 @@ bool fk_limits_check(struct fk_limits *ls, const struct fk_req *req, const char 
                 *retry_after_s = wait;
             }
             if (id && idlen) {
-                snprintf(id, idlen, "%s", l->id);
+                snprintf(id, idlen, "%s", l->head.id);
             }
         }
     }

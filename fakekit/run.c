@@ -145,8 +145,6 @@ static void serve(void *ctx, struct fk_req *req, struct fk_reply *reply)
         handle(app, req, &reply->resp);
         return;
     }
-    if (fk_resp_header(&reply->resp, "X-Fake-Fault", id) != 0)
-        fk_log(FK_LOG_WARN, "msg=\"out of memory adding a header\"");
     reply->delay_ms =
         act.delay_ms + (act.jitter_ms > 0 ? (long)fk_rand_below((uint64_t)act.jitter_ms + 1) : 0);
     /* The normal handler runs when the effect must happen (after_effect), when nothing in the
@@ -173,6 +171,9 @@ static void serve(void *ctx, struct fk_req *req, struct fk_reply *reply)
                         "application/json", filler, sizeof(filler) - 1) != 0)
             native(app, &reply->resp, req, FK_NATIVE_INTERNAL, 0);
     }
+    /* Last, so that no rebuilt answer above drops it: done() journals the rule id from it. */
+    if (fk_resp_header(&reply->resp, "X-Fake-Fault", id) != 0)
+        fk_log(FK_LOG_WARN, "msg=\"out of memory adding a header\"");
     fk_action_cleanup(&act);
 }
 

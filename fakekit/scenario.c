@@ -30,6 +30,36 @@ static void parsed_cleanup(struct parsed *p)
     memset(p, 0, sizeof(*p));
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Rule ids must be unique before anything is applied (the sets check again when adding, but
+ * by then the state would already have changed). Sorted, so 100,000 rules stay cheap. */
+static int check_unique_ids(const struct parsed *p, const char *path, struct fk_error *err)
+{
+    const char **ids = p->nrules > 0 ? calloc(p->nrules, sizeof(*ids)) : NULL;
+    size_t n = 0;
+    int rc = 0;
+
+    if (p->nrules > 0 && ids == NULL)
+        return FK_ENOMEM;
+    for (size_t i = 0; i < p->nrules; i++)
+        if (*fk_rule_id(p->rules[i]) != '\0')
+            ids[n++] = fk_rule_id(p->rules[i]);
+    if (n > 1)
+        qsort(ids, n, sizeof(*ids), cmp_str);
+    for (size_t i = 1; i < n && rc == 0; i++) {
+        if (strcmp(ids[i - 1], ids[i]) == 0) {
+            fk_error_set(err, "%s: duplicate id '%s'", path, ids[i]);
+            rc = FK_EINVAL;
+        }
+    }
+    free(ids);
+    return rc;
+}
+
 static int parse_rules(const cJSON *arr, const char *path, struct parsed *p, struct fk_error *err)
 {
     size_t n = (size_t)cJSON_GetArraySize(arr);
@@ -49,16 +79,8 @@ static int parse_rules(const cJSON *arr, const char *path, struct parsed *p, str
         if (rc != 0)
             return rc;
         p->nrules++;
-        const char *id = fk_rule_id(p->rules[p->nrules - 1]);
-        for (size_t j = 0; *id != '\0' && j + 1 < p->nrules; j++) {
-            if (strcmp(fk_rule_id(p->rules[j]), fk_rule_id(p->rules[p->nrules - 1])) == 0) {
-                fk_error_set(err, "%s.id: duplicate id '%s'", ipath,
-                             fk_rule_id(p->rules[p->nrules - 1]));
-                return FK_EINVAL;
-            }
-        }
     }
-    return 0;
+    return check_unique_ids(p, path, err);
 }
 
 static int parse_limits(const cJSON *arr, const char *path, struct parsed *p, struct fk_error *err)

@@ -8,11 +8,14 @@ set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build/asan}
 BIN=${BIN:-$BUILD/bin}
+case "$BIN" in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
 export BIN
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 LOG=${TEST_LOG:-$BUILD/test-logs}
 mkdir -p "$LOG"
+case "$LOG" in /*) ;; *) LOG=$(pwd)/$LOG ;; esac
+export TEST_LOG=$LOG
 passed=0 failed=0 skipped=0
 failures=""
 
@@ -40,19 +43,6 @@ run_binaries() {
 
 run_binaries "$BUILD"/tests/unit/test_*
 run_binaries "$BUILD"/tests/integration/test_*
-
-# Scenario files, run through the real provisioner against the three fakes.
-if [ -x scripts/run-scenarios.sh ] && [ -x "$BIN/provisioner" ]; then
-    ./scripts/run-scenarios.sh >"$LOG/scenarios.log" 2>&1
-    rc=$?
-    p=$(sed -n 's/^scenarios: \([0-9]*\) passed.*/\1/p' "$LOG/scenarios.log" | tail -1)
-    f=$(sed -n 's/^scenarios: [0-9]* passed, \([0-9]*\) failed.*/\1/p' "$LOG/scenarios.log" | tail -1)
-    p=${p:-0} f=${f:-0}
-    [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
-    passed=$((passed + p)) failed=$((failed + f))
-    [ "$f" -gt 0 ] && failures="$failures scenarios"
-    printf '%-44s %3d passed %3d failed\n' "scenarios" "$p" "$f"
-fi
 
 # Official SDKs (and contract checks) under Node.js.
 if command -v node >/dev/null 2>&1 && ls tests/sdk/*.test.mjs >/dev/null 2>&1; then

@@ -213,9 +213,10 @@ static void test_native_error_shorthand(void **state)
     struct h_resp r;
 
     (void)state; /* unused */
-    add_fault("{\"match\":{\"path\":\"/e\"},\"action\":{\"error\":\"21422\"}}");
+    add_fault("{\"id\":\"e1\",\"match\":{\"path\":\"/e\"},\"action\":{\"error\":\"21422\"}}");
     get("/e", 0, &r);
     assert_int_equal(r.status, 400);
+    assert_string_equal(h_resp_header(&r, "X-Fake-Fault"), "e1");
     cJSON *j = h_json(&r);
     assert_non_null(j);
     assert_int_equal(cJSON_GetObjectItem(j, "code")->valueint, 21422);

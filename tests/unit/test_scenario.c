@@ -73,7 +73,7 @@ static const struct {
     {"{\"faults\":[{\"action\":{\"error\":\"nope\"}}]}", "faults[0].action.error"},
     {"{\"faults\":[{\"id\":\"a\",\"action\":{\"status\":500}},{\"id\":\"a\",\"action\":{\"status\":"
      "501}}]}",
-     "faults[1].id: duplicate id 'a'"},
+     "faults: duplicate id 'a'"},
     {"{\"rate_limits\":[{\"limit\":0,\"per_ms\":10}]}", "rate_limits[0].limit"},
     {"{\"state\":{\"nope\":[{\"a\":1}]}}", "state.nope[0]: unknown table 'nope'"},
     {"{\"state\":{\"t\":[{\"a\":\"x\"},{\"a\":\"x\"}]}}", "state.t[1]"},

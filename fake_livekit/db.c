@@ -1,0 +1,341 @@
+/* db.c: SQLite storage of fake_livekit (see db.h for the layout and state document). */
+#include "fake_livekit/db.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "fake_livekit/proto_json.h"
+#include "fake_livekit/service.h"
+#include "fakekit/json.h"
+#include "fakekit/log.h"
+#include "fakekit/rand.h"
+
+const char lk_schema_sql[] =
+    "CREATE TABLE IF NOT EXISTS api_keys (key TEXT PRIMARY KEY, secret TEXT NOT NULL);\n"
+    "CREATE TABLE IF NOT EXISTS trunks (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+    " kind TEXT NOT NULL CHECK (kind IN ('inbound', 'outbound')), info TEXT NOT NULL);\n"
+    "CREATE TABLE IF NOT EXISTS dispatch_rules (seq INTEGER PRIMARY KEY,"
+    " id TEXT NOT NULL UNIQUE, info TEXT NOT NULL);\n";
+
+/* livekit/protocol utils/guid: shortuuid's alphabet (no 0, 1, I, O, l). */
+static const char guid_alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+void lk_new_id(const char *prefix, char *out, size_t outlen)
+{
+    char tail[13];
+    fk_rand_chars(tail, 12, guid_alphabet);
+    snprintf(out, outlen, "%s%s", prefix, tail);
+}
+
+static const char *kind_name(enum lk_kind k)
+{
+    return k == LK_INBOUND ? "inbound" : "outbound";
+}
+
+static int put_key(struct fk_store *st, const char *key, const char *secret)
+{
+    sqlite3_stmt *s =
+        fk_store_stmt(st, "INSERT OR REPLACE INTO api_keys (key, secret) VALUES (?, ?)");
+    if (!s)
+        return FK_EIO;
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, secret, -1, SQLITE_TRANSIENT);
+    return sqlite3_step(s) == SQLITE_DONE ? 0 : FK_EIO;
+}
+
+int lk_db_seed(struct fk_store *st, void *svc, struct fk_error *err)
+{
+    const struct lk_svc *lk = svc;
+    if (put_key(st, lk->api_key, lk->api_secret) != 0) {
+        fk_error_set(err, "cannot store the API key: %s", sqlite3_errmsg(fk_store_db(st)));
+        return FK_EIO;
+    }
+    return 0;
+}
+
+int lk_db_secret(struct fk_store *st, const char *key, char *out, size_t outlen)
+{
+    int rc = 0;
+    sqlite3_stmt *s = st ? fk_store_stmt(st, "SELECT secret FROM api_keys WHERE key = ?") : NULL;
+    if (!s)
+        return FK_EIO;
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_TRANSIENT);
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        snprintf(out, outlen, "%s", (const char *)sqlite3_column_text(s, 0));
+        rc = 1;
+    } else if (step != SQLITE_DONE) {
+        rc = FK_EIO;
+    }
+    sqlite3_reset(s);
+    return rc;
+}
+
+/* Run a prepared "SELECT info[, kind] ..." and collect column 0 parsed as JSON. */
+static cJSON *collect(sqlite3_stmt *s)
+{
+    cJSON *arr = cJSON_CreateArray();
+    int step;
+    while (arr && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        cJSON *item = cJSON_Parse((const char *)sqlite3_column_text(s, 0));
+        if (!item || !cJSON_AddItemToArray(arr, item)) {
+            cJSON_Delete(item);
+            cJSON_Delete(arr);
+            arr = NULL;
+        }
+    }
+    if (arr && step != SQLITE_DONE) {
+        cJSON_Delete(arr);
+        arr = NULL;
+    }
+    sqlite3_reset(s);
+    return arr;
+}
+
+int lk_db_trunk_get(struct fk_store *st, const char *id, enum lk_kind *kind, cJSON **info)
+{
+    int rc = FK_ENOTFOUND;
+    sqlite3_stmt *s = fk_store_stmt(st, "SELECT info, kind FROM trunks WHERE id = ?");
+    *info = NULL;
+    if (!s)
+        return FK_EIO;
+    sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        *info = cJSON_Parse((const char *)sqlite3_column_text(s, 0));
+        *kind = strcmp((const char *)sqlite3_column_text(s, 1), "inbound") == 0 ? LK_INBOUND
+                                                                                : LK_OUTBOUND;
+        rc = *info ? 0 : FK_ENOMEM;
+    } else if (step != SQLITE_DONE) {
+        rc = FK_EIO;
+    }
+    sqlite3_reset(s);
+    return rc;
+}
+
+cJSON *lk_db_trunk_list(struct fk_store *st, enum lk_kind kind)
+{
+    sqlite3_stmt *s = fk_store_stmt(st, "SELECT info FROM trunks WHERE kind = ? ORDER BY seq");
+    if (!s)
+        return NULL;
+    sqlite3_bind_text(s, 1, kind_name(kind), -1, SQLITE_STATIC);
+    return collect(s);
+}
+
+/* Bind info's compact text to parameter i and step s to completion. */
+static int step_with_info(sqlite3_stmt *s, int i, const cJSON *info)
+{
+    char *text = cJSON_PrintUnformatted(info);
+    int rc;
+    if (!text) {
+        sqlite3_reset(s);
+        return FK_ENOMEM;
+    }
+    sqlite3_bind_text(s, i, text, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(s) == SQLITE_DONE ? 0 : FK_EIO;
+    if (rc != 0)
+        fk_log(FK_LOG_ERROR, "event=db_write_failed error=\"%s\"",
+               sqlite3_errmsg(sqlite3_db_handle(s)));
+    sqlite3_reset(s);
+    cJSON_free(text);
+    return rc;
+}
+
+int lk_db_trunk_put(struct fk_store *st, enum lk_kind kind, const cJSON *info)
+{
+    sqlite3_stmt *s = fk_store_stmt(st, "INSERT INTO trunks (id, kind, info) VALUES (?, ?, ?) "
+                                        "ON CONFLICT (id) DO UPDATE SET kind = excluded.kind,"
+                                        " info = excluded.info");
+    if (!s)
+        return FK_EIO;
+    sqlite3_bind_text(s, 1, lk_get_str(info, "sip_trunk_id"), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, kind_name(kind), -1, SQLITE_STATIC);
+    return step_with_info(s, 3, info);
+}
+
+static int delete_by_id(sqlite3_stmt *s, const char *id)
+{
+    int rc;
+    if (!s)
+        return FK_EIO;
+    sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(s) == SQLITE_DONE ? 0 : FK_EIO;
+    if (rc == 0 && sqlite3_changes(sqlite3_db_handle(s)) == 0)
+        rc = FK_ENOTFOUND;
+    sqlite3_reset(s);
+    return rc;
+}
+
+int lk_db_trunk_delete(struct fk_store *st, const char *id)
+{
+    return delete_by_id(fk_store_stmt(st, "DELETE FROM trunks WHERE id = ?"), id);
+}
+
+int lk_db_rule_get(struct fk_store *st, const char *id, cJSON **info)
+{
+    sqlite3_stmt *s = fk_store_stmt(st, "SELECT info FROM dispatch_rules WHERE id = ?");
+    *info = NULL;
+    if (!s)
+        return FK_EIO;
+    sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
+    cJSON *arr = collect(s);
+    if (!arr)
+        return FK_EIO;
+    *info = cJSON_DetachItemFromArray(arr, 0);
+    cJSON_Delete(arr);
+    return *info ? 0 : FK_ENOTFOUND;
+}
+
+cJSON *lk_db_rule_list(struct fk_store *st)
+{
+    sqlite3_stmt *s = fk_store_stmt(st, "SELECT info FROM dispatch_rules ORDER BY seq");
+    return s ? collect(s) : NULL;
+}
+
+int lk_db_rule_put(struct fk_store *st, const cJSON *info)
+{
+    sqlite3_stmt *s = fk_store_stmt(st, "INSERT INTO dispatch_rules (id, info) VALUES (?, ?) "
+                                        "ON CONFLICT (id) DO UPDATE SET info = excluded.info");
+    if (!s)
+        return FK_EIO;
+    sqlite3_bind_text(s, 1, lk_get_str(info, "sip_dispatch_rule_id"), -1, SQLITE_TRANSIENT);
+    return step_with_info(s, 2, info);
+}
+
+int lk_db_rule_delete(struct fk_store *st, const char *id)
+{
+    return delete_by_id(fk_store_stmt(st, "DELETE FROM dispatch_rules WHERE id = ?"), id);
+}
+
+/* ---- state documents ---- */
+
+static int load_keys(struct fk_store *st, const cJSON *arr, const char *path, struct fk_error *err)
+{
+    static const char *const allowed[] = {"key", "secret", NULL};
+    char sub[FK_ERRMSG_MAX];
+    int i = 0;
+    for (const cJSON *e = arr->child; e; e = e->next, i++) {
+        const char *key = NULL, *secret = NULL;
+        if (snprintf(sub, sizeof(sub), "%s.api_keys[%d]", path, i) < 0)
+            sub[0] = '\0';
+        if (!cJSON_IsObject(e)) {
+            fk_error_set(err, "%s: expected an object", sub);
+            return FK_EINVAL;
+        }
+        if (fk_json_check_keys(e, sub, allowed, err) != 0 ||
+            fk_json_get_string(e, "key", sub, true, &key, err) != 0 ||
+            fk_json_get_string(e, "secret", sub, true, &secret, err) != 0)
+            return FK_EINVAL;
+        if (put_key(st, key, secret) != 0) {
+            fk_error_set(err, "%s: cannot store: %s", sub, sqlite3_errmsg(fk_store_db(st)));
+            return FK_EIO;
+        }
+    }
+    return 0;
+}
+
+/* Items of one list: decoded, given an id when they have none, stored. */
+static int load_items(struct fk_store *st, const cJSON *arr, const char *path, const char *name,
+                      int kind, struct fk_error *err)
+{
+    const struct lk_msg *m = kind == LK_INBOUND    ? &lk_msg_inbound_trunk
+                             : kind == LK_OUTBOUND ? &lk_msg_outbound_trunk
+                                                   : &lk_msg_dispatch_rule;
+    const char *idkey = kind ? "sip_trunk_id" : "sip_dispatch_rule_id";
+    char sub[FK_ERRMSG_MAX], id[32];
+    struct fk_error why = {{0}};
+    int i = 0, rc = 0;
+    for (const cJSON *e = arr->child; e && rc == 0; e = e->next, i++) {
+        cJSON *info = NULL;
+        if (snprintf(sub, sizeof(sub), "%s.%s[%d]", path, name, i) < 0)
+            sub[0] = '\0';
+        rc = lk_pj_decode(e, m, &info, &why);
+        if (rc == FK_EINVAL) {
+            fk_error_set(err, "%s: %s", sub, why.msg);
+            break;
+        }
+        if (rc != 0)
+            break;
+        if (!lk_get_str(info, idkey)[0]) {
+            lk_new_id(kind ? "ST_" : "SDR_", id, sizeof(id));
+            cJSON_DeleteItemFromObjectCaseSensitive(info, idkey);
+            if (!cJSON_AddStringToObject(info, idkey, id))
+                rc = FK_ENOMEM;
+        }
+        if (rc == 0)
+            rc = kind ? lk_db_trunk_put(st, (enum lk_kind)kind, info) : lk_db_rule_put(st, info);
+        if (rc == FK_EIO)
+            fk_error_set(err, "%s: cannot store: %s", sub, sqlite3_errmsg(fk_store_db(st)));
+        cJSON_Delete(info);
+    }
+    return rc;
+}
+
+int lk_db_load_state(struct fk_store *st, void *svc, const cJSON *state, const char *path,
+                     struct fk_error *err)
+{
+    static const char *const allowed[] = {"api_keys", "inbound_trunks", "outbound_trunks",
+                                          "dispatch_rules", NULL};
+    static const struct {
+        const char *name;
+        int kind;
+    } lists[] = {
+        {"inbound_trunks", LK_INBOUND}, {"outbound_trunks", LK_OUTBOUND}, {"dispatch_rules", 0}};
+    const cJSON *arr = NULL;
+    (void)svc; /* the seed key is not part of a state document */
+    if (!cJSON_IsObject(state)) {
+        fk_error_set(err, "%s: expected an object", path);
+        return FK_EINVAL;
+    }
+    if (fk_json_check_keys(state, path, allowed, err) != 0)
+        return FK_EINVAL;
+    if (fk_json_get_array(state, "api_keys", path, false, &arr, err) != 0)
+        return FK_EINVAL;
+    if (arr && load_keys(st, arr, path, err) != 0)
+        return FK_EINVAL;
+    for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+        arr = NULL;
+        if (fk_json_get_array(state, lists[i].name, path, false, &arr, err) != 0)
+            return FK_EINVAL;
+        int rc = arr ? load_items(st, arr, path, lists[i].name, lists[i].kind, err) : 0;
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* Encode every sparse item of arr (taken) into a new array under key of out. */
+static int add_encoded(cJSON *out, const char *key, cJSON *arr, const struct lk_msg *m)
+{
+    cJSON *enc = cJSON_CreateArray();
+    int rc = arr && enc ? 0 : FK_ENOMEM;
+    for (const cJSON *e = arr ? arr->child : NULL; rc == 0 && e; e = e->next) {
+        cJSON *item = lk_pj_encode(e, m);
+        if (!item || !cJSON_AddItemToArray(enc, item)) {
+            cJSON_Delete(item);
+            rc = FK_ENOMEM;
+        }
+    }
+    if (rc == 0 && !cJSON_AddItemToObject(out, key, enc))
+        rc = FK_ENOMEM;
+    if (rc != 0)
+        cJSON_Delete(enc);
+    cJSON_Delete(arr);
+    return rc;
+}
+
+cJSON *lk_db_dump_state(struct fk_store *st, void *svc)
+{
+    cJSON *out = cJSON_CreateObject();
+    (void)svc; /* keys and secrets stay out of the dump */
+    if (!out ||
+        add_encoded(out, "inbound_trunks", lk_db_trunk_list(st, LK_INBOUND),
+                    &lk_msg_inbound_trunk) != 0 ||
+        add_encoded(out, "outbound_trunks", lk_db_trunk_list(st, LK_OUTBOUND),
+                    &lk_msg_outbound_trunk) != 0 ||
+        add_encoded(out, "dispatch_rules", lk_db_rule_list(st), &lk_msg_dispatch_rule) != 0) {
+        cJSON_Delete(out);
+        return NULL;
+    }
+    return out;
+}

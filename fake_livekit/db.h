@@ -1,0 +1,52 @@
+/* db.h: fake_livekit's state in SQLite: API keys, trunks, dispatch rules.
+ *
+ * Trunks and rules are stored as their sparse protojson (proto_json.h) in a text column, in
+ * creation order (rowid); an update keeps a row's place. Every function expects the store
+ * to be locked, as fakekit does around handlers and admin calls. The state document for
+ * scenarios and POST /__admin/state is
+ *   {"api_keys":[{"key","secret"}], "inbound_trunks":[SIPInboundTrunkInfo...],
+ *    "outbound_trunks":[SIPOutboundTrunkInfo...], "dispatch_rules":[SIPDispatchRuleInfo...]}
+ * with messages in protojson (camelCase or snake_case); an item without an id gets one. */
+#ifndef LK_DB_H
+#define LK_DB_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "fakekit/err.h"
+#include "fakekit/store.h"
+
+extern const char lk_schema_sql[];
+
+enum lk_kind { LK_INBOUND = 1, LK_OUTBOUND = 2 };
+
+/* fk_service callbacks (svc is struct lk_svc *). */
+int lk_db_seed(struct fk_store *st, void *svc, struct fk_error *err);
+int lk_db_load_state(struct fk_store *st, void *svc, const cJSON *state, const char *path,
+                     struct fk_error *err);
+cJSON *lk_db_dump_state(struct fk_store *st, void *svc);
+
+/* Copy the secret of key into out: 1 found, 0 unknown, FK_EIO on a database error. */
+int lk_db_secret(struct fk_store *st, const char *key, char *out, size_t outlen);
+
+/* A new id: prefix ("ST_", "SDR_") and 12 characters of the shortuuid alphabet, as
+ * livekit's guid.New. out needs strlen(prefix) + 13 bytes. */
+void lk_new_id(const char *prefix, char *out, size_t outlen);
+
+/* Trunk by id: *info (caller cJSON_Delete()s) and *kind. 0, FK_ENOTFOUND, FK_EIO, FK_ENOMEM. */
+int lk_db_trunk_get(struct fk_store *st, const char *id, enum lk_kind *kind,
+                    cJSON **info) FK_MUST_CHECK;
+/* Every trunk of kind as an array of sparse infos (caller deletes); NULL on error. */
+cJSON *lk_db_trunk_list(struct fk_store *st, enum lk_kind kind);
+/* Insert, or replace in place, the trunk info["sip_trunk_id"]. 0, FK_EIO. */
+int lk_db_trunk_put(struct fk_store *st, enum lk_kind kind, const cJSON *info) FK_MUST_CHECK;
+/* 0 or FK_ENOTFOUND (or FK_EIO). */
+int lk_db_trunk_delete(struct fk_store *st, const char *id) FK_MUST_CHECK;
+
+int lk_db_rule_get(struct fk_store *st, const char *id, cJSON **info) FK_MUST_CHECK;
+cJSON *lk_db_rule_list(struct fk_store *st);
+int lk_db_rule_put(struct fk_store *st, const cJSON *info) FK_MUST_CHECK;
+int lk_db_rule_delete(struct fk_store *st, const char *id) FK_MUST_CHECK;
+
+#endif

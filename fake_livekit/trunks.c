@@ -1,0 +1,591 @@
+/* trunks.c: CreateSIP*Trunk, GetSIP*Trunk, ListSIP*Trunk, UpdateSIP*Trunk, DeleteSIPTrunk.
+ *
+ * Inbound and outbound trunks share one table and one id space (ST_), as the real store
+ * shares the prefix; a Get or Update of the other kind is not_found, as the server's
+ * separate Redis hashes make it. Validation messages are livekit/protocol's. */
+#include "fake_livekit/trunks.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fake_livekit/db.h"
+#include "fake_livekit/proto_json.h"
+#include "fake_livekit/update.h"
+#include "fakekit/buf.h"
+
+#define NOT_FOUND_MSG "requested sip trunk does not exist"
+
+/* ---- validation ---- */
+
+/* validateHostnameFormat (livekit/sip.go): a host or IP, never a SIP URI. */
+static int hostname_ok(const char *v, const char *field, struct fk_error *err)
+{
+    if (strstr(v, "transport=")) {
+        fk_error_set(err, "%s should not contain transport parameter", field);
+        return FK_EINVAL;
+    }
+    if (strpbrk(v, "@;") || strncmp(v, "sip:", 4) == 0 || strncmp(v, "sips:", 5) == 0) {
+        fk_error_set(err, "%s should be a hostname or IP, not SIP URI", field);
+        return FK_EINVAL;
+    }
+    return 0;
+}
+
+int lk_inbound_validate(const cJSON *t, struct fk_error *err)
+{
+    bool auth = lk_get_str(t, "auth_username")[0] || lk_get_str(t, "auth_password")[0];
+    if (!auth && lk_array_len(t, "allowed_addresses") == 0 && lk_array_len(t, "numbers") == 0) {
+        fk_error_set(err, "for security, one of the fields must be set: "
+                          "AuthUsername+AuthPassword, AllowedAddresses or Numbers");
+        return FK_EINVAL;
+    }
+    return 0;
+}
+
+int lk_outbound_validate(const cJSON *t, struct fk_error *err)
+{
+    if (lk_array_len(t, "numbers") == 0) {
+        fk_error_set(err, "no trunk numbers specified");
+        return FK_EINVAL;
+    }
+    if (!lk_get_str(t, "address")[0]) {
+        fk_error_set(err, "no outbound address specified");
+        return FK_EINVAL;
+    }
+    if (hostname_ok(lk_get_str(t, "address"), "trunk address", err) != 0 ||
+        hostname_ok(lk_get_str(t, "from_host"), "from_host", err) != 0)
+        return FK_EINVAL;
+    return 0;
+}
+
+/* ---- the number-conflict rule (livekit/protocol sip/sip.go ValidateTrunks) ---- */
+
+/* sip.normalizeNumber: only adds the leading '+'. */
+static void plus_number(const char *num, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "%s%s", num[0] && num[0] != '+' ? "+" : "", num);
+}
+
+static bool has_number(const cJSON *t, const char *num)
+{
+    const cJSON *nums = lk_get_array(t, "numbers");
+    if (!nums || !nums->child)
+        return num[0] == '\0'; /* a trunk without numbers is filed under "" */
+    return lk_array_has(nums, num);
+}
+
+static bool has_allowed(const cJSON *t, const char *norm)
+{
+    char buf[256];
+    const cJSON *allowed = lk_get_array(t, "allowed_numbers");
+    for (const cJSON *a = allowed ? allowed->child : NULL; a; a = a->next) {
+        plus_number(a->valuestring, buf, sizeof(buf));
+        if (strcmp(buf, norm) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Go's %q of a []string: ["+1" "+2"]; "<any>" when empty (printNumbers). */
+static void print_numbers(const cJSON *t, char *out, size_t outlen)
+{
+    struct fk_buf b;
+    const cJSON *nums = lk_get_array(t, "numbers");
+    if (!nums || !nums->child) {
+        snprintf(out, outlen, "<any>");
+        return;
+    }
+    fk_buf_init(&b, outlen > 0 ? outlen - 1 : 0);
+    bool ok = fk_buf_addstr(&b, "[") == 0;
+    for (const cJSON *n = nums->child; ok && n; n = n->next)
+        ok = fk_buf_printf(&b, "%s\"%s\"", n == nums->child ? "" : " ", n->valuestring) == 0;
+    ok = ok && fk_buf_addstr(&b, "]") == 0;
+    snprintf(out, outlen, "%s", ok ? fk_buf_str(&b) : "[...]");
+    fk_buf_cleanup(&b);
+}
+
+static const char *print_id(const cJSON *t)
+{
+    const char *id = lk_get_str(t, "sip_trunk_id");
+    return id[0] ? id : "<new>";
+}
+
+/* The earliest trunk of existing (other than id) that holds number n, with no
+ * AllowedNumbers when norm is NULL, else with an AllowedNumber equal to norm. */
+static const cJSON *find_clash(const cJSON *existing, const char *id, const char *n,
+                               const char *norm)
+{
+    for (const cJSON *e = existing ? existing->child : NULL; e; e = e->next) {
+        if (id[0] && strcmp(lk_get_str(e, "sip_trunk_id"), id) == 0)
+            continue;
+        if (!has_number(e, n))
+            continue;
+        if (norm ? has_allowed(e, norm) : lk_array_len(e, "allowed_numbers") == 0)
+            return e;
+    }
+    return NULL;
+}
+
+int lk_inbound_conflict(const cJSON *existing, const cJSON *trunk, struct fk_error *err)
+{
+    const char *id = lk_get_str(trunk, "sip_trunk_id");
+    const cJSON *nums = lk_get_array(trunk, "numbers");
+    const cJSON *allowed = lk_get_array(trunk, "allowed_numbers");
+    const cJSON *num = nums ? nums->child : NULL;
+    char norm[256], printed[512];
+    /* The trunk being written comes last in the server's list, so the first key it shares
+     * names the earliest trunk that holds that key. A trunk without numbers is filed under
+     * the number "". */
+    do {
+        const char *n = num ? num->valuestring : "";
+        const cJSON *e = NULL;
+        const cJSON *a = allowed ? allowed->child : NULL;
+        if (!a) {
+            e = find_clash(existing, id, n, NULL);
+        }
+        for (; a && !e; a = e ? a : a->next) {
+            plus_number(a->valuestring, norm, sizeof(norm));
+            e = find_clash(existing, id, n, norm);
+        }
+        if (e) {
+            print_numbers(trunk, printed, sizeof(printed));
+            if (a)
+                fk_error_set(err,
+                             "Conflicting inbound SIP Trunks: \"%s\" and \"%s\", using the "
+                             "same number(s) %s and AllowedNumber \"%s\"",
+                             print_id(trunk), print_id(e), printed, a->valuestring);
+            else
+                fk_error_set(err,
+                             "Conflicting inbound SIP Trunks: \"%s\" and \"%s\", using the "
+                             "same number(s) %s without AllowedNumbers set",
+                             print_id(trunk), print_id(e), printed);
+            return FK_EINVAL;
+        }
+        num = num ? num->next : NULL;
+    } while (num);
+    return 0;
+}
+
+/* ---- list filters (livekit/sip.go FilterSlice) ---- */
+
+void lk_normalize_number(const char *num, char *out, size_t outlen)
+{
+    size_t j = 0;
+    bool ok = num[0] != '\0';
+    for (const char *p = num; ok && *p; p++) {
+        if (!(isdigit((unsigned char)*p) || strchr("- ()", *p) || (*p == '+' && p == num)))
+            ok = false;
+    }
+    if (!ok || strspn(num, "+- ()") == strlen(num)) {
+        snprintf(out, outlen, "%s", num);
+        return;
+    }
+    if (outlen < 2)
+        return;
+    if (num[0] != '+')
+        out[j++] = '+';
+    for (const char *p = num; *p && j + 1 < outlen; p++) {
+        if (!strchr("- ()", *p))
+            out[j++] = *p;
+    }
+    out[j] = '\0';
+}
+
+static bool numbers_match(const cJSON *have, const cJSON *want, bool normalize)
+{
+    char a[256], b[256];
+    for (const cJSON *h = have->child; h; h = h->next) {
+        if (lk_array_has(want, h->valuestring))
+            return true;
+        if (!normalize)
+            continue;
+        lk_normalize_number(h->valuestring, a, sizeof(a));
+        for (const cJSON *w = want->child; w; w = w->next) {
+            lk_normalize_number(w->valuestring, b, sizeof(b));
+            if (strcmp(a, b) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
+cJSON *lk_filter_list(cJSON *items, const cJSON *req, const char *idkey, const char *idsfield,
+                      const char *numfield, bool normalize)
+{
+    const cJSON *ids = lk_get_array(req, idsfield);
+    const cJSON *want = lk_get_array(req, numfield);
+    const cJSON *page = cJSON_GetObjectItemCaseSensitive(req, "page");
+    const char *after = lk_get_str(page, "after_id");
+    const cJSON *limit = cJSON_GetObjectItemCaseSensitive(page, "limit");
+    bool skipping = after[0] != '\0';
+    int left = cJSON_IsNumber(limit) && limit->valuedouble > 0 ? (int)limit->valuedouble : -1;
+    cJSON *out = cJSON_CreateArray();
+    if (!items || !out)
+        goto nomem;
+    if (ids && ids->child) {
+        /* filterIDs: the requested order, a null item where an id is missing. */
+        for (const cJSON *id = ids->child; id; id = id->next) {
+            cJSON *found = NULL;
+            for (cJSON *e = items->child; e && !found; e = e->next) {
+                if (strcmp(lk_get_str(e, idkey), id->valuestring) == 0)
+                    found = e;
+            }
+            cJSON *item = found ? cJSON_Duplicate(found, true) : cJSON_CreateNull();
+            if (!item || !cJSON_AddItemToArray(out, item)) {
+                cJSON_Delete(item);
+                goto nomem;
+            }
+        }
+        cJSON_Delete(items);
+        items = out;
+        out = cJSON_CreateArray();
+        if (!out)
+            goto nomem;
+    }
+    while (items->child) {
+        cJSON *e = cJSON_DetachItemViaPointer(items, items->child);
+        const cJSON *have = lk_get_array(e, numfield);
+        bool keep = true;
+        if (!cJSON_IsNull(e) && want && want->child && have && have->child)
+            keep = numbers_match(have, want, normalize);
+        if (keep && skipping) {
+            keep = false;
+            skipping = strcmp(lk_get_str(e, idkey), after) != 0;
+        }
+        if (keep && left == 0)
+            keep = false;
+        if (!keep) {
+            cJSON_Delete(e);
+            continue;
+        }
+        if (left > 0)
+            left--;
+        cJSON_AddItemToArray(out, e);
+    }
+    cJSON_Delete(items);
+    return out;
+nomem:
+    cJSON_Delete(items);
+    cJSON_Delete(out);
+    return NULL;
+}
+
+/* ---- methods ---- */
+
+struct kind {
+    enum lk_kind kind;
+    const struct lk_msg *info;
+    int (*validate)(const cJSON *t, struct fk_error *err);
+    int (*apply)(cJSON *info, const cJSON *upd);
+    const char *const *lists; /* ListUpdate fields of the update message */
+};
+
+static int apply_inbound(cJSON *info, const cJSON *upd)
+{
+    static const char *const present[] = {"auth_username", "auth_password",    "auth_realm", "name",
+                                          "metadata",      "media_encryption", "media"};
+    int rc = lk_list_update_apply(info, "numbers", cJSON_GetObjectItem(upd, "numbers"));
+    if (rc == 0)
+        rc = lk_list_update_apply(info, "allowed_addresses",
+                                  cJSON_GetObjectItem(upd, "allowed_addresses"));
+    if (rc == 0)
+        rc = lk_list_update_apply(info, "allowed_numbers",
+                                  cJSON_GetObjectItem(upd, "allowed_numbers"));
+    for (size_t i = 0; rc == 0 && i < sizeof(present) / sizeof(present[0]); i++)
+        rc = lk_apply_present(info, upd, present[i]);
+    return rc;
+}
+
+static int apply_outbound(cJSON *info, const cJSON *upd)
+{
+    static const char *const present[] = {
+        "address", "transport", "destination_country", "auth_username", "auth_password",
+        "name",    "metadata",  "media_encryption",    "media",         "from_host"};
+    int rc = lk_list_update_apply(info, "numbers", cJSON_GetObjectItem(upd, "numbers"));
+    for (size_t i = 0; rc == 0 && i < sizeof(present) / sizeof(present[0]); i++)
+        rc = lk_apply_present(info, upd, present[i]);
+    return rc;
+}
+
+static const char *const inbound_lists[] = {"numbers", "allowed_addresses", "allowed_numbers",
+                                            NULL};
+static const char *const outbound_lists[] = {"numbers", NULL};
+static const struct kind inbound = {LK_INBOUND, &lk_msg_inbound_trunk, lk_inbound_validate,
+                                    apply_inbound, inbound_lists};
+static const struct kind outbound = {LK_OUTBOUND, &lk_msg_outbound_trunk, lk_outbound_validate,
+                                     apply_outbound, outbound_lists};
+
+static int invalid(struct lk_call *c, const char *msg)
+{
+    return lk_twirp_error(c->resp, "invalid_argument", msg, NULL);
+}
+
+static int reply_info(struct lk_call *c, const cJSON *info, const struct lk_msg *m)
+{
+    return lk_reply(c->resp, lk_pj_encode(info, m));
+}
+
+static int set_id(cJSON *info, const char *id)
+{
+    cJSON_DeleteItemFromObjectCaseSensitive(info, "sip_trunk_id");
+    return cJSON_AddStringToObject(info, "sip_trunk_id", id) ? 0 : FK_ENOMEM;
+}
+
+/* Run the inbound number rule for trunk. 0 when it passes; 1 when the Twirp error was
+ * answered; FK_EIO/FK_ENOMEM. */
+static int conflict(struct lk_call *c, const cJSON *trunk)
+{
+    struct fk_error err = {{0}};
+    cJSON *existing = lk_db_trunk_list(c->st, LK_INBOUND);
+    if (!existing)
+        return FK_EIO;
+    int rc = lk_inbound_conflict(existing, trunk, &err);
+    cJSON_Delete(existing);
+    if (rc == 0)
+        return 0;
+    rc = invalid(c, err.msg);
+    return rc == 0 ? 1 : rc;
+}
+
+/* Store info (taken) and answer it. */
+static int store_and_reply(struct lk_call *c, const struct kind *k, cJSON *info)
+{
+    int rc = lk_db_trunk_put(c->st, k->kind, info);
+    if (rc == 0)
+        rc = reply_info(c, info, k->info);
+    cJSON_Delete(info);
+    return rc;
+}
+
+static int create(struct lk_call *c, const struct kind *k)
+{
+    struct fk_error err = {{0}};
+    const cJSON *trunk = cJSON_GetObjectItemCaseSensitive(c->body, "trunk");
+    char id[32];
+    int rc;
+    if (!trunk)
+        return invalid(c, "missing trunk");
+    if (lk_get_str(trunk, "sip_trunk_id")[0])
+        return invalid(c, "trunk id must not be set");
+    if (k->validate(trunk, &err) != 0)
+        return invalid(c, err.msg);
+    /* The id stays empty until the rule passes, so that the message says "<new>". */
+    if (k->kind == LK_INBOUND && (rc = conflict(c, trunk)) != 0)
+        return rc > 0 ? 0 : rc;
+    cJSON *info = cJSON_Duplicate(trunk, true);
+    lk_new_id("ST_", id, sizeof(id));
+    if (!info || set_id(info, id) != 0) {
+        cJSON_Delete(info);
+        return FK_ENOMEM;
+    }
+    return store_and_reply(c, k, info);
+}
+
+int lk_trunk_create_inbound(struct lk_call *c)
+{
+    return create(c, &inbound);
+}
+
+int lk_trunk_create_outbound(struct lk_call *c)
+{
+    return create(c, &outbound);
+}
+
+/* The stored trunk of kind k, or NULL after answering not_found (*rc says how that went). */
+static cJSON *load(struct lk_call *c, const struct kind *k, const char *id, int *rc)
+{
+    enum lk_kind kind = LK_INBOUND;
+    cJSON *info = NULL;
+    *rc = lk_db_trunk_get(c->st, id, &kind, &info);
+    if (*rc == 0 && kind == k->kind)
+        return info;
+    cJSON_Delete(info);
+    if (*rc == 0 || *rc == FK_ENOTFOUND)
+        *rc = lk_twirp_error(c->resp, "not_found", NOT_FOUND_MSG, NULL);
+    return NULL;
+}
+
+static int get(struct lk_call *c, const struct kind *k)
+{
+    int rc;
+    cJSON *info = load(c, k, lk_get_str(c->body, "sip_trunk_id"), &rc);
+    if (!info)
+        return rc;
+    cJSON *out = cJSON_CreateObject();
+    cJSON *enc = lk_pj_encode(info, k->info);
+    cJSON_Delete(info);
+    if (!out || !enc || !cJSON_AddItemToObject(out, "trunk", enc)) {
+        cJSON_Delete(enc);
+        cJSON_Delete(out);
+        return FK_ENOMEM;
+    }
+    return lk_reply(c->resp, out);
+}
+
+int lk_trunk_get_inbound(struct lk_call *c)
+{
+    return get(c, &inbound);
+}
+
+int lk_trunk_get_outbound(struct lk_call *c)
+{
+    return get(c, &outbound);
+}
+
+static int list(struct lk_call *c, const struct kind *k)
+{
+    cJSON *all = lk_db_trunk_list(c->st, k->kind);
+    if (!all)
+        return FK_EIO;
+    cJSON *arr =
+        lk_filter_list(all, c->body, "sip_trunk_id", "trunk_ids", "numbers", k->kind == LK_INBOUND);
+    return lk_reply_items(c->resp, arr, k->info);
+}
+
+int lk_trunk_list_inbound(struct lk_call *c)
+{
+    return list(c, &inbound);
+}
+
+int lk_trunk_list_outbound(struct lk_call *c)
+{
+    return list(c, &outbound);
+}
+
+/* SIPInboundTrunkInfo.AsTrunkInfo / SIPOutboundTrunkInfo.AsTrunkInfo. */
+static cJSON *as_trunk_info(const cJSON *t, enum lk_kind kind)
+{
+    static const char *const in_map[][2] = {{"sip_trunk_id", "sip_trunk_id"},
+                                            {"name", "name"},
+                                            {"metadata", "metadata"},
+                                            {"allowed_addresses", "inbound_addresses"},
+                                            {"allowed_numbers", "inbound_numbers"},
+                                            {"auth_username", "inbound_username"},
+                                            {"auth_password", "inbound_password"}};
+    static const char *const out_map[][2] = {{"sip_trunk_id", "sip_trunk_id"},
+                                             {"name", "name"},
+                                             {"metadata", "metadata"},
+                                             {"address", "outbound_address"},
+                                             {"transport", "transport"},
+                                             {"auth_username", "outbound_username"},
+                                             {"auth_password", "outbound_password"}};
+    const char *const(*map)[2] = kind == LK_INBOUND ? in_map : out_map;
+    size_t n = kind == LK_INBOUND ? sizeof(in_map) / sizeof(in_map[0])
+                                  : sizeof(out_map) / sizeof(out_map[0]);
+    cJSON *o = cJSON_CreateObject();
+    const cJSON *nums = lk_get_array(t, "numbers");
+    bool ok = o && cJSON_AddNumberToObject(o, "kind", kind);
+    for (size_t i = 0; ok && i < n; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(t, map[i][0]);
+        cJSON *d = v ? cJSON_Duplicate(v, true) : NULL;
+        if (v && (!d || !cJSON_AddItemToObject(o, map[i][1], d))) {
+            cJSON_Delete(d);
+            ok = false;
+        }
+    }
+    if (ok && nums && nums->child)
+        ok = cJSON_AddStringToObject(o, "outbound_number", nums->child->valuestring) != NULL;
+    cJSON *enc = ok ? lk_pj_encode(o, &lk_msg_trunk_info) : NULL;
+    cJSON_Delete(o);
+    return enc;
+}
+
+int lk_trunk_list_legacy(struct lk_call *c)
+{
+    cJSON *out = cJSON_CreateObject();
+    cJSON *items = cJSON_AddArrayToObject(out, "items");
+    int rc = items ? 0 : FK_ENOMEM;
+    for (int kind = LK_INBOUND; rc == 0 && kind <= LK_OUTBOUND; kind++) {
+        cJSON *arr = lk_db_trunk_list(c->st, (enum lk_kind)kind);
+        rc = arr ? 0 : FK_EIO;
+        for (const cJSON *e = arr ? arr->child : NULL; rc == 0 && e; e = e->next) {
+            cJSON *t = as_trunk_info(e, (enum lk_kind)kind);
+            if (!t || !cJSON_AddItemToArray(items, t)) {
+                cJSON_Delete(t);
+                rc = FK_ENOMEM;
+            }
+        }
+        cJSON_Delete(arr);
+    }
+    if (rc != 0) {
+        cJSON_Delete(out);
+        return rc;
+    }
+    return lk_reply(c->resp, out);
+}
+
+static int update(struct lk_call *c, const struct kind *k)
+{
+    struct fk_error err = {{0}};
+    const char *id = lk_get_str(c->body, "sip_trunk_id");
+    const cJSON *replace = cJSON_GetObjectItemCaseSensitive(c->body, "replace");
+    const cJSON *upd = cJSON_GetObjectItemCaseSensitive(c->body, "update");
+    int rc;
+    /* UpdateSIP*TrunkRequest.Validate, before the trunk is looked up. */
+    if (!id[0])
+        return invalid(c, "trunk id must be set");
+    if (!replace && !upd)
+        return invalid(c, "missing or unsupported update action");
+    if (replace) {
+        const char *rid = lk_get_str(replace, "sip_trunk_id");
+        if (rid[0] && strcmp(rid, id) != 0)
+            return invalid(c, "trunk id in the info must be empty or match the id in the update");
+        if (k->validate(replace, &err) != 0)
+            return invalid(c, err.msg);
+    }
+    for (size_t i = 0; upd && k->lists[i]; i++) {
+        if (lk_list_update_validate(cJSON_GetObjectItem(upd, k->lists[i]), &err) != 0)
+            return invalid(c, err.msg);
+    }
+    cJSON *info = load(c, k, id, &rc);
+    if (!info)
+        return rc;
+    if (replace) {
+        cJSON_Delete(info);
+        info = cJSON_Duplicate(replace, true);
+        rc = info ? 0 : FK_ENOMEM;
+    } else {
+        rc = k->apply(info, upd);
+    }
+    if (rc == 0)
+        rc = set_id(info, id);
+    if (rc == 0 && k->validate(info, &err) != 0)
+        rc = invalid(c, err.msg) == 0 ? 1 : FK_ENOMEM;
+    if (rc == 0 && k->kind == LK_INBOUND)
+        rc = conflict(c, info);
+    if (rc != 0) {
+        cJSON_Delete(info);
+        return rc > 0 ? 0 : rc;
+    }
+    return store_and_reply(c, k, info);
+}
+
+int lk_trunk_update_inbound(struct lk_call *c)
+{
+    return update(c, &inbound);
+}
+
+int lk_trunk_update_outbound(struct lk_call *c)
+{
+    return update(c, &outbound);
+}
+
+int lk_trunk_delete(struct lk_call *c)
+{
+    const char *id = lk_get_str(c->body, "sip_trunk_id");
+    if (!id[0])
+        return invalid(c, "trunk ID is required");
+    int rc = lk_db_trunk_delete(c->st, id);
+    if (rc != 0 && rc != FK_ENOTFOUND)
+        return rc;
+    /* The server answers with the id only, whether or not the trunk existed (livekit.md §2). */
+    cJSON *info = cJSON_CreateObject();
+    if (!info || !cJSON_AddStringToObject(info, "sip_trunk_id", id)) {
+        cJSON_Delete(info);
+        return FK_ENOMEM;
+    }
+    rc = reply_info(c, info, &lk_msg_trunk_info);
+    cJSON_Delete(info);
+    return rc;
+}

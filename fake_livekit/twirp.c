@@ -1,0 +1,290 @@
+/* twirp.c: the Twirp transport of fake_livekit and its method table.
+ *
+ * Messages for routing and decoding failures are those of the twirp v8 generated server
+ * (livekit/protocol livekit_sip.twirp.go); see twirp.h for the order of checks. */
+#include "fake_livekit/twirp.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fake_livekit/db.h"
+#include "fake_livekit/dispatch.h"
+#include "fake_livekit/grants.h"
+#include "fake_livekit/proto_json.h"
+#include "fake_livekit/trunks.h"
+#include "fakekit/clock.h"
+#include "fakekit/log.h"
+
+struct twirp_code {
+    const char *code;
+    unsigned status;
+    const char *msg; /* text for a fault's "error" shorthand */
+};
+
+/* twirp Go v8.1.3 ServerHTTPStatusFromErrorCode (reference/livekit.md §4). */
+static const struct twirp_code codes[] = {
+    {"canceled", 408, "context canceled"},
+    {"unknown", 500, "unknown error"},
+    {"invalid_argument", 400, "invalid argument"},
+    {"malformed", 400, "the json request could not be decoded"},
+    {"deadline_exceeded", 408, "context deadline exceeded"},
+    {"not_found", 404, "requested sip trunk does not exist"},
+    {"bad_route", 404, "no handler for path"},
+    {"already_exists", 409, "already exists"},
+    {"permission_denied", 403, "permission denied"},
+    {"unauthenticated", 401, "permissions denied"},
+    {"resource_exhausted", 429, "resource exhausted"},
+    {"failed_precondition", 412, "failed precondition"},
+    {"aborted", 409, "aborted"},
+    {"out_of_range", 400, "out of range"},
+    {"unimplemented", 501, "unimplemented"},
+    {"internal", 500, "sip not connected (redis required)"},
+    {"unavailable", 503, "service unavailable"},
+    {"data_loss", 500, "data loss"},
+};
+
+static const struct twirp_code *find_code(const char *code)
+{
+    for (size_t i = 0; code && i < sizeof(codes) / sizeof(codes[0]); i++) {
+        if (strcmp(codes[i].code, code) == 0)
+            return &codes[i];
+    }
+    return NULL;
+}
+
+unsigned lk_twirp_status(const char *code)
+{
+    const struct twirp_code *c = find_code(code);
+    return c ? c->status : 0;
+}
+
+int lk_twirp_error(struct fk_resp *resp, const char *code, const char *msg, const cJSON *meta)
+{
+    unsigned status = lk_twirp_status(code);
+    cJSON *body = cJSON_CreateObject();
+    if (!body || !cJSON_AddStringToObject(body, "code", code) ||
+        !cJSON_AddStringToObject(body, "msg", msg ? msg : ""))
+        goto nomem;
+    if (meta && meta->child) {
+        cJSON *m = cJSON_Duplicate(meta, true);
+        if (!m || !cJSON_AddItemToObject(body, "meta", m)) {
+            cJSON_Delete(m);
+            goto nomem;
+        }
+    }
+    /* fk_resp_json's default type is exactly "application/json", as Twirp writes it. */
+    return fk_resp_json(resp, status ? status : 500, body);
+nomem:
+    cJSON_Delete(body);
+    return FK_ENOMEM;
+}
+
+int lk_reply(struct fk_resp *resp, cJSON *json)
+{
+    if (!json)
+        return FK_ENOMEM;
+    return fk_resp_json(resp, 200, json);
+}
+
+int lk_reply_items(struct fk_resp *resp, cJSON *arr, const struct lk_msg *m)
+{
+    cJSON *out = cJSON_CreateObject();
+    cJSON *items = cJSON_AddArrayToObject(out, "items");
+    int rc = arr && items ? 0 : FK_ENOMEM;
+    for (const cJSON *e = arr ? arr->child : NULL; rc == 0 && e; e = e->next) {
+        cJSON *enc = lk_pj_encode(cJSON_IsNull(e) ? NULL : e, m);
+        if (!enc || !cJSON_AddItemToArray(items, enc)) {
+            cJSON_Delete(enc);
+            rc = FK_ENOMEM;
+        }
+    }
+    cJSON_Delete(arr);
+    if (rc != 0) {
+        cJSON_Delete(out);
+        return rc;
+    }
+    return lk_reply(resp, out);
+}
+
+static int bad_route(struct fk_resp *resp, const struct fk_req *req, const char *msg)
+{
+    char route[512];
+    int rc = FK_ENOMEM;
+    cJSON *meta = cJSON_CreateObject();
+    snprintf(route, sizeof(route), "%s %s", req->method, req->path);
+    if (meta && cJSON_AddStringToObject(meta, "twirp_invalid_route", route))
+        rc = lk_twirp_error(resp, "bad_route", msg, meta);
+    cJSON_Delete(meta);
+    return rc;
+}
+
+static int unimplemented(struct lk_call *c)
+{
+    return lk_twirp_error(c->resp, "unimplemented", "fake_livekit does not place SIP calls", NULL);
+}
+
+struct method {
+    const char *name;
+    const struct lk_msg *req;
+    const char *grant; /* "admin" or "call" */
+    lk_method_fn fn;
+};
+
+static const struct method methods[] = {
+    {"CreateSIPInboundTrunk", &lk_msg_create_inbound, "admin", lk_trunk_create_inbound},
+    {"CreateSIPOutboundTrunk", &lk_msg_create_outbound, "admin", lk_trunk_create_outbound},
+    {"GetSIPInboundTrunk", &lk_msg_trunk_id_req, "admin", lk_trunk_get_inbound},
+    {"GetSIPOutboundTrunk", &lk_msg_trunk_id_req, "admin", lk_trunk_get_outbound},
+    {"ListSIPInboundTrunk", &lk_msg_list_trunks, "admin", lk_trunk_list_inbound},
+    {"ListSIPOutboundTrunk", &lk_msg_list_trunks, "admin", lk_trunk_list_outbound},
+    {"ListSIPTrunk", &lk_msg_empty, "admin", lk_trunk_list_legacy},
+    {"UpdateSIPInboundTrunk", &lk_msg_update_inbound, "admin", lk_trunk_update_inbound},
+    {"UpdateSIPOutboundTrunk", &lk_msg_update_outbound, "admin", lk_trunk_update_outbound},
+    {"DeleteSIPTrunk", &lk_msg_trunk_id_req, "admin", lk_trunk_delete},
+    {"CreateSIPDispatchRule", &lk_msg_create_rule, "admin", lk_rule_create},
+    {"UpdateSIPDispatchRule", &lk_msg_update_rule, "admin", lk_rule_update},
+    {"ListSIPDispatchRule", &lk_msg_list_rules, "admin", lk_rule_list},
+    {"DeleteSIPDispatchRule", &lk_msg_rule_id_req, "admin", lk_rule_delete},
+    {"CreateSIPParticipant", &lk_msg_empty, "call", unimplemented},
+    {"TransferSIPParticipant", &lk_msg_empty, "call", unimplemented},
+};
+
+/* Media type before ';', trimmed, compared case-insensitively (the Go server's rule). */
+static bool is_json_type(const char *ct)
+{
+    size_t n;
+    if (!ct)
+        return false;
+    while (*ct == ' ' || *ct == '\t')
+        ct++;
+    n = strcspn(ct, ";");
+    while (n > 0 && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
+        n--;
+    return n == strlen("application/json") && strncasecmp(ct, "application/json", n) == 0;
+}
+
+static bool lookup_secret(void *ctx, const char *key, char *secret, size_t secretlen)
+{
+    return lk_db_secret(ctx, key, secret, secretlen) == 1;
+}
+
+/* Parse the whole body as one JSON value; NULL if it is not exactly that. */
+static cJSON *parse_body(const struct fk_req *req)
+{
+    const char *end = NULL;
+    cJSON *json = cJSON_ParseWithLengthOpts(req->body, req->body_len, &end, false);
+    if (!json)
+        return NULL;
+    for (; end && end < req->body + req->body_len; end++) {
+        if (!isspace((unsigned char)*end)) {
+            cJSON_Delete(json);
+            return NULL;
+        }
+    }
+    return json;
+}
+
+int lk_twirp_handle(const struct fk_req *req, struct fk_resp *resp)
+{
+    struct lk_auth auth;
+    struct fk_error err = {{0}};
+    cJSON *json = NULL, *body = NULL;
+    const struct method *m = NULL;
+    char msg[600];
+    int rc;
+
+    lk_auth_check(fk_req_header(req, "Authorization"), fk_req_arg(req, "access_token"),
+                  fk_now_us() / 1000000, lookup_secret, req->store, &auth);
+    if (auth.result == LK_AUTH_NOMEM)
+        return FK_ENOMEM;
+    if (auth.result == LK_AUTH_REJECT) {
+        /* http.Error-less write in livekit-server: Go sniffs the type of the text. */
+        return fk_resp_set(resp, 401, "text/plain; charset=utf-8", auth.text, strlen(auth.text));
+    }
+
+    if (strcmp(req->method, "POST") != 0) {
+        snprintf(msg, sizeof(msg), "unsupported method \"%s\" (only POST is allowed)", req->method);
+        rc = bad_route(resp, req, msg);
+        goto out;
+    }
+    for (size_t i = 0; req->nparams > 0 && i < sizeof(methods) / sizeof(methods[0]); i++) {
+        if (strcmp(methods[i].name, req->params[0]) == 0)
+            m = &methods[i];
+    }
+    if (!m) {
+        snprintf(msg, sizeof(msg), "no handler for path \"%s\"", req->path);
+        rc = bad_route(resp, req, msg);
+        goto out;
+    }
+    const char *ct = fk_req_header(req, "Content-Type");
+    if (!is_json_type(ct)) {
+        snprintf(msg, sizeof(msg), "unexpected Content-Type: \"%s\"", ct ? ct : "");
+        rc = bad_route(resp, req, msg);
+        goto out;
+    }
+    json = parse_body(req);
+    rc = json ? lk_pj_decode(json, m->req, &body, &err) : FK_EINVAL;
+    if (rc == FK_ENOMEM)
+        goto out;
+    if (rc != 0) {
+        fk_log(FK_LOG_DEBUG, "event=malformed method=%s reason=\"%s\"", m->name,
+               json ? err.msg : "not JSON");
+        rc = lk_twirp_error(resp, "malformed", "the json request could not be decoded", NULL);
+        goto out;
+    }
+    if (!lk_has_sip_grant(auth.claims, m->grant)) {
+        rc = lk_twirp_error(resp, "unauthenticated", "permissions denied", NULL);
+        goto out;
+    }
+    struct lk_call call = {req, resp, req->store, body};
+    rc = m->fn(&call);
+out:
+    cJSON_Delete(json);
+    cJSON_Delete(body);
+    lk_auth_cleanup(&auth);
+    return rc;
+}
+
+int lk_fault_error(struct fk_resp *resp, const struct fk_req *req, const char *code)
+{
+    const struct twirp_code *c = find_code(code);
+    (void)req; /* the shorthand does not depend on the request */
+    if (!c)
+        return FK_EINVAL;
+    if (!resp)
+        return 0;
+    return lk_twirp_error(resp, c->code, c->msg, NULL);
+}
+
+void lk_native(struct fk_resp *resp, const struct fk_req *req, enum fk_native kind,
+               long retry_after_s)
+{
+    char msg[600];
+    int rc = 0;
+    switch (kind) {
+    case FK_NATIVE_NOT_FOUND:
+        snprintf(msg, sizeof(msg), "no handler for path \"%s\"", req->path);
+        rc = bad_route(resp, req, msg);
+        break;
+    case FK_NATIVE_BAD_METHOD:
+        snprintf(msg, sizeof(msg), "unsupported method \"%s\" (only POST is allowed)", req->method);
+        rc = bad_route(resp, req, msg);
+        break;
+    case FK_NATIVE_TOO_LARGE:
+        rc = lk_twirp_error(resp, "malformed", "failed to read request body", NULL);
+        break;
+    case FK_NATIVE_RATE_LIMITED:
+        snprintf(msg, sizeof(msg), "%ld", retry_after_s);
+        rc = lk_twirp_error(resp, "resource_exhausted", "rate limit exceeded", NULL);
+        if (rc == 0)
+            rc = fk_resp_header(resp, "Retry-After", msg);
+        break;
+    case FK_NATIVE_INTERNAL:
+        rc = lk_twirp_error(resp, "internal", "internal error", NULL);
+        break;
+    }
+    if (rc != 0)
+        fk_log(FK_LOG_ERROR, "event=native_failed kind=%d", (int)kind);
+}

@@ -1,0 +1,124 @@
+/* update.c: ListUpdate, optional-field and map-diff semantics of the SIP Update* calls. */
+#include "fake_livekit/update.h"
+
+#include <string.h>
+
+#include "fake_livekit/proto_json.h"
+
+static bool has_empty(const cJSON *arr)
+{
+    for (const cJSON *e = arr ? arr->child : NULL; e; e = e->next) {
+        if (cJSON_IsString(e) && e->valuestring[0] == '\0')
+            return true;
+    }
+    return false;
+}
+
+int lk_list_update_validate(const cJSON *lu, struct fk_error *err)
+{
+    if (!lu)
+        return 0;
+    int nset = lk_array_len(lu, "set");
+    int ndelta = lk_array_len(lu, "add") + lk_array_len(lu, "remove");
+    bool clear = lk_get_bool(lu, "clear");
+    if (!clear && nset + ndelta == 0) {
+        fk_error_set(err, "unsupported list update operation");
+        return FK_EINVAL;
+    }
+    if (clear && nset + ndelta > 0) {
+        fk_error_set(err, "cannot clear and change the list at the same time");
+        return FK_EINVAL;
+    }
+    if (nset > 0 && ndelta > 0) {
+        fk_error_set(err, "cannot set and change the list at the same time");
+        return FK_EINVAL;
+    }
+    if (has_empty(lk_get_array(lu, "set")) || has_empty(lk_get_array(lu, "add")) ||
+        has_empty(lk_get_array(lu, "remove"))) {
+        fk_error_set(err, "empty element in the list");
+        return FK_EINVAL;
+    }
+    return 0;
+}
+
+static int replace_key(cJSON *obj, const char *key, cJSON *v)
+{
+    if (!v)
+        return FK_ENOMEM;
+    cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
+    if (!cJSON_AddItemToObject(obj, key, v)) {
+        cJSON_Delete(v);
+        return FK_ENOMEM;
+    }
+    return 0;
+}
+
+int lk_list_update_apply(cJSON *obj, const char *key, const cJSON *lu)
+{
+    if (!lu)
+        return 0;
+    if (lk_get_bool(lu, "clear"))
+        return replace_key(obj, key, cJSON_CreateArray());
+    if (lk_array_len(lu, "set") > 0)
+        return replace_key(obj, key, cJSON_Duplicate(lk_get_array(lu, "set"), true));
+
+    const cJSON *cur = lk_get_array(obj, key);
+    cJSON *arr = cur ? cJSON_Duplicate(cur, true) : cJSON_CreateArray();
+    if (!arr)
+        return FK_ENOMEM;
+    /* Each removal takes out the first equal element only, as slices.Index + Delete do. */
+    const cJSON *rm = lk_get_array(lu, "remove");
+    for (const cJSON *r = rm ? rm->child : NULL; r; r = r->next) {
+        int i = 0;
+        for (cJSON *e = arr->child; e; e = e->next, i++) {
+            if (cJSON_IsString(e) && strcmp(e->valuestring, r->valuestring) == 0) {
+                cJSON_DeleteItemFromArray(arr, i);
+                break;
+            }
+        }
+    }
+    const cJSON *add = lk_get_array(lu, "add");
+    for (const cJSON *a = add ? add->child : NULL; a; a = a->next) {
+        if (lk_array_has(arr, a->valuestring))
+            continue;
+        cJSON *s = cJSON_CreateString(a->valuestring);
+        if (!s || !cJSON_AddItemToArray(arr, s)) {
+            cJSON_Delete(s);
+            cJSON_Delete(arr);
+            return FK_ENOMEM;
+        }
+    }
+    return replace_key(obj, key, arr);
+}
+
+int lk_apply_present(cJSON *obj, const cJSON *upd, const char *key)
+{
+    const cJSON *v = upd ? cJSON_GetObjectItemCaseSensitive(upd, key) : NULL;
+    if (!v)
+        return 0;
+    return replace_key(obj, key, cJSON_Duplicate(v, true));
+}
+
+int lk_apply_map_diff(cJSON *obj, const cJSON *upd, const char *key)
+{
+    const cJSON *diff = upd ? cJSON_GetObjectItemCaseSensitive(upd, key) : NULL;
+    if (!cJSON_IsObject(diff) || !diff->child)
+        return 0;
+    cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsObject(m)) {
+        if (replace_key(obj, key, cJSON_CreateObject()) != 0)
+            return FK_ENOMEM;
+        m = cJSON_GetObjectItemCaseSensitive(obj, key);
+    }
+    for (const cJSON *d = diff->child; d; d = d->next) {
+        cJSON_DeleteItemFromObjectCaseSensitive(m, d->string);
+        if (cJSON_IsString(d) && d->valuestring[0]) {
+            cJSON *s = cJSON_CreateString(d->valuestring);
+            if (!s || !cJSON_AddItemToObject(m, d->string, s)) {
+                cJSON_Delete(s);
+                return FK_ENOMEM;
+            }
+        }
+    }
+    return 0;
+}

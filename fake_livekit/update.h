@@ -1,0 +1,29 @@
+/* update.h: the partial-update rules of LiveKit's SIP Update* requests.
+ *
+ * livekit/protocol (livekit/types.go, livekit/sip.go): a ListUpdate either clears, sets, or
+ * removes then adds (without duplicates); a proto3 `optional` scalar present in the update
+ * overwrites even with ""; a map diff sets non-empty values and deletes keys given "".
+ * All functions work on sparse objects (proto_json.h). */
+#ifndef LK_UPDATE_H
+#define LK_UPDATE_H
+
+#include <cjson/cJSON.h>
+
+#include "fakekit/err.h"
+
+/* Check lu (NULL: no update) as ListUpdate.Validate does. 0, or FK_EINVAL with the server's
+ * message in err ("cannot set and change the list at the same time"). */
+int lk_list_update_validate(const cJSON *lu, struct fk_error *err) FK_MUST_CHECK;
+
+/* Apply lu (borrowed, validated; NULL is a no-op) to the string array obj[key] (absent means
+ * empty). 0 or FK_ENOMEM. */
+int lk_list_update_apply(cJSON *obj, const char *key, const cJSON *lu) FK_MUST_CHECK;
+
+/* obj[key] = copy of upd[key] when upd has key (an optional field or message that was set).
+ * 0 or FK_ENOMEM. */
+int lk_apply_present(cJSON *obj, const cJSON *upd, const char *key) FK_MUST_CHECK;
+
+/* Apply the map diff upd[key] to obj[key]. 0 or FK_ENOMEM. */
+int lk_apply_map_diff(cJSON *obj, const cJSON *upd, const char *key) FK_MUST_CHECK;
+
+#endif

@@ -1,0 +1,107 @@
+/* auth.c: Basic credentials checked against the accounts and api_keys tables.
+ *
+ * Base64 is OpenSSL's EVP_DecodeBlock; secrets compare with CRYPTO_memcmp after a length
+ * check, so timing does not reveal how much of a token matched. */
+#include "fake_twilio/auth.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "fake_twilio/errors.h"
+#include "fakekit/store.h"
+
+#define CRED_MAX 256
+
+int twilio_basic_decode(const char *header, char *user, size_t ulen, char *pass, size_t plen)
+{
+    unsigned char out[CRED_MAX * 2 + 4];
+    const char *b64, *colon;
+    size_t len, pad = 0, ul;
+    int n;
+
+    if (header == NULL || strncasecmp(header, "Basic ", 6) != 0)
+        return FK_EINVAL;
+    b64 = header + 6;
+    while (*b64 == ' ')
+        b64++;
+    len = strlen(b64);
+    while (len > 0 && b64[len - 1] == ' ')
+        len--;
+    if (len == 0 || len % 4 != 0 || len / 4 * 3 >= sizeof out)
+        return FK_EINVAL;
+    n = EVP_DecodeBlock(out, (const unsigned char *)b64, (int)len);
+    if (n < 0)
+        return FK_EINVAL;
+    /* EVP_DecodeBlock counts the padding as zero bytes. */
+    if (b64[len - 1] == '=')
+        pad++;
+    if (b64[len - 2] == '=')
+        pad++;
+    n -= (int)pad;
+    out[n] = '\0';
+    if (memchr(out, '\0', (size_t)n) != NULL)
+        return FK_EINVAL;
+    colon = strchr((const char *)out, ':');
+    if (colon == NULL)
+        return FK_EINVAL;
+    ul = (size_t)(colon - (const char *)out);
+    if (ul >= ulen || strlen(colon + 1) >= plen)
+        return FK_EINVAL;
+    memcpy(user, out, ul);
+    user[ul] = '\0';
+    memcpy(pass, colon + 1, strlen(colon + 1) + 1);
+    return 0;
+}
+
+static bool secret_eq(const unsigned char *stored, const char *given)
+{
+    size_t n = strlen(given);
+
+    return stored != NULL && strlen((const char *)stored) == n &&
+           CRYPTO_memcmp(stored, given, n) == 0;
+}
+
+int twilio_auth(const struct fk_req *req, const char *account_sid, struct fk_resp *resp)
+{
+    char user[CRED_MAX], pass[CRED_MAX];
+    sqlite3_stmt *st = NULL;
+    bool ok = false;
+
+    if (twilio_basic_decode(fk_req_header(req, "Authorization"), user, sizeof user, pass,
+                            sizeof pass) == 0) {
+        if (strncmp(user, "SK", 2) == 0) {
+            st = fk_store_stmt(req->store,
+                               "SELECT secret FROM api_keys WHERE sid = ?1 AND account_sid = ?2");
+            if (st == NULL)
+                return FK_EIO;
+            sqlite3_bind_text(st, 1, user, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 2, account_sid, -1, SQLITE_TRANSIENT);
+        } else if (strcmp(user, account_sid) == 0) {
+            st = fk_store_stmt(req->store, "SELECT auth_token FROM accounts WHERE sid = ?1");
+            if (st == NULL)
+                return FK_EIO;
+            sqlite3_bind_text(st, 1, user, -1, SQLITE_TRANSIENT);
+        }
+        if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
+            ok = secret_eq(sqlite3_column_text(st, 0), pass);
+        if (st != NULL)
+            sqlite3_reset(st);
+    }
+    if (ok)
+        return 1;
+    return twilio_error(resp, 20003, NULL, NULL, 0) == 0 ? 0 : FK_ENOMEM;
+}
+
+const char *twilio_credential(const struct fk_req *req)
+{
+    static _Thread_local char user[CRED_MAX];
+    char pass[CRED_MAX];
+
+    if (twilio_basic_decode(fk_req_header(req, "Authorization"), user, sizeof user, pass,
+                            sizeof pass) != 0)
+        return NULL;
+    return user;
+}

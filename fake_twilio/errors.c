@@ -1,0 +1,141 @@
+/* errors.c: the Twilio error table and the bodies built from it.
+ *
+ * Codes and statuses come from twilio.md section 6. Where the fact sheet has no code for a
+ * case fake_twilio must refuse (a malformed PageSize or Contains; an oversize body), the
+ * table uses Twilio's 200xx family, whose last three digits follow the HTTP status
+ * (20404, 20429, 20500): 20001 for a bad parameter, 20413 for an oversize body. */
+#include "fake_twilio/errors.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fakekit/json.h"
+
+struct twilio_code {
+    int code;
+    unsigned status;
+    const char *message;
+};
+
+static const struct twilio_code codes[] = {
+    {20001, 400, "Invalid parameter"},
+    {20002, 400, "Invalid FriendlyName"},
+    {20003, 401, "Authenticate"},
+    {20004, 405, "Method not allowed"},
+    {20008, 403, "Cannot access this resource with Test Credentials"},
+    {20404, 404, "The requested resource was not found"},
+    {20413, 413, "Request entity too large"},
+    {20429, 429, "Too Many Requests"},
+    {20500, 500, "Internal Server Error"},
+    {20503, 503, "Service Unavailable"},
+    {21421, 400, "PhoneNumber is invalid"},
+    {21422, 400, "PhoneNumber requested is not available"},
+    {21451, 400, "Invalid area code"},
+    {21452, 400, "No phone numbers found in area code"},
+    {21481, 400, "Invalid PageToken"},
+};
+
+static const struct twilio_code *lookup(int code)
+{
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+        if (codes[i].code == code)
+            return &codes[i];
+    return NULL;
+}
+
+unsigned twilio_error_status(int code)
+{
+    const struct twilio_code *c = lookup(code);
+
+    return c != NULL ? c->status : 0;
+}
+
+const char *twilio_error_message(int code)
+{
+    const struct twilio_code *c = lookup(code);
+
+    return c != NULL ? c->message : NULL;
+}
+
+int twilio_error(struct fk_resp *resp, int code, const char *message, const char *path,
+                 long retry_after_s)
+{
+    const struct twilio_code *c = lookup(code);
+    char buf[1024], url[64];
+    cJSON *body = NULL;
+    int rc;
+
+    if (c == NULL)
+        return FK_EINVAL;
+    if (message == NULL && code == 20404 && path != NULL) {
+        /* The captured 404 names the path (twilio.md section 6). */
+        snprintf(buf, sizeof buf, "The requested resource %s was not found", path);
+        message = buf;
+    } else if (message == NULL) {
+        message = c->message;
+    }
+    snprintf(url, sizeof url, "https://www.twilio.com/docs/errors/%d", code);
+    body = cJSON_CreateObject();
+    if (body == NULL || cJSON_AddNumberToObject(body, "code", code) == NULL ||
+        cJSON_AddStringToObject(body, "message", message) == NULL ||
+        cJSON_AddStringToObject(body, "more_info", url) == NULL ||
+        cJSON_AddNumberToObject(body, "status", c->status) == NULL) {
+        cJSON_Delete(body);
+        return FK_ENOMEM;
+    }
+    rc = fk_resp_json(resp, c->status, body);
+    if (rc == 0 && code == 20003)
+        rc = fk_resp_header(resp, "WWW-Authenticate", "Basic realm=\"Twilio API\"");
+    if (rc == 0 && code == 20429) {
+        char ra[24];
+        snprintf(ra, sizeof ra, "%ld", retry_after_s > 0 ? retry_after_s : 1);
+        rc = fk_resp_header(resp, "Retry-After", ra);
+    }
+    return rc;
+}
+
+int twilio_fault_error(struct fk_resp *resp, const struct fk_req *req, const char *code)
+{
+    char *end = NULL;
+    long n;
+
+    if (code == NULL || *code == '\0')
+        return FK_EINVAL;
+    n = strtol(code, &end, 10);
+    if (*end != '\0' || lookup((int)n) == NULL || n > 99999)
+        return FK_EINVAL;
+    if (resp == NULL)
+        return 0;
+    return twilio_error(resp, (int)n, NULL, req != NULL ? req->path : NULL, 1);
+}
+
+void twilio_native(struct fk_resp *resp, const struct fk_req *req, enum fk_native kind,
+                   long retry_after_s)
+{
+    int code = 20500;
+    const char *path = req != NULL ? req->path : NULL;
+
+    switch (kind) {
+    case FK_NATIVE_NOT_FOUND:
+        code = 20404;
+        break;
+    case FK_NATIVE_BAD_METHOD:
+        code = 20004;
+        break;
+    case FK_NATIVE_TOO_LARGE:
+        code = 20413;
+        break;
+    case FK_NATIVE_RATE_LIMITED:
+        code = 20429;
+        break;
+    case FK_NATIVE_INTERNAL:
+        code = 20500;
+        break;
+    }
+    /* On ENOMEM the response stays unset and fakekit answers a bare 500. */
+    if (twilio_error(resp, code, NULL, path, retry_after_s) != 0) {
+        fk_resp_cleanup(resp);
+        fk_resp_init(resp);
+    }
+}

@@ -1,0 +1,575 @@
+/* inventory.c: the seeded number inventory and the search filters.
+ *
+ * Generation walks a table of (country, type, prefixes, count) blocks; each number draws its
+ * digits, capabilities, address requirement and beta flag from one fk_prng seeded by --seed,
+ * so the same seed always gives the same inventory. Duplicates are redrawn (an open-addressing
+ * set of the numbers' digits), each block is shuffled so an unfiltered search shows a mix of
+ * area codes, and a sorted index answers lookups by number. */
+#include "fake_twilio/inventory.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fakekit/rand.h"
+
+/* Real area codes with their main city. Coordinates are the city centre; LATA and rate-center
+ * names follow the NANPA style (twilio.md section 2 example: SNFC CNTL, LATA 722). Canadian
+ * and British numbers have no LATA; British ones no rate center or postal code either. */
+static const struct twilio_area areas[] = {
+    {"US",
+     "415",
+     "San Francisco",
+     "CA",
+     "722",
+     "SNFC CNTL",
+     {"94103", "94110", "94117"},
+     37.774900,
+     -122.419400},
+    {"US",
+     "212",
+     "New York",
+     "NY",
+     "132",
+     "NWYRCYZN01",
+     {"10001", "10011", "10025"},
+     40.712800,
+     -74.006000},
+    {"US",
+     "312",
+     "Chicago",
+     "IL",
+     "358",
+     "CHICAGO",
+     {"60601", "60614", "60622"},
+     41.878100,
+     -87.629800},
+    {"US",
+     "206",
+     "Seattle",
+     "WA",
+     "674",
+     "SEATTLE",
+     {"98101", "98103", "98109"},
+     47.606200,
+     -122.332100},
+    {"US",
+     "512",
+     "Austin",
+     "TX",
+     "558",
+     "AUSTIN",
+     {"78701", "78704", "78745"},
+     30.267200,
+     -97.743100},
+    {"US",
+     "617",
+     "Boston",
+     "MA",
+     "128",
+     "BOSTON",
+     {"02108", "02116", "02134"},
+     42.360100,
+     -71.058900},
+    {"US",
+     "305",
+     "Miami",
+     "FL",
+     "460",
+     "MIAMI",
+     {"33101", "33130", "33139"},
+     25.761700,
+     -80.191800},
+    {"US",
+     "303",
+     "Denver",
+     "CO",
+     "656",
+     "DENVER",
+     {"80202", "80205", "80211"},
+     39.739200,
+     -104.990300},
+    {"US", "808", "Hilo", "HI", "834", "HILO", {"96720", NULL, NULL}, 19.720000, -155.090000},
+    {"US",
+     "404",
+     "Atlanta",
+     "GA",
+     "438",
+     "ATLANTA",
+     {"30303", "30308", NULL},
+     33.749000,
+     -84.388000},
+    {"US",
+     "213",
+     "Los Angeles",
+     "CA",
+     "730",
+     "LSAN DA 01",
+     {"90012", "90013", "90017"},
+     34.052200,
+     -118.243700},
+    {"CA", "416", "Toronto", "ON", NULL, "TORONTO", {"M5H", "M5V", "M4Y"}, 43.653200, -79.383200},
+    {"CA",
+     "604",
+     "Vancouver",
+     "BC",
+     NULL,
+     "VANCOUVER",
+     {"V6B", "V6E", NULL},
+     49.282700,
+     -123.120700},
+    {"CA", "514", "Montreal", "QC", NULL, "MONTREAL", {"H2Y", "H3B", NULL}, 45.501700, -73.567300},
+    {"CA", "403", "Calgary", "AB", NULL, "CALGARY", {"T2P", "T2R", NULL}, 51.044700, -114.071900},
+    {"GB", "20", "London", "England", NULL, NULL, {NULL, NULL, NULL}, 51.507400, -0.127800},
+    {"GB", "161", "Manchester", "England", NULL, NULL, {NULL, NULL, NULL}, 53.480800, -2.242600},
+    {"GB", "121", "Birmingham", "England", NULL, NULL, {NULL, NULL, NULL}, 52.486200, -1.890400},
+    {"GB", "131", "Edinburgh", "Scotland", NULL, NULL, {NULL, NULL, NULL}, 55.953300, -3.188300},
+    {"GB", "117", "Bristol", "England", NULL, NULL, {NULL, NULL, NULL}, 51.454500, -2.587900},
+};
+#define NAREAS (sizeof areas / sizeof areas[0])
+
+static const char *const nanp_tollfree[] = {"800", "833", "844", "855", "866", "877", "888", NULL};
+static const char *const gb_tollfree[] = {"800", "808", NULL};
+static const char *const gb_mobile[] = {"74", "75", "77", "78", "79", NULL};
+
+/* One block of the inventory. prefixes NULL: the areas of that country. Percentages are of
+ * 100; mms_pct applies to numbers that have SMS. addr_pct: none, any, local, foreign. */
+struct block {
+    const char *iso, *cc;
+    enum twilio_type type;
+    const char *const *prefixes;
+    unsigned per_prefix;
+    unsigned sms_pct, mms_pct, fax_pct;
+    unsigned addr_pct[4];
+};
+
+static const struct block blocks[] = {
+    {"US", "1", TWILIO_LOCAL, NULL, 48, 95, 85, 40, {100, 0, 0, 0}},
+    {"US", "1", TWILIO_TOLLFREE, nanp_tollfree, 60, 90, 70, 30, {100, 0, 0, 0}},
+    {"US", "1", TWILIO_MOBILE, NULL, 32, 100, 90, 0, {100, 0, 0, 0}},
+    {"CA", "1", TWILIO_LOCAL, NULL, 80, 90, 60, 20, {80, 0, 20, 0}},
+    {"CA", "1", TWILIO_TOLLFREE, nanp_tollfree, 40, 90, 50, 10, {100, 0, 0, 0}},
+    {"CA", "1", TWILIO_MOBILE, NULL, 64, 100, 80, 0, {90, 0, 10, 0}},
+    {"GB", "44", TWILIO_LOCAL, NULL, 80, 0, 0, 30, {10, 40, 50, 0}},
+    {"GB", "44", TWILIO_TOLLFREE, gb_tollfree, 160, 0, 0, 0, {100, 0, 0, 0}},
+    {"GB", "44", TWILIO_MOBILE, gb_mobile, 64, 100, 0, 0, {20, 70, 0, 10}},
+};
+#define NBLOCKS (sizeof blocks / sizeof blocks[0])
+
+static const char *const addr_names[4] = {"none", "any", "local", "foreign"};
+
+struct twilio_inventory {
+    struct twilio_number *nums;
+    size_t n;
+    size_t *sorted; /* indices of nums ordered by e164 */
+};
+
+/* Open-addressing set of numbers (digits as an integer) to redraw duplicates. */
+struct numset {
+    uint64_t *slots; /* 0 is empty; a number is never 0 */
+    size_t mask;
+};
+
+static bool numset_add(struct numset *s, uint64_t v)
+{
+    size_t i = (size_t)((v * 0x9E3779B97F4A7C15ull) >> 20) & s->mask;
+
+    while (s->slots[i] != 0) {
+        if (s->slots[i] == v)
+            return false;
+        i = (i + 1) & s->mask;
+    }
+    s->slots[i] = v;
+    return true;
+}
+
+static size_t block_prefixes(const struct block *b, const char **out, const struct twilio_area **ar,
+                             size_t max)
+{
+    size_t n = 0;
+
+    if (b->prefixes != NULL) {
+        for (size_t i = 0; b->prefixes[i] != NULL && n < max; i++) {
+            ar[n] = NULL;
+            out[n++] = b->prefixes[i];
+        }
+        return n;
+    }
+    for (size_t i = 0; i < NAREAS && n < max; i++) {
+        if (strcmp(areas[i].iso, b->iso) == 0) {
+            ar[n] = &areas[i];
+            out[n++] = areas[i].prefix;
+        }
+    }
+    return n;
+}
+
+/* Draw the national digits after prefix: NANP numbers get a valid exchange (NXX: 2-9, not
+ * N11, not 555) and four digits; British numbers fill up to ten national digits. */
+static void draw_digits(struct fk_prng *p, const char *cc, const char *prefix, char *out,
+                        size_t outlen)
+{
+    size_t len = strlen(prefix);
+    size_t want = 10;
+    size_t i = 0;
+
+    if (strcmp(cc, "1") == 0) {
+        unsigned nxx;
+        do {
+            nxx = 200 + (unsigned)fk_prng_below(p, 800);
+        } while (nxx % 100 == 11 || nxx == 555);
+        i = (size_t)snprintf(out, outlen, "%u", nxx);
+        want = 10;
+    } else if (len < want) {
+        out[i++] = (char)('2' + fk_prng_below(p, 8)); /* no leading 0/1 after the area */
+    }
+    while (len + i < want && i + 1 < outlen)
+        out[i++] = (char)('0' + fk_prng_below(p, 10));
+    out[i] = '\0';
+}
+
+static unsigned draw_pct(struct fk_prng *p, unsigned pct)
+{
+    return fk_prng_below(p, 100) < pct;
+}
+
+static int fill_block(struct twilio_inventory *inv, struct numset *set, struct fk_prng *p,
+                      const struct block *b)
+{
+    const char *prefixes[16];
+    const struct twilio_area *ar[16];
+    size_t np = block_prefixes(b, prefixes, ar, 16);
+    size_t first = inv->n;
+
+    for (size_t k = 0; k < np; k++) {
+        for (unsigned j = 0; j < b->per_prefix; j++) {
+            struct twilio_number *num = &inv->nums[inv->n];
+            char rest[16];
+            uint64_t key = 0;
+            int tries = 0;
+
+            do {
+                if (++tries > 1000)
+                    return FK_ERANGE; /* a prefix too small for its count: a table bug */
+                draw_digits(p, b->cc, prefixes[k], rest, sizeof rest);
+                snprintf(num->e164, sizeof num->e164, "+%s%s%s", b->cc, prefixes[k], rest);
+                key = strtoull(num->e164 + 1, NULL, 10);
+            } while (!numset_add(set, key));
+
+            twilio_friendly_name(num->e164, num->friendly, sizeof num->friendly);
+            snprintf(num->iso, sizeof num->iso, "%s", b->iso);
+            num->type = b->type;
+            num->area = ar[k];
+            num->postal_code = NULL;
+            if (ar[k] != NULL) {
+                size_t npost = 0;
+                while (npost < 3 && ar[k]->postal[npost] != NULL)
+                    npost++;
+                if (npost > 0)
+                    num->postal_code = ar[k]->postal[fk_prng_below(p, npost)];
+            }
+            num->caps = TWILIO_CAP_VOICE;
+            if (draw_pct(p, b->sms_pct)) {
+                num->caps |= TWILIO_CAP_SMS;
+                if (draw_pct(p, b->mms_pct))
+                    num->caps |= TWILIO_CAP_MMS;
+            }
+            if (draw_pct(p, b->fax_pct))
+                num->caps |= TWILIO_CAP_FAX;
+            unsigned r = (unsigned)fk_prng_below(p, 100), acc = 0;
+            num->address_requirements = addr_names[0];
+            for (size_t a = 0; a < 4; a++) {
+                acc += b->addr_pct[a];
+                if (r < acc) {
+                    num->address_requirements = addr_names[a];
+                    break;
+                }
+            }
+            num->beta = draw_pct(p, 5);
+            inv->n++;
+        }
+    }
+    /* Fisher-Yates over the block so areas interleave in unfiltered searches. */
+    for (size_t i = inv->n - first; i > 1; i--) {
+        size_t j = (size_t)fk_prng_below(p, i);
+        struct twilio_number tmp = inv->nums[first + i - 1];
+        inv->nums[first + i - 1] = inv->nums[first + j];
+        inv->nums[first + j] = tmp;
+    }
+    return 0;
+}
+
+static const struct twilio_number *sort_base;
+
+static int cmp_index(const void *a, const void *b)
+{
+    return strcmp(sort_base[*(const size_t *)a].e164, sort_base[*(const size_t *)b].e164);
+}
+
+struct twilio_inventory *twilio_inventory_new(uint64_t seed)
+{
+    struct twilio_inventory *inv = calloc(1, sizeof *inv);
+    struct numset set = {NULL, 0};
+    struct fk_prng p;
+    size_t total = 0, cap = 1;
+
+    if (inv == NULL)
+        return NULL;
+    for (size_t i = 0; i < NBLOCKS; i++) {
+        const char *pre[16];
+        const struct twilio_area *ar[16];
+        total += block_prefixes(&blocks[i], pre, ar, 16) * blocks[i].per_prefix;
+    }
+    while (cap < 2 * total)
+        cap <<= 1;
+    inv->nums = calloc(total, sizeof *inv->nums);
+    inv->sorted = calloc(total, sizeof *inv->sorted);
+    set.slots = calloc(cap, sizeof *set.slots);
+    set.mask = cap - 1;
+    if (inv->nums == NULL || inv->sorted == NULL || set.slots == NULL)
+        goto fail;
+    /* A fixed tweak keeps --seed 0 from being a degenerate state for any PRNG. */
+    fk_prng_init(&p, seed ^ 0x7477696c696f0001ull);
+    for (size_t i = 0; i < NBLOCKS; i++)
+        if (fill_block(inv, &set, &p, &blocks[i]) != 0)
+            goto fail;
+    for (size_t i = 0; i < inv->n; i++)
+        inv->sorted[i] = i;
+    /* qsort has no context argument in C11; the inventory is built once, at start-up,
+     * before any thread runs, so a file-scope pointer is safe here. */
+    sort_base = inv->nums;
+    qsort(inv->sorted, inv->n, sizeof *inv->sorted, cmp_index);
+    sort_base = NULL;
+    free(set.slots);
+    return inv;
+fail:
+    free(set.slots);
+    twilio_inventory_free(inv);
+    return NULL;
+}
+
+void twilio_inventory_free(struct twilio_inventory *inv)
+{
+    if (inv == NULL)
+        return;
+    free(inv->nums);
+    free(inv->sorted);
+    free(inv);
+}
+
+size_t twilio_inventory_count(const struct twilio_inventory *inv)
+{
+    return inv->n;
+}
+
+const struct twilio_number *twilio_inventory_at(const struct twilio_inventory *inv, size_t i)
+{
+    return i < inv->n ? &inv->nums[i] : NULL;
+}
+
+const struct twilio_number *twilio_inventory_find(const struct twilio_inventory *inv,
+                                                  const char *e164)
+{
+    size_t lo = 0, hi = inv->n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct twilio_number *n = &inv->nums[inv->sorted[mid]];
+        int c = strcmp(n->e164, e164);
+        if (c == 0)
+            return n;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+const struct twilio_area *twilio_area_find(const char *iso, const char *prefix)
+{
+    for (size_t i = 0; i < NAREAS; i++)
+        if (strcasecmp(areas[i].iso, iso) == 0 && strcmp(areas[i].prefix, prefix) == 0)
+            return &areas[i];
+    return NULL;
+}
+
+int twilio_type_parse(const char *s)
+{
+    static const char *const names[TWILIO_NTYPES] = {"Local", "TollFree", "Mobile"};
+
+    for (int i = 0; i < TWILIO_NTYPES; i++)
+        if (strcmp(s, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+const char *twilio_type_name(enum twilio_type t)
+{
+    static const char *const names[TWILIO_NTYPES] = {"local", "tollfree", "mobile"};
+
+    return (unsigned)t < TWILIO_NTYPES ? names[t] : "local";
+}
+
+bool twilio_is_nanp(const char *e164)
+{
+    if (strncmp(e164, "+1", 2) != 0 || strlen(e164) != 12)
+        return false;
+    for (const char *p = e164 + 1; *p != '\0'; p++)
+        if (!isdigit((unsigned char)*p))
+            return false;
+    return true;
+}
+
+void twilio_friendly_name(const char *e164, char *out, size_t outlen)
+{
+    /* twilio.md section 2: "(NPA) NXX-XXXX" for NANP, the E.164 string itself otherwise. */
+    if (twilio_is_nanp(e164))
+        snprintf(out, outlen, "(%.3s) %.3s-%.4s", e164 + 2, e164 + 5, e164 + 8);
+    else
+        snprintf(out, outlen, "%s", e164);
+}
+
+void twilio_filter_init(struct twilio_filter *f, const char *iso, enum twilio_type type)
+{
+    memset(f, 0, sizeof *f);
+    f->iso = iso;
+    f->type = type;
+    f->voice = f->sms = f->mms = f->fax = -1;
+    f->beta = true;
+}
+
+static bool tri_ok(int want, unsigned caps, unsigned bit)
+{
+    return want < 0 || (want == 1) == ((caps & bit) != 0);
+}
+
+/* Location strings compare case-insensitively; a filter on a field the number lacks
+ * (toll-free numbers have no region) never matches. */
+static bool loc_ok(const char *want, const char *have)
+{
+    return want == NULL || (have != NULL && strcasecmp(want, have) == 0);
+}
+
+bool twilio_filter_match(const struct twilio_filter *f, const struct twilio_number *n)
+{
+    const struct twilio_area *a = n->area;
+    const char *addr = n->address_requirements;
+
+    if (n->type != f->type || strcasecmp(n->iso, f->iso) != 0)
+        return false;
+    if (f->area_code != NULL) {
+        size_t cclen = strcmp(n->iso, "GB") == 0 ? 3 : 2; /* "+44" or "+1" */
+        size_t alen = strlen(f->area_code);
+        if (strncmp(n->e164 + cclen, f->area_code, alen) != 0)
+            return false;
+    }
+    if (!tri_ok(f->voice, n->caps, TWILIO_CAP_VOICE) || !tri_ok(f->sms, n->caps, TWILIO_CAP_SMS) ||
+        !tri_ok(f->mms, n->caps, TWILIO_CAP_MMS) || !tri_ok(f->fax, n->caps, TWILIO_CAP_FAX))
+        return false;
+    if (!f->beta && n->beta)
+        return false;
+    if (f->exclude_all_address && strcmp(addr, "none") != 0)
+        return false;
+    if (f->exclude_local_address && strcmp(addr, "local") == 0)
+        return false;
+    if (f->exclude_foreign_address && strcmp(addr, "foreign") == 0)
+        return false;
+    if (!loc_ok(f->in_region, a ? a->region : NULL) ||
+        !loc_ok(f->in_locality, a ? a->locality : NULL) ||
+        !loc_ok(f->in_rate_center, a ? a->rate_center : NULL) ||
+        !loc_ok(f->in_lata, a ? a->lata : NULL) || !loc_ok(f->in_postal_code, n->postal_code))
+        return false;
+    if (f->near && (a == NULL || twilio_distance_miles(f->near_lat, f->near_lon, a->lat, a->lon) >
+                                     f->distance_miles))
+        return false;
+    if (f->contains != NULL && !twilio_contains_match(f->contains, n->e164))
+        return false;
+    return true;
+}
+
+/* Keypad letters: ABC=2 DEF=3 GHI=4 JKL=5 MNO=6 PQRS=7 TUV=8 WXYZ=9. */
+static char keypad(char c)
+{
+    static const char map[] = "22233344455566677778889999";
+    int u = toupper((unsigned char)c);
+
+    if (u >= 'A' && u <= 'Z')
+        return map[u - 'A'];
+    return c;
+}
+
+bool twilio_contains_valid(const char *pattern)
+{
+    size_t len = strlen(pattern), body = 0;
+
+    if (len > 0 && pattern[0] == '+') {
+        pattern++;
+        len--;
+    }
+    if (len > 0 && pattern[len - 1] == '$')
+        len--;
+    for (size_t i = 0; i < len; i++) {
+        char c = pattern[i];
+        if (!isdigit((unsigned char)c) && !isalpha((unsigned char)c) && c != '*' && c != '%')
+            return false;
+        body++;
+    }
+    return body >= 2 && body <= 16;
+}
+
+/* Glob over digits: p[0..plen) against s; anchored_end demands s be consumed. */
+static bool glob(const char *p, size_t plen, const char *s, bool anchored_end)
+{
+    if (plen == 0)
+        return !anchored_end || *s == '\0';
+    if (*p == '%') {
+        for (const char *t = s;; t++) {
+            if (glob(p + 1, plen - 1, t, anchored_end))
+                return true;
+            if (*t == '\0')
+                return false;
+        }
+    }
+    if (*s == '\0')
+        return false;
+    if (*p == '*' ? isdigit((unsigned char)*s) : keypad(*p) == *s)
+        return glob(p + 1, plen - 1, s + 1, anchored_end);
+    return false;
+}
+
+bool twilio_contains_match(const char *pattern, const char *e164)
+{
+    const char *digits = e164[0] == '+' ? e164 + 1 : e164;
+    size_t plen = strlen(pattern);
+    bool anchored_start = false, anchored_end = false;
+
+    if (plen > 0 && pattern[0] == '+') {
+        anchored_start = true;
+        pattern++;
+        plen--;
+    }
+    if (plen > 0 && pattern[plen - 1] == '$') {
+        anchored_end = true;
+        plen--;
+    }
+    if (anchored_start)
+        return glob(pattern, plen, digits, anchored_end);
+    for (const char *s = digits; *s != '\0'; s++)
+        if (glob(pattern, plen, s, anchored_end))
+            return true;
+    return false;
+}
+
+double twilio_distance_miles(double lat1, double lon1, double lat2, double lon2)
+{
+    const double rad = 3.14159265358979323846 / 180.0, earth_miles = 3958.8;
+    double dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
+    double h = sin(dlat / 2) * sin(dlat / 2) +
+               cos(lat1 * rad) * cos(lat2 * rad) * sin(dlon / 2) * sin(dlon / 2);
+
+    return 2 * earth_miles * asin(sqrt(h > 1 ? 1 : h));
+}

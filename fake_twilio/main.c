@@ -1,0 +1,46 @@
+/* main.c: fake_twilio, the Twilio REST 2010-04-01 number APIs on fakekit.
+ *
+ * This file is the service descriptor: routes, flags, schema and the callbacks that give
+ * fakekit Twilio's dialect. Everything else (flags, server, admin API, faults, rate limits,
+ * journal, signals) is fk_run's. */
+#include "fake_twilio/auth.h"
+#include "fake_twilio/errors.h"
+#include "fake_twilio/incoming.h"
+#include "fake_twilio/numbers.h"
+#include "fake_twilio/state.h"
+#include "fakekit/run.h"
+
+#define ACCOUNT "/2010-04-01/Accounts/{sid}"
+
+static const struct fk_route routes[] = {
+    {"GET", ACCOUNT "/AvailablePhoneNumbers/{country}/{type}.json", twilio_search},
+    {"GET", ACCOUNT "/IncomingPhoneNumbers.json", twilio_ipn_list_handler},
+    {"POST", ACCOUNT "/IncomingPhoneNumbers.json", twilio_ipn_create},
+    {"GET", ACCOUNT "/IncomingPhoneNumbers/{pn}.json", twilio_ipn_fetch},
+    {"POST", ACCOUNT "/IncomingPhoneNumbers/{pn}.json", twilio_ipn_update_handler},
+    {"DELETE", ACCOUNT "/IncomingPhoneNumbers/{pn}.json", twilio_ipn_delete_handler},
+};
+
+static const struct fk_service twilio_service = {
+    .name = "twilio",
+    .version = "1.0.0",
+    .summary = "fake Twilio REST API 2010-04-01: AvailablePhoneNumbers, IncomingPhoneNumbers",
+    .default_port = 8010,
+    .options = twilio_options,
+    .routes = routes,
+    .nroutes = sizeof routes / sizeof routes[0],
+    .schema_sql = twilio_schema_sql,
+    .init = twilio_init,
+    .fini = twilio_fini,
+    .seed = twilio_seed,
+    .load_state = twilio_load_state,
+    .dump_state = twilio_dump_state,
+    .error = twilio_fault_error,
+    .native = twilio_native,
+    .credential = twilio_credential,
+};
+
+int main(int argc, char **argv)
+{
+    return fk_run(&twilio_service, argc, argv);
+}

@@ -1,0 +1,222 @@
+/* numbers.c: the AvailablePhoneNumbers search. */
+#include "fake_twilio/numbers.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fake_twilio/auth.h"
+#include "fake_twilio/errors.h"
+#include "fake_twilio/paging.h"
+#include "fake_twilio/resource.h"
+#include "fake_twilio/state.h"
+#include "fakekit/buf.h"
+#include "fakekit/json.h"
+
+/* Booleans are the strings true/false (twilio.md section 1). */
+static int parse_bool(const struct fk_req *req, const char *name, int *out, char *msg,
+                      size_t msglen)
+{
+    const char *v = fk_req_arg(req, name);
+
+    if (v == NULL)
+        return 0;
+    if (strcasecmp(v, "true") == 0) {
+        *out = 1;
+        return 0;
+    }
+    if (strcasecmp(v, "false") == 0) {
+        *out = 0;
+        return 0;
+    }
+    snprintf(msg, msglen, "%s must be true or false", name);
+    return 20001;
+}
+
+static bool parse_double(const char *s, double *out)
+{
+    char *end = NULL;
+
+    errno = 0;
+    *out = strtod(s, &end);
+    return errno == 0 && end != s && (*end == '\0' || *end == ',');
+}
+
+static int parse_near(const struct fk_req *req, struct twilio_filter *f, char *msg, size_t msglen)
+{
+    const char *ll = fk_req_arg(req, "NearLatLong"), *nn = fk_req_arg(req, "NearNumber");
+    const char *dist = fk_req_arg(req, "Distance");
+    const char *comma;
+
+    f->distance_miles = 25; /* the spec's default, at most 500 */
+    if (dist != NULL && (!parse_double(dist, &f->distance_miles) || strchr(dist, ',') != NULL ||
+                         f->distance_miles < 0 || f->distance_miles > 500)) {
+        snprintf(msg, msglen, "Distance must be a number from 0 to 500");
+        return 20001;
+    }
+    if (ll != NULL) {
+        comma = strchr(ll, ',');
+        if (comma == NULL || !parse_double(ll, &f->near_lat) ||
+            !parse_double(comma + 1, &f->near_lon) || strchr(comma + 1, ',') != NULL) {
+            snprintf(msg, msglen, "NearLatLong must be 'latitude,longitude'");
+            return 20001;
+        }
+        f->near = true;
+    } else if (nn != NULL) {
+        char digits[8] = {0};
+        const struct twilio_area *a = NULL;
+        /* The number's own area: NANP numbers by NPA; a leading space is a '+' sent raw. */
+        const char *d = (nn[0] == '+' || nn[0] == ' ') ? nn + 1 : nn;
+        if (d[0] == '1' && strlen(d) == 11) {
+            memcpy(digits, d + 1, 3);
+            a = twilio_area_find(f->iso, digits);
+        }
+        if (a == NULL) {
+            snprintf(msg, msglen, "NearNumber has no known location");
+            return 20001;
+        }
+        f->near = true;
+        f->near_lat = a->lat;
+        f->near_lon = a->lon;
+    }
+    return 0;
+}
+
+int twilio_search_filter(const struct fk_req *req, struct twilio_filter *f, long *page_size,
+                         char *msg, size_t msglen)
+{
+    const char *ac = fk_req_arg(req, "AreaCode");
+    int beta = 1, all = 0, local = 0, foreign = 0, code;
+
+    if (twilio_parse_page_size(fk_req_arg(req, "PageSize"), page_size) != 0) {
+        snprintf(msg, msglen, "PageSize must be an integer from 1 to 1000");
+        return 20001;
+    }
+    if (ac != NULL) {
+        size_t n = strlen(ac);
+        bool digits = n >= 2 && n <= 4;
+        for (size_t i = 0; i < n; i++)
+            digits = digits && isdigit((unsigned char)ac[i]);
+        if (!digits) {
+            snprintf(msg, msglen, "AreaCode %s is not a valid area code", ac);
+            return 21451;
+        }
+        f->area_code = ac;
+    }
+    f->contains = fk_req_arg(req, "Contains");
+    if (f->contains != NULL && !twilio_contains_valid(f->contains)) {
+        snprintf(msg, msglen,
+                 "Contains must be 2 to 16 digits, letters, '*' or '%%', with an optional "
+                 "leading '+' or trailing '$'");
+        return 20001;
+    }
+    if ((code = parse_bool(req, "VoiceEnabled", &f->voice, msg, msglen)) != 0 ||
+        (code = parse_bool(req, "SmsEnabled", &f->sms, msg, msglen)) != 0 ||
+        (code = parse_bool(req, "MmsEnabled", &f->mms, msg, msglen)) != 0 ||
+        (code = parse_bool(req, "FaxEnabled", &f->fax, msg, msglen)) != 0 ||
+        (code = parse_bool(req, "Beta", &beta, msg, msglen)) != 0 ||
+        (code = parse_bool(req, "ExcludeAllAddressRequired", &all, msg, msglen)) != 0 ||
+        (code = parse_bool(req, "ExcludeLocalAddressRequired", &local, msg, msglen)) != 0 ||
+        (code = parse_bool(req, "ExcludeForeignAddressRequired", &foreign, msg, msglen)) != 0)
+        return code;
+    f->beta = beta != 0;
+    f->exclude_all_address = all == 1;
+    f->exclude_local_address = local == 1;
+    f->exclude_foreign_address = foreign == 1;
+    f->in_region = fk_req_arg(req, "InRegion");
+    f->in_postal_code = fk_req_arg(req, "InPostalCode");
+    f->in_locality = fk_req_arg(req, "InLocality");
+    f->in_rate_center = fk_req_arg(req, "InRateCenter");
+    f->in_lata = fk_req_arg(req, "InLata");
+    return parse_near(req, f, msg, msglen);
+}
+
+static int add_coord(cJSON *o, const char *key, const struct twilio_area *a, double v)
+{
+    char buf[32];
+
+    if (a == NULL)
+        return cJSON_AddNullToObject(o, key) != NULL ? 0 : FK_ENOMEM;
+    snprintf(buf, sizeof buf, "%.6f", v);
+    return cJSON_AddStringToObject(o, key, buf) != NULL ? 0 : FK_ENOMEM;
+}
+
+cJSON *twilio_available_json(const struct twilio_number *n)
+{
+    const struct twilio_area *a = n->area;
+    cJSON *o = cJSON_CreateObject(), *caps = NULL;
+
+    if (o == NULL || cJSON_AddStringToObject(o, "friendly_name", n->friendly) == NULL ||
+        cJSON_AddStringToObject(o, "phone_number", n->e164) == NULL ||
+        fk_json_add_string_or_null(o, "lata", a ? a->lata : NULL) != 0 ||
+        fk_json_add_string_or_null(o, "locality", a ? a->locality : NULL) != 0 ||
+        fk_json_add_string_or_null(o, "rate_center", a ? a->rate_center : NULL) != 0 ||
+        add_coord(o, "latitude", a, a ? a->lat : 0) != 0 ||
+        add_coord(o, "longitude", a, a ? a->lon : 0) != 0 ||
+        fk_json_add_string_or_null(o, "region", a ? a->region : NULL) != 0 ||
+        fk_json_add_string_or_null(o, "postal_code", n->postal_code) != 0 ||
+        cJSON_AddStringToObject(o, "iso_country", n->iso) == NULL ||
+        cJSON_AddStringToObject(o, "address_requirements", n->address_requirements) == NULL ||
+        cJSON_AddBoolToObject(o, "beta", n->beta) == NULL ||
+        (caps = cJSON_AddObjectToObject(o, "capabilities")) == NULL ||
+        /* Search capabilities use the live API's keys (twilio.md section 2). */
+        cJSON_AddBoolToObject(caps, "voice", (n->caps & TWILIO_CAP_VOICE) != 0) == NULL ||
+        cJSON_AddBoolToObject(caps, "SMS", (n->caps & TWILIO_CAP_SMS) != 0) == NULL ||
+        cJSON_AddBoolToObject(caps, "MMS", (n->caps & TWILIO_CAP_MMS) != 0) == NULL ||
+        cJSON_AddBoolToObject(caps, "fax", (n->caps & TWILIO_CAP_FAX) != 0) == NULL) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+static bool iso_valid(const char *c)
+{
+    return strlen(c) == 2 && isupper((unsigned char)c[0]) && isupper((unsigned char)c[1]);
+}
+
+int twilio_search(const struct fk_req *req, struct fk_resp *resp)
+{
+    const struct twilio_svc *svc = req->svc;
+    const char *account = req->params[0], *country = req->params[1];
+    struct twilio_filter f;
+    char msg[256], uri[4096];
+    cJSON *body = NULL, *arr = NULL;
+    long page_size = 0;
+    int type, rc, code;
+
+    if ((rc = twilio_auth(req, account, resp)) <= 0)
+        return rc;
+    type = twilio_type_parse(req->params[2]);
+    if (type < 0 || !iso_valid(country))
+        return twilio_error(resp, 20404, NULL, req->path, 0);
+    twilio_filter_init(&f, country, (enum twilio_type)type);
+    code = twilio_search_filter(req, &f, &page_size, msg, sizeof msg);
+    if (code != 0)
+        return twilio_error(resp, code, msg, NULL, 0);
+    /* uri echoes the path and query as received (twilio.md section 2). */
+    snprintf(uri, sizeof uri, "%s%s%s", req->path, *req->query ? "?" : "", req->query);
+    body = cJSON_CreateObject();
+    if (body == NULL || cJSON_AddStringToObject(body, "uri", uri) == NULL ||
+        (arr = cJSON_AddArrayToObject(body, "available_phone_numbers")) == NULL)
+        goto nomem;
+    for (size_t i = 0, n = twilio_inventory_count(svc->inv); i < n && page_size > 0; i++) {
+        const struct twilio_number *num = twilio_inventory_at(svc->inv, i);
+        cJSON *item;
+        if (!twilio_filter_match(&f, num) || twilio_ipn_owned(req->store, num->e164))
+            continue;
+        item = twilio_available_json(num);
+        if (item == NULL || !cJSON_AddItemToArray(arr, item)) {
+            cJSON_Delete(item);
+            goto nomem;
+        }
+        page_size--;
+    }
+    return fk_resp_json(resp, 200, body);
+nomem:
+    cJSON_Delete(body);
+    return FK_ENOMEM;
+}

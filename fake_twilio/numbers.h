@@ -1,0 +1,27 @@
+/* numbers.h: GET .../AvailablePhoneNumbers/{Country}/{Local,TollFree,Mobile}.json.
+ *
+ * Answers 200 {"uri", "available_phone_numbers": [...]} with at most PageSize numbers of the
+ * inventory that match the filters and that no account owns (twilio.md section 2). Items have
+ * the 13 fields of the official schema; capabilities use the live API's keys voice, SMS, MMS
+ * and fax; latitude and longitude are strings with six decimals, null without a location.
+ * Like the live API, search has no paging envelope. */
+#ifndef TWILIO_NUMBERS_H
+#define TWILIO_NUMBERS_H
+
+#include <cjson/cJSON.h>
+
+#include "fake_twilio/inventory.h"
+#include "fakekit/http.h"
+
+/* Route handler; params: account SID, country, type ("Local" from "{type}.json"). */
+int twilio_search(const struct fk_req *req, struct fk_resp *resp);
+
+/* Parse the request's query into f (country and type already set in f). Returns 0, or the
+ * Twilio error code to answer with a message in msg. Exposed for tests. */
+int twilio_search_filter(const struct fk_req *req, struct twilio_filter *f, long *page_size,
+                         char *msg, size_t msglen);
+
+/* One search result item. NULL on ENOMEM. */
+cJSON *twilio_available_json(const struct twilio_number *n);
+
+#endif

@@ -1,0 +1,433 @@
+/* resource.c: IncomingPhoneNumber rows: insert, update, fetch, delete, list and JSON.
+ *
+ * Static statements use fakekit's statement cache; insert and update build their column
+ * lists from twilio_fields (names from this file only, never from the request) and bind
+ * every value. */
+#include "fake_twilio/resource.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fake_twilio/inventory.h"
+#include "fakekit/buf.h"
+#include "fakekit/clock.h"
+#include "fakekit/json.h"
+#include "fakekit/rand.h"
+
+const struct twilio_field twilio_fields[TWILIO_NFIELDS] = {
+    {"ApiVersion", "api_version", TWILIO_F_TEXT},
+    {"FriendlyName", "friendly_name", TWILIO_F_TEXT},
+    {"VoiceUrl", "voice_url", TWILIO_F_TEXT},
+    {"VoiceMethod", "voice_method", TWILIO_F_TEXT},
+    {"VoiceFallbackUrl", "voice_fallback_url", TWILIO_F_TEXT},
+    {"VoiceFallbackMethod", "voice_fallback_method", TWILIO_F_TEXT},
+    {"VoiceCallerIdLookup", "voice_caller_id_lookup", TWILIO_F_BOOL},
+    {"VoiceApplicationSid", "voice_application_sid", TWILIO_F_TEXT},
+    {"VoiceReceiveMode", "voice_receive_mode", TWILIO_F_TEXT},
+    {"TrunkSid", "trunk_sid", TWILIO_F_TEXT},
+    {"SmsUrl", "sms_url", TWILIO_F_TEXT},
+    {"SmsMethod", "sms_method", TWILIO_F_TEXT},
+    {"SmsFallbackUrl", "sms_fallback_url", TWILIO_F_TEXT},
+    {"SmsFallbackMethod", "sms_fallback_method", TWILIO_F_TEXT},
+    {"SmsApplicationSid", "sms_application_sid", TWILIO_F_TEXT},
+    {"StatusCallback", "status_callback", TWILIO_F_TEXT},
+    {"StatusCallbackMethod", "status_callback_method", TWILIO_F_TEXT},
+    {"EmergencyStatus", "emergency_status", TWILIO_F_TEXT},
+    {"EmergencyAddressSid", "emergency_address_sid", TWILIO_F_TEXT},
+    {"IdentitySid", "identity_sid", TWILIO_F_TEXT},
+    {"AddressSid", "address_sid", TWILIO_F_TEXT},
+    {"BundleSid", "bundle_sid", TWILIO_F_TEXT},
+};
+
+#define F_FRIENDLY  1
+#define F_VOICE_APP 7
+#define F_TRUNK     9
+
+/* The JSON fields in output order (twilio.md section 4); 'c' and 'u' are built, not
+ * selected. SELECT_COLS lists the selected ones in the same order, then the capabilities. */
+static const struct {
+    const char *name;
+    char kind; /* t text, b bool, d date, c capabilities, u uri */
+} out_cols[] = {
+    {"sid", 't'},
+    {"account_sid", 't'},
+    {"friendly_name", 't'},
+    {"phone_number", 't'},
+    {"status", 't'},
+    {"origin", 't'},
+    {"type", 't'},
+    {"date_created", 'd'},
+    {"date_updated", 'd'},
+    {"capabilities", 'c'},
+    {"api_version", 't'},
+    {"beta", 'b'},
+    {"address_requirements", 't'},
+    {"address_sid", 't'},
+    {"identity_sid", 't'},
+    {"bundle_sid", 't'},
+    {"emergency_status", 't'},
+    {"emergency_address_sid", 't'},
+    {"emergency_address_status", 't'},
+    {"voice_url", 't'},
+    {"voice_method", 't'},
+    {"voice_fallback_url", 't'},
+    {"voice_fallback_method", 't'},
+    {"voice_caller_id_lookup", 'b'},
+    {"voice_application_sid", 't'},
+    {"voice_receive_mode", 't'},
+    {"trunk_sid", 't'},
+    {"sms_url", 't'},
+    {"sms_method", 't'},
+    {"sms_fallback_url", 't'},
+    {"sms_fallback_method", 't'},
+    {"sms_application_sid", 't'},
+    {"status_callback", 't'},
+    {"status_callback_method", 't'},
+    {"uri", 'u'},
+};
+
+#define SELECT_COLS                                                                                \
+    "sid, account_sid, friendly_name, phone_number, status, origin, type, date_created, "          \
+    "date_updated, api_version, beta, address_requirements, address_sid, identity_sid, "           \
+    "bundle_sid, emergency_status, emergency_address_sid, emergency_address_status, voice_url, "   \
+    "voice_method, voice_fallback_url, voice_fallback_method, voice_caller_id_lookup, "            \
+    "voice_application_sid, voice_receive_mode, trunk_sid, sms_url, sms_method, "                  \
+    "sms_fallback_url, sms_fallback_method, sms_application_sid, status_callback, "                \
+    "status_callback_method, cap_voice, cap_sms, cap_mms, cap_fax"
+#define NSELECTED 33 /* columns before the four capability columns */
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+/* The current row of a SELECT SELECT_COLS statement as the resource. NULL on ENOMEM. */
+static cJSON *row_json(sqlite3_stmt *st)
+{
+    cJSON *o = cJSON_CreateObject(), *caps = NULL;
+    int col = 0, bad = o == NULL;
+    char date[40], uri[160];
+
+    for (size_t i = 0; !bad && i < sizeof out_cols / sizeof out_cols[0]; i++) {
+        const char *k = out_cols[i].name;
+        switch (out_cols[i].kind) {
+        case 't':
+            bad = fk_json_add_string_or_null(o, k, col_text(st, col++)) != 0;
+            break;
+        case 'b':
+            bad = cJSON_AddBoolToObject(o, k, sqlite3_column_int(st, col++) != 0) == NULL;
+            break;
+        case 'd':
+            fk_rfc2822(sqlite3_column_int64(st, col++), date, sizeof date);
+            bad = cJSON_AddStringToObject(o, k, date) == NULL;
+            break;
+        case 'c':
+            caps = cJSON_AddObjectToObject(o, k);
+            bad =
+                caps == NULL ||
+                cJSON_AddBoolToObject(caps, "voice", sqlite3_column_int(st, NSELECTED)) == NULL ||
+                cJSON_AddBoolToObject(caps, "sms", sqlite3_column_int(st, NSELECTED + 1)) == NULL ||
+                cJSON_AddBoolToObject(caps, "mms", sqlite3_column_int(st, NSELECTED + 2)) == NULL ||
+                cJSON_AddBoolToObject(caps, "fax", sqlite3_column_int(st, NSELECTED + 3)) == NULL;
+            break;
+        default:
+            snprintf(uri, sizeof uri, "/2010-04-01/Accounts/%s/IncomingPhoneNumbers/%s.json",
+                     col_text(st, 1), col_text(st, 0));
+            bad = cJSON_AddStringToObject(o, k, uri) == NULL;
+            break;
+        }
+    }
+    if (bad) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+int twilio_fields_check(const char *const *vals, char *msg, size_t msglen)
+{
+    for (size_t i = 0; i < TWILIO_NFIELDS; i++) {
+        const char *v = vals[i];
+        if (v == NULL)
+            continue;
+        if (twilio_fields[i].kind == TWILIO_F_BOOL && strcmp(v, "true") != 0 &&
+            strcmp(v, "false") != 0) {
+            snprintf(msg, msglen, "%s must be true or false", twilio_fields[i].form);
+            return 20001;
+        }
+    }
+    /* The spec's FriendlyName limit: 64 characters. */
+    if (vals[F_FRIENDLY] != NULL && strlen(vals[F_FRIENDLY]) > 64) {
+        snprintf(msg, msglen, "FriendlyName must be at most 64 characters");
+        return 20002;
+    }
+    return 0;
+}
+
+static void bind_field(sqlite3_stmt *st, int idx, size_t field, const char *v)
+{
+    if (twilio_fields[field].kind == TWILIO_F_BOOL)
+        sqlite3_bind_int(st, idx, strcmp(v, "true") == 0);
+    else
+        sqlite3_bind_text(st, idx, v, -1, SQLITE_TRANSIENT);
+}
+
+static int step_done(struct fk_store *s, sqlite3_stmt *st, struct fk_error *err)
+{
+    int r = sqlite3_step(st);
+
+    if (r == SQLITE_DONE)
+        return 0;
+    fk_error_set(err, "%s", sqlite3_errmsg(fk_store_db(s)));
+    return r == SQLITE_CONSTRAINT ? FK_ECONFLICT : FK_EIO;
+}
+
+int twilio_ipn_insert(struct fk_store *s, const struct twilio_ipn_new *n, const char *const *vals,
+                      char *sid_out, struct fk_error *err)
+{
+    struct fk_buf sql;
+    sqlite3_stmt *st = NULL;
+    char friendly[24], hex[33];
+    int rc = FK_ENOMEM, idx = 14;
+
+    fk_buf_init(&sql, 8192);
+    if (n->sid != NULL) {
+        snprintf(sid_out, 35, "%s", n->sid);
+    } else {
+        fk_rand_hex(hex, 16);
+        snprintf(sid_out, 35, "PN%s", hex);
+    }
+    twilio_friendly_name(n->phone_number, friendly, sizeof friendly);
+    if (fk_buf_addstr(&sql, "INSERT INTO incoming_phone_numbers (sid, account_sid, phone_number, "
+                            "iso_country, type, origin, address_requirements, beta, cap_voice, "
+                            "cap_sms, cap_mms, cap_fax, date_created, date_updated, "
+                            "friendly_name") != 0)
+        goto out;
+    for (size_t i = 0; i < TWILIO_NFIELDS; i++)
+        if (i != F_FRIENDLY && vals[i] != NULL &&
+            fk_buf_printf(&sql, ", %s", twilio_fields[i].col) != 0)
+            goto out;
+    if (fk_buf_addstr(&sql, ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+                            "?13, ?14") != 0)
+        goto out;
+    for (size_t i = 0; i < TWILIO_NFIELDS; i++)
+        if (i != F_FRIENDLY && vals[i] != NULL && fk_buf_printf(&sql, ", ?%d", ++idx) != 0)
+            goto out;
+    if (fk_buf_addstr(&sql, ")") != 0)
+        goto out;
+    rc = FK_EIO;
+    if (sqlite3_prepare_v2(fk_store_db(s), fk_buf_str(&sql), -1, &st, NULL) != SQLITE_OK) {
+        fk_error_set(err, "%s", sqlite3_errmsg(fk_store_db(s)));
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, sid_out, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, n->account_sid, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, n->phone_number, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, n->iso_country, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, n->type, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 6, n->origin != NULL ? n->origin : "twilio", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 7, n->address_requirements, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 8, n->beta);
+    sqlite3_bind_int(st, 9, (n->caps & TWILIO_CAP_VOICE) != 0);
+    sqlite3_bind_int(st, 10, (n->caps & TWILIO_CAP_SMS) != 0);
+    sqlite3_bind_int(st, 11, (n->caps & TWILIO_CAP_MMS) != 0);
+    sqlite3_bind_int(st, 12, (n->caps & TWILIO_CAP_FAX) != 0);
+    sqlite3_bind_int64(st, 13, n->created_us);
+    sqlite3_bind_text(st, 14, vals[F_FRIENDLY] != NULL ? vals[F_FRIENDLY] : friendly, -1,
+                      SQLITE_TRANSIENT);
+    idx = 15;
+    for (size_t i = 0; i < TWILIO_NFIELDS; i++)
+        if (i != F_FRIENDLY && vals[i] != NULL)
+            bind_field(st, idx++, i, vals[i]);
+    rc = step_done(s, st, err);
+out:
+    sqlite3_finalize(st);
+    fk_buf_cleanup(&sql);
+    return rc;
+}
+
+int twilio_ipn_update(struct fk_store *s, const char *account, const char *sid,
+                      const char *const *vals, const char *new_account, int64_t now_us,
+                      struct fk_error *err)
+{
+    struct fk_buf sql;
+    sqlite3_stmt *st = NULL;
+    int rc = FK_ENOMEM, idx = 4;
+
+    fk_buf_init(&sql, 8192);
+    if (fk_buf_addstr(&sql, "UPDATE incoming_phone_numbers SET date_updated = ?1, "
+                            "account_sid = coalesce(?4, account_sid)") != 0)
+        goto out;
+    for (size_t i = 0; i < TWILIO_NFIELDS; i++)
+        if (vals[i] != NULL && fk_buf_printf(&sql, ", %s = ?%d", twilio_fields[i].col, ++idx) != 0)
+            goto out;
+    /* A trunk and a voice application exclude each other: setting one clears the other. */
+    if (vals[F_TRUNK] != NULL && vals[F_VOICE_APP] == NULL &&
+        fk_buf_addstr(&sql, ", voice_application_sid = NULL") != 0)
+        goto out;
+    if (vals[F_VOICE_APP] != NULL && vals[F_TRUNK] == NULL &&
+        fk_buf_addstr(&sql, ", trunk_sid = NULL") != 0)
+        goto out;
+    if (fk_buf_addstr(&sql, " WHERE sid = ?2 AND account_sid = ?3") != 0)
+        goto out;
+    rc = FK_EIO;
+    if (sqlite3_prepare_v2(fk_store_db(s), fk_buf_str(&sql), -1, &st, NULL) != SQLITE_OK) {
+        fk_error_set(err, "%s", sqlite3_errmsg(fk_store_db(s)));
+        goto out;
+    }
+    sqlite3_bind_int64(st, 1, now_us);
+    sqlite3_bind_text(st, 2, sid, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, account, -1, SQLITE_TRANSIENT);
+    if (new_account != NULL)
+        sqlite3_bind_text(st, 4, new_account, -1, SQLITE_TRANSIENT);
+    idx = 5;
+    for (size_t i = 0; i < TWILIO_NFIELDS; i++)
+        if (vals[i] != NULL)
+            bind_field(st, idx++, i, vals[i]);
+    rc = step_done(s, st, err);
+    if (rc == 0 && sqlite3_changes(fk_store_db(s)) == 0)
+        rc = FK_ENOTFOUND;
+out:
+    sqlite3_finalize(st);
+    fk_buf_cleanup(&sql);
+    return rc;
+}
+
+int twilio_ipn_get(struct fk_store *s, const char *account, const char *sid, cJSON **out)
+{
+    sqlite3_stmt *st =
+        fk_store_stmt(s, "SELECT " SELECT_COLS
+                         " FROM incoming_phone_numbers WHERE sid = ?1 AND account_sid = ?2");
+    int rc = FK_ENOTFOUND, r;
+
+    *out = NULL;
+    if (st == NULL)
+        return FK_EIO;
+    sqlite3_bind_text(st, 1, sid, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, account, -1, SQLITE_TRANSIENT);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        *out = row_json(st);
+        rc = *out != NULL ? 0 : FK_ENOMEM;
+    } else if (r != SQLITE_DONE) {
+        rc = FK_EIO;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+int twilio_ipn_delete(struct fk_store *s, const char *account, const char *sid)
+{
+    sqlite3_stmt *st =
+        fk_store_stmt(s, "DELETE FROM incoming_phone_numbers WHERE sid = ?1 AND account_sid = ?2");
+    int r;
+
+    if (st == NULL)
+        return FK_EIO;
+    sqlite3_bind_text(st, 1, sid, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, account, -1, SQLITE_TRANSIENT);
+    r = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE)
+        return FK_EIO;
+    return sqlite3_changes(fk_store_db(s)) > 0 ? 0 : FK_ENOTFOUND;
+}
+
+bool twilio_ipn_owned(struct fk_store *s, const char *phone_number)
+{
+    sqlite3_stmt *st =
+        fk_store_stmt(s, "SELECT 1 FROM incoming_phone_numbers WHERE phone_number = ?1 LIMIT 1");
+    bool owned;
+
+    if (st == NULL)
+        return true; /* fail closed: never sell a number we cannot check */
+    sqlite3_bind_text(st, 1, phone_number, -1, SQLITE_TRANSIENT);
+    owned = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    return owned;
+}
+
+char *twilio_phone_like(const char *filter)
+{
+    size_t n = strlen(filter);
+    char *out = malloc(2 * n + 3), *p = out;
+
+    if (out == NULL)
+        return NULL;
+    *p++ = '%';
+    for (const char *s = filter; *s != '\0'; s++) {
+        if (*s == '*') {
+            *p++ = '_';
+            continue;
+        }
+        if (*s == '%' || *s == '_' || *s == '\\')
+            *p++ = '\\';
+        *p++ = *s;
+    }
+    *p++ = '%';
+    *p = '\0';
+    return out;
+}
+
+#define WHERE_FILTERS                                                                              \
+    " FROM incoming_phone_numbers WHERE (?1 IS NULL OR account_sid = ?1) AND "                     \
+    "(?2 IS NULL OR phone_number LIKE ?2 ESCAPE '\\') AND (?3 IS NULL OR friendly_name = ?3) "     \
+    "AND (?4 IS NULL OR beta = ?4) AND (?5 IS NULL OR origin = ?5)"
+
+static void bind_filters(sqlite3_stmt *st, const char *account, const char *like,
+                         const struct twilio_ipn_filter *f)
+{
+    if (account != NULL)
+        sqlite3_bind_text(st, 1, account, -1, SQLITE_TRANSIENT);
+    if (like != NULL)
+        sqlite3_bind_text(st, 2, like, -1, SQLITE_TRANSIENT);
+    if (f->friendly_name != NULL)
+        sqlite3_bind_text(st, 3, f->friendly_name, -1, SQLITE_TRANSIENT);
+    if (f->beta != NULL && (strcmp(f->beta, "true") == 0 || strcmp(f->beta, "false") == 0))
+        sqlite3_bind_int(st, 4, strcmp(f->beta, "true") == 0);
+    if (f->origin != NULL)
+        sqlite3_bind_text(st, 5, f->origin, -1, SQLITE_TRANSIENT);
+}
+
+int twilio_ipn_list(struct fk_store *s, const char *account, const struct twilio_ipn_filter *f,
+                    long offset, long limit, cJSON *array, long *total)
+{
+    sqlite3_stmt *st = NULL;
+    char *like = NULL;
+    int rc = FK_ENOMEM, r = SQLITE_DONE;
+
+    if (f->phone_number != NULL && (like = twilio_phone_like(f->phone_number)) == NULL)
+        return FK_ENOMEM;
+    rc = FK_EIO;
+    st = fk_store_stmt(s, "SELECT count(*)" WHERE_FILTERS);
+    if (st == NULL)
+        goto out;
+    bind_filters(st, account, like, f);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_reset(st);
+        goto out;
+    }
+    *total = (long)sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    st = fk_store_stmt(s, "SELECT " SELECT_COLS WHERE_FILTERS " ORDER BY rowid LIMIT ?6 OFFSET ?7");
+    if (st == NULL)
+        goto out;
+    bind_filters(st, account, like, f);
+    sqlite3_bind_int64(st, 6, limit);
+    sqlite3_bind_int64(st, 7, offset);
+    rc = 0;
+    while (rc == 0 && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        cJSON *item = row_json(st);
+        if (item == NULL || !cJSON_AddItemToArray(array, item)) {
+            cJSON_Delete(item);
+            rc = FK_ENOMEM;
+        }
+    }
+    if (rc == 0 && r != SQLITE_DONE)
+        rc = FK_EIO;
+    sqlite3_reset(st);
+out:
+    free(like);
+    return rc;
+}

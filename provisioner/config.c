@@ -1,0 +1,335 @@
+/* config.c: the provisioner's option table, validation and --help.
+ *
+ * Defaults point at the local development stacks (Supabase CLI on 54321 with its well-known
+ * keys, livekit-server --dev on 7880 with devkey/secret) except Twilio, whose base is the real
+ * https://api.twilio.com and whose credentials have no default: a provisioner that buys
+ * numbers must be told whose account to charge. */
+#include "provisioner/config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "fakekit/config.h"
+#include "provisioner/ctx.h"
+
+/* reference/supabase.md section 5: the Supabase CLI's local anon and service_role keys. */
+#define SB_LOCAL_ANON                                                                              \
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleH"  \
+    "AiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0"
+#define SB_LOCAL_SERVICE                                                                           \
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9" \
+    "sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU"
+
+void prov_config_defaults(struct prov_config *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->twilio_base = "https://api.twilio.com";
+    c->sb_url = "http://127.0.0.1:54321";
+    c->sb_anon = SB_LOCAL_ANON;
+    c->sb_service = SB_LOCAL_SERVICE;
+    c->lk_url = "http://127.0.0.1:7880";
+    c->lk_key = "devkey";
+    c->lk_secret = "secret";
+    c->request_timeout_ms = 10000;
+    c->deadline_ms = 60000;
+    c->max_attempts = 5;
+    c->backoff_base_ms = 200;
+    c->backoff_cap_ms = 5000;
+    c->seed = 1;
+    c->lease_ms = 30000;
+    c->search_size = 5;
+    c->country_arg = "US";
+    c->type_arg = "local";
+    c->host = "127.0.0.1";
+    c->port = 8000;
+}
+
+/* Parse with the option table, or print it to usage_out when that is non-NULL. */
+static int table_parse(struct prov_config *c, int argc, char **argv, bool *want_help,
+                       struct fk_error *err, FILE *usage_out)
+{
+    const struct fk_option opts[] = {
+        {"twilio-api-base", "TWILIO_API_BASE", FK_OPT_STRING, &c->twilio_base, 0, 0, "URL",
+         "Twilio REST base"},
+        {"twilio-account-sid", "TWILIO_ACCOUNT_SID", FK_OPT_STRING, &c->twilio_sid, 0, 0, "AC...",
+         "Twilio account SID (required for Twilio calls)"},
+        {"twilio-auth-token", "TWILIO_AUTH_TOKEN", FK_OPT_STRING, &c->twilio_token, 0, 0, "T",
+         "Twilio auth token"},
+        {"supabase-url", "SUPABASE_URL", FK_OPT_STRING, &c->sb_url, 0, 0, "URL", "Supabase base"},
+        {"supabase-anon-key", "SUPABASE_ANON_KEY", FK_OPT_STRING, &c->sb_anon, 0, 0, "JWT",
+         "anon key (sent as apikey with the user's token)"},
+        {"supabase-service-role-key", "SUPABASE_SERVICE_ROLE_KEY", FK_OPT_STRING, &c->sb_service, 0,
+         0, "JWT", "service_role key (table writes)"},
+        {"livekit-url", "LIVEKIT_URL", FK_OPT_STRING, &c->lk_url, 0, 0, "URL",
+         "LiveKit server (ws:// and wss:// become http:// and https://)"},
+        {"livekit-api-key", "LIVEKIT_API_KEY", FK_OPT_STRING, &c->lk_key, 0, 0, "K",
+         "LiveKit API key"},
+        {"livekit-api-secret", "LIVEKIT_API_SECRET", FK_OPT_STRING, &c->lk_secret, 0, 0, "S",
+         "LiveKit API secret"},
+        {"request-timeout-ms", "PROV_REQUEST_TIMEOUT_MS", FK_OPT_INT, &c->request_timeout_ms, 1,
+         3600000, "MS", "timeout of one HTTP attempt"},
+        {"deadline-ms", "PROV_DEADLINE_MS", FK_OPT_INT, &c->deadline_ms, 1, 86400000, "MS",
+         "overall deadline of one command"},
+        {"max-attempts", "PROV_MAX_ATTEMPTS", FK_OPT_INT, &c->max_attempts, 1, 1000, "N",
+         "attempts per request, transient failures included"},
+        {"backoff-base-ms", "PROV_BACKOFF_BASE_MS", FK_OPT_INT, &c->backoff_base_ms, 0, 3600000,
+         "MS", "first backoff ceiling (doubles per attempt, full jitter)"},
+        {"backoff-cap-ms", "PROV_BACKOFF_CAP_MS", FK_OPT_INT, &c->backoff_cap_ms, 0, 3600000, "MS",
+         "largest backoff ceiling"},
+        {"seed", "PROV_SEED", FK_OPT_INT, &c->seed, 0, 2147483647L, "N", "jitter PRNG seed"},
+        {"lease-ms", "PROV_LEASE_MS", FK_OPT_INT, &c->lease_ms, 1000, 86400000, "MS",
+         "job lease, renewed at each step"},
+        {"search-size", "PROV_SEARCH_SIZE", FK_OPT_INT, &c->search_size, 1, 50, "N",
+         "candidates asked for per search"},
+        {"user-token", "PROV_USER_TOKEN", FK_OPT_STRING, &c->user_token, 0, 0, "JWT",
+         "the user's Supabase access token (provision, release)"},
+        {"user-id", NULL, FK_OPT_STRING, &c->user_id, 0, 0, "UUID", "user whose job to resume"},
+        {"country", NULL, FK_OPT_STRING, &c->country_arg, 0, 0, "CC", "ISO-3166 alpha-2"},
+        {"type", NULL, FK_OPT_STRING, &c->type_arg, 0, 0, "T", "local|tollfree|mobile"},
+        {"area-code", NULL, FK_OPT_STRING, &c->area_code, 0, 0, "N", "area code (US/CA)"},
+        {"trace", "PROV_TRACE", FK_OPT_STRING, &c->trace, 0, 0, "text|json",
+         "flow trace on stderr (or --trace-file)"},
+        {"trace-file", "PROV_TRACE_FILE", FK_OPT_STRING, &c->trace_file, 0, 0, "PATH",
+         "append the trace here"},
+        {"compensate", NULL, FK_OPT_FLAG, &c->compensate, 0, 0, NULL,
+         "on failure release what was created and mark the job failed"},
+        {"fix", NULL, FK_OPT_FLAG, &c->fix, 0, 0, NULL, "reconcile: repair the drift found"},
+        {"force", NULL, FK_OPT_FLAG, &c->force, 0, 0, NULL,
+         "resume: take over a job whose lease has not expired"},
+        {"host", "PROV_HOST", FK_OPT_STRING, &c->host, 0, 0, "ADDR", "serve: address to bind"},
+        {"port", "PROV_PORT", FK_OPT_INT, &c->port, 0, 65535, "N", "serve: port (0: any free)"},
+        {"log-level", "PROV_LOG_LEVEL", FK_OPT_STRING, &c->log_level, 0, 0, "LEVEL",
+         "error|warn|info|debug (serve)"},
+        {"port-file", "PROV_PORT_FILE", FK_OPT_STRING, &c->port_file, 0, 0, "PATH",
+         "serve: write the bound port here"},
+        {NULL, NULL, 0, NULL, 0, 0, NULL, NULL},
+    };
+    const struct fk_option *const tables[] = {opts, NULL};
+    bool want_version = false;
+
+    if (usage_out != NULL) {
+        fk_config_usage(usage_out, "provisioner COMMAND",
+                        "Settings: flags override environment variables.", tables);
+        return 0;
+    }
+    int rc = fk_config_parse(tables, argc, argv, want_help, &want_version, err);
+    if (rc == 0 && want_version)
+        *want_help = true;
+    return rc;
+}
+
+static const struct {
+    const char *name;
+    enum prov_cmd cmd;
+} commands[] = {
+    {"provision", PROV_CMD_PROVISION}, {"resume", PROV_CMD_RESUME},
+    {"reconcile", PROV_CMD_RECONCILE}, {"release", PROV_CMD_RELEASE},
+    {"serve", PROV_CMD_SERVE},
+};
+
+int prov_config_parse(struct prov_config *c, int argc, char **argv, bool *want_help,
+                      struct fk_error *err)
+{
+    *want_help = false;
+    c->cmd = PROV_CMD_NONE;
+    /* The command is the first argument naming one; options may come before it (the test
+     * harness starts every program as "PROG --port 0 --port-file F ... serve"). */
+    int at = 0;
+    for (int i = 1; i < argc && at == 0; i++)
+        for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
+            if (strcmp(argv[i], commands[k].name) == 0) {
+                c->cmd = commands[k].cmd;
+                at = i;
+            }
+    if (at == 0) {
+        for (int i = 1; i < argc; i++)
+            if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 ||
+                strcmp(argv[i], "help") == 0)
+                *want_help = true;
+        if (argc < 2 || *want_help) {
+            *want_help = true;
+            return 0;
+        }
+        fk_error_set(err, "unknown command '%s' (provision|resume|reconcile|release|serve)",
+                     argv[1]);
+        return FK_EINVAL;
+    }
+    /* The option parser reads argv[1..]: give it everything but the command. */
+    char **rest = calloc((size_t)argc, sizeof(*rest));
+    if (rest == NULL)
+        return FK_ENOMEM;
+    int n = 0;
+    for (int i = 0; i < argc; i++)
+        if (i != at)
+            rest[n++] = argv[i];
+    int rc = table_parse(c, n, rest, want_help, err, NULL);
+    free(rest);
+    return rc;
+}
+
+int prov_check_country(const char *s, char out[3], struct fk_error *err)
+{
+    if (s == NULL || strlen(s) != 2 || !isalpha((unsigned char)s[0]) ||
+        !isalpha((unsigned char)s[1])) {
+        fk_error_set(err, "--country: expected an ISO-3166 alpha-2 code such as US, got '%s'",
+                     s ? s : "");
+        return FK_EINVAL;
+    }
+    out[0] = (char)toupper((unsigned char)s[0]);
+    out[1] = (char)toupper((unsigned char)s[1]);
+    out[2] = '\0';
+    return 0;
+}
+
+int prov_check_type(const char *s, struct fk_error *err)
+{
+    if (s != NULL &&
+        (strcmp(s, "local") == 0 || strcmp(s, "tollfree") == 0 || strcmp(s, "mobile") == 0))
+        return 0;
+    fk_error_set(err, "--type: expected local, tollfree or mobile, got '%s'", s ? s : "");
+    return FK_EINVAL;
+}
+
+int prov_check_area_code(const char *s, struct fk_error *err)
+{
+    if (s == NULL || *s == '\0')
+        return 0;
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)s[i]))
+            n = 0;
+    if (n < 2 || n > 5) {
+        fk_error_set(err, "--area-code: expected 2 to 5 digits, got '%s'", s);
+        return FK_EINVAL;
+    }
+    return 0;
+}
+
+int prov_check_token(const char *s, struct fk_error *err)
+{
+    /* A JWT is three non-empty base64url parts joined by dots. */
+    size_t parts = 1, len = 0;
+    bool ok = s != NULL && *s != '\0';
+    for (const char *p = s; ok && *p; p++) {
+        if (*p == '.') {
+            ok = len > 0;
+            parts++;
+            len = 0;
+        } else if (isalnum((unsigned char)*p) || *p == '-' || *p == '_' || *p == '=') {
+            len++;
+        } else {
+            ok = false;
+        }
+    }
+    if (!ok || parts != 3 || len == 0) {
+        fk_error_set(err, "user token: expected a JWT (three dot-separated base64url parts)");
+        return FK_EINVAL;
+    }
+    return 0;
+}
+
+int prov_check_url(const char *name, const char *url, struct fk_error *err)
+{
+    int rc = FK_EINVAL;
+    char *scheme = NULL, *host = NULL;
+    CURLU *u = curl_url();
+    if (u == NULL)
+        return FK_ENOMEM;
+    if (url == NULL || *url == '\0' || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+        fk_error_set(err, "%s: not a URL: '%s'", name, url ? url : "");
+        goto out;
+    }
+    if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0 && strcmp(scheme, "ws") != 0 &&
+        strcmp(scheme, "wss") != 0) {
+        fk_error_set(err, "%s: scheme must be http or https: '%s'", name, url);
+        goto out;
+    }
+    rc = 0;
+out:
+    curl_free(scheme);
+    curl_free(host);
+    curl_url_cleanup(u);
+    return rc;
+}
+
+static int need(const char *name, const char *v, struct fk_error *err)
+{
+    if (v != NULL && *v != '\0')
+        return 0;
+    fk_error_set(err, "%s is required", name);
+    return FK_EINVAL;
+}
+
+int prov_config_validate(struct prov_config *c, struct fk_error *err)
+{
+    int rc = 0;
+    if (c->backoff_cap_ms < c->backoff_base_ms) {
+        fk_error_set(err, "PROV_BACKOFF_CAP_MS must be >= PROV_BACKOFF_BASE_MS");
+        return FK_EINVAL;
+    }
+    if (c->trace != NULL && strcmp(c->trace, "text") != 0 && strcmp(c->trace, "json") != 0) {
+        fk_error_set(err, "--trace: expected text or json, got '%s'", c->trace);
+        return FK_EINVAL;
+    }
+    if ((rc = prov_check_url("TWILIO_API_BASE", c->twilio_base, err)) != 0 ||
+        (rc = prov_check_url("SUPABASE_URL", c->sb_url, err)) != 0 ||
+        (rc = prov_check_url("LIVEKIT_URL", c->lk_url, err)) != 0)
+        return rc;
+    if ((rc = need("TWILIO_ACCOUNT_SID", c->twilio_sid, err)) != 0 ||
+        (rc = need("TWILIO_AUTH_TOKEN", c->twilio_token, err)) != 0 ||
+        (rc = need("SUPABASE_ANON_KEY", c->sb_anon, err)) != 0 ||
+        (rc = need("SUPABASE_SERVICE_ROLE_KEY", c->sb_service, err)) != 0 ||
+        (rc = need("LIVEKIT_API_KEY", c->lk_key, err)) != 0 ||
+        (rc = need("LIVEKIT_API_SECRET", c->lk_secret, err)) != 0)
+        return rc;
+    if ((rc = prov_check_country(c->country_arg, c->country, err)) != 0 ||
+        (rc = prov_check_type(c->type_arg, err)) != 0 ||
+        (rc = prov_check_area_code(c->area_code, err)) != 0)
+        return rc;
+    switch (c->cmd) {
+    case PROV_CMD_PROVISION:
+    case PROV_CMD_RELEASE:
+        if ((rc = need("--user-token", c->user_token, err)) != 0)
+            return rc;
+        return prov_check_token(c->user_token, err);
+    case PROV_CMD_RESUME:
+        return need("--user-id", c->user_id, err);
+    default:
+        return 0;
+    }
+}
+
+void prov_config_usage(FILE *out)
+{
+    struct prov_config c;
+    prov_config_defaults(&c);
+    fputs("usage:\n"
+          "  provisioner provision --user-token JWT [--country US] [--type local|tollfree|mobile]\n"
+          "                        [--area-code N] [--trace text|json] [--trace-file PATH]"
+          " [--compensate]\n"
+          "  provisioner resume    --user-id UUID [--force]   finish a job left half-done\n"
+          "  provisioner reconcile [--fix]                    drift between Twilio, Supabase,"
+          " LiveKit\n"
+          "  provisioner release   --user-token JWT           undo: rule, trunk, rows, number\n"
+          "  provisioner serve     [--port 8000]              POST /api/twilio/"
+          "purchase_phone_number\n"
+          "\n"
+          "Output: one JSON object on stdout: status, phone_number, twilio_sid,"
+          " livekit_trunk_id,\n"
+          "dispatch_rule_id, job_id (and error on failure).\n"
+          "\nexit codes:\n",
+          out);
+    for (int code = 0; code <= PROV_EXIT_MAX; code++) {
+        const char *d = prov_exit_describe(code);
+        if (d != NULL)
+            fprintf(out, "  %d  %s\n", code, d);
+    }
+    fputc('\n', out);
+    fflush(out);
+    (void)table_parse(&c, 0, NULL, NULL, NULL, out);
+}

@@ -1,0 +1,157 @@
+/* ctx.h: one command's run: settings, curl handle, jitter PRNG, deadline, trace, outcome;
+ * the exit codes; and prov_call(), the retrying request every API module goes through.
+ *
+ * A context belongs to one thread (the CLI, or one `serve` request). prov_call() classifies
+ * each attempt (ok, 4xx, 429, 5xx, timeout, refused, reset, malformed body) and retries the
+ * transient ones with prov_retry's backoff, honouring Retry-After, within the per-request
+ * timeout and the context's deadline. A non-idempotent call (idempotent = false) is NOT
+ * retried after an ambiguous failure (the request was sent and then timeout, reset, 5xx or a
+ * malformed body): the caller must look the resource up first. */
+#ifndef PROV_CTX_H
+#define PROV_CTX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+
+#include "fakekit/err.h"
+#include "fakekit/rand.h"
+#include "provisioner/config.h"
+#include "provisioner/trace.h"
+
+enum prov_exit {
+    PROV_EXIT_OK = 0,          /* provisioned, existing, released, reconciled */
+    PROV_EXIT_INTERNAL = 1,    /* out of memory or a bug */
+    PROV_EXIT_USAGE = 2,       /* bad flags or input; no call was made */
+    PROV_EXIT_AUTH = 3,        /* the user's token was refused (401/403) */
+    PROV_EXIT_IN_PROGRESS = 4, /* another run holds the user's job lease */
+    PROV_EXIT_NO_NUMBERS = 5,  /* no number available for the country, type and area code */
+    PROV_EXIT_PERMANENT = 6,   /* an upstream refused a request (4xx); job left resumable */
+    PROV_EXIT_UNAVAILABLE = 7, /* upstream unavailable or deadline exceeded; resumable */
+    PROV_EXIT_COMPENSATED = 8, /* the flow failed and --compensate rolled it back */
+    PROV_EXIT_DRIFT = 9,       /* reconcile found drift and --fix was not given */
+};
+#define PROV_EXIT_MAX 9
+
+/* One line per exit code for --help (NULL for unused codes). */
+const char *prov_exit_describe(int code);
+
+/* Classes of one attempt's outcome. */
+enum prov_class {
+    PROV_C_OK = 0,
+    PROV_C_CLIENT,       /* 4xx other than 429: permanent */
+    PROV_C_RATE_LIMITED, /* 429: never processed, always safe to retry */
+    PROV_C_SERVER,       /* 5xx */
+    PROV_C_TIMEOUT,
+    PROV_C_REFUSED, /* nothing was sent */
+    PROV_C_RESET,
+    PROV_C_MALFORMED, /* 2xx whose body is not the JSON expected, or too large */
+    PROV_C_OTHER,     /* other transport error (TLS...) */
+};
+const char *prov_class_name(enum prov_class c);
+bool prov_class_transient(enum prov_class c);
+/* An ambiguous outcome: the request may have taken effect. */
+bool prov_class_ambiguous(enum prov_class c, bool sent);
+
+/* The command's outcome, printed as the one JSON object on stdout. */
+struct prov_out {
+    int exit;
+    char status[32]; /* provisioned, existing, in_progress, failed, compensated, ... */
+    char phone_number[40];
+    char twilio_sid[64];
+    char trunk_id[64];
+    char rule_id[64];
+    char job_id[40];
+    char user_id[64];
+    char error[512];
+    cJSON *extra; /* owned: more keys merged into the output (reconcile), may be NULL */
+};
+
+struct prov_ctx {
+    const struct prov_config *cfg;
+    CURL *curl;
+    struct prov_trace *trace; /* borrowed, may be NULL */
+    struct fk_prng rng;
+    int64_t deadline_us; /* monotonic */
+    const char *step;    /* current step name, for the trace */
+    char run_id[40];     /* this run's lease owner id */
+    bool deadline_hit;
+    struct prov_out out;
+};
+
+/* 0 or FK_ENOMEM. seed feeds the jitter PRNG. */
+int prov_ctx_init(struct prov_ctx *ctx, const struct prov_config *cfg, struct prov_trace *trace,
+                  uint64_t seed) FK_MUST_CHECK;
+void prov_ctx_cleanup(struct prov_ctx *ctx);
+
+/* Record a failure: exit code and message (the first failure recorded wins the message). */
+void prov_fail(struct prov_ctx *ctx, int exit_code, const char *fmt, ...) FK_PRINTF(3, 4);
+/* Copy a string into a fixed field (truncating; NULL clears). */
+void prov_set(char *dst, size_t size, const char *src);
+/* A random UUID v4 from OpenSSL's RAND_bytes (not the seeded PRNG: ids must never repeat
+ * between runs). out has 37 bytes. */
+void prov_uuid(char out[37]);
+
+/* The output object; caller cJSON_Delete()s. NULL on ENOMEM. */
+cJSON *prov_out_json(const struct prov_out *o);
+
+struct prov_call {
+    const char *service; /* twilio | supabase | livekit */
+    const char *method;
+    const char *url;
+    const struct curl_slist *headers; /* borrowed */
+    const char *body;                 /* may be NULL */
+    const char *user, *password;      /* Basic auth or NULL */
+    bool expect_json;                 /* a 2xx body must parse as JSON (empty allowed if
+                                       * allow_empty) */
+    bool allow_empty;
+    bool idempotent; /* false: stop at an ambiguous failure */
+};
+
+struct prov_result {
+    enum prov_class cls;
+    long status;
+    bool sent;
+    bool ambiguous; /* stopped on an ambiguous failure of a non-idempotent call */
+    bool deadline;  /* stopped because the deadline or attempts ran out */
+    long attempts;
+    cJSON *json;       /* owned: parsed body (2xx and error bodies when JSON), may be NULL */
+    char message[384]; /* why it failed, for the output's error */
+};
+
+void prov_result_init(struct prov_result *r);
+void prov_result_cleanup(struct prov_result *r);
+
+/* Classify one exchange (pure; unit-tested). On PROV_C_OK with expect_json, *json receives
+ * the parsed body (NULL for an allowed empty body). Error bodies are parsed when they are
+ * JSON. Caller cJSON_Delete()s *json. */
+enum prov_class prov_classify(int net, long status, const char *body, size_t len, bool expect_json,
+                              bool allow_empty, cJSON **json);
+
+/* Run c with retries. Returns 0 when r->cls is PROV_C_OK; otherwise FK_EIO with r filled
+ * (FK_ENOMEM on allocation failure). r must be initialised; its old content is dropped. */
+int prov_call(struct prov_ctx *ctx, const struct prov_call *c, struct prov_result *r);
+
+/* Map a failed call to an exit code and record it with prov_fail: 4xx -> PERMANENT,
+ * transient/deadline -> UNAVAILABLE. what names the call ("search numbers"). */
+void prov_fail_call(struct prov_ctx *ctx, const char *what, const struct prov_result *r);
+
+/* A formatted string; caller frees. NULL on ENOMEM. */
+char *prov_strf(const char *fmt, ...) FK_PRINTF(1, 2);
+/* url-escape s with curl_easy_escape into a malloc'd copy; caller frees. NULL on ENOMEM. */
+char *prov_escape(const char *s);
+/* Base URL without its trailing slashes (copied; caller frees); ws(s):// becomes http(s)://. */
+char *prov_base(const char *url);
+/* A string member of obj copied into out ("" when absent or not a string); true if present. */
+bool prov_json_str(const cJSON *obj, const char *key, char *out, size_t outlen);
+
+/* Sleep the full-jitter backoff of attempt n (1-based). false (no sleep) when the wait would
+ * pass the deadline or n reached the attempt limit. */
+bool prov_backoff_sleep(struct prov_ctx *ctx, long attempt);
+
+/* Milliseconds left before the deadline (0 when past it). */
+long prov_ms_left(const struct prov_ctx *ctx);
+
+#endif

@@ -1,0 +1,28 @@
+/* flow.h: the six-step provisioning flow, resume, release and reconcile.
+ *
+ * Each function runs one command on ctx, fills ctx->out (status, ids, error) and returns the
+ * exit code (enum prov_exit). The job protocol is in job.h. Failure policy: without
+ * --compensate a failed flow releases its lease and leaves the job "pending" (resumable:
+ * nothing is lost, the next run or `resume` continues from the saved step); with it, what
+ * was created (dispatch rule, trunk, number, rows) is released with a fresh deadline budget
+ * and the job is marked failed (exit 8 when something had to be undone). */
+#ifndef PROV_FLOW_H
+#define PROV_FLOW_H
+
+#include <stddef.h>
+
+#include "provisioner/ctx.h"
+
+/* provision: authenticate, existing number, search, purchase, store, register. */
+int prov_flow_provision(struct prov_ctx *ctx, const char *token, const char *country,
+                        const char *type, const char *area_code);
+/* resume --user-id: continue the user's job (force: take over a live lease). */
+int prov_flow_resume(struct prov_ctx *ctx, const char *user_id, bool force);
+/* Step 1: GET /auth/v1/user; 401/403 -> PROV_EXIT_AUTH. Returns an exit code. */
+int prov_flow_authenticate(struct prov_ctx *ctx, const char *token, char *user_id, size_t len);
+/* release --user-token: delete the dispatch rule, trunk, rows and job; release the number. */
+int prov_flow_release(struct prov_ctx *ctx, const char *token);
+/* reconcile [--fix]: drift between Twilio, Supabase and LiveKit (reconcile.c). */
+int prov_flow_reconcile(struct prov_ctx *ctx, bool fix);
+
+#endif

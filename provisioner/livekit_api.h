@@ -1,0 +1,58 @@
+/* livekit_api.h: the LiveKit Twirp SIP calls of the flow (inbound trunks, dispatch rules).
+ *
+ * POST {LIVEKIT_URL}/twirp/livekit.SIP/{Method} with a JSON body in protobuf JSON (camelCase)
+ * and a Bearer JWT signed fresh for every call: header {"alg":"HS256"}, payload
+ * {"video":{},"sip":{"admin":true},"iss":KEY,"exp":now+600,"nbf":now}, as the Node SDK sends
+ * (reference/livekit.md section 5). Responses may use snake_case or camelCase keys. */
+#ifndef PROV_LIVEKIT_API_H
+#define PROV_LIVEKIT_API_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "fakekit/err.h"
+#include "provisioner/ctx.h"
+
+#define PROV_LK_MAX_ITEMS 256
+#define PROV_TRUNK_PREFIX "prov-"
+
+struct prov_lk_item {
+    char id[64];
+    char name[128];
+    bool has_trunk; /* rules: trunk_ids contains the trunk asked for */
+};
+
+struct prov_lk_items {
+    size_t n;
+    struct prov_lk_item items[PROV_LK_MAX_ITEMS];
+};
+
+/* Parsers (pure). A trunk or rule object: its id. A list answer {"items":[...]}: the items,
+ * with has_trunk set for rules whose trunk_ids contains trunk (NULL: none). */
+int prov_lk_parse_id(const cJSON *obj, const char *snake, const char *camel, char *id, size_t len,
+                     struct fk_error *err) FK_MUST_CHECK;
+int prov_lk_parse_items(const cJSON *body, bool rules, const char *trunk, struct prov_lk_items *out,
+                        struct fk_error *err) FK_MUST_CHECK;
+
+/* The admin token for key/secret at time now (seconds); caller frees. */
+char *prov_lk_token(const char *key, const char *secret, long long now);
+
+/* ListSIPInboundTrunk, filtered by number when number != NULL (otherwise all). */
+int prov_lk_list_trunks(struct prov_ctx *ctx, const char *number, struct prov_lk_items *out,
+                        struct prov_result *r);
+/* CreateSIPInboundTrunk {name, numbers:[number]}; never retried after an ambiguous failure. */
+int prov_lk_create_trunk(struct prov_ctx *ctx, const char *name, const char *number, char *id,
+                         size_t len, struct prov_result *r);
+/* ListSIPDispatchRule by trunk_ids; out lists only rules naming that trunk (has_trunk). */
+int prov_lk_list_rules(struct prov_ctx *ctx, const char *trunk, struct prov_lk_items *out,
+                       struct prov_result *r);
+/* CreateSIPDispatchRule individual, roomPrefix "call-", trunkIds [trunk]. */
+int prov_lk_create_rule(struct prov_ctx *ctx, const char *name, const char *trunk, char *id,
+                        size_t len, struct prov_result *r);
+/* Delete calls; not_found counts as done. */
+int prov_lk_delete_trunk(struct prov_ctx *ctx, const char *id, struct prov_result *r);
+int prov_lk_delete_rule(struct prov_ctx *ctx, const char *id, struct prov_result *r);
+
+#endif

@@ -1,0 +1,84 @@
+/* supabase_api.h: GoTrue's /auth/v1/user and the PostgREST calls on the flow's tables.
+ *
+ * The user's token is only used to learn who the user is (GET /auth/v1/user with the anon
+ * key as apikey). Table reads and writes use the service_role key, as a backend does
+ * (reference/supabase.md). Tables: fake_supabase/schema.sql (phone_numbers, profiles,
+ * provisioning_jobs). Row parsers are pure and reject wrong types. */
+#ifndef PROV_SUPABASE_API_H
+#define PROV_SUPABASE_API_H
+
+#include <stdbool.h>
+
+#include <cjson/cJSON.h>
+
+#include "fakekit/err.h"
+#include "provisioner/ctx.h"
+
+struct prov_sb_phone {
+    char id[64];
+    char user_id[64];
+    char phone_number[40];
+    char twilio_sid[64];
+    char status[16];
+    char trunk_id[64];
+    char rule_id[64];
+    char job_id[40];
+};
+
+struct prov_job {
+    char id[40];
+    char user_id[64];
+    char status[16]; /* pending | running | completed | failed */
+    char step[24];   /* see job.h */
+    char owner[40];
+    char lease[40]; /* lease_expires_at, RFC 3339 UTC */
+    char country[3];
+    char type[16];
+    char area_code[8];
+    char phone_number[40];
+    char twilio_sid[64];
+    char trunk_id[64];
+    char rule_id[64];
+    long attempts;
+};
+
+/* Parsers (pure): 0 or FK_EINVAL with err. */
+int prov_sb_parse_user(const cJSON *body, char *id, size_t idlen,
+                       struct fk_error *err) FK_MUST_CHECK;
+int prov_sb_parse_phone(const cJSON *row, struct prov_sb_phone *out,
+                        struct fk_error *err) FK_MUST_CHECK;
+int prov_sb_parse_job(const cJSON *row, struct prov_job *out, struct fk_error *err) FK_MUST_CHECK;
+/* The first row of a PostgREST array answer; NULL for [] (FK_EINVAL if not an array). */
+int prov_sb_first_row(const cJSON *body, const cJSON **row, struct fk_error *err) FK_MUST_CHECK;
+/* The PostgREST / SQLSTATE code of an error body ("23505"), "" if none. */
+const char *prov_sb_error_code(const cJSON *body);
+
+/* GET /auth/v1/user. On 401/403 the call fails with r->cls PROV_C_CLIENT. */
+int prov_sb_get_user(struct prov_ctx *ctx, const char *token, char *user_id, size_t len,
+                     struct prov_result *r);
+
+/* One PostgREST request with the service_role key. path_query is appended to /rest/v1/.
+ * prefer may be NULL; body may be NULL. */
+int prov_sb_rest(struct prov_ctx *ctx, const char *method, const char *path_query, const char *body,
+                 const char *prefer, struct prov_result *r);
+
+/* phone_numbers */
+int prov_sb_active_phone(struct prov_ctx *ctx, const char *user_id, struct prov_sb_phone *out,
+                         bool *found, struct prov_result *r);
+int prov_sb_phone_by_sid(struct prov_ctx *ctx, const char *sid, struct prov_sb_phone *out,
+                         bool *found, struct prov_result *r);
+/* Insert the active row; a 23505 on twilio_sid for this user's row counts as done. */
+int prov_sb_insert_phone(struct prov_ctx *ctx, const struct prov_sb_phone *p, const char *country,
+                         const char *type, struct prov_result *r);
+/* PATCH phone_numbers?twilio_sid=eq.SID with fields (borrowed). */
+int prov_sb_patch_phone(struct prov_ctx *ctx, const char *sid, const cJSON *fields,
+                        struct prov_result *r);
+int prov_sb_delete_phone(struct prov_ctx *ctx, const char *sid, struct prov_result *r);
+/* Every active row (reconcile); caller cJSON_Delete()s *rows (an array). */
+int prov_sb_all_phones(struct prov_ctx *ctx, cJSON **rows, struct prov_result *r);
+
+/* profiles: upsert {id, phone_number} (number NULL clears it). */
+int prov_sb_set_profile_number(struct prov_ctx *ctx, const char *user_id, const char *number,
+                               struct prov_result *r);
+
+#endif

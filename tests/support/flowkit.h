@@ -1,0 +1,64 @@
+/* flowkit.h: the three fakes together, as the provisioner sees them, for flow-level tests.
+ *
+ * flow_start starts fake_twilio, fake_livekit and fake_supabase on free ports (harness.h) and
+ * builds the provisioner's environment (base URLs, credentials, keys). flow_login signs a user
+ * in through GoTrue. flow_totals counts what exists across the services through their public
+ * APIs, so invariants ("one number bought, stored and registered") are checked the way a client
+ * would see them. Failures inside these helpers fail the running cmocka test. */
+#ifndef H_FLOWKIT_H
+#define H_FLOWKIT_H
+
+#include <cjson/cJSON.h>
+
+#include "tests/support/harness.h"
+
+#define FLOW_TWILIO_SID   "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define FLOW_TWILIO_TOKEN "test-auth-token"
+#define FLOW_JWT_SECRET   "super-secret-jwt-token-with-at-least-32-characters-long"
+#define FLOW_ANON_KEY                                                                              \
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleH"  \
+    "AiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0"
+#define FLOW_SERVICE_KEY                                                                           \
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm"  \
+    "9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU"
+
+#define FLOW_MAX_ENV 48
+
+struct h_flow {
+    struct h_proc twilio, livekit, supabase;
+    char token[4096];
+    char user_id[64];
+    char *env[FLOW_MAX_ENV]; /* "KEY=value", owned */
+    size_t nenv;
+};
+
+/* Start the three fakes with --seed seed. 0 or -1. */
+int flow_start(struct h_flow *fl, int seed);
+/* Stop them; 0 when all three exited cleanly. Frees the environment. */
+int flow_stop(struct h_flow *fl);
+/* POST the document to each fake's /__admin/scenario (each takes its own section). */
+void flow_load_scenario(struct h_flow *fl, const cJSON *doc);
+/* Remove every fault and rate limit from the three fakes (the network "recovers"). */
+void flow_clear_faults(struct h_flow *fl);
+/* user: {"email","password"} signs in; {"token":"expired"|"garbage","id":UUID} makes a bad
+ * token; NULL leaves no token. Sets fl->token and fl->user_id. */
+void flow_login(struct h_flow *fl, const cJSON *user);
+/* Add "KEY": "value" pairs to the provisioner's environment (later ones win). */
+void flow_set_env(struct h_flow *fl, const cJSON *env);
+/* NULL-terminated environment for h_run_start. */
+const char *const *flow_env(struct h_flow *fl);
+/* Where logs of provisioner runs go ($TEST_LOG or /tmp). */
+const char *flow_log_dir(void);
+/* Journal count on one fake ("twilio", "livekit", "supabase"); method/path may be NULL. */
+long flow_journal_count(struct h_flow *fl, const char *service, const char *method,
+                        const char *path);
+
+struct flow_totals {
+    long twilio_numbers; /* IncomingPhoneNumbers owned by the account */
+    long phone_numbers;  /* active rows in phone_numbers */
+    long trunks;         /* LiveKit inbound trunks */
+    long dispatch_rules; /* LiveKit dispatch rules */
+};
+void flow_totals(struct h_flow *fl, struct flow_totals *t);
+
+#endif

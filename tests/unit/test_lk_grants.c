@@ -1,0 +1,176 @@
+/* test_lk_grants.c: livekit-server's token checks: which tokens pass the middleware, the
+ * exact plain-text 401 bodies of those that do not, and the sip.admin grant. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fake_livekit/grants.h"
+#include "fakekit/jwt.h"
+
+#define NOW 1795495826
+
+static bool lookup(void *ctx, const char *key, char *secret, size_t secretlen)
+{
+    (void)ctx; /* one fixed key pair */
+    if (strcmp(key, "devkey") != 0)
+        return false;
+    snprintf(secret, secretlen, "%s", "secret");
+    return true;
+}
+
+/* A token as the SDK signs it: {"video":{},"sip":{...},"iss":..,"exp":..,"nbf":..}. */
+static char *token(const char *iss, const char *secret, long exp_off, bool with_exp,
+                   const char *sip_json)
+{
+    cJSON *c = cJSON_CreateObject();
+    cJSON_AddItemToObject(c, "video", cJSON_CreateObject());
+    if (sip_json)
+        cJSON_AddItemToObject(c, "sip", cJSON_Parse(sip_json));
+    if (iss)
+        cJSON_AddStringToObject(c, "iss", iss);
+    if (with_exp)
+        cJSON_AddNumberToObject(c, "exp", NOW + exp_off);
+    cJSON_AddNumberToObject(c, "nbf", NOW - 5);
+    char *t = fk_jwt_sign(c, secret, false);
+    cJSON_Delete(c);
+    return t;
+}
+
+/* Replace the signature (after the last '.') of dst with that of src; same length. */
+static void swap_signature(char *dst, const char *src)
+{
+    char *d = strrchr(dst, '.');
+    const char *s = strrchr(src, '.');
+    assert_int_equal(strlen(d), strlen(s));
+    memcpy(d, s, strlen(s));
+}
+
+struct auth_case {
+    const char *name;
+    const char *header_prefix; /* NULL: no Authorization header */
+    const char *iss;
+    const char *secret;
+    long exp_off;
+    bool with_exp;
+    const char *sip;
+    bool tamper;
+    enum lk_auth_result want;
+    const char *want_text; /* LK_AUTH_REJECT body, prefix match when ending in ": " */
+    bool want_admin;
+};
+
+static const struct auth_case cases[] = {
+    {"valid admin", "Bearer ", "devkey", "secret", 600, true, "{\"admin\":true}", false,
+     LK_AUTH_TOKEN, NULL, true},
+    {"no grant", "Bearer ", "devkey", "secret", 600, true, NULL, false, LK_AUTH_TOKEN, NULL, false},
+    {"call grant only", "Bearer ", "devkey", "secret", 600, true, "{\"call\":true}", false,
+     LK_AUTH_TOKEN, NULL, false},
+    {"admin false", "Bearer ", "devkey", "secret", 600, true, "{\"admin\":false}", false,
+     LK_AUTH_TOKEN, NULL, false},
+    {"no header", NULL, NULL, NULL, 0, false, NULL, false, LK_AUTH_NONE, NULL, false},
+    {"not bearer", "Basic ", "devkey", "secret", 600, true, "{\"admin\":true}", false,
+     LK_AUTH_REJECT, "invalid authorization header. Must start with Bearer ", false},
+    {"lower-case bearer", "bearer ", "devkey", "secret", 600, true, "{\"admin\":true}", false,
+     LK_AUTH_REJECT, "invalid authorization header. Must start with Bearer ", false},
+    {"unknown key", "Bearer ", "other", "secret", 600, true, "{\"admin\":true}", false,
+     LK_AUTH_REJECT, "invalid API key", false},
+    {"no iss", "Bearer ", NULL, "secret", 600, true, "{\"admin\":true}", false, LK_AUTH_REJECT,
+     "invalid API key", false},
+    {"wrong secret", "Bearer ", "devkey", "nope", 600, true, "{\"admin\":true}", false,
+     LK_AUTH_REJECT,
+     "invalid authorization token: go-jose/go-jose: error in cryptographic "
+     "primitive",
+     false},
+    {"tampered payload", "Bearer ", "devkey", "secret", 600, true, "{\"admin\":true}", true,
+     LK_AUTH_REJECT,
+     "invalid authorization token: go-jose/go-jose: error in cryptographic primitive", false},
+    {"expired beyond leeway", "Bearer ", "devkey", "secret", -61, true, "{\"admin\":true}", false,
+     LK_AUTH_REJECT,
+     "invalid authorization token: go-jose/go-jose/jwt: validation failed, token is expired "
+     "(exp)",
+     false},
+    {"expired within leeway", "Bearer ", "devkey", "secret", -30, true, "{\"admin\":true}", false,
+     LK_AUTH_TOKEN, NULL, true},
+    {"no exp", "Bearer ", "devkey", "secret", 0, false, "{\"admin\":true}", false, LK_AUTH_REJECT,
+     "invalid authorization token: ", false},
+};
+
+static void auth_cases(void **state)
+{
+    (void)state; /* no fixture */
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const struct auth_case *c = &cases[i];
+        char header[2048] = "";
+        struct lk_auth a;
+        if (c->header_prefix) {
+            char *t = token(c->iss, c->secret, c->exp_off, c->with_exp, c->sip);
+            assert_non_null(t);
+            if (c->tamper) {
+                /* The payload of this token with the signature of one without grants: valid
+                 * JSON, so only the signature check can catch it. */
+                char *plain = token(c->iss, c->secret, c->exp_off, c->with_exp, NULL);
+                swap_signature(t, plain);
+                free(plain);
+            }
+            snprintf(header, sizeof(header), "%s%s", c->header_prefix, t);
+            free(t);
+        }
+        lk_auth_check(c->header_prefix ? header : NULL, NULL, NOW, lookup, NULL, &a);
+        if (a.result != c->want || (c->want_text && strncmp(a.text, c->want_text, 20) != 0))
+            fail_msg("%s: result %d, want %d (%s)", c->name, a.result, c->want, a.text);
+        if (c->want_text) {
+            size_t n = strlen(c->want_text);
+            if (c->want_text[n - 2] == ':')
+                assert_memory_equal(a.text, c->want_text, n);
+            else
+                assert_string_equal(a.text, c->want_text);
+        }
+        if (lk_has_sip_grant(a.claims, "admin") != c->want_admin)
+            fail_msg("%s: admin grant mismatch", c->name);
+        lk_auth_cleanup(&a);
+    }
+}
+
+static void query_token_used_without_header(void **state)
+{
+    struct lk_auth a;
+    char *t = token("devkey", "secret", 600, true, "{\"admin\":true}");
+    (void)state; /* no fixture */
+    lk_auth_check(NULL, t, NOW, lookup, NULL, &a);
+    assert_int_equal(a.result, LK_AUTH_TOKEN);
+    assert_true(lk_has_sip_grant(a.claims, "admin"));
+    lk_auth_cleanup(&a);
+    lk_auth_check(NULL, "garbage", NOW, lookup, NULL, &a);
+    assert_int_equal(a.result, LK_AUTH_REJECT);
+    assert_string_equal(a.text, "invalid authorization token");
+    free(t);
+}
+
+static void issuer_for_rate_limits(void **state)
+{
+    char iss[64], header[1024];
+    char *t = token("devkey", "whatever", 600, true, NULL);
+    (void)state; /* no fixture */
+    snprintf(header, sizeof(header), "Bearer %s", t);
+    assert_true(lk_token_issuer(header, iss, sizeof(iss)));
+    assert_string_equal(iss, "devkey");
+    assert_false(lk_token_issuer("Basic abc", iss, sizeof(iss)));
+    assert_false(lk_token_issuer(NULL, iss, sizeof(iss)));
+    free(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(auth_cases),
+        cmocka_unit_test(query_token_used_without_header),
+        cmocka_unit_test(issuer_for_rate_limits),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
