@@ -16,7 +16,7 @@ for t in "$BUILD"/tests/fuzz/fuzz_*; do
     work=$(mktemp -d)
     cp "$corpus"/* "$work"/ 2>/dev/null
     log=$BUILD/tests/fuzz/$name.log
-    if "$t" -runs=0 "$corpus" >"$log" 2>&1 &&
+    if "$t" -runs=0 -artifact_prefix="$BUILD/tests/fuzz/$name-" "$corpus" >"$log" 2>&1 &&
         "$t" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
             -artifact_prefix="$BUILD/tests/fuzz/$name-" "$work" >>"$log" 2>&1; then
         passed=$((passed + 1))

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '..', '..', '..');
 const binDir = process.env.BIN
   ? path.resolve(process.env.BIN)
   : path.resolve(here, '..', '..', '..', 'build', 'asan', 'bin');
@@ -12,6 +13,7 @@ const binDir = process.env.BIN
 export async function startFake(name, args = []) {
   const child = spawn(path.join(binDir, name), ['--port', '0', '--log-level', 'warn', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: repoRoot, // default paths (fake_supabase/schema.sql) are relative to the repository
   });
   const rl = createInterface({ input: child.stdout });
   const url = await new Promise((resolve, reject) => {
