@@ -133,6 +133,13 @@ static void test_count_range_head(void **state)
     assert_string_equal(h_resp_header(&r, "Content-Range"), "0-2/3");
     h_resp_free(&r);
 
+    rest("GET", NUMS "?limit=0", SERVICE, NULL, count, NULL, &r);
+    j = expect(&r, 206);
+    assert_int_equal(cJSON_GetArraySize(j), 0);
+    assert_string_equal(h_resp_header(&r, "Content-Range"), "*/3");
+    cJSON_Delete(j);
+    h_resp_free(&r);
+
     rest("GET", NUMS "?offset=10", SERVICE, NULL, count, NULL, &r);
     expect_error(&r, 416, "PGRST103");
 }

@@ -86,6 +86,9 @@ static void test_constraint_errors(void **state)
     cJSON_Delete(j);
     h_resp_free(&r);
 
+    /* SQLite would take a NULL text primary key; PostgreSQL does not. */
+    rest("POST", "/rest/v1/profiles", SERVICE, NULL, NULL, "{}", &r);
+    expect_error(&r, 400, "23502");
     rest("POST", "/rest/v1/provisioning_jobs", SERVICE, NULL, NULL,
          "{\"id\":\"j\",\"user_id\":\"" U1 "\",\"attempts\":\"many\"}", &r);
     expect_error(&r, 400, "22P02");

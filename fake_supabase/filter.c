@@ -1,0 +1,380 @@
+/* filter.c: the filter grammar of filter.h: col=[not.]op.value and and()/or() groups.
+ *
+ * A small recursive-descent parser over each field's decoded text. Messages copy PostgREST's
+ * shape ("failed to parse filter (eqq.1)" (line 1, column 4)); the exact parser details of
+ * the real server differ (reference/supabase.md marks that text unverified). Every column
+ * name is looked up in the schema cache here, so the SQL builder only ever sees indexes. */
+#include "fake_supabase/filter.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fake_supabase/filter_int.h"
+
+static const struct {
+    const char *name;
+    enum sb_op op;
+} ops[] = {
+    {"eq", SB_OP_EQ},     {"neq", SB_OP_NEQ},
+    {"gt", SB_OP_GT},     {"gte", SB_OP_GTE},
+    {"lt", SB_OP_LT},     {"lte", SB_OP_LTE},
+    {"like", SB_OP_LIKE}, {"ilike", SB_OP_ILIKE},
+    {"is", SB_OP_IS},     {"isdistinct", SB_OP_ISDISTINCT},
+    {"in", SB_OP_IN},
+};
+
+void sb_qerr_set(struct sb_qerr *e, unsigned status, const char *code, const char *details,
+                 const char *fmt, ...)
+{
+    va_list ap;
+
+    if (e == NULL)
+        return;
+    e->status = status;
+    snprintf(e->code, sizeof(e->code), "%s", code);
+    va_start(ap, fmt);
+    vsnprintf(e->message, sizeof(e->message), fmt, ap);
+    va_end(ap);
+    snprintf(e->details, sizeof(e->details), "%s", details != NULL ? details : "");
+    e->hint[0] = '\0';
+}
+
+/* PGRST100 for what (filter, logic tree, order...) text, at 0-based offset pos. */
+int sb_qerr_parse(struct sb_qerr *e, const char *what, const char *text, size_t pos,
+                  const char *details)
+{
+    sb_qerr_set(e, 400, "PGRST100", details, "\"failed to parse %s (%.120s)\" (line 1, column %zu)",
+                what, text, pos + 1);
+    return FK_EINVAL;
+}
+
+int sb_qerr_column(struct sb_qerr *e, const struct sb_table *t, const char *name)
+{
+    sb_qerr_set(e, 400, "42703", NULL, "column %.80s.%.80s does not exist", t->name, name);
+    return FK_EINVAL;
+}
+
+void sb_cond_free(struct sb_cond *c)
+{
+    if (c == NULL)
+        return;
+    free(c->value);
+    for (size_t i = 0; i < c->nlist; i++)
+        free(c->list[i]);
+    free(c->list);
+    for (size_t i = 0; i < c->nkids; i++)
+        sb_cond_free(c->kids[i]);
+    free(c->kids);
+    free(c);
+}
+
+static int add_kid(struct sb_cond *g, struct sb_cond *kid)
+{
+    struct sb_cond **grown = realloc(g->kids, (g->nkids + 1) * sizeof(*grown));
+
+    if (grown == NULL) {
+        sb_cond_free(kid);
+        return FK_ENOMEM;
+    }
+    g->kids = grown;
+    grown[g->nkids++] = kid;
+    return 0;
+}
+
+static int add_list(struct sb_cond *c, char *v)
+{
+    char **grown = NULL;
+
+    if (v != NULL)
+        grown = realloc(c->list, (c->nlist + 1) * sizeof(*grown));
+    if (grown == NULL) {
+        free(v);
+        return FK_ENOMEM;
+    }
+    c->list = grown;
+    grown[c->nlist++] = v;
+    return 0;
+}
+
+static bool op_lookup(const char *name, size_t len, enum sb_op *op)
+{
+    for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+        if (strlen(ops[i].name) == len && strncmp(ops[i].name, name, len) == 0) {
+            *op = ops[i].op;
+            return true;
+        }
+    return false;
+}
+
+/* A cursor over one field's text; what names the field kind for messages. */
+struct cur {
+    const char *s;
+    size_t pos;
+    const char *what;
+    const struct sb_table *t;
+    struct sb_qerr *err;
+};
+
+static int cur_fail(struct cur *c, const char *details)
+{
+    return sb_qerr_parse(c->err, c->what, c->s, c->pos, details);
+}
+
+/* A quoted string at c->pos: backslash escapes any byte. */
+static int read_quoted(struct cur *c, char **out)
+{
+    size_t start = ++c->pos, n = 0;
+    char *v;
+
+    while (c->s[c->pos] != '"') {
+        if (c->s[c->pos] == '\0')
+            return cur_fail(c, "unterminated quoted value");
+        if (c->s[c->pos] == '\\' && c->s[c->pos + 1] != '\0')
+            c->pos++;
+        c->pos++;
+    }
+    v = malloc(c->pos - start + 1);
+    if (v == NULL)
+        return FK_ENOMEM;
+    for (size_t i = start; i < c->pos; i++) {
+        if (c->s[i] == '\\')
+            i++;
+        v[n++] = c->s[i];
+    }
+    v[n] = '\0';
+    c->pos++; /* closing quote */
+    *out = v;
+    return 0;
+}
+
+/* An unquoted value: everything up to the next ',' or ')' (or the end). */
+static int read_bare(struct cur *c, char **out)
+{
+    size_t start = c->pos;
+
+    while (c->s[c->pos] != '\0' && c->s[c->pos] != ',' && c->s[c->pos] != ')')
+        c->pos++;
+    *out = strndup(c->s + start, c->pos - start);
+    return *out != NULL ? 0 : FK_ENOMEM;
+}
+
+static int read_value(struct cur *c, char **out)
+{
+    return c->s[c->pos] == '"' ? read_quoted(c, out) : read_bare(c, out);
+}
+
+/* "(v1,"v,2",...)" into leaf->list. */
+static int read_list(struct cur *c, struct sb_cond *leaf)
+{
+    int rc;
+
+    if (c->s[c->pos] != '(')
+        return cur_fail(c, "expecting \"(\" to start an in list");
+    c->pos++;
+    if (c->s[c->pos] == ')') {
+        c->pos++;
+        return 0;
+    }
+    for (;;) {
+        char *v = NULL;
+        if (leaf->nlist >= SB_MAX_IN_LIST)
+            return cur_fail(c, "too many values in the in list");
+        rc = read_value(c, &v);
+        if (rc == 0)
+            rc = add_list(leaf, v);
+        if (rc != 0)
+            return rc;
+        if (c->s[c->pos] == ')') {
+            c->pos++;
+            return 0;
+        }
+        if (c->s[c->pos] != ',')
+            return cur_fail(c, "expecting \",\" or \")\" in the in list");
+        c->pos++;
+    }
+}
+
+static bool is_name_char(char ch)
+{
+    return ch != '\0' && ch != '.' && ch != ',' && ch != '(' && ch != ')' && ch != '"' && ch != ':';
+}
+
+static size_t name_len(const struct cur *c)
+{
+    size_t n = 0;
+
+    while (is_name_char(c->s[c->pos + n]))
+        n++;
+    return n;
+}
+
+/* "[not.]op.value" at c->pos for column col; top: the value is the literal rest. */
+static int read_op_value(struct cur *c, int col, bool top, struct sb_cond **out)
+{
+    struct sb_cond *leaf = calloc(1, sizeof(*leaf));
+    size_t n;
+    int rc;
+
+    if (leaf == NULL)
+        return FK_ENOMEM;
+    leaf->kind = SB_COND_LEAF;
+    leaf->col = col;
+    n = name_len(c);
+    if (n == 3 && strncmp(c->s + c->pos, "not", 3) == 0 && c->s[c->pos + 3] == '.') {
+        leaf->negate = true;
+        c->pos += 4;
+        n = name_len(c);
+    }
+    if (!op_lookup(c->s + c->pos, n, &leaf->op) || c->s[c->pos + n] != '.') {
+        rc = cur_fail(c, "unknown operator: expecting one of eq neq gt gte lt lte like ilike "
+                         "is isdistinct in, followed by \".\"");
+        goto fail;
+    }
+    c->pos += n + 1;
+    if (leaf->op == SB_OP_IN) {
+        rc = read_list(c, leaf);
+    } else if (top) {
+        leaf->value = strdup(c->s + c->pos);
+        rc = leaf->value != NULL ? 0 : FK_ENOMEM;
+        c->pos += strlen(c->s + c->pos);
+    } else {
+        rc = read_value(c, &leaf->value);
+    }
+    if (rc != 0)
+        goto fail;
+    if (leaf->op == SB_OP_IS) {
+        static const char *const ok[] = {"null", "true", "false", "unknown"};
+        bool good = false;
+        for (size_t i = 0; i < 4; i++)
+            if (strcasecmp(leaf->value, ok[i]) == 0) {
+                good = true;
+                memcpy(leaf->value, ok[i], strlen(ok[i]) + 1);
+            }
+        if (!good) {
+            rc = cur_fail(c, "is takes null, true, false or unknown");
+            goto fail;
+        }
+    }
+    *out = leaf;
+    return 0;
+fail:
+    sb_cond_free(leaf);
+    return rc;
+}
+
+static int read_group(struct cur *c, struct sb_cond *g, int depth);
+
+/* One item of a group: a nested [not.]and(...)/or(...) or col.[not.]op.value. */
+static int read_item(struct cur *c, int depth, struct sb_cond **out)
+{
+    size_t n = name_len(c), save = c->pos;
+    bool negate = false;
+    int col;
+    char name[128];
+
+    if (n == 3 && strncmp(c->s + c->pos, "not", 3) == 0 && c->s[c->pos + 3] == '.') {
+        negate = true;
+        c->pos += 4;
+        n = name_len(c);
+    }
+    if (((n == 3 && strncmp(c->s + c->pos, "and", 3) == 0) ||
+         (n == 2 && strncmp(c->s + c->pos, "or", 2) == 0)) &&
+        c->s[c->pos + n] == '(') {
+        struct sb_cond *g = calloc(1, sizeof(*g));
+        int rc;
+        if (g == NULL)
+            return FK_ENOMEM;
+        g->kind = n == 3 ? SB_COND_AND : SB_COND_OR;
+        g->negate = negate;
+        c->pos += n;
+        rc = read_group(c, g, depth + 1);
+        if (rc != 0) {
+            sb_cond_free(g);
+            return rc;
+        }
+        *out = g;
+        return 0;
+    }
+    c->pos = save; /* "not" was a column name after all */
+    n = name_len(c);
+    if (n == 0 || c->s[c->pos + n] != '.')
+        return cur_fail(c, "expecting a column name followed by \".\"");
+    if (n >= sizeof(name))
+        return sb_qerr_column(c->err, c->t, "(too long)");
+    memcpy(name, c->s + c->pos, n);
+    name[n] = '\0';
+    col = sb_table_column(c->t, name);
+    if (col < 0)
+        return sb_qerr_column(c->err, c->t, name);
+    c->pos += n + 1;
+    return read_op_value(c, col, false, out);
+}
+
+/* "(item,item,...)" at c->pos into group g. */
+static int read_group(struct cur *c, struct sb_cond *g, int depth)
+{
+    int rc;
+
+    if (depth > SB_MAX_DEPTH)
+        return cur_fail(c, "logic tree nested too deeply");
+    if (c->s[c->pos] != '(')
+        return cur_fail(c, "expecting \"(\"");
+    c->pos++;
+    for (;;) {
+        struct sb_cond *kid = NULL;
+        rc = read_item(c, depth, &kid);
+        if (rc == 0)
+            rc = add_kid(g, kid);
+        if (rc != 0)
+            return rc;
+        if (c->s[c->pos] == ')') {
+            c->pos++;
+            return 0;
+        }
+        if (c->s[c->pos] != ',')
+            return cur_fail(c, "expecting \",\" or \")\"");
+        c->pos++;
+    }
+}
+
+int sb_filter_parse(const struct sb_table *t, int col, const char *text, struct sb_cond **out,
+                    struct sb_qerr *err)
+{
+    struct cur c = {text, 0, "filter", t, err};
+    int rc;
+
+    *out = NULL;
+    rc = read_op_value(&c, col, true, out);
+    if (rc == 0 && text[c.pos] != '\0') {
+        sb_cond_free(*out);
+        *out = NULL;
+        return cur_fail(&c, "unexpected text after the in list");
+    }
+    return rc;
+}
+
+int sb_group_parse(const struct sb_table *t, enum sb_cond_kind kind, bool negate, const char *text,
+                   struct sb_cond **out, struct sb_qerr *err)
+{
+    struct cur c = {text, 0, "logic tree", t, err};
+    struct sb_cond *g = calloc(1, sizeof(*g));
+    int rc;
+
+    *out = NULL;
+    if (g == NULL)
+        return FK_ENOMEM;
+    g->kind = kind;
+    g->negate = negate;
+    rc = read_group(&c, g, 1);
+    if (rc == 0 && text[c.pos] != '\0')
+        rc = cur_fail(&c, "unexpected text after the closing \")\"");
+    if (rc != 0) {
+        sb_cond_free(g);
+        return rc;
+    }
+    *out = g;
+    return 0;
+}

@@ -1,0 +1,162 @@
+/* filter.h: PostgREST's query-string grammar, parsed and turned into SQLite SQL.
+ *
+ * sb_query_parse reads a request's decoded query fields (select, filters, or/and groups,
+ * order, limit, offset, columns, on_conflict) against one table of the schema cache; every
+ * identifier must be a column of that table. sb_sql_* then writes SQL text in which every
+ * identifier is double-quoted (after that check) and every value is a "?" placeholder with a
+ * typed parameter beside it: no request text ever becomes SQL text.
+ *
+ * Grammar (reference/supabase.md section 3, "Query grammar"):
+ *   col=[not.]op.value     op: eq neq gt gte lt lte like ilike is isdistinct in
+ *   or=(...) and=(...) not.or=(...) not.and=(...), nesting and(...)/or(...)/not.and(...)
+ *   inside a group: col.[not.]op.value; a value there may be "double quoted" (backslash
+ *   escapes), unquoted it runs to the next ',' or ')'.
+ *   in.(a,"b,c","say \"hi\"")  like/ilike: '*' means '%'.
+ *   order=c1.desc.nullslast,c2   select=*,a,alias:b   limit=N offset=N
+ * Errors carry PostgREST's code and HTTP status: PGRST100 (400) for a parse error, 42703
+ * (400) for an unknown column in select/filter/order, PGRST204 (400) for columns=. */
+#ifndef SB_FILTER_H
+#define SB_FILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <sqlite3.h>
+
+#include "fake_supabase/schema_cache.h"
+#include "fakekit/buf.h"
+#include "fakekit/err.h"
+#include "fakekit/http.h"
+
+#define SB_MAX_DEPTH   16    /* nesting of and()/or() groups; deeper is PGRST100 */
+#define SB_MAX_IN_LIST 1000  /* values in one in.(...) list */
+#define SB_MAX_PARAMS  30000 /* placeholders in one statement (SQLite allows 32766) */
+#define SB_SQL_MAX     (1024 * 1024)
+
+enum sb_op {
+    SB_OP_EQ,
+    SB_OP_NEQ,
+    SB_OP_GT,
+    SB_OP_GTE,
+    SB_OP_LT,
+    SB_OP_LTE,
+    SB_OP_LIKE,
+    SB_OP_ILIKE,
+    SB_OP_IS,         /* value is one of null true false unknown, lower-cased */
+    SB_OP_ISDISTINCT, /* IS DISTINCT FROM value */
+    SB_OP_IN,
+};
+
+enum sb_cond_kind { SB_COND_LEAF, SB_COND_AND, SB_COND_OR };
+
+/* A filter tree node. Leaves compare column col with value (or list for IN). */
+struct sb_cond {
+    enum sb_cond_kind kind;
+    bool negate;
+    int col;
+    enum sb_op op;
+    char *value;
+    char **list;
+    size_t nlist;
+    struct sb_cond **kids;
+    size_t nkids;
+};
+
+struct sb_order {
+    int col;
+    bool desc;
+    bool nulls_first;
+};
+
+struct sb_select {
+    int col;
+    char *alias; /* NULL: the column's own name */
+};
+
+struct sb_query {
+    struct sb_select *sel; /* in request order; "*" expands to every column here */
+    size_t nsel;
+    struct sb_cond *where; /* AND of every filter; NULL when none */
+    struct sb_order *order;
+    size_t norder;
+    long long limit;  /* -1: none */
+    long long offset; /* 0 when absent */
+    int *on_conflict; /* column indexes, NULL when absent */
+    size_t non_conflict;
+    int *columns; /* columns= of an insert; NULL when absent */
+    size_t ncolumns;
+};
+
+/* A request error in PostgREST's terms. */
+struct sb_qerr {
+    unsigned status; /* 400 */
+    char code[16];   /* "PGRST100" */
+    char message[256];
+    char details[256]; /* "" means null */
+    char hint[256];    /* "" means null */
+};
+
+/* Parse every field of args (decoded query fields, borrowed) for table t. Fields named
+ * select order limit offset columns on_conflict or and not.or not.and are structural; any
+ * other name is a column filter (a repeated name adds another condition). Returns 0, or
+ * FK_EINVAL with err set, or FK_ENOMEM. *q must be zeroed or cleaned; caller calls
+ * sb_query_cleanup in every case. */
+int sb_query_parse(const struct sb_table *t, const struct fk_kv *args, size_t nargs,
+                   struct sb_query *q, struct sb_qerr *err) FK_MUST_CHECK;
+void sb_query_cleanup(struct sb_query *q);
+
+/* Parse one filter value "op.value" / "not.op.value" for column col (top level: the value
+ * after "op." is literal, except in.(...) lists). Exposed for tests. Caller frees *out with
+ * sb_cond_free. */
+int sb_filter_parse(const struct sb_table *t, int col, const char *text, struct sb_cond **out,
+                    struct sb_qerr *err) FK_MUST_CHECK;
+/* Parse a group "(a.eq.1,or(b.gt.2,c.is.null))" as kind (AND/OR), negated or not. */
+int sb_group_parse(const struct sb_table *t, enum sb_cond_kind kind, bool negate, const char *text,
+                   struct sb_cond **out, struct sb_qerr *err) FK_MUST_CHECK;
+void sb_cond_free(struct sb_cond *c); /* NULL-safe, frees the subtree */
+
+/* A parameter bound to one '?' placeholder. */
+enum sb_param_type { SB_PARAM_NULL, SB_PARAM_INT, SB_PARAM_REAL, SB_PARAM_TEXT };
+struct sb_param {
+    enum sb_param_type type;
+    long long i;
+    double d;
+    char *s; /* owned, SB_PARAM_TEXT */
+};
+
+/* SQL text plus the parameters of its placeholders, in order. */
+struct sb_sql {
+    struct fk_buf text;
+    struct sb_param *params;
+    size_t nparams;
+    size_t cap;
+};
+
+void sb_sql_init(struct sb_sql *q);
+void sb_sql_cleanup(struct sb_sql *q);
+/* Append raw SQL text: only ever literals of this program, never request text. */
+int sb_sql_raw(struct sb_sql *q, const char *sql) FK_MUST_CHECK;
+/* Append "name" double-quoted (an embedded '"' doubled). */
+int sb_sql_ident(struct sb_sql *q, const char *name) FK_MUST_CHECK;
+/* Append "?" and its parameter: text typed for column c (an INTEGER column gets an integer
+ * when the whole text is one, booleans true/false become 1/0 on BOOLEAN columns...). */
+int sb_sql_value(struct sb_sql *q, const struct sb_column *c, const char *text) FK_MUST_CHECK;
+/* Append "?" with an already typed parameter (copied). */
+int sb_sql_param(struct sb_sql *q, const struct sb_param *p) FK_MUST_CHECK;
+/* Append the condition tree c (never empty: "1" when c is NULL). */
+int sb_sql_where(struct sb_sql *q, const struct sb_table *t, const struct sb_cond *c) FK_MUST_CHECK;
+/* Append " ORDER BY ..." (PostgreSQL's null placement made explicit), or " ORDER BY rowid"
+ * when q has no order so results are stable. */
+int sb_sql_order(struct sb_sql *out, const struct sb_table *t,
+                 const struct sb_query *q) FK_MUST_CHECK;
+/* Append the select list: quoted columns, "AS alias" where given. */
+int sb_sql_select_list(struct sb_sql *out, const struct sb_table *t,
+                       const struct sb_query *q) FK_MUST_CHECK;
+/* Bind every parameter of q to st (1-based, in order). SQLite's result code. */
+int sb_sql_bind(const struct sb_sql *q, sqlite3_stmt *st);
+
+/* A PostgREST LIKE pattern ('*' or '%' any run, '_' one char, backslash escapes) as a GLOB
+ * pattern, which is case-sensitive like PostgreSQL's LIKE. Caller frees; NULL on ENOMEM. */
+char *sb_like_to_glob(const char *pattern, bool lower);
+
+#endif

@@ -1,0 +1,295 @@
+/* filter_sql.c: the SQL half of filter.h (struct sb_query -> SQL text + bound parameters).
+ *
+ * The only text that enters SQL is this file's literals and identifiers that the parser
+ * already found in the schema cache, double-quoted. Values always travel as parameters.
+ * PostgreSQL semantics the fake copies on top of SQLite: LIKE is case-sensitive (so it
+ * becomes GLOB), ILIKE compares lower-cased text, and null ordering is spelled out because
+ * SQLite's default is the opposite of PostgreSQL's. */
+#include "fake_supabase/filter.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+void sb_sql_init(struct sb_sql *q)
+{
+    memset(q, 0, sizeof(*q));
+    fk_buf_init(&q->text, SB_SQL_MAX);
+}
+
+void sb_sql_cleanup(struct sb_sql *q)
+{
+    for (size_t i = 0; i < q->nparams; i++)
+        free(q->params[i].s);
+    free(q->params);
+    fk_buf_cleanup(&q->text);
+    memset(q, 0, sizeof(*q));
+}
+
+int sb_sql_raw(struct sb_sql *q, const char *sql)
+{
+    return fk_buf_addstr(&q->text, sql);
+}
+
+int sb_sql_ident(struct sb_sql *q, const char *name)
+{
+    int rc = fk_buf_add(&q->text, "\"", 1);
+
+    for (const char *p = name; rc == 0 && *p != '\0'; p++) {
+        rc = fk_buf_add(&q->text, p, 1);
+        if (rc == 0 && *p == '"')
+            rc = fk_buf_add(&q->text, "\"", 1); /* "" is a quote inside a quoted name */
+    }
+    return rc == 0 ? fk_buf_add(&q->text, "\"", 1) : rc;
+}
+
+int sb_sql_param(struct sb_sql *q, const struct sb_param *p)
+{
+    struct sb_param copy = *p;
+
+    copy.s = NULL;
+    if (q->nparams >= SB_MAX_PARAMS)
+        return FK_ERANGE;
+    if (q->nparams == q->cap) {
+        size_t cap = q->cap ? q->cap * 2 : 8;
+        struct sb_param *grown = realloc(q->params, cap * sizeof(*grown));
+        if (grown == NULL)
+            return FK_ENOMEM;
+        q->params = grown;
+        q->cap = cap;
+    }
+    if (p->type == SB_PARAM_TEXT && (copy.s = strdup(p->s != NULL ? p->s : "")) == NULL)
+        return FK_ENOMEM;
+    if (fk_buf_add(&q->text, "?", 1) != 0) {
+        free(copy.s);
+        return FK_ERANGE;
+    }
+    q->params[q->nparams++] = copy;
+    return 0;
+}
+
+static bool whole_int(const char *s, long long *out)
+{
+    char *end = NULL;
+
+    if (s[0] == '\0' || isspace((unsigned char)s[0]))
+        return false;
+    errno = 0;
+    *out = strtoll(s, &end, 10);
+    return *end == '\0' && errno == 0;
+}
+
+static bool whole_real(const char *s, double *out)
+{
+    char *end = NULL;
+
+    if (s[0] == '\0' || isspace((unsigned char)s[0]))
+        return false;
+    errno = 0;
+    *out = strtod(s, &end);
+    return *end == '\0' && errno == 0 && isfinite(*out);
+}
+
+int sb_sql_value(struct sb_sql *q, const struct sb_column *c, const char *text)
+{
+    struct sb_param p = {SB_PARAM_TEXT, 0, 0, (char *)text};
+
+    if (c != NULL && c->is_bool &&
+        (strcasecmp(text, "true") == 0 || strcasecmp(text, "false") == 0)) {
+        p.type = SB_PARAM_INT;
+        p.i = text[0] == 't' || text[0] == 'T';
+    } else if (c != NULL &&
+               (c->aff == SB_AFF_INTEGER || c->aff == SB_AFF_REAL || c->aff == SB_AFF_NUMERIC)) {
+        if (whole_int(text, &p.i))
+            p.type = SB_PARAM_INT;
+        else if (whole_real(text, &p.d))
+            p.type = SB_PARAM_REAL;
+    }
+    return sb_sql_param(q, &p);
+}
+
+char *sb_like_to_glob(const char *pattern, bool lower)
+{
+    size_t n = 0;
+    char *out = malloc(strlen(pattern) * 3 + 1);
+
+    if (out == NULL)
+        return NULL;
+    for (const char *p = pattern; *p != '\0'; p++) {
+        char ch = *p;
+        bool literal = false;
+        if (ch == '\\' && p[1] != '\0') {
+            ch = *++p;
+            literal = true;
+        }
+        if (!literal && (ch == '*' || ch == '%')) {
+            out[n++] = '*';
+        } else if (!literal && ch == '_') {
+            out[n++] = '?';
+        } else if (ch == '*' || ch == '?' || ch == '[') {
+            out[n++] = '[';
+            out[n++] = ch;
+            out[n++] = ']';
+        } else {
+            out[n++] = lower ? (char)tolower((unsigned char)ch) : ch;
+        }
+    }
+    out[n] = '\0';
+    return out;
+}
+
+static const char *cmp_sql(enum sb_op op)
+{
+    switch (op) {
+    case SB_OP_EQ:
+        return " = ";
+    case SB_OP_NEQ:
+        return " <> ";
+    case SB_OP_GT:
+        return " > ";
+    case SB_OP_GTE:
+        return " >= ";
+    case SB_OP_LT:
+        return " < ";
+    case SB_OP_LTE:
+        return " <= ";
+    case SB_OP_ISDISTINCT:
+        return " IS NOT ";
+    default:
+        return NULL;
+    }
+}
+
+static int leaf_sql(struct sb_sql *q, const struct sb_table *t, const struct sb_cond *c)
+{
+    const struct sb_column *col = &t->cols[c->col];
+    int rc = 0;
+
+    if (c->op == SB_OP_ILIKE)
+        rc = sb_sql_raw(q, "lower(");
+    if (rc == 0)
+        rc = sb_sql_ident(q, col->name);
+    if (rc == 0 && c->op == SB_OP_ILIKE)
+        rc = sb_sql_raw(q, ")");
+    if (rc != 0)
+        return rc;
+    switch (c->op) {
+    case SB_OP_LIKE:
+    case SB_OP_ILIKE: {
+        struct sb_param p = {SB_PARAM_TEXT, 0, 0, sb_like_to_glob(c->value, c->op == SB_OP_ILIKE)};
+        if (p.s == NULL)
+            return FK_ENOMEM;
+        rc = sb_sql_raw(q, " GLOB ");
+        if (rc == 0)
+            rc = sb_sql_param(q, &p);
+        free(p.s);
+        return rc;
+    }
+    case SB_OP_IS:
+        if (strcmp(c->value, "true") == 0)
+            return sb_sql_raw(q, " IS 1");
+        if (strcmp(c->value, "false") == 0)
+            return sb_sql_raw(q, " IS 0");
+        return sb_sql_raw(q, " IS NULL"); /* null and unknown */
+    case SB_OP_IN:
+        rc = sb_sql_raw(q, " IN (");
+        for (size_t i = 0; rc == 0 && i < c->nlist; i++) {
+            if (i > 0)
+                rc = sb_sql_raw(q, ", ");
+            if (rc == 0)
+                rc = sb_sql_value(q, col, c->list[i]);
+        }
+        return rc == 0 ? sb_sql_raw(q, ")") : rc;
+    default:
+        rc = sb_sql_raw(q, cmp_sql(c->op));
+        return rc == 0 ? sb_sql_value(q, col, c->value) : rc;
+    }
+}
+
+int sb_sql_where(struct sb_sql *q, const struct sb_table *t, const struct sb_cond *c)
+{
+    int rc = 0;
+
+    if (c == NULL)
+        return sb_sql_raw(q, "1");
+    if (c->negate)
+        rc = sb_sql_raw(q, "NOT ");
+    if (rc == 0)
+        rc = sb_sql_raw(q, "(");
+    if (rc == 0 && c->kind == SB_COND_LEAF)
+        rc = leaf_sql(q, t, c);
+    for (size_t i = 0; rc == 0 && c->kind != SB_COND_LEAF && i < c->nkids; i++) {
+        if (i > 0)
+            rc = sb_sql_raw(q, c->kind == SB_COND_AND ? " AND " : " OR ");
+        if (rc == 0)
+            rc = sb_sql_where(q, t, c->kids[i]);
+    }
+    if (rc == 0 && c->kind != SB_COND_LEAF && c->nkids == 0)
+        rc = sb_sql_raw(q, c->kind == SB_COND_AND ? "1" : "0");
+    return rc == 0 ? sb_sql_raw(q, ")") : rc;
+}
+
+int sb_sql_order(struct sb_sql *out, const struct sb_table *t, const struct sb_query *q)
+{
+    int rc = sb_sql_raw(out, " ORDER BY ");
+
+    if (rc == 0 && q->norder == 0)
+        return sb_sql_raw(out, "rowid");
+    for (size_t i = 0; rc == 0 && i < q->norder; i++) {
+        if (i > 0)
+            rc = sb_sql_raw(out, ", ");
+        if (rc == 0)
+            rc = sb_sql_ident(out, t->cols[q->order[i].col].name);
+        if (rc == 0)
+            rc = sb_sql_raw(out, q->order[i].desc ? " DESC" : " ASC");
+        if (rc == 0)
+            rc = sb_sql_raw(out, q->order[i].nulls_first ? " NULLS FIRST" : " NULLS LAST");
+    }
+    return rc;
+}
+
+int sb_sql_select_list(struct sb_sql *out, const struct sb_table *t, const struct sb_query *q)
+{
+    int rc = 0;
+
+    for (size_t i = 0; rc == 0 && i < q->nsel; i++) {
+        if (i > 0)
+            rc = sb_sql_raw(out, ", ");
+        if (rc == 0)
+            rc = sb_sql_ident(out, t->cols[q->sel[i].col].name);
+        if (rc == 0 && q->sel[i].alias != NULL) {
+            rc = sb_sql_raw(out, " AS ");
+            if (rc == 0)
+                rc = sb_sql_ident(out, q->sel[i].alias);
+        }
+    }
+    return rc;
+}
+
+int sb_sql_bind(const struct sb_sql *q, sqlite3_stmt *st)
+{
+    int rc = SQLITE_OK;
+
+    for (size_t i = 0; rc == SQLITE_OK && i < q->nparams; i++) {
+        const struct sb_param *p = &q->params[i];
+        int idx = (int)i + 1;
+        switch (p->type) {
+        case SB_PARAM_NULL:
+            rc = sqlite3_bind_null(st, idx);
+            break;
+        case SB_PARAM_INT:
+            rc = sqlite3_bind_int64(st, idx, p->i);
+            break;
+        case SB_PARAM_REAL:
+            rc = sqlite3_bind_double(st, idx, p->d);
+            break;
+        case SB_PARAM_TEXT:
+            rc = sqlite3_bind_text(st, idx, p->s, -1, SQLITE_TRANSIENT);
+            break;
+        }
+    }
+    return rc;
+}

@@ -1,0 +1,106 @@
+/* gotrue_err.c: GoTrue's error bodies, in the format the request asks for.
+ *
+ * GoTrue (internal/api/errors.go) picks the format from X-Supabase-Api-Version: from
+ * 2024-01-01 on, {"code":"<error_code>","message":...} and the header echoed back (auth-js
+ * only trusts the string code when it sees the header); before, or without the header,
+ * {"code":<status>,"error_code":...,"msg":...}. See supabase.md section 4. */
+#include "fake_supabase/gotrue_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define API_2024 "2024-01-01"
+
+bool sb_api_2024(const struct fk_req *req)
+{
+    const char *v = fk_req_header(req, "x-supabase-api-version");
+
+    /* ISO dates compare as strings; anything not shaped like one is ignored. */
+    return v != NULL && strlen(v) == strlen(API_2024) && v[4] == '-' && v[7] == '-' &&
+           strcmp(v, API_2024) >= 0;
+}
+
+static int echo_version(const struct fk_req *req, struct fk_resp *resp)
+{
+    if (!sb_api_2024(req))
+        return 0;
+    return fk_resp_header(resp, "X-Supabase-Api-Version", API_2024);
+}
+
+int sb_gotrue_json(const struct fk_req *req, struct fk_resp *resp, unsigned status, cJSON *json)
+{
+    if (fk_resp_json(resp, status, json) != 0)
+        return FK_ENOMEM;
+    return echo_version(req, resp);
+}
+
+int sb_gotrue_error(const struct fk_req *req, struct fk_resp *resp, unsigned status,
+                    const char *code, const char *msg, cJSON *extra)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *item = NULL;
+    bool v2024 = sb_api_2024(req);
+
+    if (o == NULL)
+        goto fail;
+    if (v2024) {
+        if (cJSON_AddStringToObject(o, "code", code) == NULL ||
+            cJSON_AddStringToObject(o, "message", msg) == NULL)
+            goto fail;
+    } else {
+        if (cJSON_AddNumberToObject(o, "code", status) == NULL ||
+            cJSON_AddStringToObject(o, "error_code", code) == NULL ||
+            cJSON_AddStringToObject(o, "msg", msg) == NULL)
+            goto fail;
+    }
+    while (extra != NULL && extra->child != NULL) {
+        item = cJSON_DetachItemViaPointer(extra, extra->child);
+        if (!cJSON_AddItemToObject(o, item->string, item)) {
+            cJSON_Delete(item);
+            goto fail;
+        }
+    }
+    cJSON_Delete(extra);
+    return sb_gotrue_json(req, resp, status, o);
+fail:
+    cJSON_Delete(extra);
+    cJSON_Delete(o);
+    return FK_ENOMEM;
+}
+
+int sb_weak_password(const struct fk_req *req, struct fk_resp *resp)
+{
+    char msg[64];
+    cJSON *extra = cJSON_CreateObject();
+    cJSON *wp = cJSON_AddObjectToObject(extra, "weak_password");
+    cJSON *reasons = cJSON_AddArrayToObject(wp, "reasons");
+    cJSON *len = cJSON_CreateString("length");
+
+    if (extra == NULL || wp == NULL || reasons == NULL || len == NULL) {
+        cJSON_Delete(extra);
+        cJSON_Delete(len);
+        return FK_ENOMEM;
+    }
+    cJSON_AddItemToArray(reasons, len);
+    snprintf(msg, sizeof msg, "Password should be at least %d characters.", SB_PASSWORD_MIN);
+    if (cJSON_AddStringToObject(wp, "message", msg) == NULL) {
+        cJSON_Delete(extra);
+        return FK_ENOMEM;
+    }
+    return sb_gotrue_error(req, resp, 422, "weak_password", msg, extra);
+}
+
+cJSON *sb_gotrue_body(const struct fk_req *req, struct fk_resp *resp)
+{
+    char msg[FK_ERRMSG_MAX + 64];
+    struct fk_error err = {{0}};
+    cJSON *o = fk_req_json(req, &err);
+
+    if (cJSON_IsObject(o))
+        return o;
+    cJSON_Delete(o);
+    snprintf(msg, sizeof msg, "Could not parse request body as JSON: %s",
+             err.msg[0] != '\0' ? err.msg : "expected an object");
+    (void)sb_gotrue_error(req, resp, 400, "bad_json", msg, NULL);
+    return NULL;
+}

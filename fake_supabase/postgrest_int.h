@@ -1,0 +1,67 @@
+/* postgrest_int.h: what postgrest.c (requests, reads) shares with postgrest_write.c.
+ *
+ * Private to fake_supabase's REST half: one request's context, its parsed Prefer header, and
+ * the helpers both files use to build rows and answers. */
+#ifndef SB_POSTGREST_INT_H
+#define SB_POSTGREST_INT_H
+
+#include <stdbool.h>
+
+#include <cjson/cJSON.h>
+#include <sqlite3.h>
+
+#include "fake_supabase/filter.h"
+#include "fake_supabase/gotrue.h"
+#include "fake_supabase/postgrest.h"
+
+enum sb_return { SB_RET_DEFAULT, SB_RET_MINIMAL, SB_RET_REPR, SB_RET_HEADERS };
+enum sb_resolution { SB_RES_NONE, SB_RES_MERGE, SB_RES_IGNORE };
+
+/* The Prefer header: "return=representation, count=exact" (comma-separated, trimmed). */
+struct sb_prefer {
+    enum sb_return ret;
+    bool count;
+    enum sb_resolution resolution;
+    bool missing_default;
+};
+
+struct sb_ctx {
+    const struct fk_req *req;
+    struct fk_resp *resp;
+    const struct sb_svc *svc;
+    const struct sb_table *t;
+    sqlite3 *db;
+    struct sb_caller caller;
+    struct sb_query q;
+    struct sb_prefer pref;
+    bool want_object; /* Accept: application/vnd.pgrst.object+json */
+};
+
+/* Parse a Prefer header (NULL: defaults). Unknown items are ignored, as PostgREST's lenient
+ * handling does. */
+void sb_prefer_parse(const char *header, struct sb_prefer *p);
+
+/* Append the WHERE condition of c: the request's filters, plus the role's row rule. */
+int sb_rest_where(struct sb_ctx *c, struct sb_sql *sql) FK_MUST_CHECK;
+/* The SELECT list of every column of t, in table order (for RETURNING). */
+int sb_rest_all_columns(struct sb_sql *sql, const struct sb_table *t) FK_MUST_CHECK;
+/* The current row of st, whose columns are every column of t in order, as a JSON object
+ * typed by the schema (booleans, JSON columns, numbers). NULL on ENOMEM. */
+cJSON *sb_rest_row(const struct sb_table *t, sqlite3_stmt *st);
+/* The request's select list applied to a full row (aliases, order). NULL on ENOMEM. */
+cJSON *sb_rest_project(const struct sb_ctx *c, const cJSON *full);
+/* Reply with rows (an array, taken even on failure): the object itself when want_object
+ * (406 PGRST116 unless exactly one row), else the array. */
+int sb_rest_reply_rows(struct sb_ctx *c, unsigned status, cJSON *rows) FK_MUST_CHECK;
+/* 406 PGRST116 for n rows. */
+int sb_rest_not_single(struct sb_ctx *c, size_t n) FK_MUST_CHECK;
+/* Content-Range for n rows starting at lower, of total (-1: unknown "*"). */
+int sb_rest_content_range(struct fk_resp *resp, long long lower, long long n,
+                          long long total) FK_MUST_CHECK;
+
+/* POST, PATCH, DELETE (postgrest_write.c). */
+int sb_rest_insert(struct sb_ctx *c) FK_MUST_CHECK;
+int sb_rest_update(struct sb_ctx *c) FK_MUST_CHECK;
+int sb_rest_delete(struct sb_ctx *c) FK_MUST_CHECK;
+
+#endif
