@@ -176,10 +176,10 @@ static void up_env_health_down(void **state)
     want[strlen(want) - 1] = '\0';
     char *env = slurp(want);
     static const char *const keys[] = {
-        "TWILIO_API_BASE",   "TWILIO_ACCOUNT_SID",        "TWILIO_AUTH_TOKEN",
-        "SUPABASE_URL",      "SUPABASE_ANON_KEY",         "SUPABASE_SERVICE_ROLE_KEY",
-        "SUPABASE_JWT_SECRET", "LIVEKIT_URL",             "LIVEKIT_API_KEY",
-        "LIVEKIT_API_SECRET", "FAKE_TWILIO_ADMIN",        "FAKE_LIVEKIT_ADMIN",
+        "TWILIO_API_BASE",     "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN",
+        "SUPABASE_URL",        "SUPABASE_ANON_KEY",  "SUPABASE_SERVICE_ROLE_KEY",
+        "SUPABASE_JWT_SECRET", "LIVEKIT_URL",        "LIVEKIT_API_KEY",
+        "LIVEKIT_API_SECRET",  "FAKE_TWILIO_ADMIN",  "FAKE_LIVEKIT_ADMIN",
         "FAKE_SUPABASE_ADMIN",
     };
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {

@@ -89,8 +89,8 @@ static void load_three(struct fx_merged *m)
 static void merge_orders_by_time_service_seq(void **state)
 {
     static const char *const want[][2] = {
-        {"supabase", "/v"}, {"supabase", "/u"}, {"twilio", "/a"}, {"livekit", "/t"},
-        {"twilio", "/b"},
+        {"supabase", "/v"}, {"supabase", "/u"}, {"twilio", "/a"},
+        {"livekit", "/t"},  {"twilio", "/b"},
     };
     struct fx_merged m;
 

@@ -92,21 +92,49 @@ static void svg_draws_each_exchange_in_its_colour(void **state)
 
     (void)state; /* no fixture */
     assert_true(strncmp(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\"", 39) == 0);
-    assert_int_equal(count(svg, "<g><title>"), 4); /* one group per request */
+    assert_int_equal(count(svg, "<g><title>"), 5); /* one group per request and note */
     assert_int_equal(count(svg, "<g>"), count(svg, "</g>"));
     assert_int_equal(count(svg, "<text"), count(svg, "</text>"));
     assert_int_equal(count(svg, ">supabase</text>"), 2); /* header and footer boxes */
-    assert_non_null(strstr(svg, "fill=\"#dc2626\">no answer \u00b7 fault=x&lt;y&gt;"));
-    assert_non_null(strstr(svg, "fill=\"#ea580c\">429 rate limited"));
+    assert_non_null(strstr(svg, "fill=\"#dc2626\">no answer \u00b7 0.1 ms</text>"));
+    assert_non_null(strstr(svg, "fill=\"#dc2626\">fault x&lt;y&gt;</text>")); /* by the fake */
+    assert_non_null(strstr(svg, "fill=\"#ea580c\">429 \u00b7 0.1 ms</text>"));
+    assert_non_null(strstr(svg, "fill=\"#ea580c\">rate limited</text>"));
     assert_non_null(strstr(svg, "fill=\"#7c3aed\">409"));
     assert_non_null(strstr(svg, "fill=\"#1f2937\">200 \u00b7 0.9 ms"));
     assert_non_null(strstr(svg, "POST /rest/v1/&lt;t&gt;?a=1&amp;b=2")); /* tooltip */
-    assert_non_null(strstr(svg, "\u22ef 1.50 s later \u22ef"));         /* the wait */
+    assert_non_null(strstr(svg, "\u22ef 1.50 s later \u22ef"));          /* the wait */
     assert_int_equal(count(svg, " later "), 1);
     assert_non_null(strstr(svg, ">store &amp; &lt;go&gt;</text>")); /* the step note */
     assert_null(strstr(svg, "<t>"));
     assert_null(strstr(svg, "x<y>"));
     free(svg);
+}
+
+static void long_notes_are_cut_but_kept_in_the_tooltip(void **state)
+{
+    struct fx_merged m;
+    struct fx_timeline t;
+    char trace[400], *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+
+    (void)state; /* no fixture */
+    assert_non_null(f);
+    /* 150 characters, the cut falling inside a two-byte UTF-8 sequence. */
+    snprintf(trace, sizeof(trace), "{\"step\":\"%.117s\u00e9%s\"}",
+             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+             "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy");
+    fx_merged_init(&m);
+    assert_int_equal(fx_timeline_build(&t, &m, trace), 0);
+    fx_svg_write(&t, f);
+    fclose(f);
+    assert_non_null(strstr(text, "yyyyyyy</title>"));      /* whole in the tooltip */
+    assert_non_null(strstr(text, "xxx\u2026</text></g>")); /* cut before the \u00e9 */
+    free(text);
+    fx_timeline_cleanup(&t);
+    fx_merged_cleanup(&m);
 }
 
 static void html_is_standalone(void **state)
@@ -136,6 +164,7 @@ int main(void)
         cmocka_unit_test(xml_escape_covers_markup_and_controls),
         cmocka_unit_test(svg_draws_each_exchange_in_its_colour),
         cmocka_unit_test(html_is_standalone),
+        cmocka_unit_test(long_notes_are_cut_but_kept_in_the_tooltip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -156,8 +156,12 @@ struct canon_case {
 static void service_names_are_canonical(void **state)
 {
     static const struct canon_case cases[] = {
-        {"twilio", "twilio"},     {"Twilio API", "twilio"}, {"SUPABASE", "supabase"},
-        {"supabase-rest", "supabase"}, {"LiveKit", "livekit"}, {"Stripe", "stripe"},
+        {"twilio", "twilio"},
+        {"Twilio API", "twilio"},
+        {"SUPABASE", "supabase"},
+        {"supabase-rest", "supabase"},
+        {"LiveKit", "livekit"},
+        {"Stripe", "stripe"},
         {NULL, ""},
     };
     char buf[32];
