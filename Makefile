@@ -171,4 +171,7 @@ install: all
 clean:
 	rm -rf build $(PROG_BIN)
 
+# Test objects are intermediate files of pattern chains; keep them so reruns do not rebuild.
+.SECONDARY:
+
 -include $(DEPS)

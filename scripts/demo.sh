@@ -56,7 +56,7 @@ run_provisioner() {
 
 # picture NAME: the sequence picture of what the fakes saw since the last picture.
 picture() {
-    "$BIN/fakes" diagram --state-dir "$STATE" --out "$OUT/$1" >/dev/null
+    "$BIN/fakes" diagram --state-dir "$STATE" --out "$OUT/$1" >/dev/null 2>&1
     note "  sequence picture: $OUT/$1.html ($OUT/$1.mmd)"
     for s in "$FAKE_TWILIO_ADMIN" "$FAKE_SUPABASE_ADMIN" "$FAKE_LIVEKIT_ADMIN"; do
         curl -s -X DELETE "$s/requests" >/dev/null
@@ -64,7 +64,10 @@ picture() {
 }
 
 title "Starting the fakes"
-"$BIN/fakes" up --state-dir "$STATE" --scenario scripts/demo-seed.json >/dev/null
+"$BIN/fakes" up --state-dir "$STATE" --scenario scripts/demo-seed.json >/dev/null 2>"$OUT/fakes-up.log" || {
+    cat "$OUT/fakes-up.log" >&2
+    exit 1
+}
 # shellcheck disable=SC1090,SC1091
 . "$STATE/env"
 say "  twilio   $TWILIO_API_BASE"
@@ -91,7 +94,7 @@ picture 2-existing
 title "3. Twilio rate-limits the search"
 note "  scenario tests/scenarios/twilio-429-search-retry-after.json: 429 (code 20429, Retry-After: 1)"
 "$BIN/fakes" scenario tests/scenarios/twilio-429-search-retry-after.json --state-dir "$STATE" \
-    >/dev/null
+    >/dev/null 2>&1
 ALICE=$(sign_in alice@example.com alice-password)
 run_provisioner 3-rate-limited provision --user-token "$ALICE"
 picture 3-rate-limited
@@ -99,7 +102,7 @@ picture 3-rate-limited
 title "4. LiveKit is down after the purchase; resume finishes the job"
 note "  scenario tests/scenarios/livekit-unavailable-then-resume.json: every Twirp call 503"
 "$BIN/fakes" scenario tests/scenarios/livekit-unavailable-then-resume.json --state-dir "$STATE" \
-    >/dev/null
+    >/dev/null 2>&1
 ALICE=$(sign_in alice@example.com alice-password)
 PROV_DEADLINE_MS=3000 run_provisioner 4a-livekit-down provision --user-token "$ALICE"
 note "  the number is bought and stored; the job row says where it stopped:"
@@ -110,10 +113,10 @@ printf '\n'
 note "  LiveKit comes back (faults cleared); resume continues from the job row:"
 curl -s -X DELETE "$FAKE_LIVEKIT_ADMIN/faults" >/dev/null
 run_provisioner 4b-resume resume --user-id 11111111-1111-4111-8111-111111111111
-picture 4-partial-failure-then-resume
 
-title "The journal, merged across the three fakes (last story)"
-"$BIN/fakes" journal --state-dir "$STATE" | tail -n 12 | sed 's/^/  /' || true
+title "What the fakes saw in story 4, merged in time order (fakes journal)"
+"$BIN/fakes" journal --state-dir "$STATE" 2>/dev/null | sed 's/^/  /' || true
+picture 4-partial-failure-then-resume
 
 title "Done"
 say "  traces and outputs:  $OUT/*.trace.txt  $OUT/*.json"
