@@ -21,27 +21,19 @@ static struct h_proc fake;
 static int setup(void **state)
 {
     (void)state; /* one fake for the whole file */
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    return h_start(&fake, "fake_twilio", NULL);
+    return h_suite_start(&fake, "fake_twilio", NULL);
 }
 
 static int teardown(void **state)
 {
     (void)state; /* as in setup */
-    int rc = h_stop(&fake);
-    curl_global_cleanup();
-    return rc == 0 ? 0 : -1;
+    return h_suite_stop(&fake);
 }
 
 static int reset_each(void **state)
 {
-    struct h_resp r;
-
-    (void)state; /* the fake is global */
-    h_post_json(&fake, "/__admin/reset", "", &r);
-    long st = r.status;
-    h_resp_free(&r);
-    return st == 200 ? 0 : -1;
+    (void)state; /* the fake is shared by the file */
+    return h_admin_reset(&fake);
 }
 
 static void add_fault(const char *json)

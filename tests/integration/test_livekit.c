@@ -24,28 +24,19 @@ static int setup(void **state)
 {
     static const char *const args[] = {"--api-key", "lkkey", "--api-secret", "lksecret", NULL};
     (void)state; /* one fake for the whole file */
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    return h_start(&fake, "fake_livekit", args);
+    return h_suite_start(&fake, "fake_livekit", args);
 }
 
 static int teardown(void **state)
 {
-    int rc;
     (void)state; /* as in setup */
-    rc = h_stop(&fake);
-    curl_global_cleanup();
-    return rc == 0 ? 0 : -1;
+    return h_suite_stop(&fake);
 }
 
 static int reset_each(void **state)
 {
-    struct h_resp r;
-    long st;
-    (void)state; /* the fake is global */
-    h_post_json(&fake, "/__admin/reset", "", &r);
-    st = r.status;
-    h_resp_free(&r);
-    return st == 200 ? 0 : -1;
+    (void)state; /* the fake is shared by the file */
+    return h_admin_reset(&fake);
 }
 
 /* "Authorization: Bearer <jwt>" in a static buffer, as the SDK signs it. */

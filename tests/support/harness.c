@@ -213,3 +213,28 @@ int h_delete(const struct h_proc *p, const char *path, struct h_resp *out)
     snprintf(url, sizeof(url), "%s%s", p->base, path);
     return h_request("DELETE", url, NULL, NULL, 0, out);
 }
+
+int h_suite_start(struct h_proc *p, const char *program, const char *const *args)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    return h_start(p, program, args);
+}
+
+int h_suite_stop(struct h_proc *p)
+{
+    int rc = h_stop(p);
+
+    curl_global_cleanup();
+    return rc == 0 ? 0 : -1;
+}
+
+int h_admin_reset(const struct h_proc *p)
+{
+    struct h_resp r;
+    long status;
+
+    h_post_json(p, "/__admin/reset", "", &r);
+    status = r.status;
+    h_resp_free(&r);
+    return status == 200 ? 0 : -1;
+}

@@ -26,6 +26,12 @@ struct h_proc {
 int h_start(struct h_proc *p, const char *program, const char *const *args);
 /* SIGTERM, wait; returns the exit status (0 on a clean stop), or -1 if it died by a signal. */
 int h_stop(struct h_proc *p);
+/* For a test file that shares one fake: curl_global_init, then h_start. */
+int h_suite_start(struct h_proc *p, const char *program, const char *const *args);
+/* h_stop, then curl_global_cleanup; 0 when the fake exited cleanly (no leak, no crash). */
+int h_suite_stop(struct h_proc *p);
+/* POST /__admin/reset: 0 when the fake answered 200. */
+int h_admin_reset(const struct h_proc *p);
 /* Path of a program in $BIN (static buffer). */
 const char *h_bin(const char *program);
 
