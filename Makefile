@@ -10,6 +10,9 @@
 # Objects of different configurations never mix: build/$(CONFIG)/.  CONFIG=debug|asan|release|tsan.
 
 CONFIG  ?= release
+# Build with every core unless the caller chose (-jN on the command line wins).
+NPROC   := $(shell nproc 2>/dev/null || echo 2)
+MAKEFLAGS += -j$(NPROC)
 B       ?= build/$(CONFIG)
 PREFIX  ?= /usr/local
 DESTDIR ?=

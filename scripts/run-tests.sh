@@ -47,7 +47,7 @@ run_binaries "$BUILD"/tests/integration/test_*
 # Official SDKs (and contract checks) under Node.js.
 if command -v node >/dev/null 2>&1 && ls tests/sdk/*.test.mjs >/dev/null 2>&1; then
     if [ ! -d tests/sdk/node_modules ]; then
-        (cd tests/sdk && npm ci --no-audit --no-fund >"../../$LOG/npm.log" 2>&1)
+        (cd tests/sdk && npm ci --no-audit --no-fund >"$LOG/npm.log" 2>&1) || echo "npm ci failed: see $LOG/npm.log"
     fi
     (cd tests/sdk && node --test --test-concurrency=2 ./*.test.mjs) >"$LOG/sdk.log" 2>&1
     rc=$?
