@@ -276,8 +276,8 @@ void lk_native(struct fk_resp *resp, const struct fk_req *req, enum fk_native ki
         /* The Twirp Go server answers an unreadable body with malformed/400; DESIGN.md asks
          * every fake for 413 on bodies over 1 MiB, so the Twirp body keeps its code and only
          * the status follows DESIGN.md. */
-        rc = lk_twirp_error(resp, "malformed", "failed to read request body: body over 1 MiB",
-                            NULL);
+        rc =
+            lk_twirp_error(resp, "malformed", "failed to read request body: body over 1 MiB", NULL);
         if (rc == 0)
             resp->status = 413;
         break;

@@ -19,8 +19,8 @@ enum fk_opt_type {
 };
 
 struct fk_option {
-    const char *name;    /* flag without dashes: "port" for --port; NULL ends a table */
-    const char *env;     /* environment variable, or NULL */
+    const char *name; /* flag without dashes: "port" for --port; NULL ends a table */
+    const char *env;  /* environment variable, or NULL */
     enum fk_opt_type type;
     void *dst;
     long min, max;       /* FK_OPT_INT bounds */
@@ -31,8 +31,8 @@ struct fk_option {
 /* Parse env then argv[1..] against tables (a NULL-terminated array of option tables).
  * Sets *want_help / *want_version for --help / --version and stops there.
  * Accepts "--name value" and "--name=value". Returns 0 or FK_EINVAL with err set. */
-int fk_config_parse(const struct fk_option *const *tables, int argc, char **argv,
-                    bool *want_help, bool *want_version, struct fk_error *err) FK_MUST_CHECK;
+int fk_config_parse(const struct fk_option *const *tables, int argc, char **argv, bool *want_help,
+                    bool *want_version, struct fk_error *err) FK_MUST_CHECK;
 
 /* Print usage: "usage: prog [options]", summary, then one line per option with its
  * environment variable and current (default) value. */

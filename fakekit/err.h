@@ -8,7 +8,7 @@
 
 #include "fakekit/limits.h"
 
-#define FK_MUST_CHECK __attribute__((warn_unused_result))
+#define FK_MUST_CHECK   __attribute__((warn_unused_result))
 #define FK_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
 enum fk_err {

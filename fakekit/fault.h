@@ -28,16 +28,16 @@
 typedef int (*fk_error_check_fn)(const char *code);
 
 struct fk_action {
-    int status;            /* 0: keep the normal status */
-    char *body;            /* injected body text, NULL: none */
-    bool body_is_json;     /* body came as a JSON value (Content-Type application/json) */
+    int status;        /* 0: keep the normal status */
+    char *body;        /* injected body text, NULL: none */
+    bool body_is_json; /* body came as a JSON value (Content-Type application/json) */
     struct fk_pair *headers;
     size_t nheaders;
-    char *error;           /* native error shorthand, NULL: none */
+    char *error; /* native error shorthand, NULL: none */
     long delay_ms;
     long jitter_ms;
-    enum fk_net fault;     /* FK_NET_NONE, or a network fault */
-    bool malformed;        /* "fault": "malformed": 200 with a body that is not JSON */
+    enum fk_net fault; /* FK_NET_NONE, or a network fault */
+    bool malformed;    /* "fault": "malformed": 200 with a body that is not JSON */
     bool after_effect;
 };
 

@@ -25,22 +25,22 @@ struct fk_kv {
 };
 
 struct fk_req {
-    const char *method;             /* "GET" */
-    const char *path;               /* percent-decoded, no query: "/rest/v1/profiles" */
-    const char *query;              /* raw query without '?', "" if none */
-    const char *body;               /* NUL-terminated, "" if none */
+    const char *method; /* "GET" */
+    const char *path;   /* percent-decoded, no query: "/rest/v1/profiles" */
+    const char *query;  /* raw query without '?', "" if none */
+    const char *body;   /* NUL-terminated, "" if none */
     size_t body_len;
-    const struct fk_kv *headers;    /* as received; look up with fk_req_header */
+    const struct fk_kv *headers; /* as received; look up with fk_req_header */
     size_t nheaders;
-    const struct fk_kv *args;       /* decoded query fields, in order */
+    const struct fk_kv *args; /* decoded query fields, in order */
     size_t nargs;
-    const struct fk_kv *form;       /* decoded x-www-form-urlencoded body fields, in order */
+    const struct fk_kv *form; /* decoded x-www-form-urlencoded body fields, in order */
     size_t nform;
     const char *params[FK_MAX_PATH_PARAMS]; /* router captures, in pattern order */
     size_t nparams;
-    const char *remote;             /* client address, "127.0.0.1" */
-    struct fk_store *store;         /* the fake's database, locked during the handler */
-    void *svc;                      /* the fake's own state (struct fk_service.init) */
+    const char *remote;     /* client address, "127.0.0.1" */
+    struct fk_store *store; /* the fake's database, locked during the handler */
+    void *svc;              /* the fake's own state (struct fk_service.init) */
 };
 
 /* Header value by case-insensitive name; NULL if absent. */
@@ -62,11 +62,11 @@ int fk_form_decode(const char *s, size_t len, size_t max, struct fk_kv **fields,
 char *fk_url_encode(const char *s);
 
 struct fk_resp {
-    unsigned status;        /* 0 until set; the server answers 500 if a handler leaves it */
-    char *content_type;     /* owned */
-    char *body;             /* owned, may be NULL for an empty body */
+    unsigned status;    /* 0 until set; the server answers 500 if a handler leaves it */
+    char *content_type; /* owned */
+    char *body;         /* owned, may be NULL for an empty body */
     size_t body_len;
-    struct fk_kv *headers;  /* owned keys and values */
+    struct fk_kv *headers; /* owned keys and values */
     size_t nheaders;
 };
 

@@ -18,19 +18,18 @@
 struct fk_journal;
 
 struct fk_journal_filter {
-    const char *method;  /* NULL: any; case-insensitive */
-    const char *path;    /* NULL: any; a glob as in match.h */
-    int status;          /* 0: any */
-    uint64_t since;      /* only entries with seq > since */
-    size_t limit;        /* 0: no limit */
+    const char *method; /* NULL: any; case-insensitive */
+    const char *path;   /* NULL: any; a glob as in match.h */
+    int status;         /* 0: any */
+    uint64_t since;     /* only entries with seq > since */
+    size_t limit;       /* 0: no limit */
 };
 
 struct fk_journal *fk_journal_new(size_t cap); /* NULL on ENOMEM */
 void fk_journal_free(struct fk_journal *j);
 /* Record one exchange (everything copied). fault may be NULL. Returns the entry's seq. */
 uint64_t fk_journal_add(struct fk_journal *j, const struct fk_req *req, unsigned status,
-                        const char *fault, bool rate_limited, int64_t time_us,
-                        int64_t duration_us);
+                        const char *fault, bool rate_limited, int64_t time_us, int64_t duration_us);
 /* Matching entries, oldest first, as a JSON array (NULL on ENOMEM). */
 cJSON *fk_journal_query(struct fk_journal *j, const struct fk_journal_filter *f);
 size_t fk_journal_count(struct fk_journal *j, const struct fk_journal_filter *f);

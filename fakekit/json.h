@@ -24,8 +24,8 @@ int fk_json_get_int(const cJSON *obj, const char *key, const char *path, bool re
                     struct fk_error *err) FK_MUST_CHECK;
 int fk_json_get_number(const cJSON *obj, const char *key, const char *path, bool required,
                        double min, double max, double *out, struct fk_error *err) FK_MUST_CHECK;
-int fk_json_get_bool(const cJSON *obj, const char *key, const char *path, bool required,
-                     bool *out, struct fk_error *err) FK_MUST_CHECK;
+int fk_json_get_bool(const cJSON *obj, const char *key, const char *path, bool required, bool *out,
+                     struct fk_error *err) FK_MUST_CHECK;
 /* An object member (NULL if absent and optional). */
 int fk_json_get_object(const cJSON *obj, const char *key, const char *path, bool required,
                        const cJSON **out, struct fk_error *err) FK_MUST_CHECK;

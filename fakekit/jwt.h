@@ -30,8 +30,8 @@ char *fk_jwt_sign(const cJSON *claims, const char *secret, bool with_typ);
 /* Verify token against secret at time now (seconds) with leeway seconds for exp/nbf.
  * On FK_JWT_OK, *claims (if non-NULL) receives the payload: caller cJSON_Delete()s it.
  * On any other status *claims is set to NULL. */
-enum fk_jwt_status fk_jwt_verify(const char *token, const char *secret, int64_t now,
-                                 int64_t leeway, bool require_exp, cJSON **claims);
+enum fk_jwt_status fk_jwt_verify(const char *token, const char *secret, int64_t now, int64_t leeway,
+                                 bool require_exp, cJSON **claims);
 
 /* Decode the payload without checking the signature (to learn iss before choosing the
  * secret). FK_JWT_OK or FK_JWT_MALFORMED/NOMEM; caller cJSON_Delete()s *claims. */

@@ -5,20 +5,20 @@
 #ifndef FK_LIMITS_H
 #define FK_LIMITS_H
 
-#define FK_BODY_LIMIT          (1024 * 1024) /* request bodies above this answer 413 */
-#define FK_JOURNAL_BODY_MAX    (64 * 1024)   /* journal keeps the first 64 KiB of a body */
-#define FK_JOURNAL_DEFAULT     1000          /* --journal-size default */
-#define FK_JOURNAL_MAX         1000000       /* --journal-size upper bound */
-#define FK_MAX_PATH_PARAMS     8             /* {name} captures per route */
-#define FK_MAX_ARGS            1000          /* query or form fields kept per request */
-#define FK_MAX_HEADERS         100           /* request headers kept per request */
-#define FK_CONNECTION_LIMIT    1000          /* open connections at once */
-#define FK_CONNECTION_MEMORY   (64 * 1024)   /* libmicrohttpd per-connection buffer (headers) */
-#define FK_CONNECTION_TIMEOUT  60            /* seconds an idle keep-alive connection lives */
-#define FK_HANG_MAX_MS         600000        /* a "hang" ends after this even if the client waits */
-#define FK_DELAY_MAX_MS        600000        /* delay_ms and jitter_ms upper bound */
-#define FK_RULES_MAX           100000        /* fault rules or rate limits loaded at once */
-#define FK_ID_MAX              128           /* length of a rule id */
-#define FK_ERRMSG_MAX          256           /* struct fk_error message */
+#define FK_BODY_LIMIT         (1024 * 1024) /* request bodies above this answer 413 */
+#define FK_JOURNAL_BODY_MAX   (64 * 1024)   /* journal keeps the first 64 KiB of a body */
+#define FK_JOURNAL_DEFAULT    1000          /* --journal-size default */
+#define FK_JOURNAL_MAX        1000000       /* --journal-size upper bound */
+#define FK_MAX_PATH_PARAMS    8             /* {name} captures per route */
+#define FK_MAX_ARGS           1000          /* query or form fields kept per request */
+#define FK_MAX_HEADERS        100           /* request headers kept per request */
+#define FK_CONNECTION_LIMIT   1000          /* open connections at once */
+#define FK_CONNECTION_MEMORY  (64 * 1024)   /* libmicrohttpd per-connection buffer (headers) */
+#define FK_CONNECTION_TIMEOUT 60            /* seconds an idle keep-alive connection lives */
+#define FK_HANG_MAX_MS        600000        /* a "hang" ends after this even if the client waits */
+#define FK_DELAY_MAX_MS       600000        /* delay_ms and jitter_ms upper bound */
+#define FK_RULES_MAX          100000        /* fault rules or rate limits loaded at once */
+#define FK_ID_MAX             128           /* length of a rule id */
+#define FK_ERRMSG_MAX         256           /* struct fk_error message */
 
 #endif

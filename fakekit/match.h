@@ -23,8 +23,8 @@ struct fk_pair {
 };
 
 struct fk_match {
-    char *method;        /* NULL: any */
-    char *path;          /* NULL: any */
+    char *method; /* NULL: any */
+    char *path;   /* NULL: any */
     struct fk_pair *query;
     size_t nquery;
     struct fk_pair *headers;

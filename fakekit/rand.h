@@ -11,8 +11,8 @@
 
 void fk_rand_seed(uint64_t seed);
 uint64_t fk_rand_u64(void);
-double fk_rand_unit(void);            /* [0, 1) */
-uint64_t fk_rand_below(uint64_t n);   /* [0, n); 0 when n == 0 */
+double fk_rand_unit(void);          /* [0, 1) */
+uint64_t fk_rand_below(uint64_t n); /* [0, n); 0 when n == 0 */
 /* Fill out with n characters drawn from alphabet (NUL-terminates; out has n + 1 bytes). */
 void fk_rand_chars(char *out, size_t n, const char *alphabet);
 /* Lower-case hex of nbytes random bytes (out has 2 * nbytes + 1 bytes). */

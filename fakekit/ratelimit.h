@@ -25,8 +25,8 @@ void fk_limit_free(struct fk_limit *l);
 struct fk_limits *fk_limits_new(void);
 void fk_limits_free(struct fk_limits *ls);
 /* As fk_faults_add_json: one object or an array, all or none. */
-int fk_limits_add_json(struct fk_limits *ls, const cJSON *json, const char *path,
-                       cJSON **added, struct fk_error *err) FK_MUST_CHECK;
+int fk_limits_add_json(struct fk_limits *ls, const cJSON *json, const char *path, cJSON **added,
+                       struct fk_error *err) FK_MUST_CHECK;
 int fk_limits_add(struct fk_limits *ls, struct fk_limit **limits, size_t n,
                   struct fk_error *err) FK_MUST_CHECK;
 int fk_limits_remove(struct fk_limits *ls, const char *id); /* 0 or FK_ENOTFOUND */

@@ -16,7 +16,7 @@
 typedef int (*fk_handler)(const struct fk_req *req, struct fk_resp *resp);
 
 struct fk_route {
-    const char *method;  /* "GET", or "*" for any */
+    const char *method; /* "GET", or "*" for any */
     const char *pattern;
     fk_handler fn;
 };
@@ -24,9 +24,8 @@ struct fk_route {
 /* Find the route for method and path. Captures are written into req->params, pointing into
  * scratch (which must hold strlen(path) + FK_MAX_PATH_PARAMS bytes). Returns the route, or
  * NULL; *path_known is set when some route matched the path but not the method. */
-const struct fk_route *fk_route_find(const struct fk_route *routes, size_t n,
-                                     struct fk_req *req, char *scratch, size_t scratchlen,
-                                     bool *path_known);
+const struct fk_route *fk_route_find(const struct fk_route *routes, size_t n, struct fk_req *req,
+                                     char *scratch, size_t scratchlen, bool *path_known);
 
 /* Match one pattern against path; captures as above. Exposed for tests. */
 bool fk_route_match(const char *pattern, const char *path, const char **params, size_t *nparams,

@@ -16,18 +16,18 @@
 
 enum fk_net {
     FK_NET_NONE = 0,
-    FK_NET_RESET,     /* close with TCP RST (SO_LINGER 0), no bytes */
-    FK_NET_EMPTY,     /* close with FIN, no bytes */
-    FK_NET_TRUNCATE,  /* headers promise the whole body, half of it is sent, then close */
-    FK_NET_SLOW,      /* the body is dribbled over slow_ms */
-    FK_NET_HANG,      /* no answer until the client goes away (or FK_HANG_MAX_MS) */
+    FK_NET_RESET,    /* close with TCP RST (SO_LINGER 0), no bytes */
+    FK_NET_EMPTY,    /* close with FIN, no bytes */
+    FK_NET_TRUNCATE, /* headers promise the whole body, half of it is sent, then close */
+    FK_NET_SLOW,     /* the body is dribbled over slow_ms */
+    FK_NET_HANG,     /* no answer until the client goes away (or FK_HANG_MAX_MS) */
 };
 
 struct fk_reply {
     struct fk_resp resp;
-    long delay_ms;     /* wait this long before answering (or before the fault) */
+    long delay_ms; /* wait this long before answering (or before the fault) */
     enum fk_net net;
-    long slow_ms;      /* FK_NET_SLOW: total time over which the body is sent */
+    long slow_ms; /* FK_NET_SLOW: total time over which the body is sent */
 };
 
 typedef void (*fk_serve_fn)(void *ctx, struct fk_req *req, struct fk_reply *reply);
@@ -35,12 +35,12 @@ typedef void (*fk_done_fn)(void *ctx, const struct fk_req *req, const struct fk_
                            int64_t duration_us);
 
 struct fk_server_opts {
-    const char *host;        /* "127.0.0.1"; "0.0.0.0" or "::" for all */
-    long port;               /* 0: a free port */
-    size_t body_limit;       /* FK_BODY_LIMIT */
-    fk_serve_fn serve;       /* required; must not sleep */
-    fk_serve_fn too_large;   /* answers a request whose body is over the limit */
-    fk_done_fn done;         /* may be NULL */
+    const char *host;      /* "127.0.0.1"; "0.0.0.0" or "::" for all */
+    long port;             /* 0: a free port */
+    size_t body_limit;     /* FK_BODY_LIMIT */
+    fk_serve_fn serve;     /* required; must not sleep */
+    fk_serve_fn too_large; /* answers a request whose body is over the limit */
+    fk_done_fn done;       /* may be NULL */
     void *ctx;
 };
 

@@ -24,14 +24,14 @@ enum fk_native {
 };
 
 struct fk_service {
-    const char *name;        /* "twilio": health, log prefix, scenario section */
+    const char *name; /* "twilio": health, log prefix, scenario section */
     const char *version;
-    const char *summary;     /* one line for --help */
+    const char *summary; /* one line for --help */
     long default_port;
     const struct fk_option *options; /* extra flags, NULL-name terminated; may be NULL */
     const struct fk_route *routes;
     size_t nroutes;
-    const char *schema_sql;  /* CREATE TABLE IF NOT EXISTS ...; run at open */
+    const char *schema_sql; /* CREATE TABLE IF NOT EXISTS ...; run at open */
 
     /* After flags are parsed, before the store opens: build the fake's state (*svc is passed
      * to every handler as req->svc). Errors exit 2 with err's message. */

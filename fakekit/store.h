@@ -50,8 +50,8 @@ cJSON *fk_store_dump(struct fk_store *st);
 /* Insert one JSON object as a row of table. Keys must be columns of table (else FK_EINVAL,
  * "path: unknown column 'x' of table 't'"); numbers, strings, booleans (0/1) and null bind
  * as such, objects and arrays as their JSON text. Constraint failures give FK_ECONFLICT. */
-int fk_store_insert_json(struct fk_store *st, const char *table, const cJSON *row,
-                         const char *path, struct fk_error *err) FK_MUST_CHECK;
+int fk_store_insert_json(struct fk_store *st, const char *table, const cJSON *row, const char *path,
+                         struct fk_error *err) FK_MUST_CHECK;
 
 /* True when table exists; column lookups for identifier checks. */
 bool fk_store_has_table(struct fk_store *st, const char *table);
