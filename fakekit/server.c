@@ -79,13 +79,53 @@ static bool server_wait(struct fk_server *s, long ms)
     return ok;
 }
 
+/* Per connection: the exchange on_uri made and the completion callback has not freed yet.
+ * libmicrohttpd drops a request that fails while its headers are read (too many of them, say)
+ * without a completion callback, so the connection's close frees what is left here. */
+struct conn_slot {
+    struct exchange *pending;
+};
+
+static struct conn_slot *slot_of(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci != NULL ? ci->socket_context : NULL;
+}
+
+static void exchange_free(struct exchange *x);
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    struct conn_slot *slot = *socket_context;
+
+    (void)cls;  /* one handler for the daemon */
+    (void)conn; /* the slot is all the state a connection has */
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        *socket_context = calloc(1, sizeof(struct conn_slot));
+        return;
+    }
+    if (slot != NULL) {
+        if (slot->pending != NULL)
+            exchange_free(slot->pending);
+        free(slot);
+    }
+    *socket_context = NULL;
+}
+
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
     struct exchange *x = calloc(1, sizeof(*x));
+    struct conn_slot *slot = slot_of(conn);
 
-    (void)conn; /* the connection is looked at later, once the request is complete */
     if (x == NULL)
         return NULL;
+    if (slot != NULL) {
+        if (slot->pending != NULL) /* the previous request died before its headers ended */
+            exchange_free(slot->pending);
+        slot->pending = x;
+    }
     x->srv = cls;
     x->uri = strdup(uri != NULL ? uri : "/");
     x->start_us = fk_mono_us();
@@ -112,12 +152,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     struct fk_server *s = cls;
     struct exchange *x = *req_cls;
 
-    (void)conn; /* nothing to read from it any more */
-    (void)toe;  /* aborted exchanges are journaled like the others */
+    (void)toe; /* aborted exchanges are journaled like the others */
     if (x == NULL)
         return;
     if (x->answered && s->opts.done != NULL)
         s->opts.done(s->opts.ctx, &x->req, &x->reply, fk_mono_us() - x->start_us);
+    struct conn_slot *slot = slot_of(conn);
+    if (slot != NULL && slot->pending == x)
+        slot->pending = NULL;
     exchange_free(x);
     *req_cls = NULL;
 }
@@ -389,10 +431,11 @@ int fk_server_start(const struct fk_server_opts *opts, struct fk_server **out, s
     s->mhd = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)FK_CONNECTION_LIMIT,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)FK_CONNECTION_MEMORY,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)FK_CONNECTION_TIMEOUT, MHD_OPTION_EXTERNAL_LOGGER,
-        mhd_log, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)FK_CONNECTION_LIMIT, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)FK_CONNECTION_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)FK_CONNECTION_TIMEOUT, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
     freeaddrinfo(ai);
     if (s->mhd == NULL) {
         fk_error_set(err, "cannot listen on %s:%ld: %s", opts->host, opts->port,

@@ -283,7 +283,9 @@ static int bind_json(sqlite3_stmt *s, int idx, const cJSON *v)
         return sqlite3_bind_int(s, idx, cJSON_IsTrue(v));
     if (cJSON_IsNumber(v)) {
         double d = v->valuedouble;
-        if (d == (double)(long long)d)
+        /* Whole numbers in the int64 range bind as integers; converting anything else to
+         * long long would be undefined. */
+        if (d >= -9.2e18 && d <= 9.2e18 && d == (double)(long long)d)
             return sqlite3_bind_int64(s, idx, (long long)d);
         return sqlite3_bind_double(s, idx, d);
     }

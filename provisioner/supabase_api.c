@@ -120,7 +120,8 @@ int prov_sb_parse_job(const cJSON *row, struct prov_job *out, struct fk_error *e
     COPY_STR(row, "livekit_trunk_id", out->trunk_id);
     COPY_STR(row, "dispatch_rule_id", out->rule_id);
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(row, "attempts");
-    out->attempts = cJSON_IsNumber(a) ? (long)a->valuedouble : 0;
+    out->attempts =
+        cJSON_IsNumber(a) && a->valuedouble >= 0 && a->valuedouble < 1e9 ? (long)a->valuedouble : 0;
     return 0;
 }
 

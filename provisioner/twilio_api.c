@@ -27,8 +27,8 @@ void prov_tw_tag(const char *job_id, char out[80])
 long prov_tw_error_code(const cJSON *body)
 {
     const cJSON *c = cJSON_IsObject(body) ? cJSON_GetObjectItemCaseSensitive(body, "code") : NULL;
-    if (cJSON_IsNumber(c))
-        return (long)c->valuedouble;
+    if (cJSON_IsNumber(c)) /* out of range: not a Twilio code (and the cast would be UB) */
+        return c->valuedouble >= 0 && c->valuedouble < 1e9 ? (long)c->valuedouble : 0;
     if (cJSON_IsString(c) && c->valuestring != NULL)
         return strtol(c->valuestring, NULL, 10);
     return 0;
