@@ -1,9 +1,11 @@
 /* server.c: libmicrohttpd glue: buffered requests, replies, delays and network faults.
  *
- * One thread per connection (MHD_USE_THREAD_PER_CONNECTION): a handler that waits (delay,
- * slow body, hang) blocks only its own connection, which is what DESIGN.md asks of a fake
- * that must delay one request while answering its neighbours at full speed. Waits sleep on
- * a condition variable that fk_server_stop broadcasts, so shutdown never waits them out.
+ * Two modes (server.h). Event mode, the fakes': an epoll loop on a pool of threads; a reply
+ * that must wait (delay, each slice of a slow body, a hang) suspends its connection and parks
+ * it in waits.c, whose thread resumes it when due, so a waiting answer holds up no thread and
+ * no neighbour (DESIGN.md; STYLE.md's suspend/resume anchor). Blocking mode, for a serve()
+ * that itself waits on the network: one thread per connection, and waits sleep on a
+ * condition variable that fk_server_stop broadcasts, so shutdown never waits them out.
  *
  * Per-request state is allocated by the URI-log callback (the first thing libmicrohttpd
  * calls, with the raw URI, query included) and freed only in the completion callback, which
@@ -22,6 +24,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
@@ -29,6 +32,7 @@
 #include "fakekit/clock.h"
 #include "fakekit/limits.h"
 #include "fakekit/log.h"
+#include "fakekit/waits.h"
 
 struct fk_server {
     struct MHD_Daemon *mhd;
@@ -37,7 +41,12 @@ struct fk_server {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     bool stopping;
+    bool event;             /* event mode (!opts.blocking) */
+    struct fk_waits *waits; /* event mode: parked connections */
 };
+
+/* Why an exchange's connection is suspended (event mode). */
+enum park { PARK_NONE, PARK_DELAY, PARK_HANG, PARK_SLICE };
 
 /* Everything one exchange owns, from the first byte to the completion callback. */
 struct exchange {
@@ -56,6 +65,10 @@ struct exchange {
     char remote[64];
     struct fk_reply reply;
     size_t sent; /* content-reader progress (slow, truncate) */
+    struct MHD_Connection *conn;
+    struct fk_wait wait;   /* event mode: where it is parked */
+    enum park parked;      /* event mode: why it was suspended */
+    int64_t next_slice_us; /* slow body: when the next slice may go */
 };
 
 /* Sleep up to ms, waking early when the server stops. Returns false when stopping. */
@@ -114,6 +127,24 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
     *socket_context = NULL;
 }
 
+/* waits.c calls this on its thread when a parked exchange is due. */
+static void wake(void *item)
+{
+    struct exchange *x = item;
+
+    MHD_resume_connection(x->conn);
+}
+
+/* Suspend x's connection until due_us (or, with fd >= 0, until the peer closes it). Must be
+ * called from one of libmicrohttpd's callbacks for this connection. */
+static void park(struct exchange *x, enum park why, int64_t due_us, int fd)
+{
+    x->parked = why;
+    MHD_suspend_connection(x->conn);
+    if (!fk_waits_add(x->srv->waits, &x->wait, due_us, fd, x))
+        MHD_resume_connection(x->conn); /* the server is stopping: go on at once */
+}
+
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
     struct exchange *x = calloc(1, sizeof(*x));
@@ -160,6 +191,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     struct conn_slot *slot = slot_of(conn);
     if (slot != NULL && slot->pending == x)
         slot->pending = NULL;
+    if (s->waits != NULL)
+        fk_waits_remove(s->waits, &x->wait);
     exchange_free(x);
     *req_cls = NULL;
 }
@@ -271,8 +304,18 @@ static ssize_t read_body(void *cls, uint64_t pos, char *buf, size_t max)
         size_t slice = len / 20 > 0 ? len / 20 : 1;
         if (pos >= len)
             return MHD_CONTENT_READER_END_OF_STREAM;
-        if (pos > 0 && !server_wait(x->srv, x->reply.slow_ms / 20))
-            return MHD_CONTENT_READER_END_WITH_ERROR;
+        if (!x->srv->event) {
+            if (pos > 0 && !server_wait(x->srv, x->reply.slow_ms / 20))
+                return MHD_CONTENT_READER_END_WITH_ERROR;
+        } else if (pos > 0 && fk_mono_us() < x->next_slice_us) {
+            /* Not yet: park until the slice is due and tell libmicrohttpd "nothing now". */
+            if (x->srv->stopping)
+                return MHD_CONTENT_READER_END_WITH_ERROR;
+            park(x, PARK_SLICE, x->next_slice_us, -1);
+            return 0;
+        }
+        x->parked = PARK_NONE;
+        x->next_slice_us = fk_mono_us() + (int64_t)x->reply.slow_ms * 1000 / 20;
         n = len - (size_t)pos < slice ? len - (size_t)pos : slice;
     }
     if (n > max)
@@ -288,7 +331,8 @@ static enum MHD_Result send_reply(struct exchange *x, struct MHD_Connection *con
     struct MHD_Response *resp;
     enum MHD_Result ret;
 
-    if (rp->delay_ms > 0 && !server_wait(x->srv, rp->delay_ms))
+    /* Event mode has done its delay already, parked (on_request). */
+    if (!x->srv->event && rp->delay_ms > 0 && !server_wait(x->srv, rp->delay_ms))
         return MHD_NO;
     switch (rp->net) {
     case FK_NET_RESET: {
@@ -307,6 +351,10 @@ static enum MHD_Result send_reply(struct exchange *x, struct MHD_Connection *con
     case FK_NET_EMPTY:
         return MHD_NO;
     case FK_NET_HANG:
+        if (x->srv->event) {
+            park(x, PARK_HANG, fk_mono_us() + (int64_t)FK_HANG_MAX_MS * 1000, conn_fd(conn));
+            return MHD_YES;
+        }
         hang(x, conn);
         return MHD_NO;
     case FK_NET_TRUNCATE:
@@ -356,8 +404,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_data_size = 0; /* consumed (or dropped, once over the limit) */
         return MHD_YES;
     }
-    if (x->answered)
-        return MHD_YES;
+    if (x->answered) {
+        /* Called again after a resume: finish what the park interrupted. */
+        enum park why = x->parked;
+        x->parked = PARK_NONE;
+        if (why == PARK_DELAY)
+            return s->stopping ? MHD_NO : send_reply(x, conn);
+        return why == PARK_HANG ? MHD_NO : MHD_YES;
+    }
     if (build_request(x, conn, url, method) != 0)
         return MHD_NO;
     x->answered = true;
@@ -365,6 +419,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         s->opts.too_large(s->opts.ctx, &x->req, &x->reply);
     else
         s->opts.serve(s->opts.ctx, &x->req, &x->reply);
+    x->conn = conn;
+    if (s->event && x->reply.delay_ms > 0) {
+        park(x, PARK_DELAY, fk_mono_us() + (int64_t)x->reply.delay_ms * 1000, -1);
+        return MHD_YES;
+    }
     return send_reply(x, conn);
 }
 
@@ -408,8 +467,8 @@ int fk_server_start(const struct fk_server_opts *opts, struct fk_server **out, s
     struct addrinfo *ai = NULL;
     char port[16];
     struct fk_server *s;
-    unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-                     MHD_USE_POLL | MHD_USE_ERROR_LOG | MHD_USE_TURBO;
+    unsigned flags = MHD_USE_ERROR_LOG | MHD_USE_TURBO;
+    unsigned pool = 0;
     int gai;
 
     *out = NULL;
@@ -418,6 +477,19 @@ int fk_server_start(const struct fk_server_opts *opts, struct fk_server **out, s
         return FK_ENOMEM;
     }
     s->opts = *opts;
+    s->event = !opts->blocking;
+    if (s->event) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        pool = cores < 2 ? 2u : (unsigned)cores;
+        flags |= MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME;
+        if ((s->waits = fk_waits_new(wake)) == NULL) {
+            free(s);
+            fk_error_set(err, "cannot start the waiter thread");
+            return FK_ENOMEM;
+        }
+    } else {
+        flags |= MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL;
+    }
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
     snprintf(port, sizeof(port), "%ld", opts->port);
@@ -431,11 +503,11 @@ int fk_server_start(const struct fk_server_opts *opts, struct fk_server **out, s
     s->mhd = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)FK_CONNECTION_LIMIT, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)FK_CONNECTION_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)FK_CONNECTION_TIMEOUT, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_THREAD_POOL_SIZE, pool,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)FK_CONNECTION_LIMIT,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)FK_CONNECTION_MEMORY,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)FK_CONNECTION_TIMEOUT, MHD_OPTION_EXTERNAL_LOGGER,
+        mhd_log, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
     freeaddrinfo(ai);
     if (s->mhd == NULL) {
         fk_error_set(err, "cannot listen on %s:%ld: %s", opts->host, opts->port,
@@ -447,6 +519,8 @@ int fk_server_start(const struct fk_server_opts *opts, struct fk_server **out, s
     *out = s;
     return 0;
 fail:
+    fk_waits_close(s->waits);
+    fk_waits_free(s->waits);
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->mu);
     free(s);
@@ -466,7 +540,9 @@ void fk_server_stop(struct fk_server *s)
     s->stopping = true;
     pthread_cond_broadcast(&s->cv);
     pthread_mutex_unlock(&s->mu);
+    fk_waits_close(s->waits); /* resumes every parked connection; they see stopping */
     MHD_stop_daemon(s->mhd);
+    fk_waits_free(s->waits);
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->mu);
     free(s);

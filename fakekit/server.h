@@ -1,14 +1,17 @@
 /* server.h: the HTTP server under every fake and the provisioner's `serve`.
  *
- * libmicrohttpd with one thread per connection, so a delayed, dribbled or hanging answer
- * holds up only its own connection. The server buffers the whole request body (up to
- * body_limit; above it the too_large callback answers), hands a complete struct fk_req to
- * serve(), then carries out the reply: an optional delay, then the response or one of the
- * network faults below. done() runs after the exchange (journal, log line).
- * Waits (delay, slow, hang) end early when the server stops. */
+ * libmicrohttpd, in one of two modes. The fakes' mode is an epoll loop on a pool of threads
+ * (one per core): a delayed, dribbled or hanging answer suspends its connection and parks it
+ * (waits.h), so it holds up nobody and costs no thread. The blocking mode gives each
+ * connection its own thread, for a serve() that itself waits on the network. The server buffers the
+ * whole request body (up to body_limit; above it the too_large callback answers), hands a complete
+ * struct fk_req to serve(), then carries out the reply: an optional delay, then the response or one
+ * of the network faults below. done() runs after the exchange (journal, log line). Waits (delay,
+ * slow, hang) end early when the server stops. */
 #ifndef FK_SERVER_H
 #define FK_SERVER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "fakekit/err.h"
@@ -41,6 +44,9 @@ struct fk_server_opts {
     fk_serve_fn serve;     /* required; must not sleep */
     fk_serve_fn too_large; /* answers a request whose body is over the limit */
     fk_done_fn done;       /* may be NULL */
+    bool blocking;         /* true: one thread per connection and serve() may block (the
+                            * provisioner's serve runs a whole flow); false: an event loop on
+                            * a pool of threads, waits parked without a thread (the fakes) */
     void *ctx;
 };
 

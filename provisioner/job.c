@@ -257,8 +257,17 @@ int prov_job_finish(struct prov_ctx *ctx, struct prov_job *job, const char *stat
     cJSON_AddNullToObject(b, "owner");
     cJSON_AddNullToObject(b, "lease_expires_at");
     add_or_null(b, "last_error", last_error);
-    if (strcmp(status, "completed") == 0)
+    if (strcmp(status, "completed") == 0) {
         cJSON_AddStringToObject(b, "step", prov_step_name(PROV_STEP_REGISTERED));
+        /* The ids too: a resumed run may have taken them from the phone_numbers row without
+         * a save, and the row written back below replaces *job (test_crash: killed after
+         * the dispatch rule reached phone_numbers, resume lost its rule id and then its
+         * lease). Not on other statuses: a half-done step's id must not skip that step. */
+        add_or_null(b, "phone_number", job->phone_number);
+        add_or_null(b, "twilio_sid", job->twilio_sid);
+        add_or_null(b, "livekit_trunk_id", job->trunk_id);
+        add_or_null(b, "dispatch_rule_id", job->rule_id);
+    }
     bool matched = false;
     int rc = patch(ctx, q, b, job, &matched, r);
     free(id);

@@ -134,6 +134,7 @@ int prov_serve(const struct prov_config *cfg, struct prov_trace *trace, FILE *ou
         .serve = serve_one,
         .too_large = too_large,
         .ctx = &st,
+        .blocking = true, /* each request runs a whole flow over the network */
     };
     struct fk_server *srv = NULL;
     struct fk_error e = {{0}};

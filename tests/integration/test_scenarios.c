@@ -100,6 +100,14 @@ static int cmp_int(const void *a, const void *b)
     return *(const int *)a - *(const int *)b;
 }
 
+/* What a case holds while it runs; the per-case teardown releases whatever a failed
+ * assertion left behind, so a failing case never leaves fakes running. */
+static struct h_flow cur;
+static bool cur_running;
+static struct h_run runs[8];
+static int nruns;
+static cJSON *doc, *expect;
+
 static void run_step(struct h_flow *fl, const char *name, size_t i, const cJSON *step)
 {
     const cJSON *args = cJSON_GetObjectItemCaseSensitive(step, "args");
@@ -120,12 +128,13 @@ static void run_step(struct h_flow *fl, const char *name, size_t i, const cJSON 
     build_argv(fl, args, argv, 64);
     snprintf(errlog, sizeof(errlog), "%s/%s.stderr", flow_log_dir(), name);
     int n = cJSON_IsNumber(conc) ? conc->valueint : 1;
-    struct h_run runs[8];
     int got[8];
     if (n < 1 || n > 8)
         fail_msg("%s: step %zu: concurrent must be 1..8", name, i);
-    for (int k = 0; k < n; k++)
+    for (int k = 0; k < n; k++) {
         assert_int_equal(h_run_start(&runs[k], argv, flow_env(fl), errlog), 0);
+        nruns = k + 1;
+    }
     for (int k = 0; k < n; k++)
         got[k] = h_run_wait(&runs[k]);
     if (n == 1 && cJSON_IsNumber(exit_code) && got[0] != exit_code->valueint)
@@ -147,36 +156,53 @@ static void run_step(struct h_flow *fl, const char *name, size_t i, const cJSON 
     }
     for (int k = 0; k < n; k++)
         h_run_free(&runs[k]);
+    nruns = 0;
+}
+
+static int case_teardown(void **state)
+{
+    (void)state; /* everything is in the statics above */
+    cJSON_Delete(doc);
+    cJSON_Delete(expect);
+    doc = expect = NULL;
+    for (int k = 0; k < nruns; k++)
+        h_run_free(&runs[k]);
+    nruns = 0;
+    if (cur_running) {
+        cur_running = false;
+        flow_stop(&cur);
+    }
+    return 0;
 }
 
 static void run_case(void **state)
 {
     const char *name = *state;
     char path[512];
-    struct h_flow fl;
 
     snprintf(path, sizeof(path), DIR_SCENARIOS "/%s.json", name);
     char *doc_text = read_file(path);
     snprintf(path, sizeof(path), DIR_SCENARIOS "/%s.expect.json", name);
     char *exp_text = read_file(path);
-    cJSON *doc = doc_text != NULL ? cJSON_Parse(doc_text) : NULL;
-    cJSON *exp = exp_text != NULL ? cJSON_Parse(exp_text) : NULL;
+    doc = doc_text != NULL ? cJSON_Parse(doc_text) : NULL;
+    expect = exp_text != NULL ? cJSON_Parse(exp_text) : NULL;
     free(doc_text);
     free(exp_text);
-    if (doc == NULL || exp == NULL)
+    if (doc == NULL || expect == NULL)
         fail_msg("%s: scenario or expectation file missing or not JSON", name);
 
-    const cJSON *seed = cJSON_GetObjectItemCaseSensitive(exp, "seed");
-    assert_int_equal(flow_start(&fl, cJSON_IsNumber(seed) ? seed->valueint : 1), 0);
-    flow_load_scenario(&fl, doc);
-    flow_login(&fl, cJSON_GetObjectItemCaseSensitive(exp, "user"));
-    flow_set_env(&fl, cJSON_GetObjectItemCaseSensitive(exp, "env"));
+    const cJSON *seed = cJSON_GetObjectItemCaseSensitive(expect, "seed");
+    assert_int_equal(flow_start(&cur, cJSON_IsNumber(seed) ? seed->valueint : 1), 0);
+    cur_running = true;
+    flow_load_scenario(&cur, doc);
+    flow_login(&cur, cJSON_GetObjectItemCaseSensitive(expect, "user"));
+    flow_set_env(&cur, cJSON_GetObjectItemCaseSensitive(expect, "env"));
 
-    const cJSON *steps = cJSON_GetObjectItemCaseSensitive(exp, "steps"), *st;
+    const cJSON *steps = cJSON_GetObjectItemCaseSensitive(expect, "steps"), *st;
     size_t i = 0;
-    cJSON_ArrayForEach(st, steps) run_step(&fl, name, i++, st);
+    cJSON_ArrayForEach(st, steps) run_step(&cur, name, i++, st);
 
-    const cJSON *journal = cJSON_GetObjectItemCaseSensitive(exp, "journal"), *j;
+    const cJSON *journal = cJSON_GetObjectItemCaseSensitive(expect, "journal"), *j;
     cJSON_ArrayForEach(j, journal)
     {
         const char *svc = cJSON_GetStringValue(cJSON_GetObjectItem(j, "service"));
@@ -184,7 +210,7 @@ static void run_case(void **state)
         const char *p = cJSON_GetStringValue(cJSON_GetObjectItem(j, "path"));
         const cJSON *count = cJSON_GetObjectItem(j, "count");
         const cJSON *at_least = cJSON_GetObjectItem(j, "at_least");
-        long got = flow_journal_count(&fl, svc, method, p);
+        long got = flow_journal_count(&cur, svc, method, p);
         if (cJSON_IsNumber(count) && got != count->valueint)
             fail_msg("%s: journal %s %s %s: %ld requests, expected %d", name, svc, method, p, got,
                      count->valueint);
@@ -192,10 +218,10 @@ static void run_case(void **state)
             fail_msg("%s: journal %s %s %s: %ld requests, expected at least %d", name, svc, method,
                      p, got, at_least->valueint);
     }
-    const cJSON *final = cJSON_GetObjectItemCaseSensitive(exp, "final");
+    const cJSON *final = cJSON_GetObjectItemCaseSensitive(expect, "final");
     if (final != NULL) {
         struct flow_totals t;
-        flow_totals(&fl, &t);
+        flow_totals(&cur, &t);
         static const char *const keys[] = {"twilio_numbers", "phone_numbers", "trunks",
                                            "dispatch_rules"};
         long vals[] = {t.twilio_numbers, t.phone_numbers, t.trunks, t.dispatch_rules};
@@ -205,9 +231,8 @@ static void run_case(void **state)
                 fail_msg("%s: final %s is %ld, expected %d", name, keys[k], vals[k], w->valueint);
         }
     }
-    cJSON_Delete(doc);
-    cJSON_Delete(exp);
-    assert_int_equal(flow_stop(&fl), 0);
+    cur_running = false;
+    assert_int_equal(flow_stop(&cur), 0); /* each fake exited cleanly: no leak, no crash */
 }
 
 static int by_name(const void *a, const void *b)
@@ -242,6 +267,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         tests[i].name = names[i];
         tests[i].test_func = run_case;
+        tests[i].teardown_func = case_teardown;
         tests[i].initial_state = names[i];
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -41,8 +41,9 @@ struct crash_state {
 /* Read user_id's state from the three fakes (fl from flow_start). */
 void crash_state_get(struct h_flow *fl, const char *user_id, struct crash_state *s);
 /* true when the user holds exactly one number, bought, stored and registered, and nothing
- * else tagged for its job; otherwise false with what was found written into why. */
-bool crash_state_ok(const struct crash_state *s, char *why, size_t len);
+ * else tagged for its job (and, with job_done, the job row is completed); otherwise false
+ * with what was found written into why. */
+bool crash_state_ok(const struct crash_state *s, bool job_done, char *why, size_t len);
 /* One line describing s (for messages). */
 void crash_state_describe(const struct crash_state *s, char *out, size_t len);
 
