@@ -188,6 +188,26 @@ static int acquire(struct prov_ctx *ctx, struct prov_job *job, bool have_row, bo
     return code;
 }
 
+/* The user's number is complete, but a run killed after its last write may have left the job
+ * row open: close it (bookkeeping only, best effort; a live lease is left to its run). */
+static void close_stale_job(struct prov_ctx *ctx, const char *user_id,
+                            const struct prov_sb_phone *row)
+{
+    struct prov_job job;
+    struct prov_result r;
+    bool found = false, claimed = false;
+
+    memset(&job, 0, sizeof(job));
+    prov_result_init(&r);
+    if (prov_job_get(ctx, user_id, &job, &found, &r) == 0 && found &&
+        strcmp(job.status, "completed") != 0 &&
+        prov_job_claim(ctx, &job, PROV_CLAIM_NORMAL, &claimed, &r) == 0 && claimed) {
+        merge_row(&job, row);
+        (void)prov_job_finish(ctx, &job, "completed", NULL, &r);
+    }
+    prov_result_cleanup(&r);
+}
+
 int prov_flow_provision(struct prov_ctx *ctx, const char *token, const char *country,
                         const char *type, const char *area_code)
 {
@@ -200,6 +220,7 @@ int prov_flow_provision(struct prov_ctx *ctx, const char *token, const char *cou
     if (code != 0)
         return code;
     if (have_row && row.trunk_id[0] != '\0' && row.rule_id[0] != '\0') {
+        close_stale_job(ctx, user_id, &row);
         out_existing(ctx, &row);
         return PROV_EXIT_OK;
     }
