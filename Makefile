@@ -168,7 +168,7 @@ lint:
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/fakes
-	install -m 755 $(PROG_BIN) $(wildcard bin/fakes) $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(PROG_BIN) $(DESTDIR)$(PREFIX)/bin
 	install -m 644 fake_supabase/schema.sql $(DESTDIR)$(PREFIX)/share/fakes
 
 clean:
