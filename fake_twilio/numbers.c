@@ -173,18 +173,114 @@ cJSON *twilio_available_json(const struct twilio_number *n)
     return o;
 }
 
+/* A search body stays far below this (at most 1,000 items of ~400 bytes). */
+#define RENDER_MAX ((size_t)64 << 20)
+
+/* Each item rendered on first use: an inventory of thousands costs nothing at start-up, and
+ * a number is rendered once however often it is searched. */
+struct twilio_rendered {
+    const struct twilio_inventory *inv;
+    char **text; /* NULL until rendered; cJSON_PrintUnformatted's buffer */
+    size_t *len;
+    size_t n;
+};
+
+struct twilio_rendered *twilio_rendered_new(const struct twilio_inventory *inv)
+{
+    size_t n = twilio_inventory_count(inv);
+    struct twilio_rendered *r = calloc(1, sizeof *r);
+
+    if (r == NULL || (r->text = calloc(n + 1, sizeof *r->text)) == NULL ||
+        (r->len = calloc(n + 1, sizeof *r->len)) == NULL) {
+        twilio_rendered_free(r);
+        return NULL;
+    }
+    r->inv = inv;
+    r->n = n;
+    return r;
+}
+
+void twilio_rendered_free(struct twilio_rendered *r)
+{
+    if (r == NULL)
+        return;
+    for (size_t i = 0; r->text != NULL && i < r->n; i++)
+        cJSON_free(r->text[i]);
+    free(r->text);
+    free(r->len);
+    free(r);
+}
+
+size_t twilio_rendered_count(const struct twilio_rendered *r)
+{
+    return r->n;
+}
+
+const char *twilio_rendered_item(struct twilio_rendered *r, size_t i, size_t *len)
+{
+    if (r->text[i] == NULL) {
+        cJSON *item = twilio_available_json(twilio_inventory_at(r->inv, i));
+        r->text[i] = item != NULL ? cJSON_PrintUnformatted(item) : NULL;
+        cJSON_Delete(item);
+        if (r->text[i] == NULL)
+            return NULL;
+        r->len[i] = strlen(r->text[i]);
+    }
+    *len = r->len[i];
+    return r->text[i];
+}
+
 static bool iso_valid(const char *c)
 {
     return strlen(c) == 2 && isupper((unsigned char)c[0]) && isupper((unsigned char)c[1]);
 }
 
-int twilio_search(const struct fk_req *req, struct fk_resp *resp)
+/* The uri as a JSON string, escaped by cJSON exactly as printing the old tree did. */
+static int add_json_string(struct fk_buf *b, const char *s)
+{
+    cJSON *str = cJSON_CreateString(s);
+    char *text = str != NULL ? cJSON_PrintUnformatted(str) : NULL;
+    int rc = text != NULL ? fk_buf_addstr(b, text) : FK_ENOMEM;
+
+    cJSON_free(text);
+    cJSON_Delete(str);
+    return rc;
+}
+
+/* {"uri":...,"available_phone_numbers":[item,...]}: the bytes cJSON_PrintUnformatted gives
+ * for the equivalent tree, assembled from the pre-rendered items. */
+static int search_body(const struct fk_req *req, const struct twilio_filter *f, long page_size,
+                       const char *uri, struct fk_buf *b)
 {
     const struct twilio_svc *svc = req->svc;
+    const char *sep = "";
+    int rc;
+
+    if ((rc = fk_buf_addstr(b, "{\"uri\":")) != 0 || (rc = add_json_string(b, uri)) != 0 ||
+        (rc = fk_buf_addstr(b, ",\"available_phone_numbers\":[")) != 0)
+        return rc;
+    for (size_t i = 0, n = twilio_inventory_count(svc->inv); i < n && page_size > 0; i++) {
+        const struct twilio_number *num = twilio_inventory_at(svc->inv, i);
+        const char *text;
+        size_t len;
+        if (!twilio_filter_match(f, num) || twilio_ipn_owned(req->store, num->e164))
+            continue;
+        if ((text = twilio_rendered_item(svc->items, i, &len)) == NULL)
+            return FK_ENOMEM;
+        if ((rc = fk_buf_addstr(b, sep)) != 0 || (rc = fk_buf_add(b, text, len)) != 0)
+            return rc;
+        sep = ",";
+        page_size--;
+    }
+    return fk_buf_addstr(b, "]}");
+}
+
+int twilio_search(const struct fk_req *req, struct fk_resp *resp)
+{
     const char *account = req->params[0], *country = req->params[1];
     struct twilio_filter f;
+    struct fk_buf body;
     char msg[256], uri[4096];
-    cJSON *body = NULL, *arr = NULL;
     long page_size = 0;
     int type, rc, code;
 
@@ -199,24 +295,10 @@ int twilio_search(const struct fk_req *req, struct fk_resp *resp)
         return twilio_error(resp, code, msg, NULL, 0);
     /* uri echoes the path and query as received (twilio.md section 2). */
     snprintf(uri, sizeof uri, "%s%s%s", req->path, *req->query ? "?" : "", req->query);
-    body = cJSON_CreateObject();
-    if (body == NULL || cJSON_AddStringToObject(body, "uri", uri) == NULL ||
-        (arr = cJSON_AddArrayToObject(body, "available_phone_numbers")) == NULL)
-        goto nomem;
-    for (size_t i = 0, n = twilio_inventory_count(svc->inv); i < n && page_size > 0; i++) {
-        const struct twilio_number *num = twilio_inventory_at(svc->inv, i);
-        cJSON *item;
-        if (!twilio_filter_match(&f, num) || twilio_ipn_owned(req->store, num->e164))
-            continue;
-        item = twilio_available_json(num);
-        if (item == NULL || !cJSON_AddItemToArray(arr, item)) {
-            cJSON_Delete(item);
-            goto nomem;
-        }
-        page_size--;
-    }
-    return fk_resp_json(resp, 200, body);
-nomem:
-    cJSON_Delete(body);
-    return FK_ENOMEM;
+    fk_buf_init(&body, RENDER_MAX);
+    rc = search_body(req, &f, page_size, uri, &body);
+    if (rc == 0)
+        rc = fk_resp_set(resp, 200, "application/json", body.data, body.len);
+    fk_buf_cleanup(&body);
+    return rc;
 }

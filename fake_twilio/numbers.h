@@ -4,7 +4,11 @@
  * inventory that match the filters and that no account owns (twilio.md section 2). Items have
  * the 13 fields of the official schema; capabilities use the live API's keys voice, SMS, MMS
  * and fax; latitude and longitude are strings with six decimals, null without a location.
- * Like the live API, search has no paging envelope. */
+ * Like the live API, search has no paging envelope.
+ *
+ * Every inventory item is rendered to JSON text once, when the service starts (struct
+ * twilio_rendered), so a search only filters and concatenates text instead of building and
+ * printing a cJSON tree per request. */
 #ifndef TWILIO_NUMBERS_H
 #define TWILIO_NUMBERS_H
 
@@ -23,5 +27,18 @@ int twilio_search_filter(const struct fk_req *req, struct twilio_filter *f, long
 
 /* One search result item. NULL on ENOMEM. */
 cJSON *twilio_available_json(const struct twilio_number *n);
+
+/* The items of an inventory as text: item i is exactly
+ * cJSON_PrintUnformatted(twilio_available_json(twilio_inventory_at(inv, i))), rendered on
+ * first use. Not thread-safe by itself: the search handler runs with the store locked, which
+ * serialises every use (fakekit/store.h). */
+struct twilio_rendered;
+
+/* A cache for inv (borrowed; must outlive it). NULL on ENOMEM. */
+struct twilio_rendered *twilio_rendered_new(const struct twilio_inventory *inv);
+void twilio_rendered_free(struct twilio_rendered *r); /* NULL is a no-op */
+size_t twilio_rendered_count(const struct twilio_rendered *r);
+/* Item i's text (i < count); borrowed, lives as long as r. NULL on ENOMEM. */
+const char *twilio_rendered_item(struct twilio_rendered *r, size_t i, size_t *len);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fake_twilio/numbers.h"
 #include "fake_twilio/resource.h"
 #include "fakekit/clock.h"
 #include "fakekit/json.h"
@@ -89,7 +90,10 @@ int twilio_init(void **svc, struct fk_error *err)
         return FK_EINVAL;
     }
     s = calloc(1, sizeof *s);
-    if (s == NULL || (s->inv = twilio_inventory_new((uint64_t)fk_common.seed)) == NULL) {
+    if (s == NULL || (s->inv = twilio_inventory_new((uint64_t)fk_common.seed)) == NULL ||
+        (s->items = twilio_rendered_new(s->inv)) == NULL) {
+        if (s != NULL)
+            twilio_inventory_free(s->inv);
         free(s);
         fk_error_set(err, "out of memory building the number inventory");
         return FK_ENOMEM;
@@ -104,6 +108,7 @@ void twilio_fini(void *svc)
 
     if (s == NULL)
         return;
+    twilio_rendered_free(s->items);
     twilio_inventory_free(s->inv);
     free(s);
 }

@@ -24,9 +24,12 @@
 #define TWILIO_DEFAULT_ACCOUNT_SID "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define TWILIO_DEFAULT_AUTH_TOKEN  "test-auth-token"
 
+struct twilio_rendered; /* numbers.h */
+
 /* What req->svc points at. */
 struct twilio_svc {
     struct twilio_inventory *inv;
+    struct twilio_rendered *items; /* inv's search items as JSON text (numbers.h) */
 };
 
 extern const char *twilio_opt_account_sid;
