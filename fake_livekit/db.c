@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fake_livekit/proto_json.h"
+#include "fake_livekit/rule_keys.h"
 #include "fake_livekit/service.h"
 #include "fakekit/json.h"
 #include "fakekit/log.h"
@@ -15,7 +16,13 @@ const char lk_schema_sql[] =
     "CREATE TABLE IF NOT EXISTS trunks (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
     " kind TEXT NOT NULL CHECK (kind IN ('inbound', 'outbound')), info TEXT NOT NULL);\n"
     "CREATE TABLE IF NOT EXISTS dispatch_rules (seq INTEGER PRIMARY KEY,"
-    " id TEXT NOT NULL UNIQUE, info TEXT NOT NULL);\n";
+    " id TEXT NOT NULL UNIQUE, info TEXT NOT NULL);\n"
+    /* rule_keys.h: one row per (trunk, number, PIN) of a rule, for the conflict check. */
+    "CREATE TABLE IF NOT EXISTS dispatch_rule_keys (rule_id TEXT NOT NULL,"
+    " trunk_id TEXT NOT NULL, number TEXT NOT NULL, pin TEXT NOT NULL);\n"
+    "CREATE INDEX IF NOT EXISTS dispatch_rule_keys_key"
+    " ON dispatch_rule_keys (trunk_id, number, pin);\n"
+    "CREATE INDEX IF NOT EXISTS dispatch_rule_keys_rule ON dispatch_rule_keys (rule_id);\n";
 
 /* livekit/protocol utils/guid: shortuuid's alphabet (no 0, 1, I, O, l). */
 static const char guid_alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
@@ -50,7 +57,11 @@ int lk_db_seed(struct fk_store *st, void *svc, struct fk_error *err)
         fk_error_set(err, "cannot store the API key: %s", sqlite3_errmsg(fk_store_db(st)));
         return FK_EIO;
     }
-    return 0;
+    /* A file database may predate dispatch_rule_keys (or be empty after a reset): recompute. */
+    int rc = lk_rule_keys_rebuild(st);
+    if (rc != 0)
+        fk_error_set(err, "cannot index the dispatch rules: %s", sqlite3_errmsg(fk_store_db(st)));
+    return rc;
 }
 
 int lk_db_secret(struct fk_store *st, const char *key, char *out, size_t outlen)
@@ -192,19 +203,51 @@ cJSON *lk_db_rule_list(struct fk_store *st)
     return s ? collect(s) : NULL;
 }
 
+/* Run a constant statement with no result (savepoints). */
+static int run(struct fk_store *st, const char *sql)
+{
+    sqlite3_stmt *s = fk_store_stmt(st, sql);
+    int rc = s && sqlite3_step(s) == SQLITE_DONE ? 0 : FK_EIO;
+    if (s)
+        sqlite3_reset(s);
+    return rc;
+}
+
+/* Close the savepoint that a rule write opened: kept when rc is 0, else undone. Handlers
+ * run outside any transaction, the state loader inside one: a savepoint suits both. */
+static int end_rule_write(struct fk_store *st, int rc)
+{
+    if (rc != 0 && run(st, "ROLLBACK TO lk_rule_write") != 0)
+        fk_log(FK_LOG_ERROR, "event=db_rollback_failed error=\"%s\"",
+               sqlite3_errmsg(fk_store_db(st)));
+    int end = run(st, "RELEASE lk_rule_write");
+    return rc != 0 ? rc : end;
+}
+
 int lk_db_rule_put(struct fk_store *st, const cJSON *info)
 {
+    if (run(st, "SAVEPOINT lk_rule_write") != 0)
+        return FK_EIO;
     sqlite3_stmt *s = fk_store_stmt(st, "INSERT INTO dispatch_rules (id, info) VALUES (?, ?) "
                                         "ON CONFLICT (id) DO UPDATE SET info = excluded.info");
-    if (!s)
-        return FK_EIO;
-    sqlite3_bind_text(s, 1, lk_get_str(info, "sip_dispatch_rule_id"), -1, SQLITE_TRANSIENT);
-    return step_with_info(s, 2, info);
+    int rc = FK_EIO;
+    if (s) {
+        sqlite3_bind_text(s, 1, lk_get_str(info, "sip_dispatch_rule_id"), -1, SQLITE_TRANSIENT);
+        rc = step_with_info(s, 2, info);
+    }
+    if (rc == 0)
+        rc = lk_rule_keys_put(st, info);
+    return end_rule_write(st, rc);
 }
 
 int lk_db_rule_delete(struct fk_store *st, const char *id)
 {
-    return delete_by_id(fk_store_stmt(st, "DELETE FROM dispatch_rules WHERE id = ?"), id);
+    if (run(st, "SAVEPOINT lk_rule_write") != 0)
+        return FK_EIO;
+    int rc = delete_by_id(fk_store_stmt(st, "DELETE FROM dispatch_rules WHERE id = ?"), id);
+    if (rc == 0)
+        rc = lk_rule_keys_delete(st, id);
+    return end_rule_write(st, rc);
 }
 
 /* ---- state documents ---- */

@@ -7,24 +7,11 @@
 
 #include "fake_livekit/db.h"
 #include "fake_livekit/proto_json.h"
+#include "fake_livekit/rule_keys.h"
 #include "fake_livekit/trunks.h"
 #include "fake_livekit/update.h"
 
 #define NOT_FOUND_MSG "requested sip dispatch rule does not exist"
-
-/* The oneof member of a SIPDispatchRule, or NULL when none is set. */
-static const cJSON *rule_member(const cJSON *info)
-{
-    static const char *const members[] = {"dispatch_rule_direct", "dispatch_rule_individual",
-                                          "dispatch_rule_callee"};
-    const cJSON *rule = cJSON_GetObjectItemCaseSensitive(info, "rule");
-    for (size_t i = 0; rule && i < sizeof(members) / sizeof(members[0]); i++) {
-        const cJSON *m = cJSON_GetObjectItemCaseSensitive(rule, members[i]);
-        if (m)
-            return m;
-    }
-    return NULL;
-}
 
 static const char *print_id(const cJSON *r)
 {
@@ -39,7 +26,7 @@ static int validate(const cJSON *info, struct fk_error *err)
         fk_error_set(err, "missing rule");
         return FK_EINVAL;
     }
-    if (!rule_member(info)) {
+    if (!lk_rule_member(info)) {
         fk_error_set(err, "Unsupported SIP Dispatch Rule: <nil>");
         return FK_EINVAL;
     }
@@ -49,8 +36,8 @@ static int validate(const cJSON *info, struct fk_error *err)
 /* Does r hold the key (pin, trunk, number)? "" trunk / number stand for "any". */
 static bool holds(const cJSON *r, const char *pin, const char *trunk, const char *num)
 {
-    char a[256], b[256];
-    if (strcmp(lk_get_str(rule_member(r), "pin"), pin) != 0)
+    char a[LK_RULE_NUM_MAX], b[LK_RULE_NUM_MAX];
+    if (strcmp(lk_get_str(lk_rule_member(r), "pin"), pin) != 0)
         return false;
     const cJSON *trunks = lk_get_array(r, "trunk_ids");
     if (trunk[0] ? !lk_array_has(trunks, trunk) : lk_array_len(r, "trunk_ids") != 0)
@@ -58,19 +45,30 @@ static bool holds(const cJSON *r, const char *pin, const char *trunk, const char
     const cJSON *nums = lk_get_array(r, "inbound_numbers");
     if (!num[0])
         return lk_array_len(r, "inbound_numbers") == 0;
-    snprintf(a, sizeof(a), "%s%s", num[0] == '+' ? "" : "+", num);
+    lk_rule_number(num, a, sizeof(a));
     for (const cJSON *n = nums ? nums->child : NULL; n; n = n->next) {
-        snprintf(b, sizeof(b), "%s%s", n->valuestring[0] == '+' ? "" : "+", n->valuestring);
+        lk_rule_number(n->valuestring, b, sizeof(b));
         if (strcmp(a, b) == 0)
             return true;
     }
     return false;
 }
 
+static int conflict(const cJSON *rule, const char *other, struct fk_error *err)
+{
+    fk_error_set(err,
+                 "Conflicting SIP Dispatch Rules: same Trunk+Number+PIN combination "
+                 "for for \"%s\" and \"%s\"",
+                 print_id(rule), other[0] ? other : "<new>");
+    return FK_EINVAL;
+}
+
+/* Both checks visit rule's (trunk, number) pairs in the same order, trunks outer, each
+ * list standing for "" when empty, and name the oldest rule holding the first pair hit. */
 int lk_rule_conflict(const cJSON *existing, const cJSON *rule, struct fk_error *err)
 {
     const char *id = lk_get_str(rule, "sip_dispatch_rule_id");
-    const char *pin = lk_get_str(rule_member(rule), "pin");
+    const char *pin = lk_get_str(lk_rule_member(rule), "pin");
     const cJSON *trunks = lk_get_array(rule, "trunk_ids");
     const cJSON *nums = lk_get_array(rule, "inbound_numbers");
     const cJSON *t = trunks ? trunks->child : NULL;
@@ -80,15 +78,36 @@ int lk_rule_conflict(const cJSON *existing, const cJSON *rule, struct fk_error *
             for (const cJSON *e = existing ? existing->child : NULL; e; e = e->next) {
                 if (id[0] && strcmp(lk_get_str(e, "sip_dispatch_rule_id"), id) == 0)
                     continue;
-                if (!rule_member(e) ||
+                if (!lk_rule_member(e) ||
                     !holds(e, pin, t ? t->valuestring : "", n ? n->valuestring : ""))
                     continue;
-                fk_error_set(err,
-                             "Conflicting SIP Dispatch Rules: same Trunk+Number+PIN combination "
-                             "for for \"%s\" and \"%s\"",
-                             print_id(rule), print_id(e));
-                return FK_EINVAL;
+                return conflict(rule, lk_get_str(e, "sip_dispatch_rule_id"), err);
             }
+            n = n ? n->next : NULL;
+        } while (n);
+        t = t ? t->next : NULL;
+    } while (t);
+    return 0;
+}
+
+int lk_rule_conflict_stored(struct fk_store *st, const cJSON *rule, struct fk_error *err)
+{
+    const char *id = lk_get_str(rule, "sip_dispatch_rule_id");
+    const char *pin = lk_get_str(lk_rule_member(rule), "pin");
+    const cJSON *trunks = lk_get_array(rule, "trunk_ids");
+    const cJSON *nums = lk_get_array(rule, "inbound_numbers");
+    const cJSON *t = trunks ? trunks->child : NULL;
+    char other[FK_ERRMSG_MAX];
+    do {
+        const cJSON *n = nums ? nums->child : NULL;
+        do {
+            int rc = lk_rule_keys_find(st, id, cJSON_IsString(t) ? t->valuestring : "",
+                                       cJSON_IsString(n) ? n->valuestring : "", pin, other,
+                                       sizeof(other));
+            if (rc < 0)
+                return rc;
+            if (rc == 1)
+                return conflict(rule, other, err);
             n = n ? n->next : NULL;
         } while (n);
         t = t ? t->next : NULL;
@@ -112,15 +131,12 @@ static int check(struct lk_call *c, const cJSON *info)
 {
     struct fk_error err = {{0}};
     int rc = validate(info, &err);
-    if (rc == 0) {
-        cJSON *existing = lk_db_rule_list(c->st);
-        if (!existing)
-            return FK_EIO;
-        rc = lk_rule_conflict(existing, info, &err);
-        cJSON_Delete(existing);
-    }
+    if (rc == 0)
+        rc = lk_rule_conflict_stored(c->st, info, &err);
     if (rc == 0)
         return 0;
+    if (rc != FK_EINVAL)
+        return rc;
     rc = invalid(c, err.msg);
     return rc == 0 ? 1 : rc;
 }

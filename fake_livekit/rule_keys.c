@@ -1,0 +1,156 @@
+/* rule_keys.c: dispatch_rule_keys, the indexed (trunk, number, PIN) keys of the stored
+ * dispatch rules (see rule_keys.h), so that a conflict check is a lookup, not a scan. */
+#include "fake_livekit/rule_keys.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "fake_livekit/proto_json.h"
+#include "fakekit/log.h"
+
+const cJSON *lk_rule_member(const cJSON *info)
+{
+    static const char *const members[] = {"dispatch_rule_direct", "dispatch_rule_individual",
+                                          "dispatch_rule_callee"};
+    const cJSON *rule = cJSON_GetObjectItemCaseSensitive(info, "rule");
+    for (size_t i = 0; rule && i < sizeof(members) / sizeof(members[0]); i++) {
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(rule, members[i]);
+        if (m)
+            return m;
+    }
+    return NULL;
+}
+
+void lk_rule_number(const char *num, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "%s%s", num[0] == '+' ? "" : "+", num);
+}
+
+int lk_rule_keys_delete(struct fk_store *st, const char *id)
+{
+    sqlite3_stmt *s = fk_store_stmt(st, "DELETE FROM dispatch_rule_keys WHERE rule_id = ?");
+    int rc;
+    if (!s)
+        return FK_EIO;
+    sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(s) == SQLITE_DONE ? 0 : FK_EIO;
+    sqlite3_reset(s);
+    return rc;
+}
+
+static int insert_key(sqlite3_stmt *s, const char *id, const char *trunk, const char *number,
+                      const char *pin)
+{
+    int rc;
+    sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, trunk, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 3, number, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 4, pin, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(s) == SQLITE_DONE ? 0 : FK_EIO;
+    if (rc != 0)
+        fk_log(FK_LOG_ERROR, "event=db_write_failed error=\"%s\"",
+               sqlite3_errmsg(sqlite3_db_handle(s)));
+    sqlite3_reset(s);
+    return rc;
+}
+
+/* The rows of one trunk ("" = any): one per number, or one "" row without numbers. */
+static int insert_trunk(sqlite3_stmt *s, const cJSON *info, const char *id, const char *trunk,
+                        const char *pin)
+{
+    char num[LK_RULE_NUM_MAX];
+    int rc = 0;
+    if (lk_array_len(info, "inbound_numbers") == 0)
+        return insert_key(s, id, trunk, "", pin);
+    const cJSON *nums = lk_get_array(info, "inbound_numbers");
+    for (const cJSON *n = nums->child; rc == 0 && n; n = n->next) {
+        if (!cJSON_IsString(n))
+            continue; /* a decoded rule has none; a scan would never match one */
+        lk_rule_number(n->valuestring, num, sizeof(num));
+        rc = insert_key(s, id, trunk, num, pin);
+    }
+    return rc;
+}
+
+/* The key rows of info, without deleting any. */
+static int insert_keys(struct fk_store *st, const cJSON *info)
+{
+    const cJSON *member = lk_rule_member(info);
+    const char *id = lk_get_str(info, "sip_dispatch_rule_id");
+    if (!member)
+        return 0; /* a rule without a member never conflicts */
+    const char *pin = lk_get_str(member, "pin");
+    sqlite3_stmt *s = fk_store_stmt(st, "INSERT INTO dispatch_rule_keys (rule_id, trunk_id,"
+                                        " number, pin) VALUES (?, ?, ?, ?)");
+    int rc = 0;
+    if (!s)
+        return FK_EIO;
+    if (lk_array_len(info, "trunk_ids") == 0)
+        return insert_trunk(s, info, id, "", pin);
+    const cJSON *trunks = lk_get_array(info, "trunk_ids");
+    for (const cJSON *t = trunks->child; rc == 0 && t; t = t->next) {
+        /* An empty id listed next to others stands for no trunk: it matches nothing. */
+        if (cJSON_IsString(t) && t->valuestring[0])
+            rc = insert_trunk(s, info, id, t->valuestring, pin);
+    }
+    return rc;
+}
+
+int lk_rule_keys_put(struct fk_store *st, const cJSON *info)
+{
+    int rc = lk_rule_keys_delete(st, lk_get_str(info, "sip_dispatch_rule_id"));
+    return rc == 0 ? insert_keys(st, info) : rc;
+}
+
+int lk_rule_keys_rebuild(struct fk_store *st)
+{
+    sqlite3_stmt *s = fk_store_stmt(st, "DELETE FROM dispatch_rule_keys");
+    int rc;
+    if (!s)
+        return FK_EIO;
+    rc = sqlite3_step(s) == SQLITE_DONE ? 0 : FK_EIO;
+    sqlite3_reset(s);
+    /* Its own statement: insert_keys() uses the cached ones while this one is stepping. */
+    sqlite3_stmt *q = NULL;
+    if (rc == 0 && sqlite3_prepare_v2(fk_store_db(st), "SELECT info FROM dispatch_rules", -1, &q,
+                                      NULL) != SQLITE_OK)
+        rc = FK_EIO;
+    int step = SQLITE_DONE;
+    while (rc == 0 && (step = sqlite3_step(q)) == SQLITE_ROW) {
+        cJSON *info = cJSON_Parse((const char *)sqlite3_column_text(q, 0));
+        rc = info ? insert_keys(st, info) : FK_ENOMEM;
+        cJSON_Delete(info);
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = FK_EIO;
+    sqlite3_finalize(q);
+    return rc;
+}
+
+int lk_rule_keys_find(struct fk_store *st, const char *skip_id, const char *trunk,
+                      const char *number, const char *pin, char *out, size_t outlen)
+{
+    char num[LK_RULE_NUM_MAX] = "";
+    sqlite3_stmt *s = fk_store_stmt(
+        st, "SELECT k.rule_id FROM dispatch_rule_keys k JOIN dispatch_rules r ON r.id = k.rule_id"
+            " WHERE k.trunk_id = ?1 AND k.number = ?2 AND k.pin = ?3"
+            " AND (?4 = '' OR k.rule_id <> ?4) ORDER BY r.seq LIMIT 1");
+    int rc = 0;
+    if (!s)
+        return FK_EIO;
+    if (number[0])
+        lk_rule_number(number, num, sizeof(num));
+    sqlite3_bind_text(s, 1, trunk, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, num, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 3, pin, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 4, skip_id, -1, SQLITE_TRANSIENT);
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        snprintf(out, outlen, "%s", (const char *)sqlite3_column_text(s, 0));
+        rc = 1;
+    } else if (step != SQLITE_DONE) {
+        rc = FK_EIO;
+    }
+    sqlite3_reset(s);
+    return rc;
+}
