@@ -13,22 +13,12 @@
 
 #include "fakekit/fault.h"
 #include "fakekit/rand.h"
+#include "tests/support/fakereq.h"
 
 /* The service knows only these error shorthands. */
 static int check_error(const char *code)
 {
     return strcmp(code, "21422") == 0 || strcmp(code, "20003") == 0 ? 0 : FK_EINVAL;
-}
-
-static struct fk_req make_req(const char *method, const char *path)
-{
-    struct fk_req r;
-    memset(&r, 0, sizeof(r));
-    r.method = method;
-    r.path = path;
-    r.query = "";
-    r.body = "";
-    return r;
 }
 
 /* Add text to f; returns the code and leaves the message in err. */
@@ -162,7 +152,7 @@ static void test_action_forms(void **state)
         struct fk_error err = {{0}};
         struct fk_action a;
         char id[FK_ID_MAX + 1];
-        struct fk_req req = make_req("GET", "/x");
+        struct fk_req req = h_make_req("GET", "/x");
         if (add(f, "fault", cases[i].json, &err) != 0) {
             fail_msg("case %zu: %s", i, err.msg);
         }
@@ -192,7 +182,7 @@ static void test_decide_copies_action(void **state)
     struct fk_error err = {{0}};
     struct fk_action a;
     char id[8];
-    struct fk_req req = make_req("POST", "/2010-04-01/Accounts/AC1/IncomingPhoneNumbers.json");
+    struct fk_req req = h_make_req("POST", "/2010-04-01/Accounts/AC1/IncomingPhoneNumbers.json");
     assert_int_equal(
         add(f, "faults",
             "[{\"id\":\"buy-fails-once\",\"match\":{\"method\":\"POST\",\"path\":"
@@ -241,7 +231,7 @@ static void test_after_times(void **state)
         assert_int_equal(add(f, "fault", cases[i].rule, &err), 0);
         for (size_t k = 0; k < 6; k++) {
             struct fk_action a;
-            struct fk_req req = make_req("GET", "/x");
+            struct fk_req req = h_make_req("GET", "/x");
             got[k] = fk_faults_decide(f, &req, &a, NULL, 0) ? 'F' : '.';
             fk_action_cleanup(&a);
         }
@@ -275,7 +265,7 @@ static void test_first_fired_wins(void **state)
                      0);
     for (size_t k = 0; k < 3; k++) {
         struct fk_action a;
-        struct fk_req req = make_req("GET", "/x");
+        struct fk_req req = h_make_req("GET", "/x");
         assert_true(fk_faults_decide(f, &req, &a, id, sizeof(id)));
         assert_string_equal(id, want[k]);
         fk_action_cleanup(&a);
@@ -301,7 +291,7 @@ static int fired_count(uint64_t seed, double probability)
     fk_rand_seed(seed);
     for (int k = 0; k < 1000; k++) {
         struct fk_action a;
-        struct fk_req req = make_req("GET", "/x");
+        struct fk_req req = h_make_req("GET", "/x");
         fired += fk_faults_decide(f, &req, &a, NULL, 0);
         fk_action_cleanup(&a);
     }
@@ -418,7 +408,7 @@ static void test_faults_json(void **state)
     struct fk_faults *f = fk_faults_new();
     struct fk_error err = {{0}};
     struct fk_action a;
-    struct fk_req req = make_req("POST", "/x");
+    struct fk_req req = h_make_req("POST", "/x");
     assert_int_equal(
         add(f, "faults",
             "[{\"id\":\"r\",\"description\":\"ignored\",\"match\":{\"method\":\"POST\"},"
@@ -454,7 +444,7 @@ static void *decide_many(void *arg)
     for (int k = 0; k < 2000; k++) {
         struct fk_action a;
         char id[FK_ID_MAX + 1];
-        struct fk_req req = make_req("GET", "/x");
+        struct fk_req req = h_make_req("GET", "/x");
         fired += fk_faults_decide(f, &req, &a, id, sizeof(id));
         fk_action_cleanup(&a);
     }

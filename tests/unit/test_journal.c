@@ -11,19 +11,9 @@
 #include <cmocka.h>
 
 #include "fakekit/journal.h"
+#include "tests/support/fakereq.h"
 
 #define T0 1800000000123456LL /* 2027-01-15T08:00:00.123456Z */
-
-static struct fk_req make_req(const char *method, const char *path)
-{
-    struct fk_req r;
-    memset(&r, 0, sizeof(r));
-    r.method = method;
-    r.path = path;
-    r.query = "";
-    r.body = "";
-    return r;
-}
 
 static uint64_t seq_at(cJSON *list, int i)
 {
@@ -36,7 +26,7 @@ static void test_ring_wrap(void **state)
 {
     (void)state; /* cmocka fixture, unused */
     struct fk_journal *j = fk_journal_new(3);
-    struct fk_req req = make_req("GET", "/x");
+    struct fk_req req = h_make_req("GET", "/x");
     uint64_t seq[5];
     assert_non_null(j);
     for (int i = 0; i < 5; i++) {
@@ -82,7 +72,7 @@ static void test_entry_format(void **state)
     };
     static const char body[] = "PhoneNumber=%2B15005550006";
     struct fk_journal *j = fk_journal_new(10);
-    struct fk_req req = make_req("POST", "/2010-04-01/Accounts/AC1/IncomingPhoneNumbers.json");
+    struct fk_req req = h_make_req("POST", "/2010-04-01/Accounts/AC1/IncomingPhoneNumbers.json");
     char want[1024];
 
     req.query = "PageSize=5&Page=0";
@@ -132,7 +122,7 @@ static void test_filters(void **state)
     struct fk_journal *j = fk_journal_new(100);
     uint64_t first = 0;
     for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
-        struct fk_req req = make_req(entries[i].method, entries[i].path);
+        struct fk_req req = h_make_req(entries[i].method, entries[i].path);
         uint64_t s = fk_journal_add(j, &req, entries[i].status, NULL, false, T0, 1);
         first = first ? first : s;
     }
@@ -182,7 +172,7 @@ static void test_body_truncated(void **state)
         assert_non_null(body);
         memset(body, 'b', sizes[i]);
         body[sizes[i]] = '\0';
-        struct fk_req req = make_req("POST", "/x");
+        struct fk_req req = h_make_req("POST", "/x");
         req.body = body;
         req.body_len = sizes[i];
         (void)fk_journal_add(j, &req, 200, NULL, false, T0, 1);

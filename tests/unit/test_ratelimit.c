@@ -12,19 +12,9 @@
 
 #include "fakekit/clock.h"
 #include "fakekit/ratelimit.h"
+#include "tests/support/fakereq.h"
 
 #define T0 1800000000000000LL /* 2027-01-15, in µs */
-
-static struct fk_req make_req(const char *method, const char *path)
-{
-    struct fk_req r;
-    memset(&r, 0, sizeof(r));
-    r.method = method;
-    r.path = path;
-    r.query = "";
-    r.body = "";
-    return r;
-}
 
 static int add(struct fk_limits *ls, const char *path, const char *text, struct fk_error *err)
 {
@@ -39,7 +29,7 @@ static int add(struct fk_limits *ls, const char *path, const char *text, struct 
 static bool hit(struct fk_limits *ls, const char *cred, const char *client, long *retry, char *id,
                 size_t idlen)
 {
-    struct fk_req req = make_req("GET", "/x");
+    struct fk_req req = h_make_req("GET", "/x");
     long r = -1;
     bool refused = fk_limits_check(ls, &req, cred, client, fk_now_us(), &r, id, idlen);
     if (retry) {
@@ -161,7 +151,7 @@ static void test_retry_after(void **state)
     assert_true(hit(ls, NULL, NULL, &retry, NULL, 0));
     assert_int_equal(retry, 1);
 
-    struct fk_req req = make_req("GET", "/y");
+    struct fk_req req = h_make_req("GET", "/y");
     assert_false(fk_limits_check(ls, &req, NULL, NULL, T0, &retry, NULL, 0));
     assert_true(fk_limits_check(ls, &req, NULL, NULL, T0, &retry, NULL, 0));
     assert_int_equal(retry, 7); /* as configured */
@@ -260,7 +250,7 @@ static void test_several_limits(void **state)
                          "{\"id\":\"narrow\",\"limit\":1,\"per_ms\":60000}]",
                          &err),
                      0);
-    struct fk_req get = make_req("GET", "/x");
+    struct fk_req get = h_make_req("GET", "/x");
     assert_false(fk_limits_check(ls, &get, NULL, NULL, T0, &retry, id, sizeof(id)));
     /* narrow is empty now; wide has 2 left and is charged again */
     assert_true(fk_limits_check(ls, &get, NULL, NULL, T0, &retry, id, sizeof(id)));
