@@ -391,6 +391,15 @@ char *prov_escape(const char *s)
     return copy;
 }
 
+char *prov_eq(const char *prefix, const char *value)
+{
+    char *e = prov_escape(value);
+    char *q = e != NULL ? prov_strf("%s%s", prefix, e) : NULL;
+
+    free(e);
+    return q;
+}
+
 char *prov_base(const char *url)
 {
     const char *rest = url;

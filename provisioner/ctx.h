@@ -142,6 +142,9 @@ void prov_fail_call(struct prov_ctx *ctx, const char *what, const struct prov_re
 char *prov_strf(const char *fmt, ...) FK_PRINTF(1, 2);
 /* url-escape s with curl_easy_escape into a malloc'd copy; caller frees. NULL on ENOMEM. */
 char *prov_escape(const char *s);
+/* prefix followed by value url-escaped: prov_eq("phone_numbers?twilio_sid=eq.", sid). A
+ * PostgREST equality filter in one call; caller frees. NULL on ENOMEM. */
+char *prov_eq(const char *prefix, const char *value);
 /* Base URL without its trailing slashes (copied; caller frees); ws(s):// becomes http(s)://. */
 char *prov_base(const char *url);
 /* A string member of obj copied into out ("" when absent or not a string); true if present. */

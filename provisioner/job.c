@@ -170,12 +170,10 @@ int prov_job_insert(struct prov_ctx *ctx, struct prov_job *job, bool *exists, st
 int prov_job_get(struct prov_ctx *ctx, const char *user_id, struct prov_job *job, bool *found,
                  struct prov_result *r)
 {
-    char *u = prov_escape(user_id);
-    char *q = u ? prov_strf("provisioning_jobs?select=*&user_id=eq.%s", u) : NULL;
+    char *q = prov_eq("provisioning_jobs?select=*&user_id=eq.", user_id);
     int rc = q ? prov_sb_rest(ctx, "GET", q, NULL, NULL, r) : FK_ENOMEM;
     if (rc == 0)
         rc = job_from_rows(r, job, found);
-    free(u);
     free(q);
     return rc;
 }
@@ -278,10 +276,8 @@ int prov_job_finish(struct prov_ctx *ctx, struct prov_job *job, const char *stat
 
 int prov_job_delete(struct prov_ctx *ctx, const char *user_id, struct prov_result *r)
 {
-    char *u = prov_escape(user_id);
-    char *q = u ? prov_strf("provisioning_jobs?user_id=eq.%s", u) : NULL;
+    char *q = prov_eq("provisioning_jobs?user_id=eq.", user_id);
     int rc = q ? prov_sb_rest(ctx, "DELETE", q, NULL, "return=minimal", r) : FK_ENOMEM;
-    free(u);
     free(q);
     return rc;
 }

@@ -85,7 +85,6 @@ int prov_sb_parse_phone(const cJSON *row, struct prov_sb_phone *out, struct fk_e
         return rc;
     COPY_STR(row, "id", out->id);
     COPY_STR(row, "status", out->status);
-    COPY_STR(row, "trunk_id", out->trunk_id);
     COPY_STR(row, "livekit_trunk_id", out->trunk_id);
     COPY_STR(row, "dispatch_rule_id", out->rule_id);
     COPY_STR(row, "job_id", out->job_id);
@@ -243,10 +242,8 @@ int prov_sb_active_phone(struct prov_ctx *ctx, const char *user_id, struct prov_
 int prov_sb_phone_by_sid(struct prov_ctx *ctx, const char *sid, struct prov_sb_phone *out,
                          bool *found, struct prov_result *r)
 {
-    char *s = prov_escape(sid);
-    char *f = s ? prov_strf("twilio_sid=eq.%s", s) : NULL;
+    char *f = prov_eq("twilio_sid=eq.", sid);
     int rc = f ? phone_query(ctx, f, out, found, r) : FK_ENOMEM;
-    free(s);
     free(f);
     return rc;
 }
@@ -285,11 +282,9 @@ int prov_sb_insert_phone(struct prov_ctx *ctx, const struct prov_sb_phone *p, co
 int prov_sb_patch_phone(struct prov_ctx *ctx, const char *sid, const cJSON *fields,
                         struct prov_result *r)
 {
-    char *s = prov_escape(sid);
-    char *q = s ? prov_strf("phone_numbers?twilio_sid=eq.%s", s) : NULL;
+    char *q = prov_eq("phone_numbers?twilio_sid=eq.", sid);
     char *body = cJSON_PrintUnformatted(fields);
     int rc = q && body ? prov_sb_rest(ctx, "PATCH", q, body, "return=minimal", r) : FK_ENOMEM;
-    free(s);
     free(q);
     cJSON_free(body);
     return rc;
@@ -297,10 +292,8 @@ int prov_sb_patch_phone(struct prov_ctx *ctx, const char *sid, const cJSON *fiel
 
 int prov_sb_delete_phone(struct prov_ctx *ctx, const char *sid, struct prov_result *r)
 {
-    char *s = prov_escape(sid);
-    char *q = s ? prov_strf("phone_numbers?twilio_sid=eq.%s", s) : NULL;
+    char *q = prov_eq("phone_numbers?twilio_sid=eq.", sid);
     int rc = q ? prov_sb_rest(ctx, "DELETE", q, NULL, "return=minimal", r) : FK_ENOMEM;
-    free(s);
     free(q);
     return rc;
 }
