@@ -411,6 +411,22 @@ int sb_user_delete(struct fk_store *st, const char *id)
     return rc;
 }
 
+/* Step s to the end, appending each user to arr (taken: freed on failure). NULL on ENOMEM. */
+static cJSON *users_from_rows(sqlite3_stmt *s, cJSON *arr)
+{
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        cJSON *u = user_from_row(s);
+        if (u == NULL) {
+            cJSON_Delete(arr);
+            arr = NULL;
+            break;
+        }
+        cJSON_AddItemToArray(arr, u);
+    }
+    sqlite3_reset(s);
+    return arr;
+}
+
 cJSON *sb_user_list(struct fk_store *st, long page, long per_page, long *total)
 {
     sqlite3_stmt *s = fk_store_stmt(st, "SELECT count(*) FROM auth_users");
@@ -432,17 +448,7 @@ cJSON *sb_user_list(struct fk_store *st, long page, long per_page, long *total)
     }
     sqlite3_bind_int64(s, 1, per_page);
     sqlite3_bind_int64(s, 2, (sqlite3_int64)(page - 1) * per_page);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        cJSON *u = user_from_row(s);
-        if (u == NULL) {
-            cJSON_Delete(arr);
-            arr = NULL;
-            break;
-        }
-        cJSON_AddItemToArray(arr, u);
-    }
-    sqlite3_reset(s);
-    return arr;
+    return users_from_rows(s, arr);
 }
 
 cJSON *sb_auth_dump_users(struct fk_store *st)
@@ -454,15 +460,5 @@ cJSON *sb_auth_dump_users(struct fk_store *st)
         cJSON_Delete(arr);
         return NULL;
     }
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        cJSON *u = user_from_row(s);
-        if (u == NULL) {
-            cJSON_Delete(arr);
-            arr = NULL;
-            break;
-        }
-        cJSON_AddItemToArray(arr, u);
-    }
-    sqlite3_reset(s);
-    return arr;
+    return users_from_rows(s, arr);
 }
