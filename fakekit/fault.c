@@ -12,6 +12,7 @@
 #include "fakekit/fault.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,7 @@ struct fk_rule {
 struct fk_faults {
     pthread_mutex_t mu;
     struct fk_items list;
+    atomic_size_t count; /* list.n, readable without the lock */
 };
 
 static const struct {
@@ -462,6 +464,7 @@ int fk_faults_add(struct fk_faults *f, struct fk_rule **rules, size_t n, struct 
 {
     pthread_mutex_lock(&f->mu);
     int rc = fk_items_add(&rule_kind, &f->list, (struct fk_item **)rules, n, NULL, err);
+    atomic_store(&f->count, f->list.n);
     pthread_mutex_unlock(&f->mu);
     return rc;
 }
@@ -482,6 +485,7 @@ int fk_faults_add_json(struct fk_faults *f, const cJSON *json, const char *path,
     }
     pthread_mutex_lock(&f->mu);
     rc = fk_items_add(&rule_kind, &f->list, items, n, added, err);
+    atomic_store(&f->count, f->list.n);
     pthread_mutex_unlock(&f->mu);
     for (size_t i = 0; rc && i < n; i++) {
         fk_rule_free((struct fk_rule *)items[i]);
@@ -494,6 +498,7 @@ int fk_faults_remove(struct fk_faults *f, const char *id)
 {
     pthread_mutex_lock(&f->mu);
     int rc = fk_items_remove(&rule_kind, &f->list, id);
+    atomic_store(&f->count, f->list.n);
     pthread_mutex_unlock(&f->mu);
     return rc;
 }
@@ -502,6 +507,7 @@ void fk_faults_clear(struct fk_faults *f)
 {
     pthread_mutex_lock(&f->mu);
     fk_items_clear(&rule_kind, &f->list);
+    atomic_store(&f->count, 0);
     pthread_mutex_unlock(&f->mu);
 }
 
@@ -524,18 +530,24 @@ cJSON *fk_faults_json(struct fk_faults *f)
 bool fk_faults_decide(struct fk_faults *f, const struct fk_req *req, struct fk_action *out,
                       char *id, size_t idlen)
 {
+    struct fk_items_iter it;
     bool fired = false;
 
     memset(out, 0, sizeof(*out));
     if (id && idlen) {
         id[0] = '\0';
     }
+    /* No rules (the usual case): no lock. A rule added meanwhile is as good as one added
+     * just after this request. */
+    if (atomic_load_explicit(&f->count, memory_order_acquire) == 0) {
+        return false;
+    }
     pthread_mutex_lock(&f->mu);
-    for (size_t i = 0; i < f->list.n; i++) {
-        struct fk_rule *r = (struct fk_rule *)f->list.v[i];
-        if (!fk_match_test(&r->head.match, req)) {
-            continue;
-        }
+    /* Only the rules whose matcher accepts req, in order: the others would neither count
+     * nor draw, so skipping them untested changes nothing. */
+    fk_items_iter_start(&it, &f->list, req);
+    for (struct fk_item *item; (item = fk_items_iter_next(&it)) != NULL;) {
+        struct fk_rule *r = (struct fk_rule *)item;
         r->matched++;
         if (r->matched <= (uint64_t)r->after || (r->times >= 0 && r->fired >= (uint64_t)r->times)) {
             continue;

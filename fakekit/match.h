@@ -44,7 +44,7 @@ bool fk_match_test(const struct fk_match *m, const struct fk_req *req);
 /* The matcher as JSON, as it was given (NULL on ENOMEM). */
 cJSON *fk_match_json(const struct fk_match *m);
 
-/* Rule lists: what fault rules and rate limits share (added by helper "faults").
+/* Rule lists (items.c): what fault rules and rate limits share.
  * Both structs begin with a struct fk_item, so one ordered list with unique ids serves both.
  * The list has no lock: its owner (fault.c, ratelimit.c) holds its own around each call. */
 struct fk_item {
@@ -52,6 +52,7 @@ struct fk_item {
     bool auto_id;           /* no id was given: named "<prefix>-N" when added */
     char path[128];         /* JSON path it was parsed from ("faults[2]"), for messages */
     struct fk_match match;
+    unsigned long long seq; /* place in the list (rises with every add), set when added */
 };
 
 struct fk_item_kind {
@@ -64,11 +65,17 @@ struct fk_item_kind {
     cJSON *(*json)(const struct fk_item *item); /* NULL on ENOMEM */
 };
 
+struct fk_item_index;
+
+/* Zero-initialise. v holds the items in the order added; index (items.c) finds the few
+ * whose matcher can accept a given request without testing every one. */
 struct fk_items {
     struct fk_item **v;
     size_t n;
     size_t cap;
-    unsigned long next_auto; /* the last N used; fk_items_clear resets it */
+    unsigned long next_auto;     /* the last N used; fk_items_clear resets it */
+    unsigned long long next_seq; /* the seq the next added item gets */
+    struct fk_item_index *index; /* NULL with n > 0: out of memory, so every item is tested */
 };
 
 /* Parse one object (at path) or an array (at path[i]) into a new array *out of *n items
@@ -85,5 +92,32 @@ int fk_items_remove(const struct fk_item_kind *kind, struct fk_items *l,
                     const char *id); /* 0 or FK_ENOTFOUND */
 void fk_items_clear(const struct fk_item_kind *kind, struct fk_items *l);
 cJSON *fk_items_json(const struct fk_item_kind *kind, const struct fk_items *l);
+
+/* The items whose matcher accepts a request, in list order, without testing every item:
+ * the index keys each item by its method and the literal start of its path pattern, and only
+ * items whose key fits the request are tested (with fk_match_test, so the answer is exactly
+ * that of a scan of the whole list). The iterator lives on the caller's stack and is valid
+ * while the list does not change (under the owner's lock):
+ *     struct fk_items_iter it;
+ *     fk_items_iter_start(&it, &list, req);
+ *     for (struct fk_item *item; (item = fk_items_iter_next(&it)) != NULL;) ... */
+#define FK_ITEMS_ITER_LISTS 32
+struct fk_items_iter {
+    const struct fk_items *l;
+    const struct fk_req *req;
+    bool scan;   /* no index (or too many candidate lists): test every item from next */
+    size_t next; /* scan mode: the next index in l->v */
+    size_t nlists;
+    struct {
+        struct fk_item *const *v; /* candidates of one index key, in list order */
+        size_t n;
+        size_t pos;
+    } lists[FK_ITEMS_ITER_LISTS];
+};
+
+void fk_items_iter_start(struct fk_items_iter *it, const struct fk_items *l,
+                         const struct fk_req *req);
+/* The next item whose matcher accepts the request, or NULL when there is none left. */
+struct fk_item *fk_items_iter_next(struct fk_items_iter *it);
 
 #endif

@@ -10,6 +10,7 @@
 #include "fakekit/ratelimit.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,7 @@ struct fk_limit {
 struct fk_limits {
     pthread_mutex_t mu;
     struct fk_items list;
+    atomic_size_t count; /* list.n, readable without the lock */
 };
 
 static uint64_t fnv1a(const char *s)
@@ -239,6 +241,7 @@ int fk_limits_add(struct fk_limits *ls, struct fk_limit **limits, size_t n, stru
 {
     pthread_mutex_lock(&ls->mu);
     int rc = fk_items_add(&limit_kind, &ls->list, (struct fk_item **)limits, n, NULL, err);
+    atomic_store(&ls->count, ls->list.n);
     pthread_mutex_unlock(&ls->mu);
     return rc;
 }
@@ -259,6 +262,7 @@ int fk_limits_add_json(struct fk_limits *ls, const cJSON *json, const char *path
     }
     pthread_mutex_lock(&ls->mu);
     rc = fk_items_add(&limit_kind, &ls->list, items, n, added, err);
+    atomic_store(&ls->count, ls->list.n);
     pthread_mutex_unlock(&ls->mu);
     for (size_t i = 0; rc && i < n; i++) {
         fk_limit_free((struct fk_limit *)items[i]);
@@ -271,6 +275,7 @@ int fk_limits_remove(struct fk_limits *ls, const char *id)
 {
     pthread_mutex_lock(&ls->mu);
     int rc = fk_items_remove(&limit_kind, &ls->list, id);
+    atomic_store(&ls->count, ls->list.n);
     pthread_mutex_unlock(&ls->mu);
     return rc;
 }
@@ -279,6 +284,7 @@ void fk_limits_clear(struct fk_limits *ls)
 {
     pthread_mutex_lock(&ls->mu);
     fk_items_clear(&limit_kind, &ls->list);
+    atomic_store(&ls->count, 0);
     pthread_mutex_unlock(&ls->mu);
 }
 
@@ -398,18 +404,26 @@ static bool bucket_take(const struct fk_limit *l, struct bucket *b, int64_t now_
     return false;
 }
 
+bool fk_limits_active(struct fk_limits *ls)
+{
+    return atomic_load_explicit(&ls->count, memory_order_acquire) > 0;
+}
+
 bool fk_limits_check(struct fk_limits *ls, const struct fk_req *req, const char *credential,
                      const char *client, int64_t now_us, long *retry_after_s, char *id,
                      size_t idlen)
 {
+    struct fk_items_iter it;
     bool refused = false;
 
+    if (!fk_limits_active(ls)) {
+        return false;
+    }
     pthread_mutex_lock(&ls->mu);
-    for (size_t i = 0; i < ls->list.n; i++) {
-        struct fk_limit *l = (struct fk_limit *)ls->list.v[i];
-        if (!fk_match_test(&l->head.match, req)) {
-            continue;
-        }
+    /* Only the limits whose matcher accepts req, in order (the others are not charged). */
+    fk_items_iter_start(&it, &ls->list, req);
+    for (struct fk_item *item; (item = fk_items_iter_next(&it)) != NULL;) {
+        struct fk_limit *l = (struct fk_limit *)item;
         l->matched++;
         const char *key = "";
         if (l->key == KEY_CREDENTIAL && credential) {

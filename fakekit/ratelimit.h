@@ -33,6 +33,9 @@ int fk_limits_remove(struct fk_limits *ls, const char *id); /* 0 or FK_ENOTFOUND
 void fk_limits_clear(struct fk_limits *ls);
 cJSON *fk_limits_json(struct fk_limits *ls);
 
+/* True when at least one limit is loaded (no lock taken): a caller may skip working out the
+ * bucket keys of a request that no limit can refuse. */
+bool fk_limits_active(struct fk_limits *ls);
 /* Charge req at time now_us. credential and client are the bucket keys for those modes.
  * Returns true when refused; then *retry_after_s and id (idlen bytes) are set. */
 bool fk_limits_check(struct fk_limits *ls, const struct fk_req *req, const char *credential,

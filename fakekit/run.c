@@ -66,7 +66,8 @@ static void native(struct fk_app *app, struct fk_resp *resp, const struct fk_req
 static void handle(struct fk_app *app, struct fk_req *req, struct fk_resp *resp)
 {
     size_t cap = strlen(req->path) + FK_MAX_PATH_PARAMS + 1;
-    char *scratch = malloc(cap);
+    char small[512]; /* the captures of a usual path fit: no allocation */
+    char *scratch = cap <= sizeof(small) ? small : malloc(cap);
     bool known = false;
     const struct fk_route *rt;
 
@@ -85,7 +86,8 @@ static void handle(struct fk_app *app, struct fk_req *req, struct fk_resp *resp)
         if (rc != 0 || resp->status == 0)
             native(app, resp, req, FK_NATIVE_INTERNAL, 0);
     }
-    free(scratch);
+    if (scratch != small)
+        free(scratch);
 }
 
 /* Apply the parts of a fired action that shape the answer (status, body, headers, error). */
@@ -118,12 +120,31 @@ static bool action_answers(const struct fk_action *a)
 /* The body a "malformed" fault sends: the start of a JSON object that never ends. */
 static const char malformed_body[] = "{\"fake\": \"malformed response\", \"data\": [1, 2, ";
 
+/* Charge req to the rate limits; true when one refused it (the 429 is in reply then). The
+ * credential (for LiveKit a token decode) is worked out only when a limit is loaded. */
+static bool limited(struct fk_app *app, const struct fk_req *req, struct fk_reply *reply)
+{
+    char id[FK_ID_MAX + 1] = "";
+    long retry = 0;
+
+    if (!fk_limits_active(app->limits))
+        return false;
+    const char *cred = app->svc->credential != NULL ? app->svc->credential(req)
+                                                    : fk_req_header(req, "Authorization");
+    if (!fk_limits_check(app->limits, req, cred != NULL ? cred : "", req->remote, fk_now_us(),
+                         &retry, id, sizeof(id)))
+        return false;
+    native(app, &reply->resp, req, FK_NATIVE_RATE_LIMITED, retry);
+    if (fk_resp_header(&reply->resp, "X-Fake-Rate-Limit", id) != 0)
+        fk_log(FK_LOG_WARN, "msg=\"out of memory adding a header\"");
+    return true;
+}
+
 static void serve(void *ctx, struct fk_req *req, struct fk_reply *reply)
 {
     struct fk_app *app = ctx;
     struct fk_action act;
     char id[FK_ID_MAX + 1] = "";
-    long retry = 0;
 
     req->store = app->store;
     req->svc = app->svc_state;
@@ -131,15 +152,8 @@ static void serve(void *ctx, struct fk_req *req, struct fk_reply *reply)
         fk_admin_handle(app, req, &reply->resp);
         return;
     }
-    const char *cred = app->svc->credential != NULL ? app->svc->credential(req)
-                                                    : fk_req_header(req, "Authorization");
-    if (fk_limits_check(app->limits, req, cred != NULL ? cred : "", req->remote, fk_now_us(),
-                        &retry, id, sizeof(id))) {
-        native(app, &reply->resp, req, FK_NATIVE_RATE_LIMITED, retry);
-        if (fk_resp_header(&reply->resp, "X-Fake-Rate-Limit", id) != 0)
-            fk_log(FK_LOG_WARN, "msg=\"out of memory adding a header\"");
+    if (limited(app, req, reply))
         return;
-    }
     memset(&act, 0, sizeof(act));
     if (!fk_faults_decide(app->faults, req, &act, id, sizeof(id))) {
         handle(app, req, &reply->resp);

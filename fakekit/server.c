@@ -68,6 +68,7 @@ struct exchange {
     struct MHD_Connection *conn;
     struct fk_wait wait;   /* event mode: where it is parked */
     enum park parked;      /* event mode: why it was suspended */
+    bool ever_parked;      /* event mode: handed to waits.c at least once */
     int64_t next_slice_us; /* slow body: when the next slice may go */
 };
 
@@ -97,6 +98,7 @@ static bool server_wait(struct fk_server *s, long ms)
  * without a completion callback, so the connection's close frees what is left here. */
 struct conn_slot {
     struct exchange *pending;
+    char remote[64]; /* the client's address, "" until the first request asks */
 };
 
 static struct conn_slot *slot_of(struct MHD_Connection *conn)
@@ -140,6 +142,7 @@ static void wake(void *item)
 static void park(struct exchange *x, enum park why, int64_t due_us, int fd)
 {
     x->parked = why;
+    x->ever_parked = true;
     MHD_suspend_connection(x->conn);
     if (!fk_waits_add(x->srv->waits, &x->wait, due_us, fd, x))
         MHD_resume_connection(x->conn); /* the server is stopping: go on at once */
@@ -191,7 +194,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     struct conn_slot *slot = slot_of(conn);
     if (slot != NULL && slot->pending == x)
         slot->pending = NULL;
-    if (s->waits != NULL)
+    /* Only an exchange that was parked can still be in waits.c (parking happens in this
+     * connection's own callbacks): the others skip its lock. */
+    if (s->waits != NULL && x->ever_parked)
         fk_waits_remove(s->waits, &x->wait);
     exchange_free(x);
     *req_cls = NULL;
@@ -200,6 +205,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 struct header_collect {
     struct fk_kv *kv;
     size_t n;
+    size_t cap;
 };
 
 static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -208,12 +214,30 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
     struct header_collect *hc = cls;
 
     (void)kind; /* only MHD_HEADER_KIND is asked for */
-    if (hc->n < FK_MAX_HEADERS) {
+    if (hc->n < hc->cap) {
         hc->kv[hc->n].key = key;
         hc->kv[hc->n].value = value != NULL ? value : "";
         hc->n++;
     }
     return MHD_YES;
+}
+
+/* The client's address as text ("127.0.0.1"), "?" when unknown. */
+static void client_address(struct MHD_Connection *conn, char *out, size_t len)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+    snprintf(out, len, "?");
+    if (ci != NULL && ci->client_addr != NULL) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                      (socklen_t)len);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                      (socklen_t)len);
+    }
 }
 
 /* Fill x->req from the connection and the buffered body. 0 or FK_ENOMEM. */
@@ -229,34 +253,37 @@ static int build_request(struct exchange *x, struct MHD_Connection *conn, const 
     r->query = q != NULL ? q + 1 : "";
     r->body = fk_buf_str(&x->body);
     r->body_len = x->body.len;
-    if ((hc.kv = calloc(FK_MAX_HEADERS, sizeof(*hc.kv))) == NULL)
+    /* Counting first sizes the array to the request (a dozen headers, not FK_MAX_HEADERS). */
+    int count = MHD_get_connection_values(conn, MHD_HEADER_KIND, NULL, NULL);
+    size_t cap = count < 1 ? 1 : count > FK_MAX_HEADERS ? FK_MAX_HEADERS : (size_t)count;
+    if ((hc.kv = malloc(cap * sizeof(*hc.kv))) == NULL)
         return FK_ENOMEM;
     hc.n = 0;
+    hc.cap = cap;
     MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &hc);
     x->headers = hc.kv;
     r->headers = hc.kv;
     r->nheaders = hc.n;
-    if (fk_form_decode(r->query, strlen(r->query), FK_MAX_ARGS, &x->args, &r->nargs) != 0)
-        return FK_ENOMEM;
-    r->args = x->args;
+    if (*r->query != '\0') { /* no query, no fields: nothing to allocate */
+        if (fk_form_decode(r->query, strlen(r->query), FK_MAX_ARGS, &x->args, &r->nargs) != 0)
+            return FK_ENOMEM;
+        r->args = x->args;
+    }
     if (fk_req_content_type_is(r, "application/x-www-form-urlencoded")) {
         if (fk_form_decode(r->body, r->body_len, FK_MAX_ARGS, &x->form, &r->nform) != 0)
             return FK_ENOMEM;
         r->form = x->form;
     }
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    snprintf(x->remote, sizeof(x->remote), "?");
-    if (ci != NULL && ci->client_addr != NULL) {
-        const struct sockaddr *sa = ci->client_addr;
-        if (sa->sa_family == AF_INET)
-            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, x->remote,
-                      sizeof(x->remote));
-        else if (sa->sa_family == AF_INET6)
-            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-                      x->remote, sizeof(x->remote));
+    /* The address is the connection's: formatted once, kept for its later requests. */
+    struct conn_slot *slot = slot_of(conn);
+    if (slot == NULL) {
+        client_address(conn, x->remote, sizeof(x->remote));
+        r->remote = x->remote;
+    } else {
+        if (slot->remote[0] == '\0')
+            client_address(conn, slot->remote, sizeof(slot->remote));
+        r->remote = slot->remote;
     }
-    r->remote = x->remote;
     return 0;
 }
 
