@@ -101,8 +101,12 @@ static int order_item(void *vctx, char *item, size_t pos)
 
 static int add_select(struct sb_query *q, int col, const char *alias)
 {
-    struct sb_select *grown = realloc(q->sel, (q->nsel + 1) * sizeof(*grown));
+    /* The capacity is 8, 16, 32...: grown only when nsel reaches it ("*" adds every column). */
+    bool full = q->nsel == 0 || (q->nsel >= 8 && (q->nsel & (q->nsel - 1)) == 0);
+    struct sb_select *grown = q->sel;
 
+    if (full)
+        grown = realloc(q->sel, (q->nsel == 0 ? 8 : q->nsel * 2) * sizeof(*grown));
     if (grown == NULL)
         return FK_ENOMEM;
     q->sel = grown;

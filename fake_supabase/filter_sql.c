@@ -38,10 +38,14 @@ int sb_sql_ident(struct sb_sql *q, const char *name)
 {
     int rc = fk_buf_add(&q->text, "\"", 1);
 
-    for (const char *p = name; rc == 0 && *p != '\0'; p++) {
-        rc = fk_buf_add(&q->text, p, 1);
-        if (rc == 0 && *p == '"')
-            rc = fk_buf_add(&q->text, "\"", 1); /* "" is a quote inside a quoted name */
+    while (rc == 0 && *name != '\0') {
+        size_t run = strcspn(name, "\""); /* up to the next quote, appended in one piece */
+        rc = fk_buf_add(&q->text, name, run);
+        name += run;
+        if (rc == 0 && *name == '"') {
+            rc = fk_buf_add(&q->text, "\"\"", 2); /* "" is a quote inside a quoted name */
+            name++;
+        }
     }
     return rc == 0 ? fk_buf_add(&q->text, "\"", 1) : rc;
 }

@@ -6,6 +6,7 @@
  * well-known keys byte for byte, and another --jwt-secret gives keys signed the same way. */
 #include "fake_supabase/gotrue_int.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,8 @@ static long jwt_expiry = 3600;
 static bool confirm_signups;
 static char *anon_key;
 static char *service_key;
+
+static void verified_clear(void); /* the cache of verified tokens, below */
 
 const struct fk_option sb_auth_options[] = {
     {"jwt-secret", "FAKE_JWT_SECRET", FK_OPT_STRING, &jwt_secret, 0, 0, "SECRET",
@@ -81,6 +84,7 @@ int sb_auth_init(struct fk_error *err)
 
 void sb_auth_fini(void)
 {
+    verified_clear();
     free(anon_key);
     free(service_key);
     anon_key = NULL;
@@ -128,6 +132,110 @@ static int64_t now_s(void)
     return fk_now_us() / 1000000;
 }
 
+/* Tokens already verified. Every REST request carries the apikey and a Bearer token, and a
+ * client sends the same ones again and again; an HMAC over each was most of a read's cost.
+ * A token byte-for-byte equal to one that verified under the same secret has the same
+ * signature and claims, so only its times are checked again, on every use; a token whose
+ * times fail goes through fk_jwt_verify, which then says why. Guarded by its own mutex: the
+ * GoTrue and REST handlers may run on any thread. */
+#define TOKEN_CACHE 16
+#define TOKEN_MAX   4096 /* longer tokens are verified every time */
+
+struct verified {
+    char *tok; /* owned copy; NULL: free slot */
+    size_t len;
+    const char *secret; /* jwt_secret when it verified */
+    bool has_exp, has_nbf;
+    double exp, nbf;
+    struct sb_caller who; /* role, and sub (truncated as sb_authorize copies it) */
+    uint64_t used;
+};
+
+static struct verified verified[TOKEN_CACHE];
+static uint64_t verified_tick;
+static pthread_mutex_t verified_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void verified_clear(void)
+{
+    pthread_mutex_lock(&verified_mu);
+    for (size_t i = 0; i < TOKEN_CACHE; i++)
+        free(verified[i].tok);
+    memset(verified, 0, sizeof verified);
+    pthread_mutex_unlock(&verified_mu);
+}
+
+/* Remember tok (verified under jwt_secret with these claims) in place of the least recently
+ * used entry. Called with verified_mu held; out of memory just skips the cache. */
+static void verified_add(const char *tok, size_t len, const cJSON *claims,
+                         const struct sb_caller *who)
+{
+    const cJSON *exp = cJSON_GetObjectItemCaseSensitive(claims, "exp");
+    const cJSON *nbf = cJSON_GetObjectItemCaseSensitive(claims, "nbf");
+    struct verified *v = &verified[0];
+    char *copy = malloc(len + 1);
+
+    if (copy == NULL)
+        return;
+    memcpy(copy, tok, len + 1);
+    for (size_t i = 1; i < TOKEN_CACHE && v->tok != NULL; i++)
+        if (verified[i].tok == NULL || verified[i].used < v->used)
+            v = &verified[i];
+    free(v->tok);
+    v->tok = copy;
+    v->len = len;
+    v->secret = jwt_secret;
+    v->has_exp = cJSON_IsNumber(exp);
+    v->exp = v->has_exp ? exp->valuedouble : 0;
+    v->has_nbf = cJSON_IsNumber(nbf);
+    v->nbf = v->has_nbf ? nbf->valuedouble : 0;
+    v->who = *who;
+    v->used = ++verified_tick;
+}
+
+/* Verify tok as fk_jwt_verify(tok, jwt_secret, now, 0, false) does and give its caller:
+ * role from the "role" claim, sub (for the authenticated role) from "sub". */
+static enum fk_jwt_status token_verify(const char *tok, struct sb_caller *who)
+{
+    size_t len = strlen(tok);
+    int64_t now = now_s();
+    enum fk_jwt_status st;
+    cJSON *claims = NULL;
+    const cJSON *sub;
+
+    memset(who, 0, sizeof *who);
+    pthread_mutex_lock(&verified_mu);
+    for (size_t i = 0; i < TOKEN_CACHE; i++) {
+        struct verified *v = &verified[i];
+        if (v->tok == NULL || v->len != len || memcmp(v->tok, tok, len) != 0)
+            continue;
+        if (v->secret == jwt_secret && (!v->has_exp || v->exp > (double)now) &&
+            (!v->has_nbf || v->nbf <= (double)now)) {
+            *who = v->who;
+            v->used = ++verified_tick;
+            pthread_mutex_unlock(&verified_mu);
+            return FK_JWT_OK;
+        }
+        free(v->tok); /* expired, not yet valid, or another secret: verify afresh */
+        v->tok = NULL;
+        break;
+    }
+    pthread_mutex_unlock(&verified_mu);
+    st = fk_jwt_verify(tok, jwt_secret, now, 0, false, &claims);
+    if (st != FK_JWT_OK)
+        return st;
+    who->role = sb_role_of(claims);
+    sub = cJSON_GetObjectItemCaseSensitive(claims, "sub");
+    if (who->role == SB_ROLE_AUTHENTICATED && cJSON_IsString(sub))
+        snprintf(who->sub, sizeof who->sub, "%s", sub->valuestring);
+    if (len <= TOKEN_MAX) {
+        pthread_mutex_lock(&verified_mu);
+        verified_add(tok, len, claims, who);
+        pthread_mutex_unlock(&verified_mu);
+    }
+    cJSON_Delete(claims);
+    return FK_JWT_OK;
+}
+
 static int kong_error(struct fk_resp *resp, const char *msg, const char *hint)
 {
     cJSON *o = cJSON_CreateObject();
@@ -142,7 +250,7 @@ static int kong_error(struct fk_resp *resp, const char *msg, const char *hint)
 
 int sb_apikey_check(const struct fk_req *req, struct fk_resp *resp, enum sb_role *role)
 {
-    cJSON *claims = NULL;
+    struct sb_caller who;
     const char *key = fk_req_header(req, "apikey");
 
     /* Kong's key-auth also reads the key from the query string. */
@@ -153,9 +261,8 @@ int sb_apikey_check(const struct fk_req *req, struct fk_resp *resp, enum sb_role
                          "No 'apikey' request header or url param was found.");
         return -1;
     }
-    if (fk_jwt_verify(key, jwt_secret, now_s(), 0, false, &claims) == FK_JWT_OK) {
-        *role = sb_role_of(claims);
-        cJSON_Delete(claims);
+    if (token_verify(key, &who) == FK_JWT_OK) {
+        *role = who.role;
         if (*role != SB_ROLE_AUTHENTICATED)
             return 0;
     }
@@ -246,14 +353,10 @@ static const char *gotrue_jwt_msg(enum fk_jwt_status st, const char *tok)
            "JSON decode claim";
 }
 
-/* Verify a Bearer token; on failure fill resp in the REST or GoTrue dialect. */
-static int verify_bearer(const struct fk_req *req, struct fk_resp *resp, const char *tok,
-                         bool for_rest, cJSON **claims)
+/* A Bearer token that failed with st: fill resp in the REST or GoTrue dialect. -1. */
+static int bearer_failed(const struct fk_req *req, struct fk_resp *resp, const char *tok,
+                         enum fk_jwt_status st, bool for_rest)
 {
-    enum fk_jwt_status st = fk_jwt_verify(tok, jwt_secret, now_s(), 0, false, claims);
-
-    if (st == FK_JWT_OK)
-        return 0;
     if (st == FK_JWT_NOMEM)
         return -1; /* resp left unset: the server answers the native 500 */
     if (for_rest)
@@ -268,8 +371,7 @@ int sb_authorize(const struct fk_req *req, struct fk_resp *resp, bool for_rest,
 {
     enum sb_role keyrole = SB_ROLE_ANON;
     const char *tok = NULL;
-    const cJSON *sub = NULL;
-    cJSON *claims = NULL;
+    enum fk_jwt_status st;
 
     if (sb_apikey_check(req, resp, &keyrole) != 0)
         return -1;
@@ -279,20 +381,15 @@ int sb_authorize(const struct fk_req *req, struct fk_resp *resp, bool for_rest,
         out->role = keyrole;
         return 0;
     }
-    if (verify_bearer(req, resp, tok, for_rest, &claims) != 0)
-        return -1;
-    out->role = sb_role_of(claims);
-    sub = cJSON_GetObjectItemCaseSensitive(claims, "sub");
-    if (out->role == SB_ROLE_AUTHENTICATED && cJSON_IsString(sub))
-        snprintf(out->sub, sizeof out->sub, "%s", sub->valuestring);
-    cJSON_Delete(claims);
-    return 0;
+    st = token_verify(tok, out);
+    return st == FK_JWT_OK ? 0 : bearer_failed(req, resp, tok, st, for_rest);
 }
 
 int sb_gotrue_bearer(const struct fk_req *req, struct fk_resp *resp, cJSON **claims)
 {
     enum sb_role keyrole;
     const char *tok = NULL;
+    enum fk_jwt_status st;
 
     *claims = NULL;
     if (sb_apikey_check(req, resp, &keyrole) != 0)
@@ -303,5 +400,6 @@ int sb_gotrue_bearer(const struct fk_req *req, struct fk_resp *resp, cJSON **cla
                               "This endpoint requires a valid Bearer token", NULL);
         return -1;
     }
-    return verify_bearer(req, resp, tok, false, claims);
+    st = fk_jwt_verify(tok, jwt_secret, now_s(), 0, false, claims);
+    return st == FK_JWT_OK ? 0 : bearer_failed(req, resp, tok, st, false);
 }

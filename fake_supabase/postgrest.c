@@ -8,6 +8,7 @@
 #include "fake_supabase/postgrest.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,8 @@ int sb_rest_all_columns(struct sb_sql *sql, const struct sb_table *t)
 {
     int rc = 0;
 
+    if (t->cols_sql != NULL)
+        return sb_sql_raw(sql, t->cols_sql);
     for (size_t i = 0; rc == 0 && i < t->ncols; i++) {
         if (i > 0)
             rc = sb_sql_raw(sql, ", ");
@@ -83,75 +86,6 @@ int sb_rest_where(struct sb_ctx *c, struct sb_sql *sql)
     return rc == 0 ? sb_sql_param(sql, &owner) : rc;
 }
 
-static cJSON *hex_blob(const unsigned char *p, int n)
-{
-    char *s = malloc((size_t)n * 2 + 3);
-    cJSON *v;
-
-    if (s == NULL)
-        return NULL;
-    memcpy(s, "\\x", 2);
-    for (int i = 0; i < n; i++)
-        snprintf(s + 2 + i * 2, 3, "%02x", p[i]);
-    s[2 + n * 2] = '\0';
-    v = cJSON_CreateString(s);
-    free(s);
-    return v;
-}
-
-static cJSON *column_value(const struct sb_column *col, sqlite3_stmt *st, int i)
-{
-    switch (sqlite3_column_type(st, i)) {
-    case SQLITE_NULL:
-        return cJSON_CreateNull();
-    case SQLITE_INTEGER:
-        if (col->is_bool)
-            return cJSON_CreateBool(sqlite3_column_int64(st, i) != 0);
-        return cJSON_CreateNumber((double)sqlite3_column_int64(st, i));
-    case SQLITE_FLOAT:
-        return cJSON_CreateNumber(sqlite3_column_double(st, i));
-    case SQLITE_BLOB:
-        return hex_blob(sqlite3_column_blob(st, i), sqlite3_column_bytes(st, i));
-    default: {
-        const char *text = (const char *)sqlite3_column_text(st, i);
-        cJSON *v = col->is_json && text != NULL ? cJSON_Parse(text) : NULL;
-        return v != NULL ? v : cJSON_CreateString(text != NULL ? text : "");
-    }
-    }
-}
-
-cJSON *sb_rest_row(const struct sb_table *t, sqlite3_stmt *st)
-{
-    cJSON *row = cJSON_CreateObject();
-
-    for (size_t i = 0; row != NULL && i < t->ncols; i++) {
-        cJSON *v = column_value(&t->cols[i], st, (int)i);
-        if (v == NULL || !cJSON_AddItemToObject(row, t->cols[i].name, v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(row);
-            return NULL;
-        }
-    }
-    return row;
-}
-
-cJSON *sb_rest_project(const struct sb_ctx *c, const cJSON *full)
-{
-    cJSON *row = cJSON_CreateObject();
-
-    for (size_t i = 0; row != NULL && i < c->q.nsel; i++) {
-        const struct sb_select *s = &c->q.sel[i];
-        const char *name = c->t->cols[s->col].name;
-        cJSON *v = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(full, name), true);
-        if (v == NULL || !cJSON_AddItemToObject(row, s->alias != NULL ? s->alias : name, v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(row);
-            return NULL;
-        }
-    }
-    return row;
-}
-
 int sb_rest_not_single(struct sb_ctx *c, size_t n)
 {
     char details[64];
@@ -177,18 +111,39 @@ int sb_rest_reply_rows(struct sb_ctx *c, unsigned status, cJSON *rows)
     return fk_resp_json_ct(c->resp, status, PG_OBJECT_CT, one);
 }
 
+/* n in decimal at the end of buf (at least 21 bytes); returns where it starts. */
+static char *decimal(long long n, char *end)
+{
+    unsigned long long u = n < 0 ? 0ull - (unsigned long long)n : (unsigned long long)n;
+
+    *--end = '\0';
+    do
+        *--end = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (n < 0)
+        *--end = '-';
+    return end;
+}
+
 int sb_rest_content_range(struct fk_resp *resp, long long lower, long long n, long long total)
 {
-    char v[80], tot[24];
+    char v[80], a[24], b[24], t[24];
+    const char *tot = total < 0 ? "*" : decimal(total, t + sizeof t);
+    size_t len = 0;
 
-    if (total < 0)
-        snprintf(tot, sizeof(tot), "*");
-    else
-        snprintf(tot, sizeof(tot), "%lld", total);
-    if (n > 0 && total != 0)
-        snprintf(v, sizeof(v), "%lld-%lld/%s", lower, lower + n - 1, tot);
-    else
-        snprintf(v, sizeof(v), "*/%s", tot);
+    /* "lower-upper/total", or "*" then "/total" when no row: by hand, as it runs on every read */
+    if (n > 0 && total != 0) {
+        const char *lo = decimal(lower, a + sizeof a), *hi = decimal(lower + n - 1, b + sizeof b);
+        size_t llo = strlen(lo), lhi = strlen(hi);
+        memcpy(v, lo, llo);
+        v[llo] = '-';
+        memcpy(v + llo + 1, hi, lhi);
+        len = llo + 1 + lhi;
+    } else {
+        v[len++] = '*';
+    }
+    v[len++] = '/';
+    memcpy(v + len, tot, strlen(tot) + 1);
     return fk_resp_header(resp, "Content-Range", v);
 }
 
@@ -254,19 +209,32 @@ static long long count_rows(struct sb_ctx *c)
     sb_sql_init(&sql);
     if (sb_sql_raw(&sql, "SELECT count(*) FROM ") == 0 && sb_sql_ident(&sql, c->t->name) == 0 &&
         sb_sql_raw(&sql, " WHERE ") == 0 && sb_rest_where(c, &sql) == 0 &&
-        sqlite3_prepare_v2(c->db, fk_buf_str(&sql.text), -1, &st, NULL) == SQLITE_OK &&
+        (st = fk_store_stmt_text(c->req->store, fk_buf_str(&sql.text), sql.text.len)) != NULL &&
         sb_sql_bind(&sql, st) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
         n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    if (st != NULL)
+        sqlite3_reset(st);
     sb_sql_cleanup(&sql);
     return n;
+}
+
+/* sb_rest_reply_rows for rows already JSON text: "[" and n rows, "]" still to come. */
+static int reply_text(struct sb_ctx *c, unsigned status, struct fk_buf *rows, long long n)
+{
+    if (fk_buf_add(rows, "]", 1) != 0)
+        return FK_ENOMEM;
+    if (!c->want_object)
+        return fk_resp_set(c->resp, status, PG_CT, rows->data, rows->len);
+    if (n != 1)
+        return sb_rest_not_single(c, (size_t)n);
+    return fk_resp_set(c->resp, status, PG_OBJECT_CT, rows->data + 1, rows->len - 2);
 }
 
 static int rest_read(struct sb_ctx *c, bool head)
 {
     struct sb_sql sql;
     sqlite3_stmt *st = NULL;
-    cJSON *rows = NULL;
+    struct fk_buf rows; /* "[row,row" as JSON text; the "]" comes in reply_text */
     long long offset = 0, limit = -1, n = 0, total = -1;
     struct sb_param lp = {SB_PARAM_INT, 0, 0, NULL}, op = {SB_PARAM_INT, 0, 0, NULL};
     unsigned status = 200;
@@ -275,6 +243,7 @@ static int rest_read(struct sb_ctx *c, bool head)
     if (rc != 0)
         return rc > 0 ? 0 : rc;
     sb_sql_init(&sql);
+    fk_buf_init(&rows, SIZE_MAX);
     lp.i = limit;
     op.i = offset;
     rc = FK_ENOMEM;
@@ -283,21 +252,16 @@ static int rest_read(struct sb_ctx *c, bool head)
         sb_sql_raw(&sql, " WHERE ") != 0 || sb_rest_where(c, &sql) != 0 ||
         sb_sql_order(&sql, c->t, &c->q) != 0 || sb_sql_raw(&sql, " LIMIT ") != 0 ||
         sb_sql_param(&sql, &lp) != 0 || sb_sql_raw(&sql, " OFFSET ") != 0 ||
-        sb_sql_param(&sql, &op) != 0 || (rows = cJSON_CreateArray()) == NULL)
+        sb_sql_param(&sql, &op) != 0 || fk_buf_add(&rows, "[", 1) != 0)
         goto out;
-    if (sqlite3_prepare_v2(c->db, fk_buf_str(&sql.text), -1, &st, NULL) != SQLITE_OK ||
-        sb_sql_bind(&sql, st) != SQLITE_OK) {
+    st = fk_store_stmt_text(c->req->store, fk_buf_str(&sql.text), sql.text.len);
+    if (st == NULL || sb_sql_bind(&sql, st) != SQLITE_OK) {
         rc = sb_pg_sqlite_error(c->resp, c->db, SQLITE_ERROR, c->svc->schema, c->t, NULL, false);
         goto out;
     }
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        cJSON *full = sb_rest_row(c->t, st), *row = full ? sb_rest_project(c, full) : NULL;
-        cJSON_Delete(full);
-        if (row == NULL || !cJSON_AddItemToArray(rows, row)) {
-            cJSON_Delete(row);
+        if ((n++ > 0 && fk_buf_add(&rows, ",", 1) != 0) || sb_rest_row_text(c, st, &rows) != 0)
             goto out;
-        }
-        n++;
     }
     if (step != SQLITE_DONE) {
         rc = sb_pg_sqlite_error(c->resp, c->db, step, c->svc->schema, c->t, NULL, false);
@@ -318,8 +282,7 @@ static int rest_read(struct sb_ctx *c, bool head)
     }
     if (total >= 0 && n < total)
         status = 206;
-    rc = sb_rest_reply_rows(c, status, rows);
-    rows = NULL;
+    rc = reply_text(c, status, &rows, n);
     if (rc == 0 && c->resp->status < 300)
         rc = sb_rest_content_range(c->resp, offset, n, total);
     if (rc == 0 && head) {
@@ -328,8 +291,9 @@ static int rest_read(struct sb_ctx *c, bool head)
         c->resp->body_len = 0;
     }
 out:
-    cJSON_Delete(rows);
-    sqlite3_finalize(st);
+    fk_buf_cleanup(&rows);
+    if (st != NULL)
+        sqlite3_reset(st); /* cached: ends its read, never finalized here */
     sb_sql_cleanup(&sql);
     return rc;
 }

@@ -50,6 +50,10 @@ int sb_rest_all_columns(struct sb_sql *sql, const struct sb_table *t) FK_MUST_CH
 cJSON *sb_rest_row(const struct sb_table *t, sqlite3_stmt *st);
 /* The request's select list applied to a full row (aliases, order). NULL on ENOMEM. */
 cJSON *sb_rest_project(const struct sb_ctx *c, const cJSON *full);
+/* Append the select list of the current row of st (every column of t in order) as a JSON
+ * object: the bytes cJSON_PrintUnformatted gives for sb_rest_project(c, sb_rest_row()), with
+ * no tree built. 0 or FK_ENOMEM. */
+int sb_rest_row_text(const struct sb_ctx *c, sqlite3_stmt *st, struct fk_buf *out) FK_MUST_CHECK;
 /* Reply with rows (an array, taken even on failure): the object itself when want_object
  * (406 PGRST116 unless exactly one row), else the array. */
 int sb_rest_reply_rows(struct sb_ctx *c, unsigned status, cJSON *rows) FK_MUST_CHECK;

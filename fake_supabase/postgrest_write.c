@@ -166,12 +166,12 @@ static int key_columns(struct sb_ctx *c, const cJSON *rows, int *cols, size_t *n
 static int run_write(struct sb_ctx *c, struct sb_sql *sql, cJSON *out, const cJSON *row,
                      bool deleting, int *answered)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(c->db, fk_buf_str(&sql->text), -1, &st, NULL);
+    sqlite3_stmt *st = fk_store_stmt_text(c->req->store, fk_buf_str(&sql->text), sql->text.len);
+    int rc = st != NULL                            ? sb_sql_bind(sql, st)
+             : sqlite3_errcode(c->db) != SQLITE_OK ? sqlite3_errcode(c->db)
+                                                   : SQLITE_NOMEM;
 
     *answered = 0;
-    if (rc == SQLITE_OK)
-        rc = sb_sql_bind(sql, st);
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         cJSON *full = sb_rest_row(c->t, st);
         if (full == NULL || !cJSON_AddItemToArray(out, full)) {
@@ -187,7 +187,8 @@ static int run_write(struct sb_ctx *c, struct sb_sql *sql, cJSON *out, const cJS
         int e = sb_pg_sqlite_error(c->resp, c->db, rc, c->svc->schema, c->t, row, deleting);
         *answered = e == 0;
     }
-    sqlite3_finalize(st);
+    if (st != NULL)
+        sqlite3_reset(st); /* cached: must not stay in progress across COMMIT */
     return rc;
 }
 

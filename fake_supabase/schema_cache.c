@@ -63,6 +63,7 @@ static void table_cleanup(struct sb_table *t)
     free(t->uniques);
     free(t->fkeys);
     free(t->name);
+    free(t->cols_sql);
 }
 
 void sb_schema_free(struct sb_schema *s)
@@ -295,6 +296,37 @@ static void pick_owner(struct sb_table *t)
             t->owner_col = t->fkeys[i].from;
 }
 
+/* t->cols_sql: "a", "b" with each embedded '"' doubled, as sb_sql_ident writes names. */
+static int make_cols_sql(struct sb_table *t)
+{
+    size_t n = 1;
+    char *p;
+
+    for (size_t i = 0; i < t->ncols; i++) {
+        n += strlen(t->cols[i].name) + 4; /* quotes and ", " */
+        for (const char *c = t->cols[i].name; *c != '\0'; c++)
+            n += *c == '"';
+    }
+    t->cols_sql = p = malloc(n);
+    if (p == NULL)
+        return FK_ENOMEM;
+    for (size_t i = 0; i < t->ncols; i++) {
+        if (i > 0) {
+            *p++ = ',';
+            *p++ = ' ';
+        }
+        *p++ = '"';
+        for (const char *c = t->cols[i].name; *c != '\0'; c++) {
+            *p++ = *c;
+            if (*c == '"')
+                *p++ = '"';
+        }
+        *p++ = '"';
+    }
+    *p = '\0';
+    return 0;
+}
+
 static int load_table(sqlite3 *db, const char *name, struct sb_table *t)
 {
     int rc;
@@ -311,6 +343,8 @@ static int load_table(sqlite3 *db, const char *name, struct sb_table *t)
         rc = load_fkeys(db, t);
     if (rc == 0)
         pick_owner(t);
+    if (rc == 0)
+        rc = make_cols_sql(t);
     return rc;
 }
 

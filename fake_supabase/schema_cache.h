@@ -57,6 +57,9 @@ struct sb_table {
     /* The column that ties a row to a user for the authenticated role: "user_id", else a
      * column that references auth_users(id) (profiles.id); -1 when the table has none. */
     int owner_col;
+    /* Every column, quoted as sb_sql_ident quotes them and comma-separated, in table order:
+     * the select list of reads and RETURNING, made once. NULL: build it each time. */
+    char *cols_sql;
 };
 
 struct sb_schema {

@@ -6,24 +6,33 @@
  * crash; foreign keys are switched on, as PostgreSQL always enforces them. */
 #include "fakekit/store.h"
 
+#include <limits.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fakekit/log.h"
 
-#define STMT_CACHE 64
-
+/* One cached statement. The key is always the cache's own copy of the SQL text, so dynamic
+ * SQL (built per request) can be cached; lit remembers a caller's literal pointer so that
+ * fk_store_stmt finds it again without hashing. */
 struct cached {
-    const char *sql; /* the caller's literal: compared by pointer, then by text */
+    const char *lit; /* fk_store_stmt's literal, compared by pointer; NULL for dynamic SQL */
+    char *sql;       /* owned copy of the text: the key */
+    size_t len;
+    uint64_t hash;
+    uint64_t used; /* st->tick when last handed out: the least recent is evicted */
     sqlite3_stmt *st;
 };
 
 struct fk_store {
     sqlite3 *db;
     pthread_mutex_t mu;
-    struct cached cache[STMT_CACHE];
+    struct cached cache[FK_STORE_STMT_CACHE];
     size_t ncache;
+    uint64_t tick;
+    struct fk_store_stmt_stats stats;
 };
 
 int fk_store_open(const char *path, const char *schema_sql, struct fk_store **out,
@@ -68,8 +77,7 @@ void fk_store_close(struct fk_store *st)
 {
     if (st == NULL)
         return;
-    for (size_t i = 0; i < st->ncache; i++)
-        sqlite3_finalize(st->cache[i].st);
+    fk_store_stmt_flush(st);
     sqlite3_close(st->db);
     pthread_mutex_destroy(&st->mu);
     free(st);
@@ -90,47 +98,162 @@ sqlite3 *fk_store_db(struct fk_store *st)
     return st->db;
 }
 
-sqlite3_stmt *fk_store_stmt(struct fk_store *st, const char *sql)
+/* A multiplicative hash eight bytes at a time: SQL texts run to a few hundred bytes and
+ * this runs on every lookup; equal hashes are confirmed with memcmp. */
+static uint64_t text_hash(const char *s, size_t len)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
+    size_t i = 0;
+
+    for (; i + 8 <= len; i += 8) {
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+    }
+    w = 0;
+    memcpy(&w, s + i, len - i);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+    return h ^ (h >> 29);
+}
+
+/* Hand out a cached entry: reset, bindings cleared, marked most recently used. */
+static sqlite3_stmt *hand_out(struct fk_store *st, struct cached *c)
+{
+    st->stats.hits++;
+    c->used = ++st->tick;
+    sqlite3_reset(c->st);
+    sqlite3_clear_bindings(c->st);
+    return c->st;
+}
+
+static struct cached *find_text(struct fk_store *st, const char *sql, size_t len, uint64_t h)
+{
+    for (size_t i = 0; i < st->ncache; i++) {
+        struct cached *c = &st->cache[i];
+        if (c->hash == h && c->len == len && memcmp(c->sql, sql, len) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+/* Prepare sql and store it, evicting the least recently used entry when the cache is full.
+ * NULL on error, with sqlite3_errmsg(db) saying why (nothing is evicted then). */
+static sqlite3_stmt *prepare_cached(struct fk_store *st, const char *lit, const char *sql,
+                                    size_t len, uint64_t h)
 {
     sqlite3_stmt *s = NULL;
+    char *key = NULL;
+    struct cached *c;
 
-    for (size_t i = 0; i < st->ncache; i++) {
-        if (st->cache[i].sql == sql || strcmp(st->cache[i].sql, sql) == 0) {
-            s = st->cache[i].st;
-            sqlite3_reset(s);
-            sqlite3_clear_bindings(s);
-            return s;
-        }
-    }
-    if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
-        fk_log(FK_LOG_ERROR, "msg=\"prepare failed\" error=\"%s\"", sqlite3_errmsg(st->db));
+    if (len > (size_t)INT_MAX - 1 ||
+        sqlite3_prepare_v3(st->db, sql, (int)len, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
+        return NULL;
+    if (s == NULL)
+        return NULL; /* only white space or comments: nothing to run, nothing cached */
+    key = malloc(len + 1);
+    if (key == NULL) {
+        sqlite3_finalize(s);
         return NULL;
     }
-    if (st->ncache < STMT_CACHE) {
-        st->cache[st->ncache].sql = sql;
-        st->cache[st->ncache].st = s;
-        st->ncache++;
-        return s;
+    memcpy(key, sql, len);
+    key[len] = '\0';
+    st->stats.misses++;
+    if (st->ncache < FK_STORE_STMT_CACHE) {
+        c = &st->cache[st->ncache++];
+    } else {
+        c = &st->cache[0];
+        for (size_t i = 1; i < st->ncache; i++)
+            if (st->cache[i].used < c->used)
+                c = &st->cache[i];
+        sqlite3_finalize(c->st);
+        free(c->sql);
+        st->stats.evictions++;
     }
-    /* Cache full: replace the oldest entry, round robin. */
-    static size_t victim;
-    size_t v = victim++ % STMT_CACHE;
-    sqlite3_finalize(st->cache[v].st);
-    st->cache[v].sql = sql;
-    st->cache[v].st = s;
+    c->lit = lit;
+    c->sql = key;
+    c->len = len;
+    c->hash = h;
+    c->used = ++st->tick;
+    c->st = s;
     return s;
+}
+
+sqlite3_stmt *fk_store_stmt(struct fk_store *st, const char *sql)
+{
+    size_t len;
+    uint64_t h;
+    struct cached *c;
+    sqlite3_stmt *s;
+
+    for (size_t i = 0; i < st->ncache; i++)
+        if (st->cache[i].lit == sql)
+            return hand_out(st, &st->cache[i]);
+    len = strlen(sql);
+    h = text_hash(sql, len);
+    c = find_text(st, sql, len, h);
+    if (c != NULL) {
+        c->lit = sql; /* the same text from another literal: remember the newest pointer */
+        return hand_out(st, c);
+    }
+    s = prepare_cached(st, sql, sql, len, h);
+    if (s == NULL)
+        fk_log(FK_LOG_ERROR, "msg=\"prepare failed\" error=\"%s\"", sqlite3_errmsg(st->db));
+    return s;
+}
+
+sqlite3_stmt *fk_store_stmt_text(struct fk_store *st, const char *sql, size_t len)
+{
+    uint64_t h = text_hash(sql, len);
+    struct cached *c = find_text(st, sql, len, h);
+
+    return c != NULL ? hand_out(st, c) : prepare_cached(st, NULL, sql, len, h);
+}
+
+void fk_store_stmt_flush(struct fk_store *st)
+{
+    for (size_t i = 0; i < st->ncache; i++) {
+        sqlite3_finalize(st->cache[i].st);
+        free(st->cache[i].sql);
+    }
+    memset(st->cache, 0, sizeof(st->cache));
+    st->ncache = 0;
+}
+
+void fk_store_stmt_stats(const struct fk_store *st, struct fk_store_stmt_stats *out)
+{
+    *out = st->stats;
+    out->size = st->ncache;
+}
+
+/* PRAGMA schema_version: SQLite bumps it on every CREATE, DROP and ALTER. -1 on error. */
+static long long schema_version(struct fk_store *st)
+{
+    sqlite3_stmt *s = fk_store_stmt(st, "PRAGMA schema_version");
+    long long v = -1;
+
+    if (s != NULL && sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int64(s, 0);
+    if (s != NULL)
+        sqlite3_reset(s);
+    return v;
 }
 
 int fk_store_exec(struct fk_store *st, const char *sql, struct fk_error *err)
 {
     char *msg = NULL;
+    long long before = schema_version(st);
+    int rc = 0;
 
     if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
         fk_error_set(err, "%s", msg != NULL ? msg : sqlite3_errmsg(st->db));
         sqlite3_free(msg);
-        return FK_EIO;
+        rc = FK_EIO;
     }
-    return 0;
+    /* SQLite re-prepares a stale statement by itself, but a cached statement on a dropped or
+     * altered table should not outlive it: start the cache afresh. */
+    if (schema_version(st) != before)
+        fk_store_stmt_flush(st);
+    return rc;
 }
 
 int fk_store_begin(struct fk_store *st)
@@ -173,6 +296,8 @@ int fk_store_clear(struct fk_store *st, struct fk_error *err)
         fk_error_set(err, "%s", sqlite3_errmsg(st->db));
         return FK_EIO;
     }
+    /* No cached statement survives a reset of the state (none may be in progress either). */
+    fk_store_stmt_flush(st);
     /* Deferred checks let the tables empty in any order; the transaction ends consistent. */
     rc = fk_store_exec(st, "PRAGMA defer_foreign_keys=ON", err);
     for (int i = n; rc == 0 && i >= 1; i--) {

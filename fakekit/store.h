@@ -8,6 +8,7 @@
 #define FK_STORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
@@ -26,18 +27,43 @@ void fk_store_lock(struct fk_store *st);
 void fk_store_unlock(struct fk_store *st);
 sqlite3 *fk_store_db(struct fk_store *st);
 
-/* A cached prepared statement for sql, reset and with bindings cleared: do not finalize it.
- * sql should be a string literal (its text is the cache key). NULL on error (logged). */
-sqlite3_stmt *fk_store_stmt(struct fk_store *st, const char *sql);
+/* Prepared statements are cached per store, at most FK_STORE_STMT_CACHE of them; when full,
+ * the least recently handed-out one is finalized. A statement handed out stays valid until
+ * FK_STORE_STMT_CACHE - 1 other statements have been handed out after it, or until
+ * fk_store_stmt_flush, fk_store_clear, fk_store_close, or an fk_store_exec that changes the
+ * schema. Reuse hands out the same statement again: sqlite3_reset a statement when done with
+ * it (a statement left mid-step holds its transaction open), and never finalize it. */
+#define FK_STORE_STMT_CACHE 128
 
-/* Run one or more statements; on error err holds SQLite's message. */
+/* A cached prepared statement for sql, reset and with bindings cleared: do not finalize it.
+ * sql should be a string literal (its pointer finds it again fast; its text is the key).
+ * NULL on error (logged). */
+sqlite3_stmt *fk_store_stmt(struct fk_store *st, const char *sql);
+/* The same for SQL text built at run time: the first len bytes of sql (no NUL needed) are
+ * the key, and the cache keeps its own copy, so the caller may free or reuse sql at once.
+ * NULL on error, not logged: sqlite3_errmsg(fk_store_db(st)) says why. */
+sqlite3_stmt *fk_store_stmt_text(struct fk_store *st, const char *sql, size_t len);
+/* Finalize every cached statement (none may be in use). */
+void fk_store_stmt_flush(struct fk_store *st);
+
+struct fk_store_stmt_stats {
+    unsigned long long hits;      /* statements handed out from the cache */
+    unsigned long long misses;    /* statements prepared and cached */
+    unsigned long long evictions; /* least recently used ones finalized to make room */
+    size_t size;                  /* statements cached now */
+};
+void fk_store_stmt_stats(const struct fk_store *st, struct fk_store_stmt_stats *out);
+
+/* Run one or more statements; on error err holds SQLite's message. Flushes the statement
+ * cache when they changed the schema. */
 int fk_store_exec(struct fk_store *st, const char *sql, struct fk_error *err) FK_MUST_CHECK;
 int fk_store_begin(struct fk_store *st) FK_MUST_CHECK; /* BEGIN IMMEDIATE */
 int fk_store_commit(struct fk_store *st) FK_MUST_CHECK;
 void fk_store_rollback(struct fk_store *st);
 
-/* Delete every row of every table (reset to empty before re-seeding). Call it inside a
- * transaction (fk_store_begin): foreign keys are checked at commit. */
+/* Delete every row of every table (reset to empty before re-seeding), after flushing the
+ * statement cache. Call it inside a transaction (fk_store_begin): foreign keys are checked
+ * at commit. */
 int fk_store_clear(struct fk_store *st, struct fk_error *err) FK_MUST_CHECK;
 
 /* The current row of st as a JSON object, keyed by column name; integers and reals as
