@@ -4,6 +4,7 @@
  * check, so timing does not reveal how much of a token matched. */
 #include "fake_twilio/auth.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -11,6 +12,9 @@
 #include <openssl/evp.h>
 
 #include "fake_twilio/errors.h"
+#include "fake_twilio/pages.h"
+#include "fake_twilio/state.h"
+#include "fakekit/log.h"
 #include "fakekit/store.h"
 
 #define CRED_MAX 256
@@ -64,14 +68,38 @@ static bool secret_eq(const unsigned char *stored, const char *given)
            CRYPTO_memcmp(stored, given, n) == 0;
 }
 
+/* "account\nAuthorization" into key; false when it does not fit (then nothing is cached). */
+static bool cred_key(const char *account_sid, const char *header, char *key, size_t keylen)
+{
+    int n;
+
+    if (header == NULL)
+        return false;
+    n = snprintf(key, keylen, "%s\n%s", account_sid, header);
+    return n > 0 && (size_t)n < keylen;
+}
+
 int twilio_auth(const struct fk_req *req, const char *account_sid, struct fk_resp *resp)
 {
-    char user[CRED_MAX], pass[CRED_MAX];
+    struct twilio_svc *svc = req->svc;
+    const char *header = fk_req_header(req, "Authorization");
+    char user[CRED_MAX], pass[CRED_MAX], key[2 * CRED_MAX + 64];
     sqlite3_stmt *st = NULL;
+    size_t len;
     bool ok = false;
+    /* Accepted credentials are remembered until the store changes (pages.h explains why
+     * that is exact): the header is a pure function of user and password, and whether they
+     * are accepted depends only on the accounts and api_keys rows. */
+    bool cache =
+        svc != NULL && svc->creds != NULL && cred_key(account_sid, header, key, sizeof key);
 
-    if (twilio_basic_decode(fk_req_header(req, "Authorization"), user, sizeof user, pass,
-                            sizeof pass) == 0) {
+    if (cache) {
+        twilio_pages_sync(svc->creds, (uint64_t)sqlite3_total_changes64(fk_store_db(req->store)),
+                          svc->epoch);
+        if (twilio_pages_get(svc->creds, key, &len) != NULL)
+            return 1;
+    }
+    if (twilio_basic_decode(header, user, sizeof user, pass, sizeof pass) == 0) {
         if (strncmp(user, "SK", 2) == 0) {
             st = fk_store_stmt(req->store,
                                "SELECT secret FROM api_keys WHERE sid = ?1 AND account_sid = ?2");
@@ -90,8 +118,12 @@ int twilio_auth(const struct fk_req *req, const char *account_sid, struct fk_res
         if (st != NULL)
             sqlite3_reset(st);
     }
-    if (ok)
+    if (ok) {
+        /* Not remembering only costs the next request the query again. */
+        if (cache && twilio_pages_put(svc->creds, key, "", 0) != 0)
+            fk_log(FK_LOG_DEBUG, "event=credentials_not_kept");
         return 1;
+    }
     return twilio_error(resp, 20003, NULL, NULL, 0) == 0 ? 0 : FK_ENOMEM;
 }
 

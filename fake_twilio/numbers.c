@@ -10,11 +10,14 @@
 
 #include "fake_twilio/auth.h"
 #include "fake_twilio/errors.h"
+#include "fake_twilio/pages.h"
 #include "fake_twilio/paging.h"
 #include "fake_twilio/resource.h"
 #include "fake_twilio/state.h"
 #include "fakekit/buf.h"
 #include "fakekit/json.h"
+#include "fakekit/log.h"
+#include "fakekit/store.h"
 
 /* Booleans are the strings true/false (twilio.md section 1). */
 static int parse_bool(const struct fk_req *req, const char *name, int *out, char *msg,
@@ -248,9 +251,11 @@ static int add_json_string(struct fk_buf *b, const char *s)
 }
 
 /* {"uri":...,"available_phone_numbers":[item,...]}: the bytes cJSON_PrintUnformatted gives
- * for the equivalent tree, assembled from the pre-rendered items. */
+ * for the equivalent tree, assembled from the pre-rendered items. *cacheable is cleared when
+ * an ownership check failed (the number was left out to be safe, which must not outlive this
+ * request). */
 static int search_body(const struct fk_req *req, const struct twilio_filter *f, long page_size,
-                       const char *uri, struct fk_buf *b)
+                       const char *uri, struct fk_buf *b, bool *cacheable)
 {
     const struct twilio_svc *svc = req->svc;
     const char *sep = "";
@@ -263,8 +268,14 @@ static int search_body(const struct fk_req *req, const struct twilio_filter *f, 
         const struct twilio_number *num = twilio_inventory_at(svc->inv, i);
         const char *text;
         size_t len;
-        if (!twilio_filter_match(f, num) || twilio_ipn_owned(req->store, num->e164))
+        int owned;
+        if (!twilio_filter_match(f, num))
             continue;
+        if ((owned = twilio_ipn_owned_check(req->store, num->e164)) != 0) {
+            if (owned < 0)
+                *cacheable = false;
+            continue;
+        }
         if ((text = twilio_rendered_item(svc->items, i, &len)) == NULL)
             return FK_ENOMEM;
         if ((rc = fk_buf_addstr(b, sep)) != 0 || (rc = fk_buf_add(b, text, len)) != 0)
@@ -278,11 +289,15 @@ static int search_body(const struct fk_req *req, const struct twilio_filter *f, 
 int twilio_search(const struct fk_req *req, struct fk_resp *resp)
 {
     const char *account = req->params[0], *country = req->params[1];
+    struct twilio_svc *svc = req->svc;
     struct twilio_filter f;
     struct fk_buf body;
     char msg[256], uri[4096];
+    const char *page;
+    size_t len;
     long page_size = 0;
-    int type, rc, code;
+    int type, rc, code, n;
+    bool cacheable = true;
 
     if ((rc = twilio_auth(req, account, resp)) <= 0)
         return rc;
@@ -294,9 +309,22 @@ int twilio_search(const struct fk_req *req, struct fk_resp *resp)
     if (code != 0)
         return twilio_error(resp, code, msg, NULL, 0);
     /* uri echoes the path and query as received (twilio.md section 2). */
-    snprintf(uri, sizeof uri, "%s%s%s", req->path, *req->query ? "?" : "", req->query);
+    n = snprintf(uri, sizeof uri, "%s%s%s", req->path, *req->query ? "?" : "", req->query);
+    /* The body depends only on uri and on which numbers are owned (pages.h); a truncated uri
+     * no longer names the request, so it never goes near the cache. */
+    if (n < 0 || (size_t)n >= sizeof uri)
+        cacheable = false;
+    if (cacheable) {
+        twilio_pages_sync(svc->pages, (uint64_t)sqlite3_total_changes64(fk_store_db(req->store)),
+                          svc->epoch);
+        if ((page = twilio_pages_get(svc->pages, uri, &len)) != NULL)
+            return fk_resp_set(resp, 200, "application/json", page, len);
+    }
     fk_buf_init(&body, RENDER_MAX);
-    rc = search_body(req, &f, page_size, uri, &body);
+    rc = search_body(req, &f, page_size, uri, &body, &cacheable);
+    /* A page that cannot be kept only costs the next search the work again. */
+    if (rc == 0 && cacheable && twilio_pages_put(svc->pages, uri, body.data, body.len) != 0)
+        fk_log(FK_LOG_DEBUG, "event=page_not_kept");
     if (rc == 0)
         rc = fk_resp_set(resp, 200, "application/json", body.data, body.len);
     fk_buf_cleanup(&body);

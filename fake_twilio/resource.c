@@ -334,18 +334,24 @@ int twilio_ipn_delete(struct fk_store *s, const char *account, const char *sid)
     return sqlite3_changes(fk_store_db(s)) > 0 ? 0 : FK_ENOTFOUND;
 }
 
-bool twilio_ipn_owned(struct fk_store *s, const char *phone_number)
+int twilio_ipn_owned_check(struct fk_store *s, const char *phone_number)
 {
     sqlite3_stmt *st =
         fk_store_stmt(s, "SELECT 1 FROM incoming_phone_numbers WHERE phone_number = ?1 LIMIT 1");
-    bool owned;
+    int r;
 
     if (st == NULL)
-        return true; /* fail closed: never sell a number we cannot check */
+        return FK_EIO;
     sqlite3_bind_text(st, 1, phone_number, -1, SQLITE_TRANSIENT);
-    owned = sqlite3_step(st) == SQLITE_ROW;
+    r = sqlite3_step(st);
     sqlite3_reset(st);
-    return owned;
+    return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : FK_EIO;
+}
+
+bool twilio_ipn_owned(struct fk_store *s, const char *phone_number)
+{
+    /* Fail closed: never sell a number we cannot check. */
+    return twilio_ipn_owned_check(s, phone_number) != 0;
 }
 
 char *twilio_phone_like(const char *filter)

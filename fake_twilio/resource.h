@@ -65,8 +65,10 @@ int twilio_ipn_get(struct fk_store *st, const char *account, const char *sid,
                    cJSON **out) FK_MUST_CHECK;
 int twilio_ipn_delete(struct fk_store *st, const char *account, const char *sid) FK_MUST_CHECK;
 
-/* True when some account owns phone_number. */
+/* True when some account owns phone_number (also when the database cannot tell). */
 bool twilio_ipn_owned(struct fk_store *st, const char *phone_number);
+/* 1 owned, 0 not owned, FK_EIO when the database cannot tell. */
+int twilio_ipn_owned_check(struct fk_store *st, const char *phone_number);
 
 /* List filters (twilio.md section 5); NULL means absent. */
 struct twilio_ipn_filter {

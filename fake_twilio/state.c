@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fake_twilio/numbers.h"
+#include "fake_twilio/pages.h"
 #include "fake_twilio/resource.h"
 #include "fakekit/clock.h"
 #include "fakekit/json.h"
@@ -91,10 +92,9 @@ int twilio_init(void **svc, struct fk_error *err)
     }
     s = calloc(1, sizeof *s);
     if (s == NULL || (s->inv = twilio_inventory_new((uint64_t)fk_common.seed)) == NULL ||
-        (s->items = twilio_rendered_new(s->inv)) == NULL) {
-        if (s != NULL)
-            twilio_inventory_free(s->inv);
-        free(s);
+        (s->items = twilio_rendered_new(s->inv)) == NULL ||
+        (s->pages = twilio_pages_new()) == NULL || (s->creds = twilio_pages_new()) == NULL) {
+        twilio_fini(s);
         fk_error_set(err, "out of memory building the number inventory");
         return FK_ENOMEM;
     }
@@ -108,6 +108,8 @@ void twilio_fini(void *svc)
 
     if (s == NULL)
         return;
+    twilio_pages_free(s->creds);
+    twilio_pages_free(s->pages);
     twilio_rendered_free(s->items);
     twilio_inventory_free(s->inv);
     free(s);
@@ -159,9 +161,13 @@ static int put_key(struct fk_store *st, const char *sid, const char *secret, con
 
 int twilio_seed(struct fk_store *st, void *svc, struct fk_error *err)
 {
+    struct twilio_svc *s = svc;
     int rc;
 
-    (void)svc; /* the inventory is not in the store: nothing to seed from it */
+    /* The inventory is not in the store: nothing to seed from it. Seeding follows every
+     * reset, so it retires the cached search pages (pages.h). */
+    if (s != NULL)
+        s->epoch++;
     rc = put_account(st, twilio_opt_account_sid, twilio_opt_auth_token, "Fake Twilio account", err);
     if (rc == 0 && *twilio_opt_api_key != '\0')
         rc = put_key(st, twilio_opt_api_key, twilio_opt_api_secret, twilio_opt_account_sid, err);
@@ -374,6 +380,8 @@ int twilio_load_state(struct fk_store *st, void *svc, const cJSON *state, const 
     char p[128];
     int rc;
 
+    if (svc != NULL)
+        ((struct twilio_svc *)svc)->epoch++; /* retires the cached search pages (pages.h) */
     if ((rc = fk_json_check_keys(state, path, keys, err)) != 0)
         return rc;
     if ((rc = fk_json_get_array(state, "accounts", path, false, &arr, err)) != 0 ||

@@ -13,6 +13,7 @@
 #define TWILIO_STATE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <cjson/cJSON.h>
 
@@ -25,11 +26,15 @@
 #define TWILIO_DEFAULT_AUTH_TOKEN  "test-auth-token"
 
 struct twilio_rendered; /* numbers.h */
+struct twilio_pages;    /* pages.h */
 
 /* What req->svc points at. */
 struct twilio_svc {
     struct twilio_inventory *inv;
     struct twilio_rendered *items; /* inv's search items as JSON text (numbers.h) */
+    struct twilio_pages *pages;    /* whole search bodies until the store changes (pages.h) */
+    struct twilio_pages *creds;    /* "account\nAuthorization" keys accepted (auth.c), same */
+    uint64_t epoch;                /* bumped by seed and state loads: empties both */
 };
 
 extern const char *twilio_opt_account_sid;
