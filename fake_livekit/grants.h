@@ -20,29 +20,44 @@
 #define LK_JWT_LEEWAY_S 60
 
 enum lk_auth_result {
-    LK_AUTH_TOKEN,  /* a verified token; claims holds its payload */
+    LK_AUTH_TOKEN,  /* a verified token; grants holds its sip grants */
     LK_AUTH_NONE,   /* no token at all: the grant check will fail */
     LK_AUTH_REJECT, /* the middleware's plain-text 401; text holds the body */
     LK_AUTH_NOMEM,
 };
 
+/* Bits of struct lk_auth.grants: the token's "sip": {"admin": true, "call": true}. */
+#define LK_GRANT_ADMIN 1u
+#define LK_GRANT_CALL  2u
+
 struct lk_auth {
     enum lk_auth_result result;
-    cJSON *claims;  /* owned; LK_AUTH_TOKEN only. Free with lk_auth_cleanup */
-    char text[256]; /* LK_AUTH_REJECT: the exact body */
+    unsigned grants; /* LK_GRANT_*; LK_AUTH_TOKEN only, 0 otherwise */
+    char text[256];  /* LK_AUTH_REJECT: the exact body */
 };
 
 /* Copies the secret of API key into secret (secretlen bytes); true when the key is known. */
 typedef bool (*lk_secret_fn)(void *ctx, const char *key, char *secret, size_t secretlen);
 
 /* Run the middleware on an Authorization header value (NULL if absent) or, when absent, the
- * access_token query value (NULL if absent). now is seconds since the epoch. */
+ * access_token query value (NULL if absent). now is seconds since the epoch.
+ *
+ * Tokens that verified are remembered (a few dozen, process-wide, thread-safe) with the
+ * secret that verified them, their iss, exp, nbf and grants: SDKs send the same token for
+ * many calls, and decoding, parsing and the HMAC were most of a call's cost. A remembered
+ * token still has its key looked up on every call (a removed key or a changed secret is
+ * seen at once: a different secret means a full verification) and its exp and nbf checked
+ * against now, with the same leeway and in the same order as fk_jwt_verify. */
 void lk_auth_check(const char *authorization, const char *query_token, int64_t now,
                    lk_secret_fn lookup, void *ctx, struct lk_auth *out);
 void lk_auth_cleanup(struct lk_auth *a);
+/* Forget every remembered token (at exit, so that nothing is left allocated). */
+void lk_auth_cache_clear(void);
 
 /* True when claims (may be NULL) carry "sip": {"<grant>": true}, grant "admin" or "call". */
 bool lk_has_sip_grant(const cJSON *claims, const char *grant);
+/* The same for a checked request: grant "admin" or "call" among a->grants. */
+bool lk_auth_has_grant(const struct lk_auth *a, const char *grant);
 
 /* The iss of a bearer token without verifying it, copied into out; false if none. For rate
  * limits keyed by credential. */

@@ -43,7 +43,11 @@ static int init(void **svc, struct fk_error *err)
 
 static void fini(void *svc)
 {
-    free(svc);
+    struct lk_svc *lk = svc;
+    if (lk)
+        lk_reads_cleanup(&lk->reads);
+    free(lk);
+    lk_auth_cache_clear();
 }
 
 /* Rate limits keyed "credential" count per API key (the token's iss), not per token: the

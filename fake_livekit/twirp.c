@@ -13,6 +13,7 @@
 #include "fake_livekit/dispatch.h"
 #include "fake_livekit/grants.h"
 #include "fake_livekit/proto_json.h"
+#include "fake_livekit/service.h"
 #include "fake_livekit/trunks.h"
 #include "fakekit/clock.h"
 #include "fakekit/log.h"
@@ -125,30 +126,34 @@ static int unimplemented(struct lk_call *c)
     return lk_twirp_error(c->resp, "unimplemented", "fake_livekit does not place SIP calls", NULL);
 }
 
+/* Slots of struct lk_reads (reads.h): the secret lookup, then the List methods. */
+enum { SLOT_SECRET, SLOT_LIST_IN, SLOT_LIST_OUT, SLOT_LIST_LEGACY, SLOT_LIST_RULES, NO_SLOT = -1 };
+
 struct method {
     const char *name;
     const struct lk_msg *req;
     const char *grant; /* "admin" or "call" */
     lk_method_fn fn;
+    int slot; /* where its answers are kept (a read-only method), or NO_SLOT */
 };
 
 static const struct method methods[] = {
-    {"CreateSIPInboundTrunk", &lk_msg_create_inbound, "admin", lk_trunk_create_inbound},
-    {"CreateSIPOutboundTrunk", &lk_msg_create_outbound, "admin", lk_trunk_create_outbound},
-    {"GetSIPInboundTrunk", &lk_msg_trunk_id_req, "admin", lk_trunk_get_inbound},
-    {"GetSIPOutboundTrunk", &lk_msg_trunk_id_req, "admin", lk_trunk_get_outbound},
-    {"ListSIPInboundTrunk", &lk_msg_list_trunks, "admin", lk_trunk_list_inbound},
-    {"ListSIPOutboundTrunk", &lk_msg_list_trunks, "admin", lk_trunk_list_outbound},
-    {"ListSIPTrunk", &lk_msg_empty, "admin", lk_trunk_list_legacy},
-    {"UpdateSIPInboundTrunk", &lk_msg_update_inbound, "admin", lk_trunk_update_inbound},
-    {"UpdateSIPOutboundTrunk", &lk_msg_update_outbound, "admin", lk_trunk_update_outbound},
-    {"DeleteSIPTrunk", &lk_msg_trunk_id_req, "admin", lk_trunk_delete},
-    {"CreateSIPDispatchRule", &lk_msg_create_rule, "admin", lk_rule_create},
-    {"UpdateSIPDispatchRule", &lk_msg_update_rule, "admin", lk_rule_update},
-    {"ListSIPDispatchRule", &lk_msg_list_rules, "admin", lk_rule_list},
-    {"DeleteSIPDispatchRule", &lk_msg_rule_id_req, "admin", lk_rule_delete},
-    {"CreateSIPParticipant", &lk_msg_empty, "call", unimplemented},
-    {"TransferSIPParticipant", &lk_msg_empty, "call", unimplemented},
+    {"CreateSIPInboundTrunk", &lk_msg_create_inbound, "admin", lk_trunk_create_inbound, NO_SLOT},
+    {"CreateSIPOutboundTrunk", &lk_msg_create_outbound, "admin", lk_trunk_create_outbound, NO_SLOT},
+    {"GetSIPInboundTrunk", &lk_msg_trunk_id_req, "admin", lk_trunk_get_inbound, NO_SLOT},
+    {"GetSIPOutboundTrunk", &lk_msg_trunk_id_req, "admin", lk_trunk_get_outbound, NO_SLOT},
+    {"ListSIPInboundTrunk", &lk_msg_list_trunks, "admin", lk_trunk_list_inbound, SLOT_LIST_IN},
+    {"ListSIPOutboundTrunk", &lk_msg_list_trunks, "admin", lk_trunk_list_outbound, SLOT_LIST_OUT},
+    {"ListSIPTrunk", &lk_msg_empty, "admin", lk_trunk_list_legacy, SLOT_LIST_LEGACY},
+    {"UpdateSIPInboundTrunk", &lk_msg_update_inbound, "admin", lk_trunk_update_inbound, NO_SLOT},
+    {"UpdateSIPOutboundTrunk", &lk_msg_update_outbound, "admin", lk_trunk_update_outbound, NO_SLOT},
+    {"DeleteSIPTrunk", &lk_msg_trunk_id_req, "admin", lk_trunk_delete, NO_SLOT},
+    {"CreateSIPDispatchRule", &lk_msg_create_rule, "admin", lk_rule_create, NO_SLOT},
+    {"UpdateSIPDispatchRule", &lk_msg_update_rule, "admin", lk_rule_update, NO_SLOT},
+    {"ListSIPDispatchRule", &lk_msg_list_rules, "admin", lk_rule_list, SLOT_LIST_RULES},
+    {"DeleteSIPDispatchRule", &lk_msg_rule_id_req, "admin", lk_rule_delete, NO_SLOT},
+    {"CreateSIPParticipant", &lk_msg_empty, "call", unimplemented, NO_SLOT},
+    {"TransferSIPParticipant", &lk_msg_empty, "call", unimplemented, NO_SLOT},
 };
 
 /* Media type before ';', trimmed, compared case-insensitively (the Go server's rule). */
@@ -165,9 +170,61 @@ static bool is_json_type(const char *ct)
     return n == strlen("application/json") && strncasecmp(ct, "application/json", n) == 0;
 }
 
+/* The store's generation, for struct lk_reads. */
+static void sync_reads(const struct fk_req *req)
+{
+    struct lk_svc *svc = req->svc;
+    lk_reads_sync(&svc->reads, (uint64_t)sqlite3_total_changes64(fk_store_db(req->store)),
+                  svc->epoch);
+}
+
+/* ctx is the request. A key's secret is kept until the store changes (reads.h). */
 static bool lookup_secret(void *ctx, const char *key, char *secret, size_t secretlen)
 {
-    return lk_db_secret(ctx, key, secret, secretlen) == 1;
+    const struct fk_req *req = ctx;
+    struct lk_svc *svc = req->svc;
+    char found[512];
+    const char *kept;
+    size_t len;
+
+    if (svc) {
+        sync_reads(req);
+        kept = lk_reads_get(&svc->reads, SLOT_SECRET, key, strlen(key), &len);
+        if (kept) {
+            snprintf(secret, secretlen, "%s", kept);
+            return true;
+        }
+    }
+    if (lk_db_secret(req->store, key, found, sizeof(found)) != 1)
+        return false;
+    /* Not keeping it only costs the next call a query. */
+    if (svc && lk_reads_put(&svc->reads, SLOT_SECRET, key, strlen(key), found, strlen(found)) != 0)
+        fk_log(FK_LOG_DEBUG, "event=read_not_kept what=secret");
+    snprintf(secret, secretlen, "%s", found);
+    return true;
+}
+
+/* The kept answer of m for this exact body, if any (a read-only method, store unchanged). */
+static const char *kept_answer(const struct fk_req *req, const struct method *m, size_t *len)
+{
+    struct lk_svc *svc = req->svc;
+    if (!svc || m->slot == NO_SLOT)
+        return NULL;
+    sync_reads(req);
+    return lk_reads_get(&svc->reads, (size_t)m->slot, req->body, req->body_len, len);
+}
+
+/* Keep a read-only method's plain 200 answer for its body. */
+static void keep_answer(const struct fk_req *req, const struct method *m,
+                        const struct fk_resp *resp)
+{
+    struct lk_svc *svc = req->svc;
+    if (!svc || m->slot == NO_SLOT || resp->status != 200 || resp->nheaders != 0 ||
+        !resp->content_type || strcmp(resp->content_type, "application/json") != 0)
+        return;
+    if (lk_reads_put(&svc->reads, (size_t)m->slot, req->body, req->body_len,
+                     resp->body ? resp->body : "", resp->body_len) != 0)
+        fk_log(FK_LOG_DEBUG, "event=read_not_kept method=%s", m->name);
 }
 
 /* Parse the whole body as one JSON value; NULL if it is not exactly that. */
@@ -196,7 +253,7 @@ int lk_twirp_handle(const struct fk_req *req, struct fk_resp *resp)
     int rc;
 
     lk_auth_check(fk_req_header(req, "Authorization"), fk_req_arg(req, "access_token"),
-                  fk_now_us() / 1000000, lookup_secret, req->store, &auth);
+                  fk_now_us() / 1000000, lookup_secret, (void *)req, &auth);
     if (auth.result == LK_AUTH_NOMEM)
         return FK_ENOMEM;
     if (auth.result == LK_AUTH_REJECT) {
@@ -224,6 +281,17 @@ int lk_twirp_handle(const struct fk_req *req, struct fk_resp *resp)
         rc = bad_route(resp, req, msg);
         goto out;
     }
+    /* A kept answer was made from these very body bytes, so they decode: what remains of
+     * the checks below is the grant. */
+    const char *kept;
+    size_t kept_len;
+    if ((kept = kept_answer(req, m, &kept_len)) != NULL) {
+        if (!lk_auth_has_grant(&auth, m->grant))
+            rc = lk_twirp_error(resp, "unauthenticated", "permissions denied", NULL);
+        else
+            rc = fk_resp_set(resp, 200, "application/json", kept, kept_len);
+        goto out;
+    }
     json = parse_body(req);
     rc = json ? lk_pj_decode(json, m->req, &body, &err) : FK_EINVAL;
     if (rc == FK_ENOMEM)
@@ -234,12 +302,14 @@ int lk_twirp_handle(const struct fk_req *req, struct fk_resp *resp)
         rc = lk_twirp_error(resp, "malformed", "the json request could not be decoded", NULL);
         goto out;
     }
-    if (!lk_has_sip_grant(auth.claims, m->grant)) {
+    if (!lk_auth_has_grant(&auth, m->grant)) {
         rc = lk_twirp_error(resp, "unauthenticated", "permissions denied", NULL);
         goto out;
     }
     struct lk_call call = {req, resp, req->store, body};
     rc = m->fn(&call);
+    if (rc == 0)
+        keep_answer(req, m, resp);
 out:
     cJSON_Delete(json);
     cJSON_Delete(body);

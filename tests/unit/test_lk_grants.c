@@ -131,7 +131,7 @@ static void auth_cases(void **state)
             else
                 assert_string_equal(a.text, c->want_text);
         }
-        if (lk_has_sip_grant(a.claims, "admin") != c->want_admin)
+        if (lk_auth_has_grant(&a, "admin") != c->want_admin)
             fail_msg("%s: admin grant mismatch", c->name);
         lk_auth_cleanup(&a);
     }
@@ -144,7 +144,7 @@ static void query_token_used_without_header(void **state)
     (void)state; /* no fixture */
     lk_auth_check(NULL, t, NOW, lookup, NULL, &a);
     assert_int_equal(a.result, LK_AUTH_TOKEN);
-    assert_true(lk_has_sip_grant(a.claims, "admin"));
+    assert_true(lk_auth_has_grant(&a, "admin"));
     lk_auth_cleanup(&a);
     lk_auth_check(NULL, "garbage", NOW, lookup, NULL, &a);
     assert_int_equal(a.result, LK_AUTH_REJECT);
@@ -165,12 +165,81 @@ static void issuer_for_rate_limits(void **state)
     free(t);
 }
 
+/* The key table as the test's ctx: one key, whose secret the test changes or removes. */
+static bool lookup_ctx(void *ctx, const char *key, char *secret, size_t secretlen)
+{
+    const char *current = *(const char **)ctx;
+    if (current == NULL || strcmp(key, "devkey") != 0)
+        return false;
+    snprintf(secret, secretlen, "%s", current);
+    return true;
+}
+
+/* A token seen before is remembered, yet every check still sees the time, the key and its
+ * secret as they are now: the same answers as a first-time check, in the same order. */
+static void remembered_token_rechecked(void **state)
+{
+    static const struct {
+        long now_off;     /* now - NOW */
+        const char *key;  /* the key's secret now; NULL: the key is gone */
+        const char *text; /* NULL: accepted with the admin grant */
+    } steps[] = {
+        {0, "secret", NULL},
+        {0, "secret", NULL},        /* again: from the cache */
+        {600 + 59, "secret", NULL}, /* exp passed, within the leeway */
+        {600 + 60, "secret",
+         "invalid authorization token: go-jose/go-jose/jwt: validation "
+         "failed, token is expired (exp)"},
+        {-5 - 61, "secret",
+         "invalid authorization token: go-jose/go-jose/jwt: validation "
+         "failed, token not valid yet (nbf)"},
+        {-5 - 60, "secret", NULL},
+        {0, NULL, "invalid API key"},
+        {0, "rotated",
+         "invalid authorization token: go-jose/go-jose: error in cryptographic "
+         "primitive"},
+        {0, "secret", NULL},
+    };
+    char *t = token("devkey", "secret", 600, true, "{\"admin\":true,\"call\":true}");
+    char header[1024], iss[64];
+    const char *current = NULL;
+
+    (void)state; /* no fixture */
+    assert_non_null(t);
+    snprintf(header, sizeof(header), "Bearer %s", t);
+    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+        struct lk_auth a;
+        current = steps[i].key;
+        lk_auth_check(header, NULL, NOW + steps[i].now_off, lookup_ctx, &current, &a);
+        if (steps[i].text == NULL) {
+            if (a.result != LK_AUTH_TOKEN)
+                fail_msg("step %zu: result %d (%s)", i, a.result, a.text);
+            assert_true(lk_auth_has_grant(&a, "admin"));
+            assert_true(lk_auth_has_grant(&a, "call"));
+        } else {
+            assert_int_equal(a.result, LK_AUTH_REJECT);
+            assert_string_equal(a.text, steps[i].text);
+            assert_false(lk_auth_has_grant(&a, "admin"));
+        }
+        lk_auth_cleanup(&a);
+    }
+    assert_true(lk_token_issuer(header, iss, sizeof(iss)));
+    assert_string_equal(iss, "devkey");
+    lk_auth_cache_clear();
+    assert_true(lk_token_issuer(header, iss, sizeof(iss)));
+    assert_string_equal(iss, "devkey");
+    free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(auth_cases),
         cmocka_unit_test(query_token_used_without_header),
         cmocka_unit_test(issuer_for_rate_limits),
+        cmocka_unit_test(remembered_token_rechecked),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    lk_auth_cache_clear();
+    return rc;
 }
