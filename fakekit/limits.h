@@ -1,7 +1,12 @@
 /* limits.h: every size and count limit of fakekit, named, in one place.
  *
  * A limit that a user may change at run time (journal size) has its default here and its
- * flag in run.c; the others are fixed so that behaviour under hostile input is predictable. */
+ * flag in run.c; the others are fixed so that behaviour under hostile input is predictable.
+ *
+ * FK_CONNECTION_MEMORY stays at 32 KiB: above that libmicrohttpd mmap()s each connection's pool
+ * and munmap()s it on close, and on a VM the TLB shootdown of that munmap cost a quarter of
+ * fake_twilio's CPU in the flows benchmark (every purchase is a new connection). It also bounds
+ * a request's head: past ~450 query parameters libmicrohttpd closes without an answer. */
 #ifndef FK_LIMITS_H
 #define FK_LIMITS_H
 
@@ -13,7 +18,7 @@
 #define FK_MAX_ARGS           1000          /* query or form fields kept per request */
 #define FK_MAX_HEADERS        100           /* request headers kept per request */
 #define FK_CONNECTION_LIMIT   1000          /* open connections at once */
-#define FK_CONNECTION_MEMORY  (64 * 1024)   /* libmicrohttpd per-connection buffer (headers) */
+#define FK_CONNECTION_MEMORY  (32 * 1024)   /* libmicrohttpd per-connection pool (see above) */
 #define FK_CONNECTION_TIMEOUT 60            /* seconds an idle keep-alive connection lives */
 #define FK_HANG_MAX_MS        600000        /* a "hang" ends after this even if the client waits */
 #define FK_DELAY_MAX_MS       600000        /* delay_ms and jitter_ms upper bound */

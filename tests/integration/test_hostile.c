@@ -242,7 +242,7 @@ static char *build(const struct hcase *c, size_t *len)
     PUTS(c->path);
     if (c->gen == G_PARAMS || c->gen == G_PARAMS_HUGE) {
         char p[32];
-        for (int i = 0; i < (c->gen == G_PARAMS ? 800 : 5000); i++) {
+        for (int i = 0; i < (c->gen == G_PARAMS ? 300 : 5000); i++) {
             snprintf(p, sizeof(p), "&p%d=%d", i, i);
             PUTS(p);
         }
