@@ -56,7 +56,7 @@ int prov_cli_run(int argc, char **argv, FILE *out, FILE *err)
     }
 
     struct prov_ctx ctx;
-    if (prov_ctx_init(&ctx, &cfg, &trace, (uint64_t)cfg.seed) != 0) {
+    if (prov_ctx_init(&ctx, &cfg, &trace, (uint64_t)cfg.seed, NULL) != 0) {
         prov_ctx_cleanup(&ctx);
         prov_trace_close(&trace);
         fprintf(err, "provisioner: out of memory\n");

@@ -64,7 +64,7 @@ bool prov_class_ambiguous(enum prov_class c, bool sent)
 }
 
 int prov_ctx_init(struct prov_ctx *ctx, const struct prov_config *cfg, struct prov_trace *trace,
-                  uint64_t seed)
+                  uint64_t seed, CURL *curl)
 {
     memset(ctx, 0, sizeof(*ctx));
     ctx->cfg = cfg;
@@ -73,7 +73,7 @@ int prov_ctx_init(struct prov_ctx *ctx, const struct prov_config *cfg, struct pr
     ctx->deadline_us = fk_mono_us() + (int64_t)cfg->deadline_ms * 1000;
     ctx->step = "init";
     prov_uuid(ctx->run_id);
-    ctx->curl = curl_easy_init();
+    ctx->curl = curl != NULL ? curl : curl_easy_init();
     if (ctx->curl == NULL)
         return FK_ENOMEM;
     return 0;

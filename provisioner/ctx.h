@@ -81,9 +81,11 @@ struct prov_ctx {
     struct prov_out out;
 };
 
-/* 0 or FK_ENOMEM. seed feeds the jitter PRNG. */
+/* 0 or FK_ENOMEM. seed feeds the jitter PRNG. curl: a handle to run on (the context owns it
+ * from here; its connection cache is kept), or NULL for a new one. prov_ctx_cleanup() frees the
+ * handle; take ctx->curl (and set it to NULL) first to keep it. */
 int prov_ctx_init(struct prov_ctx *ctx, const struct prov_config *cfg, struct prov_trace *trace,
-                  uint64_t seed) FK_MUST_CHECK;
+                  uint64_t seed, CURL *curl) FK_MUST_CHECK;
 void prov_ctx_cleanup(struct prov_ctx *ctx);
 
 /* Record a failure: exit code and message (the first failure recorded wins the message). */

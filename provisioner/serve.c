@@ -4,9 +4,12 @@
  *   Authorization: Bearer <user JWT>
  * answers with the CLI's JSON object and an HTTP status per exit code (prov_http_status_for).
  * fakekit's server runs one thread per connection, so a request may block in the flow without
- * holding up others; each request has its own context and curl handle. */
+ * holding up others; each request has its own context. Finished flows leave their curl handle
+ * in a small pool, so the next flow reuses its keep-alive connections to the three services
+ * instead of connecting afresh (calls that must not reuse a connection still do not: http.h). */
 #include "provisioner/cli.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,11 +19,38 @@
 #include "fakekit/server.h"
 #include "provisioner/flow.h"
 
+#define SERVE_IDLE_HANDLES 64 /* curl handles kept between flows; more are freed */
+
 struct serve_state {
     const struct prov_config *cfg;
     struct prov_trace *trace;
-    atomic_ulong seq; /* varies the jitter seed per request */
+    atomic_ulong seq;     /* varies the jitter seed per request */
+    pthread_mutex_t lock; /* guards idle and nidle */
+    CURL *idle[SERVE_IDLE_HANDLES];
+    size_t nidle;
 };
+
+/* An idle handle, or NULL (prov_ctx_init then makes one). */
+static CURL *handle_take(struct serve_state *st)
+{
+    CURL *c = NULL;
+    pthread_mutex_lock(&st->lock);
+    if (st->nidle > 0)
+        c = st->idle[--st->nidle];
+    pthread_mutex_unlock(&st->lock);
+    return c;
+}
+
+static void handle_give(struct serve_state *st, CURL *c)
+{
+    pthread_mutex_lock(&st->lock);
+    if (c != NULL && st->nidle < SERVE_IDLE_HANDLES) {
+        st->idle[st->nidle++] = c;
+        c = NULL;
+    }
+    pthread_mutex_unlock(&st->lock);
+    curl_easy_cleanup(c); /* NULL-safe */
+}
 
 unsigned prov_http_status_for(int exit_code, bool deadline)
 {
@@ -94,7 +124,7 @@ static void serve_one(void *arg, struct fk_req *req, struct fk_reply *reply)
     }
     struct prov_ctx ctx;
     uint64_t seed = (uint64_t)st->cfg->seed + atomic_fetch_add(&st->seq, 1);
-    if (prov_ctx_init(&ctx, st->cfg, st->trace, seed) != 0) {
+    if (prov_ctx_init(&ctx, st->cfg, st->trace, seed, handle_take(st)) != 0) {
         prov_ctx_cleanup(&ctx);
         reply_error(reply, 500, "failed", "out of memory");
         return;
@@ -104,6 +134,8 @@ static void serve_one(void *arg, struct fk_req *req, struct fk_reply *reply)
     if (code != PROV_EXIT_OK && ctx.out.status[0] == '\0')
         prov_set(ctx.out.status, sizeof(ctx.out.status), "failed");
     reply_out(reply, prov_http_status_for(code, ctx.deadline_hit), &ctx.out);
+    handle_give(st, ctx.curl);
+    ctx.curl = NULL;
     prov_ctx_cleanup(&ctx);
 }
 
@@ -127,6 +159,7 @@ int prov_serve(const struct prov_config *cfg, struct prov_trace *trace, FILE *ou
 {
     struct serve_state st = {.cfg = cfg, .trace = trace};
     atomic_init(&st.seq, 0);
+    pthread_mutex_init(&st.lock, NULL);
     struct fk_server_opts so = {
         .host = cfg->host,
         .port = cfg->port,
@@ -155,5 +188,8 @@ int prov_serve(const struct prov_config *cfg, struct prov_trace *trace, FILE *ou
     fflush(out);
     (void)fk_wait_for_signal();
     fk_server_stop(srv);
+    while (st.nidle > 0)
+        curl_easy_cleanup(st.idle[--st.nidle]);
+    pthread_mutex_destroy(&st.lock);
     return PROV_EXIT_OK;
 }
