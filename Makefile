@@ -17,7 +17,7 @@ B       ?= build/$(CONFIG)
 PREFIX  ?= /usr/local
 DESTDIR ?=
 
-PKGS    := libmicrohttpd libcjson sqlite3 libcurl cmocka libcrypto
+PKGS    := libmicrohttpd libcjson sqlite3 libcurl cmocka libcrypto nettle
 HAVE_PKGS := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
 
 CC      ?= cc

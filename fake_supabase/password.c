@@ -1,4 +1,4 @@
-/* password.c: password hashes for the fake's users, PBKDF2-HMAC-SHA256 from OpenSSL.
+/* password.c: password hashes for the fake's users, PBKDF2-HMAC-SHA256 from Nettle.
  *
  * Stored as "pbkdf2-sha256$ITER$SALT$HASH" with base64url salt and hash, so the iteration
  * count can change without breaking stored users. The salt comes from fk_rand: it only has
@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
+#include <nettle/memops.h>
+#include <nettle/pbkdf2.h>
 
 #include "fakekit/rand.h"
 
@@ -22,10 +22,11 @@
 static int derive(const char *password, const unsigned char *salt, size_t saltlen, long iter,
                   unsigned char *out)
 {
-    return PKCS5_PBKDF2_HMAC(password, (int)strlen(password), salt, (int)saltlen, (int)iter,
-                             EVP_sha256(), HASH_LEN, out) == 1
-               ? 0
-               : -1;
+    if (iter < 1 || iter > 100000000L)
+        return -1;
+    pbkdf2_hmac_sha256(strlen(password), (const uint8_t *)password, (unsigned)iter, saltlen, salt,
+                       HASH_LEN, out);
+    return 0;
 }
 
 char *sb_password_hash(const char *password)
@@ -50,7 +51,7 @@ char *sb_password_hash(const char *password)
     if (out != NULL)
         snprintf(out, len, PREFIX "%d$%s$%s", SB_PBKDF2_ITERATIONS, salt64, hash64);
 out:
-    OPENSSL_cleanse(hash, sizeof hash);
+    explicit_bzero(hash, sizeof hash);
     free(salt64);
     free(hash64);
     return out;
@@ -86,9 +87,9 @@ bool sb_password_verify(const char *password, const char *stored)
     memcpy(want, hash, HASH_LEN);
     if (derive(password, salt, saltlen, iter, got) != 0)
         goto out;
-    ok = CRYPTO_memcmp(want, got, HASH_LEN) == 0;
+    ok = memeql_sec(want, got, HASH_LEN) != 0;
 out:
-    OPENSSL_cleanse(got, sizeof got);
+    explicit_bzero(got, sizeof got);
     free(salt);
     free(hash);
     return ok;

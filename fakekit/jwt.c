@@ -1,42 +1,37 @@
-/* jwt.c: HS256 JSON Web Tokens over OpenSSL (see jwt.h).
+/* jwt.c: HS256 JSON Web Tokens over Nettle (see jwt.h).
  *
- * base64url comes from OpenSSL's EVP_EncodeBlock/EVP_DecodeBlock with the two alphabet
- * characters swapped and the padding handled here; the MAC is HMAC(EVP_sha256), compared
- * with CRYPTO_memcmp so that timing says nothing about how many bytes matched. Checks run in
+ * base64url and HMAC-SHA256 come from Nettle, which libmicrohttpd's GnuTLS loads anyway (the
+ * fakes no longer load OpenSSL's libcrypto, whose 18,000 relocations were a third of their
+ * start-up); the MAC is compared with memeql_sec so that timing says nothing about how many
+ * bytes matched. Checks run in
  * the order the real servers report them: shape, algorithm, signature, then exp and nbf.
  * The reasons follow golang-jwt, which GoTrue and LiveKit use (reference/supabase.md). */
 #include "fakekit/jwt.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <nettle/base64.h>
+#include <nettle/hmac.h>
+#include <nettle/memops.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define JWT_SHA256_LEN 32
+#define JWT_SHA256_LEN SHA256_DIGEST_SIZE
 
 char *fk_base64url_encode(const unsigned char *data, size_t len)
 {
-    size_t cap, i, n;
+    struct base64_encode_ctx ctx;
+    size_t n;
     char *out;
-    int written;
 
-    if (len > (((size_t)-1) / 4 - 2) * 3 || len > (size_t)0x7fffffff / 4 * 3)
+    if (len > (((size_t)-1) / 4 - 2) * 3)
         return NULL;
-    cap = (len + 2) / 3 * 4 + 1;
-    out = malloc(cap);
+    out = malloc(BASE64_ENCODE_LENGTH(len) + BASE64_ENCODE_FINAL_LENGTH + 1);
     if (out == NULL)
         return NULL;
-    written = len > 0 ? EVP_EncodeBlock((unsigned char *)out, data, (int)len) : 0;
-    n = (size_t)written;
+    base64url_encode_init(&ctx);
+    n = base64_encode_update(&ctx, out, len, data);
+    n += base64_encode_final(&ctx, out + n);
     while (n > 0 && out[n - 1] == '=')
         n--;
-    for (i = 0; i < n; i++) {
-        if (out[i] == '+')
-            out[i] = '-';
-        else if (out[i] == '/')
-            out[i] = '_';
-    }
     out[n] = '\0';
     return out;
 }
@@ -49,10 +44,9 @@ static int is_b64url_char(char c)
 
 unsigned char *fk_base64url_decode(const char *s, size_t len, size_t *outlen)
 {
-    size_t body = len, pad, padded, i;
-    unsigned char *out = NULL;
-    char *std = NULL;
-    int n;
+    struct base64_decode_ctx ctx;
+    size_t body = len, pad, i, n;
+    unsigned char *out;
 
     /* Up to two '=' may end the text; nothing else may follow them. */
     while (body > 0 && s[body - 1] == '=' && len - body < 2)
@@ -65,32 +59,21 @@ unsigned char *fk_base64url_decode(const char *s, size_t len, size_t *outlen)
     pad = (4 - body % 4) % 4;
     if (len != body && len != body + pad)
         return NULL; /* padding present but of the wrong length */
-    padded = body + pad;
 
-    std = malloc(padded + 1);
-    out = malloc(padded / 4 * 3 + 1);
-    if (std == NULL || out == NULL)
-        goto fail;
-    for (i = 0; i < body; i++)
-        std[i] = s[i] == '-' ? '+' : s[i] == '_' ? '/' : s[i];
-    for (; i < padded; i++)
-        std[i] = '=';
-    std[padded] = '\0';
-
-    /* EVP_DecodeBlock counts the bytes the padding stands for; take them back off. */
-    n = padded > 0 ? EVP_DecodeBlock(out, (const unsigned char *)std, (int)padded) : 0;
-    if (n < 0 || (size_t)n < pad)
-        goto fail;
-    n -= (int)pad;
+    /* Only the characters before the padding are decoded: the bits a short final group leaves
+     * over are ignored, as golang-jwt (RawURLEncoding, not Strict) ignores them. */
+    n = BASE64_DECODE_LENGTH(body) + 1;
+    if ((out = malloc(n)) == NULL)
+        return NULL;
+    base64url_decode_init(&ctx);
+    if (!base64_decode_update(&ctx, &n, out, body, s)) {
+        free(out);
+        return NULL;
+    }
     out[n] = '\0';
-    free(std);
     if (outlen != NULL)
-        *outlen = (size_t)n;
+        *outlen = n;
     return out;
-fail:
-    free(std);
-    free(out);
-    return NULL;
 }
 
 /* Decode one base64url part and parse it as a JSON object; NULL if it is anything else. */
@@ -148,14 +131,13 @@ static int split(const char *token, const char **p1, const char **p2, size_t *l0
 
 static int hmac256(const char *secret, const char *msg, size_t len, unsigned char *mac)
 {
-    unsigned int maclen = 0;
+    struct hmac_sha256_ctx h;
 
     if (secret == NULL)
         secret = "";
-    if (HMAC(EVP_sha256(), secret, (int)strlen(secret), (const unsigned char *)msg, len, mac,
-             &maclen) == NULL ||
-        maclen != JWT_SHA256_LEN)
-        return -1;
+    hmac_sha256_set_key(&h, strlen(secret), (const uint8_t *)secret);
+    hmac_sha256_update(&h, len, (const uint8_t *)msg);
+    hmac_sha256_digest(&h, JWT_SHA256_LEN, mac);
     return 0;
 }
 
@@ -253,7 +235,7 @@ enum fk_jwt_status fk_jwt_verify(const char *token, const char *secret, int64_t 
         st = FK_JWT_NOMEM;
         goto out;
     }
-    if (siglen != sizeof mac || CRYPTO_memcmp(sig, mac, sizeof mac) != 0) {
+    if (siglen != sizeof mac || !memeql_sec(sig, mac, sizeof mac)) {
         st = FK_JWT_BAD_SIGNATURE;
         goto out;
     }

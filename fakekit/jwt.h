@@ -1,4 +1,4 @@
-/* jwt.h: HS256 JSON Web Tokens over OpenSSL's HMAC and base64.
+/* jwt.h: HS256 JSON Web Tokens over Nettle's HMAC-SHA256 and base64url.
  *
  * Used by fake_supabase (GoTrue/PostgREST keys), fake_livekit (API-key tokens) and the
  * provisioner (tokens it signs for LiveKit). Only HS256 is accepted: "alg":"none" and every

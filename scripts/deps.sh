@@ -3,7 +3,7 @@
 # As root: apt-get installs them. Otherwise: print the one line to run, exit 1.
 set -eu
 PKGS="build-essential pkg-config clang clang-format libmicrohttpd-dev libcjson-dev \
-libsqlite3-dev libcurl4-openssl-dev libcmocka-dev libssl-dev nodejs npm curl wrk nginx-light"
+libsqlite3-dev libcurl4-openssl-dev libcmocka-dev libssl-dev nettle-dev nodejs npm curl wrk nginx-light"
 
 missing=""
 for p in $PKGS; do

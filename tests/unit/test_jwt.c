@@ -281,8 +281,19 @@ static void base64url_round_trip(void **state)
         assert_int_equal(n, 1);
         assert_int_equal(d[0], 'f');
         free(d);
-        assert_null(fk_base64url_decode("Zg=", 3, &n)); /* wrong amount of padding */
-        assert_null(fk_base64url_decode("Z+g", 3, &n)); /* standard alphabet refused */
+        assert_null(fk_base64url_decode("Zg=", 3, &n));   /* wrong amount of padding */
+        assert_null(fk_base64url_decode("Z+g", 3, &n));   /* standard alphabet refused */
+        assert_null(fk_base64url_decode("Zm9vY", 5, &n)); /* one character of a group */
+        /* Leftover bits of a short final group are ignored (golang-jwt is not Strict). */
+        d = fk_base64url_decode("Zh", 2, &n);
+        assert_non_null(d);
+        assert_int_equal(n, 1);
+        assert_int_equal(d[0], 'f');
+        free(d);
+        d = fk_base64url_decode("", 0, &n);
+        assert_non_null(d);
+        assert_int_equal(n, 0);
+        free(d);
     }
 }
 
