@@ -3,10 +3,14 @@
  *   benchtool jwt SECRET CLAIMS_JSON          print an HS256 JWT (LiveKit access token)
  *   benchtool startup RUNS PROGRAM ARGS...    median ms from fork to the first 200 on
  *                                             /__admin/health (PROGRAM gets --port 0)
+ *   benchtool exec RUNS PROGRAM ARGS...       median ms from fork to exit (output discarded):
+ *                                             the floor start-up stands on
  *   benchtool signin URL ANON_KEY N PASSWORD  sign in bench-user-I@example.com (I < N) with the
  *                                             password grant; one access token a line
- *   benchtool flows URL TOKENS CONCURRENCY    POST /api/twilio/purchase_phone_number once per
- *                                             token, CONCURRENCY at a time; flows/s and counts
+ *   benchtool flows URL TOKENS CONCURRENCY [TYPE]
+ *                                             POST /api/twilio/purchase_phone_number once per
+ *                                             token, CONCURRENCY at a time, buying US numbers of
+ *                                             TYPE (default local); flows/s and counts
  *
  * Built by bench/run.sh with cc and pkg-config (it is not part of the Makefile's programs).
  * Measurements, not tests: every failure is printed and counted, never asserted. */
@@ -149,6 +153,49 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* One run of PROGRAM ARGS to its exit, stdout and stderr to /dev/null; -1 if it failed. */
+static double exec_once(char **argv)
+{
+    double t0 = now_ms();
+    int status = 0;
+    pid_t pid = fork();
+
+    if (pid == 0) {
+        FILE *null = freopen("/dev/null", "w", stdout);
+        if (null == NULL || dup2(fileno(stdout), 2) < 0)
+            _exit(127);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+        WEXITSTATUS(status) == 127)
+        return -1;
+    return now_ms() - t0;
+}
+
+static int cmd_exec(int runs, char **argv)
+{
+    double *v = calloc((size_t)(runs > 0 ? runs : 1), sizeof(*v));
+    int ok = 0;
+
+    if (v == NULL)
+        return 1;
+    for (int i = 0; i < runs; i++) {
+        double t = exec_once(argv);
+        if (t >= 0)
+            v[ok++] = t;
+    }
+    if (ok == 0) {
+        fprintf(stderr, "exec: %s failed\n", argv[0]);
+        free(v);
+        return 1;
+    }
+    qsort(v, (size_t)ok, sizeof(*v), cmp_double);
+    printf("%.2f %.2f %.2f\n", v[ok / 2], v[0], v[ok - 1]); /* median min max */
+    free(v);
+    return 0;
+}
+
 static int cmd_startup(int runs, char **argv, int argc)
 {
     double *v = calloc((size_t)runs, sizeof(*v));
@@ -256,7 +303,7 @@ static void *flow_worker(void *arg)
     return NULL;
 }
 
-static int cmd_flows(const char *base, const char *path, int conc)
+static int cmd_flows(const char *base, const char *path, int conc, const char *type)
 {
     FILE *f = fopen(path, "r");
     char line[2048], url[512];
@@ -282,8 +329,8 @@ static int cmd_flows(const char *base, const char *path, int conc)
         fl.tokens[fl.n++] = strdup(line);
     }
     fclose(f);
-    snprintf(url, sizeof(url),
-             "%s/api/twilio/purchase_phone_number?country_code=US&number_type=local", base);
+    snprintf(url, sizeof(url), "%s/api/twilio/purchase_phone_number?country_code=US&number_type=%s",
+             base, type);
     double t0 = now_ms();
     for (int i = 0; i < conc; i++)
         pthread_create(&th[i], NULL, flow_worker, &fl);
@@ -309,12 +356,16 @@ int main(int argc, char **argv)
         rc = cmd_jwt(argv[2], argv[3]);
     else if (argc >= 4 && strcmp(argv[1], "startup") == 0)
         rc = cmd_startup((int)strtol(argv[2], NULL, 10), argv + 3, argc - 3);
+    else if (argc >= 4 && strcmp(argv[1], "exec") == 0)
+        rc = cmd_exec((int)strtol(argv[2], NULL, 10), argv + 3);
     else if (argc == 6 && strcmp(argv[1], "signin") == 0)
         rc = cmd_signin(argv[2], argv[3], strtol(argv[4], NULL, 10), argv[5]);
-    else if (argc == 5 && strcmp(argv[1], "flows") == 0)
-        rc = cmd_flows(argv[2], argv[3], (int)strtol(argv[4], NULL, 10));
+    else if ((argc == 5 || argc == 6) && strcmp(argv[1], "flows") == 0)
+        rc = cmd_flows(argv[2], argv[3], (int)strtol(argv[4], NULL, 10),
+                       argc == 6 ? argv[5] : "local");
     else
-        fprintf(stderr, "usage: benchtool jwt|startup|signin|flows ... (see bench/benchtool.c)\n");
+        fprintf(stderr,
+                "usage: benchtool jwt|startup|exec|signin|flows ... (see bench/benchtool.c)\n");
     curl_global_cleanup();
     return rc;
 }

@@ -240,7 +240,10 @@ for f in twilio supabase livekit; do
     done
     stop "$FPID"
     echo "startup_$f|$("$TOOL" startup 20 "$BIN/fake_$f" --log-level warn)" >>"$RES"
+    echo "loadonly_$f|$("$TOOL" exec 20 "$BIN/fake_$f" --help)" >>"$RES"
 done
+# The floor start-up stands on: fork and exec of a program that does nothing.
+echo "exec_true|$("$TOOL" exec 20 "$(command -v true)")" >>"$RES"
 
 # ---- The ceiling: nginx serving each read body as a static file ----------------------------
 NG=$OUT/nginx
@@ -321,18 +324,20 @@ while IFS= read -r tok; do
 done < <(tail -n "$SEQ_FLOWS" "$OUT/tokens.txt")
 t1=$(date +%s%N)
 echo "flows_seq|$(awk -v n="$SEQ_FLOWS" -v ns=$((t1 - t0)) 'BEGIN { printf "%.1f", n / (ns / 1e9) }')|$seq_ok|$SEQ_FLOWS" >>"$RES"
-# 16 at a time through `provisioner serve`, one flow per user, buying US local numbers (the
-# inventory holds about 500 of them; the sequential run above bought toll-free ones).
-run_serve() { # LABEL FIRST_TOKEN_LINE
+# Through `provisioner serve`, one flow per user: 16 at a time buying US local numbers (the
+# inventory holds about 500 of them; the CLI run above bought toll-free ones), then one at a
+# time buying mobile ones (the flow's own latency, without the CLI's start-up).
+run_serve() { # LABEL FIRST_TOKEN_LINE USERS CONCURRENCY TYPE
     rm -f "$OUT/$1.trace.jsonl"
     PROV_TRACE=json PROV_TRACE_FILE=$OUT/$1.trace.jsonl \
         start provisioner "$BIN/provisioner" serve --port 0 --log-level warn
-    sed -n "$2,$(($2 + FLOW_USERS - 1))p" "$OUT/tokens.txt" >"$OUT/tokens-serve.txt"
-    echo "$1|$("$TOOL" flows "$URL" "$OUT/tokens-serve.txt" 16 2>>"$OUT/flows.err")" >>"$RES"
+    sed -n "$2,$(($2 + $3 - 1))p" "$OUT/tokens.txt" >"$OUT/tokens-serve.txt"
+    echo "$1|$("$TOOL" flows "$URL" "$OUT/tokens-serve.txt" "$4" "$5" 2>>"$OUT/flows.err")" >>"$RES"
     stop "$PID"
 }
 : >"$OUT/flows.err"
-run_serve flows_serve 1
+run_serve flows_serve 1 "$FLOW_USERS" 16 local
+run_serve flows_serve1 $((FLOW_USERS + 1)) $((FLOW_USERS < 200 ? FLOW_USERS : 200)) 1 mobile
 cat "$OUT/flows.err" >&2
 cleanup
 }
@@ -363,18 +368,24 @@ awk -F'|' '
                    ng[4], "-", "1.00x"
         }
         print ""
-        printf "%-10s %14s %12s %20s %20s\n", "fake", "start ms (med)", "RSS idle MB",
-               "RSS after N req", "RSS after N req"
+        printf "%-10s %14s %12s %12s %20s %20s\n", "fake", "start ms (med)", "--help ms",
+               "RSS idle MB", "RSS after N req", "RSS after N req"
         split("twilio supabase livekit", fs, " ")
         for (i = 1; i <= 3; i++) {
             f = fs[i]; split(v["startup_" f], s, "|"); split(s[2], st, " ")
+            split(v["loadonly_" f], lo, "|"); split(lo[2], lt, " ")
             split(v["rss_idle_" f], r0, "|"); split(v["rss_1_" f], r1, "|"); split(v["rss_2_" f], r2, "|")
-            printf "%-10s %14.1f %12.1f %20s %20s\n", f, st[1], r0[2] / 1024,
+            printf "%-10s %14.1f %12.1f %12.1f %20s %20s\n", f, st[1], lt[1], r0[2] / 1024,
                    sprintf("%.1f MB @ %d", r1[3] / 1024, r1[2]), sprintf("%.1f MB @ %d", r2[3] / 1024, r2[2])
         }
+        split(v["exec_true"], et, "|"); split(et[2], ett, " ")
+        printf "(fork + exec of true: %.1f ms; --help: exec and dynamic loading, no server)\n", ett[1]
         print ""
         split(v["flows_seq"], q, "|"); split(v["flows_serve"], w, "|"); split(w[2], ww, " ")
         printf "flows sequential (CLI, one process each): %.1f flows/s (%d of %d ok)\n", q[2], q[3], q[4]
         printf "flows 16 at a time (provisioner serve):   %.1f flows/s (%d ok, %d 4xx, %d 5xx, %d errors, %.0f ms)\n",
                ww[1], ww[2], ww[3], ww[4], ww[5], ww[6]
+        split(v["flows_serve1"], w1, "|"); split(w1[2], ws, " ")
+        printf "flows one at a time (provisioner serve):  %.1f flows/s (%d ok, %d 4xx, %d 5xx, %d errors, %.0f ms)\n",
+               ws[1], ws[2], ws[3], ws[4], ws[5], ws[6]
     }' "$RES"
