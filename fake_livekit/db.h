@@ -1,9 +1,11 @@
 /* db.h: fake_livekit's state in SQLite: API keys, trunks, dispatch rules.
  *
  * Trunks and rules are stored as their sparse protojson (proto_json.h) in a text column, in
- * creation order (rowid); an update keeps a row's place. Every function expects the store
- * to be locked, as fakekit does around handlers and admin calls. The state document for
- * scenarios and POST /__admin/state is
+ * creation order (rowid); an update keeps a row's place. Index tables (trunk_keys.h,
+ * rule_keys.h) follow every write, in the same savepoint, so that conflict checks and List
+ * filters are lookups. Every function expects the store to be locked, as fakekit does
+ * around handlers and admin calls. The state document for scenarios and POST
+ * /__admin/state is
  *   {"api_keys":[{"key","secret"}], "inbound_trunks":[SIPInboundTrunkInfo...],
  *    "outbound_trunks":[SIPOutboundTrunkInfo...], "dispatch_rules":[SIPDispatchRuleInfo...]}
  * with messages in protojson (camelCase or snake_case); an item without an id gets one. */
@@ -43,6 +45,19 @@ cJSON *lk_db_trunk_list(struct fk_store *st, enum lk_kind kind);
 int lk_db_trunk_put(struct fk_store *st, enum lk_kind kind, const cJSON *info) FK_MUST_CHECK;
 /* 0 or FK_ENOTFOUND (or FK_EIO). */
 int lk_db_trunk_delete(struct fk_store *st, const char *id) FK_MUST_CHECK;
+
+/* The candidates of lk_filter_list (filter.h) for a List call, read through the index
+ * tables instead of every stored row; each is an array of sparse infos in creation order
+ * (caller deletes), NULL on error. lk_filter_list still applies every filter to them.
+ * _ids: the items whose id is one of ids (a string array). _numbers: the trunks of kind
+ * without numbers plus those listing a number whose lk_normalize_number equals that of one
+ * of want (so every trunk the `numbers` filter keeps, inbound or outbound). */
+cJSON *lk_db_trunk_list_ids(struct fk_store *st, enum lk_kind kind, const cJSON *ids);
+cJSON *lk_db_trunk_list_numbers(struct fk_store *st, enum lk_kind kind, const cJSON *want);
+/* The rules whose id is one of ids; the rules without trunk_ids plus those listing one of
+ * trunk_ids (so every rule the `trunk_ids` filter keeps). */
+cJSON *lk_db_rule_list_ids(struct fk_store *st, const cJSON *ids);
+cJSON *lk_db_rule_list_trunks(struct fk_store *st, const cJSON *trunk_ids);
 
 int lk_db_rule_get(struct fk_store *st, const char *id, cJSON **info) FK_MUST_CHECK;
 cJSON *lk_db_rule_list(struct fk_store *st);

@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "fake_livekit/db.h"
+#include "fake_livekit/filter.h"
 #include "fake_livekit/proto_json.h"
 #include "fake_livekit/rule_keys.h"
-#include "fake_livekit/trunks.h"
 #include "fake_livekit/update.h"
 
 #define NOT_FOUND_MSG "requested sip dispatch rule does not exist"
@@ -253,9 +253,20 @@ int lk_rule_update(struct lk_call *c)
     return store_and_reply(c, info);
 }
 
+cJSON *lk_rule_candidates(struct fk_store *st, const cJSON *body)
+{
+    const cJSON *ids = lk_get_array(body, "dispatch_rule_ids");
+    const cJSON *trunks = lk_get_array(body, "trunk_ids");
+    if (ids && ids->child)
+        return lk_db_rule_list_ids(st, ids);
+    if (trunks && trunks->child)
+        return lk_db_rule_list_trunks(st, trunks);
+    return lk_db_rule_list(st);
+}
+
 int lk_rule_list(struct lk_call *c)
 {
-    cJSON *all = lk_db_rule_list(c->st);
+    cJSON *all = lk_rule_candidates(c->st, c->body);
     if (!all)
         return FK_EIO;
     cJSON *arr = lk_filter_list(all, c->body, "sip_dispatch_rule_id", "dispatch_rule_ids",

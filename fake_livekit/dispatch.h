@@ -22,6 +22,11 @@ int lk_rule_conflict(const cJSON *existing, const cJSON *rule, struct fk_error *
 int lk_rule_conflict_stored(struct fk_store *st, const cJSON *rule,
                             struct fk_error *err) FK_MUST_CHECK;
 
+/* The stored rules that lk_filter_list must see for the ListSIPDispatchRuleRequest body
+ * (sparse): a superset of what it keeps, in creation order, read through the indexes
+ * instead of all rows (db.h). Caller deletes; NULL on error. */
+cJSON *lk_rule_candidates(struct fk_store *st, const cJSON *body);
+
 int lk_rule_create(struct lk_call *c);
 int lk_rule_update(struct lk_call *c);
 int lk_rule_list(struct lk_call *c);

@@ -28,13 +28,17 @@ void lk_rule_number(const char *num, char *out, size_t outlen)
 
 int lk_rule_keys_delete(struct fk_store *st, const char *id)
 {
-    sqlite3_stmt *s = fk_store_stmt(st, "DELETE FROM dispatch_rule_keys WHERE rule_id = ?");
-    int rc;
-    if (!s)
-        return FK_EIO;
-    sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
-    rc = sqlite3_step(s) == SQLITE_DONE ? 0 : FK_EIO;
-    sqlite3_reset(s);
+    static const char *const sql[] = {"DELETE FROM dispatch_rule_keys WHERE rule_id = ?",
+                                      "DELETE FROM dispatch_rule_trunks WHERE rule_id = ?"};
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < sizeof(sql) / sizeof(sql[0]); i++) {
+        sqlite3_stmt *s = fk_store_stmt(st, sql[i]);
+        if (!s)
+            return FK_EIO;
+        sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step(s) == SQLITE_DONE ? 0 : FK_EIO;
+        sqlite3_reset(s);
+    }
     return rc;
 }
 
@@ -72,7 +76,7 @@ static int insert_trunk(sqlite3_stmt *s, const cJSON *info, const char *id, cons
     return rc;
 }
 
-/* The key rows of info, without deleting any. */
+/* The conflict key rows of info, without deleting any. */
 static int insert_keys(struct fk_store *st, const cJSON *info)
 {
     const cJSON *member = lk_rule_member(info);
@@ -96,20 +100,56 @@ static int insert_keys(struct fk_store *st, const cJSON *info)
     return rc;
 }
 
+/* The dispatch_rule_trunks rows of info: every listed trunk id as it is (the List filter
+ * compares them exactly, "" included), or one wild row when it lists none. Any rule, with
+ * or without a member, as the filter does not look at the member. */
+static int insert_trunks(struct fk_store *st, const cJSON *info)
+{
+    const cJSON *trunks = lk_get_array(info, "trunk_ids");
+    sqlite3_stmt *s = fk_store_stmt(st, "INSERT INTO dispatch_rule_trunks (rule_id, trunk_id,"
+                                        " wild) VALUES (?, ?, ?)");
+    int rc = 0;
+    if (!s)
+        return FK_EIO;
+    sqlite3_bind_text(s, 1, lk_get_str(info, "sip_dispatch_rule_id"), -1, SQLITE_TRANSIENT);
+    if (!trunks || !trunks->child) {
+        sqlite3_bind_text(s, 2, "", -1, SQLITE_STATIC);
+        sqlite3_bind_int(s, 3, 1);
+        rc = sqlite3_step(s) == SQLITE_DONE ? 0 : FK_EIO;
+        sqlite3_reset(s);
+        return rc;
+    }
+    sqlite3_bind_int(s, 3, 0);
+    for (const cJSON *t = trunks->child; rc == 0 && t; t = t->next) {
+        if (!cJSON_IsString(t))
+            continue; /* a decoded rule has none; the filter would never match one */
+        sqlite3_bind_text(s, 2, t->valuestring, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step(s) == SQLITE_DONE ? 0 : FK_EIO;
+        sqlite3_reset(s);
+    }
+    return rc;
+}
+
+/* Both kinds of rows of info. */
+static int insert_all(struct fk_store *st, const cJSON *info)
+{
+    int rc = insert_keys(st, info);
+    return rc == 0 ? insert_trunks(st, info) : rc;
+}
+
 int lk_rule_keys_put(struct fk_store *st, const cJSON *info)
 {
     int rc = lk_rule_keys_delete(st, lk_get_str(info, "sip_dispatch_rule_id"));
-    return rc == 0 ? insert_keys(st, info) : rc;
+    return rc == 0 ? insert_all(st, info) : rc;
 }
 
 int lk_rule_keys_rebuild(struct fk_store *st)
 {
-    sqlite3_stmt *s = fk_store_stmt(st, "DELETE FROM dispatch_rule_keys");
-    int rc;
-    if (!s)
-        return FK_EIO;
-    rc = sqlite3_step(s) == SQLITE_DONE ? 0 : FK_EIO;
-    sqlite3_reset(s);
+    struct fk_error err = {{0}};
+    int rc = fk_store_exec(st, "DELETE FROM dispatch_rule_keys; DELETE FROM dispatch_rule_trunks;",
+                           &err) == 0
+                 ? 0
+                 : FK_EIO;
     /* Its own statement: insert_keys() uses the cached ones while this one is stepping. */
     sqlite3_stmt *q = NULL;
     if (rc == 0 && sqlite3_prepare_v2(fk_store_db(st), "SELECT info FROM dispatch_rules", -1, &q,
@@ -118,7 +158,7 @@ int lk_rule_keys_rebuild(struct fk_store *st)
     int step = SQLITE_DONE;
     while (rc == 0 && (step = sqlite3_step(q)) == SQLITE_ROW) {
         cJSON *info = cJSON_Parse((const char *)sqlite3_column_text(q, 0));
-        rc = info ? insert_keys(st, info) : FK_ENOMEM;
+        rc = info ? insert_all(st, info) : FK_ENOMEM;
         cJSON_Delete(info);
     }
     if (rc == 0 && step != SQLITE_DONE)

@@ -5,12 +5,13 @@
  * separate Redis hashes make it. Validation messages are livekit/protocol's. */
 #include "fake_livekit/trunks.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "fake_livekit/db.h"
+#include "fake_livekit/filter.h"
 #include "fake_livekit/proto_json.h"
+#include "fake_livekit/trunk_keys.h"
 #include "fake_livekit/update.h"
 #include "fakekit/buf.h"
 
@@ -61,12 +62,6 @@ int lk_outbound_validate(const cJSON *t, struct fk_error *err)
 
 /* ---- the number-conflict rule (livekit/protocol sip/sip.go ValidateTrunks) ---- */
 
-/* sip.normalizeNumber: only adds the leading '+'. */
-static void plus_number(const char *num, char *out, size_t outlen)
-{
-    snprintf(out, outlen, "%s%s", num[0] && num[0] != '+' ? "+" : "", num);
-}
-
 static bool has_number(const cJSON *t, const char *num)
 {
     const cJSON *nums = lk_get_array(t, "numbers");
@@ -77,10 +72,10 @@ static bool has_number(const cJSON *t, const char *num)
 
 static bool has_allowed(const cJSON *t, const char *norm)
 {
-    char buf[256];
+    char buf[LK_TRUNK_NUM_MAX];
     const cJSON *allowed = lk_get_array(t, "allowed_numbers");
     for (const cJSON *a = allowed ? allowed->child : NULL; a; a = a->next) {
-        plus_number(a->valuestring, buf, sizeof(buf));
+        lk_trunk_plus_number(a->valuestring, buf, sizeof(buf));
         if (strcmp(buf, norm) == 0)
             return true;
     }
@@ -111,55 +106,72 @@ static const char *print_id(const cJSON *t)
     return id[0] ? id : "<new>";
 }
 
-/* The earliest trunk of existing (other than id) that holds number n, with no
- * AllowedNumbers when norm is NULL, else with an AllowedNumber equal to norm. */
-static const cJSON *find_clash(const cJSON *existing, const char *id, const char *n,
-                               const char *norm)
+/* A way to find the earliest trunk other than id that holds number n, with no
+ * AllowedNumbers when norm is NULL, else with an AllowedNumber equal to norm: 1 with its id
+ * in out, 0 when none, < 0 on error. */
+typedef int (*clash_fn)(const void *ctx, const char *id, const char *n, const char *norm, char *out,
+                        size_t outlen);
+
+/* clash_fn over ctx, an array of trunks in creation order: the reference scan. */
+static int scan_clash(const void *ctx, const char *id, const char *n, const char *norm, char *out,
+                      size_t outlen)
 {
+    const cJSON *existing = ctx;
     for (const cJSON *e = existing ? existing->child : NULL; e; e = e->next) {
         if (id[0] && strcmp(lk_get_str(e, "sip_trunk_id"), id) == 0)
             continue;
         if (!has_number(e, n))
             continue;
-        if (norm ? has_allowed(e, norm) : lk_array_len(e, "allowed_numbers") == 0)
-            return e;
+        if (norm ? has_allowed(e, norm) : lk_array_len(e, "allowed_numbers") == 0) {
+            snprintf(out, outlen, "%s", lk_get_str(e, "sip_trunk_id"));
+            return 1;
+        }
     }
-    return NULL;
+    return 0;
 }
 
-int lk_inbound_conflict(const cJSON *existing, const cJSON *trunk, struct fk_error *err)
+/* clash_fn over ctx, the store: a lookup in trunk_numbers (trunk_keys.h). */
+static int stored_clash(const void *ctx, const char *id, const char *n, const char *norm, char *out,
+                        size_t outlen)
+{
+    return lk_trunk_keys_find((struct fk_store *)ctx, id, n, norm, out, outlen);
+}
+
+static int find_conflict(clash_fn find, const void *ctx, const cJSON *trunk, struct fk_error *err)
 {
     const char *id = lk_get_str(trunk, "sip_trunk_id");
     const cJSON *nums = lk_get_array(trunk, "numbers");
     const cJSON *allowed = lk_get_array(trunk, "allowed_numbers");
     const cJSON *num = nums ? nums->child : NULL;
-    char norm[256], printed[512];
+    char norm[LK_TRUNK_NUM_MAX], printed[512], other[FK_ERRMSG_MAX];
     /* The trunk being written comes last in the server's list, so the first key it shares
      * names the earliest trunk that holds that key. A trunk without numbers is filed under
      * the number "". */
     do {
         const char *n = num ? num->valuestring : "";
-        const cJSON *e = NULL;
         const cJSON *a = allowed ? allowed->child : NULL;
-        if (!a) {
-            e = find_clash(existing, id, n, NULL);
+        int found = 0;
+        if (!a)
+            found = find(ctx, id, n, NULL, other, sizeof(other));
+        for (; a && found == 0; a = found ? a : a->next) {
+            lk_trunk_plus_number(a->valuestring, norm, sizeof(norm));
+            found = find(ctx, id, n, norm, other, sizeof(other));
         }
-        for (; a && !e; a = e ? a : a->next) {
-            plus_number(a->valuestring, norm, sizeof(norm));
-            e = find_clash(existing, id, n, norm);
-        }
-        if (e) {
+        if (found < 0)
+            return found;
+        if (found) {
+            const char *e = other[0] ? other : "<new>";
             print_numbers(trunk, printed, sizeof(printed));
             if (a)
                 fk_error_set(err,
                              "Conflicting inbound SIP Trunks: \"%s\" and \"%s\", using the "
                              "same number(s) %s and AllowedNumber \"%s\"",
-                             print_id(trunk), print_id(e), printed, a->valuestring);
+                             print_id(trunk), e, printed, a->valuestring);
             else
                 fk_error_set(err,
                              "Conflicting inbound SIP Trunks: \"%s\" and \"%s\", using the "
                              "same number(s) %s without AllowedNumbers set",
-                             print_id(trunk), print_id(e), printed);
+                             print_id(trunk), e, printed);
             return FK_EINVAL;
         }
         num = num ? num->next : NULL;
@@ -167,108 +179,14 @@ int lk_inbound_conflict(const cJSON *existing, const cJSON *trunk, struct fk_err
     return 0;
 }
 
-/* ---- list filters (livekit/sip.go FilterSlice) ---- */
-
-void lk_normalize_number(const char *num, char *out, size_t outlen)
+int lk_inbound_conflict(const cJSON *existing, const cJSON *trunk, struct fk_error *err)
 {
-    size_t j = 0;
-    bool ok = num[0] != '\0';
-    for (const char *p = num; ok && *p; p++) {
-        if (!(isdigit((unsigned char)*p) || strchr("- ()", *p) || (*p == '+' && p == num)))
-            ok = false;
-    }
-    if (!ok || strspn(num, "+- ()") == strlen(num)) {
-        snprintf(out, outlen, "%s", num);
-        return;
-    }
-    if (outlen < 2)
-        return;
-    if (num[0] != '+')
-        out[j++] = '+';
-    for (const char *p = num; *p && j + 1 < outlen; p++) {
-        if (!strchr("- ()", *p))
-            out[j++] = *p;
-    }
-    out[j] = '\0';
+    return find_conflict(scan_clash, existing, trunk, err);
 }
 
-static bool numbers_match(const cJSON *have, const cJSON *want, bool normalize)
+int lk_inbound_conflict_stored(struct fk_store *st, const cJSON *trunk, struct fk_error *err)
 {
-    char a[256], b[256];
-    for (const cJSON *h = have->child; h; h = h->next) {
-        if (lk_array_has(want, h->valuestring))
-            return true;
-        if (!normalize)
-            continue;
-        lk_normalize_number(h->valuestring, a, sizeof(a));
-        for (const cJSON *w = want->child; w; w = w->next) {
-            lk_normalize_number(w->valuestring, b, sizeof(b));
-            if (strcmp(a, b) == 0)
-                return true;
-        }
-    }
-    return false;
-}
-
-cJSON *lk_filter_list(cJSON *items, const cJSON *req, const char *idkey, const char *idsfield,
-                      const char *numfield, bool normalize)
-{
-    const cJSON *ids = lk_get_array(req, idsfield);
-    const cJSON *want = lk_get_array(req, numfield);
-    const cJSON *page = cJSON_GetObjectItemCaseSensitive(req, "page");
-    const char *after = lk_get_str(page, "after_id");
-    const cJSON *limit = cJSON_GetObjectItemCaseSensitive(page, "limit");
-    bool skipping = after[0] != '\0';
-    int left = cJSON_IsNumber(limit) && limit->valuedouble > 0 ? (int)limit->valuedouble : -1;
-    cJSON *out = cJSON_CreateArray();
-    if (!items || !out)
-        goto nomem;
-    if (ids && ids->child) {
-        /* filterIDs: the requested order, a null item where an id is missing. */
-        for (const cJSON *id = ids->child; id; id = id->next) {
-            cJSON *found = NULL;
-            for (cJSON *e = items->child; e && !found; e = e->next) {
-                if (strcmp(lk_get_str(e, idkey), id->valuestring) == 0)
-                    found = e;
-            }
-            cJSON *item = found ? cJSON_Duplicate(found, true) : cJSON_CreateNull();
-            if (!item || !cJSON_AddItemToArray(out, item)) {
-                cJSON_Delete(item);
-                goto nomem;
-            }
-        }
-        cJSON_Delete(items);
-        items = out;
-        out = cJSON_CreateArray();
-        if (!out)
-            goto nomem;
-    }
-    while (items->child) {
-        cJSON *e = cJSON_DetachItemViaPointer(items, items->child);
-        const cJSON *have = lk_get_array(e, numfield);
-        bool keep = true;
-        if (!cJSON_IsNull(e) && want && want->child && have && have->child)
-            keep = numbers_match(have, want, normalize);
-        if (keep && skipping) {
-            keep = false;
-            skipping = strcmp(lk_get_str(e, idkey), after) != 0;
-        }
-        if (keep && left == 0)
-            keep = false;
-        if (!keep) {
-            cJSON_Delete(e);
-            continue;
-        }
-        if (left > 0)
-            left--;
-        cJSON_AddItemToArray(out, e);
-    }
-    cJSON_Delete(items);
-    return out;
-nomem:
-    cJSON_Delete(items);
-    cJSON_Delete(out);
-    return NULL;
+    return find_conflict(stored_clash, st, trunk, err);
 }
 
 /* ---- methods ---- */
@@ -337,13 +255,9 @@ static int set_id(cJSON *info, const char *id)
 static int conflict(struct lk_call *c, const cJSON *trunk)
 {
     struct fk_error err = {{0}};
-    cJSON *existing = lk_db_trunk_list(c->st, LK_INBOUND);
-    if (!existing)
-        return FK_EIO;
-    int rc = lk_inbound_conflict(existing, trunk, &err);
-    cJSON_Delete(existing);
-    if (rc == 0)
-        return 0;
+    int rc = lk_inbound_conflict_stored(c->st, trunk, &err);
+    if (rc != FK_EINVAL)
+        return rc; /* 0 (passes) or an error */
     rc = invalid(c, err.msg);
     return rc == 0 ? 1 : rc;
 }
@@ -433,9 +347,22 @@ int lk_trunk_get_outbound(struct lk_call *c)
     return get(c, &outbound);
 }
 
+/* What lk_filter_list needs to see of the stored trunks of kind for the request body: the
+ * requested ids, or the trunks a numbers filter may keep, or all of them. */
+cJSON *lk_trunk_candidates(struct fk_store *st, enum lk_kind kind, const cJSON *body)
+{
+    const cJSON *ids = lk_get_array(body, "trunk_ids");
+    const cJSON *want = lk_get_array(body, "numbers");
+    if (ids && ids->child)
+        return lk_db_trunk_list_ids(st, kind, ids);
+    if (want && want->child)
+        return lk_db_trunk_list_numbers(st, kind, want);
+    return lk_db_trunk_list(st, kind);
+}
+
 static int list(struct lk_call *c, const struct kind *k)
 {
-    cJSON *all = lk_db_trunk_list(c->st, k->kind);
+    cJSON *all = lk_trunk_candidates(c->st, k->kind, c->body);
     if (!all)
         return FK_EIO;
     cJSON *arr =

@@ -8,8 +8,11 @@
 
 #include <cjson/cJSON.h>
 
+#include "fake_livekit/db.h"
+#include "fake_livekit/filter.h" /* lk_filter_list, lk_normalize_number */
 #include "fake_livekit/twirp.h"
 #include "fakekit/err.h"
+#include "fakekit/store.h"
 
 /* SIPInboundTrunkInfo.Validate / SIPOutboundTrunkInfo.Validate: 0 or FK_EINVAL, err holding
  * the server's message ("no trunk numbers specified"). */
@@ -23,10 +26,11 @@ int lk_outbound_validate(const cJSON *trunk, struct fk_error *err) FK_MUST_CHECK
  * ["+1"] without AllowedNumbers set. */
 int lk_inbound_conflict(const cJSON *existing, const cJSON *trunk,
                         struct fk_error *err) FK_MUST_CHECK;
-
-/* livekit.NormalizeNumber: "+1 (510) 555-0100" -> "+15105550100"; others unchanged.
- * out >= strlen(num) + 2 bytes. */
-void lk_normalize_number(const char *num, char *out, size_t outlen);
+/* The same rule against the stored inbound trunks through their indexed numbers
+ * (trunk_keys.h), as the handlers run it; lk_inbound_conflict is its reference. 0,
+ * FK_EINVAL (message in err), FK_EIO. */
+int lk_inbound_conflict_stored(struct fk_store *st, const cJSON *trunk,
+                               struct fk_error *err) FK_MUST_CHECK;
 
 int lk_trunk_create_inbound(struct lk_call *c);
 int lk_trunk_create_outbound(struct lk_call *c);
@@ -39,10 +43,9 @@ int lk_trunk_update_inbound(struct lk_call *c);
 int lk_trunk_update_outbound(struct lk_call *c);
 int lk_trunk_delete(struct lk_call *c);
 
-/* Apply ListSIP*Request filters (trunk_ids in requested order, missing ids as null items;
- * numbers, wildcard trunks included; page after_id/limit) to items (taken). Returns the
- * new array or NULL on ENOMEM. normalize: compare numbers normalised (inbound). */
-cJSON *lk_filter_list(cJSON *items, const cJSON *req, const char *idkey, const char *idsfield,
-                      const char *numfield, bool normalize);
+/* The stored trunks of kind that lk_filter_list must see for the ListSIP*TrunkRequest body
+ * (sparse): a superset of what it keeps, in creation order, read through the indexes
+ * instead of all rows (db.h). Caller deletes; NULL on error. */
+cJSON *lk_trunk_candidates(struct fk_store *st, enum lk_kind kind, const cJSON *body);
 
 #endif

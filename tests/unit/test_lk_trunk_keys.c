@@ -1,0 +1,288 @@
+/* test_lk_trunk_keys.c: the index tables of fake_livekit (trunk_keys.h, rule_keys.h) against
+ * the scans they replace. On random sets of trunks and rules, written through creates,
+ * updates, kind changes and deletes, every indexed answer must equal the scan's: the
+ * inbound number-conflict check (lk_inbound_conflict_stored vs lk_inbound_conflict over all
+ * stored inbound trunks, message included) and every List filter (lk_filter_list over the
+ * indexed candidates vs over every stored row, byte for byte). The same holds after the
+ * index is rebuilt from the stored rows, as a seed does. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fake_livekit/db.h"
+#include "fake_livekit/dispatch.h"
+#include "fake_livekit/rule_keys.h"
+#include "fake_livekit/trunk_keys.h"
+#include "fake_livekit/trunks.h"
+#include "fakekit/rand.h"
+
+#define NTRUNK_IDS 12 /* ids drawn from ST_0..ST_11, so that writes often hit stored ones */
+#define NRULE_IDS  10
+
+/* Small pools, so that numbers collide, in forms that normalize alike or not. */
+static const char *const numbers[] = {"+15550001", "15550001", "+1 555-0001", "+15550002",
+                                      "5550002",   "",         "sip-user",    "+1 (555) 0003"};
+static const char *const allowed[] = {"+1777", "1777", "+1888", "", "1999"};
+
+static struct fk_store *open_store(void)
+{
+    struct fk_store *st = NULL;
+    struct fk_error err = {{0}};
+    if (fk_store_open(":memory:", lk_schema_sql, &st, &err) != 0)
+        fail_msg("open: %s", err.msg);
+    return st;
+}
+
+static const char *pick(struct fk_prng *p, const char *const *pool, size_t n)
+{
+    return pool[fk_prng_below(p, n)];
+}
+
+/* Add to o an array under key of up to max strings from pool (absent when none drawn, or,
+ * one time in eight, an empty array). */
+static void add_strings(struct fk_prng *p, cJSON *o, const char *key, const char *const *pool,
+                        size_t n, unsigned max)
+{
+    unsigned count = (unsigned)fk_prng_below(p, max + 1);
+    if (count == 0 && fk_prng_below(p, 8) != 0)
+        return;
+    cJSON *arr = cJSON_AddArrayToObject(o, key);
+    assert_non_null(arr);
+    for (unsigned i = 0; i < count; i++)
+        assert_non_null(cJSON_AddItemToArray(arr, cJSON_CreateString(pick(p, pool, n))));
+}
+
+static void id_of(char *out, size_t outlen, const char *prefix, uint64_t i)
+{
+    snprintf(out, outlen, "%s%u", prefix, (unsigned)i);
+}
+
+/* A random sparse trunk; id "" leaves it without one. */
+static cJSON *random_trunk(struct fk_prng *p, const char *id)
+{
+    cJSON *t = cJSON_CreateObject();
+    assert_non_null(t);
+    if (id[0])
+        assert_non_null(cJSON_AddStringToObject(t, "sip_trunk_id", id));
+    assert_non_null(cJSON_AddStringToObject(t, "name", "t"));
+    add_strings(p, t, "numbers", numbers, sizeof(numbers) / sizeof(numbers[0]), 3);
+    if (fk_prng_below(p, 3) == 0)
+        add_strings(p, t, "allowed_numbers", allowed, sizeof(allowed) / sizeof(allowed[0]), 2);
+    return t;
+}
+
+static const char *const trunk_pool[] = {"ST_0", "ST_1", "ST_2", "ST_3", "ST_4",
+                                         "ST_5", "ST_6", "",     "ST_x", "ST_1"};
+
+static cJSON *random_rule(struct fk_prng *p, const char *id)
+{
+    static const char *const pins[] = {"", "1", "2"};
+    cJSON *r = cJSON_CreateObject();
+    assert_non_null(r);
+    assert_non_null(cJSON_AddStringToObject(r, "sip_dispatch_rule_id", id));
+    if (fk_prng_below(p, 6) != 0) {
+        char member[128];
+        snprintf(member, sizeof(member),
+                 "{\"dispatch_rule_direct\":{\"room_name\":\"r\",\"pin\":\"%s\"}}",
+                 pick(p, pins, 3));
+        assert_non_null(cJSON_AddItemToObject(r, "rule", cJSON_Parse(member)));
+    }
+    add_strings(p, r, "trunk_ids", trunk_pool, sizeof(trunk_pool) / sizeof(trunk_pool[0]), 3);
+    add_strings(p, r, "inbound_numbers", numbers, 3, 2);
+    return r;
+}
+
+/* One random write: mostly puts (new or replacing, either kind), some deletes. */
+static void random_write(struct fk_prng *p, struct fk_store *st)
+{
+    char id[32];
+    uint64_t what = fk_prng_below(p, 10);
+    if (what < 5) {
+        id_of(id, sizeof(id), "ST_", fk_prng_below(p, NTRUNK_IDS));
+        cJSON *t = random_trunk(p, id);
+        enum lk_kind kind = fk_prng_below(p, 4) == 0 ? LK_OUTBOUND : LK_INBOUND;
+        assert_int_equal(lk_db_trunk_put(st, kind, t), 0);
+        cJSON_Delete(t);
+    } else if (what < 6) {
+        id_of(id, sizeof(id), "ST_", fk_prng_below(p, NTRUNK_IDS));
+        int rc = lk_db_trunk_delete(st, id);
+        assert_true(rc == 0 || rc == FK_ENOTFOUND);
+    } else if (what < 9) {
+        id_of(id, sizeof(id), "SDR_", fk_prng_below(p, NRULE_IDS));
+        cJSON *r = random_rule(p, id);
+        assert_int_equal(lk_db_rule_put(st, r), 0);
+        cJSON_Delete(r);
+    } else {
+        id_of(id, sizeof(id), "SDR_", fk_prng_below(p, NRULE_IDS));
+        int rc = lk_db_rule_delete(st, id);
+        assert_true(rc == 0 || rc == FK_ENOTFOUND);
+    }
+}
+
+/* The conflict check of a random trunk (new, or an update of a stored id): indexed vs scan. */
+static void check_conflict(struct fk_prng *p, struct fk_store *st, int round)
+{
+    char id[32] = "";
+    struct fk_error err = {{0}}, ref = {{0}};
+    if (fk_prng_below(p, 2) == 0)
+        id_of(id, sizeof(id), "ST_", fk_prng_below(p, NTRUNK_IDS));
+    cJSON *t = random_trunk(p, id);
+    cJSON *existing = lk_db_trunk_list(st, LK_INBOUND);
+    assert_non_null(existing);
+    int rc = lk_inbound_conflict_stored(st, t, &err);
+    int want = lk_inbound_conflict(existing, t, &ref);
+    if (rc != want || strcmp(err.msg, ref.msg) != 0) {
+        char *text = cJSON_PrintUnformatted(t);
+        fail_msg("round %d: trunk %s: indexed %d \"%s\", scan %d \"%s\"", round, text, rc, err.msg,
+                 want, ref.msg);
+    }
+    cJSON_Delete(existing);
+    cJSON_Delete(t);
+}
+
+/* A random ListSIP*Request body: some of ids / numbers-or-trunks filter / page. */
+static cJSON *random_request(struct fk_prng *p, const char *idsfield, const char *const *ids,
+                             size_t nids, const char *numfield, const char *const *pool,
+                             size_t npool)
+{
+    cJSON *req = cJSON_CreateObject();
+    assert_non_null(req);
+    if (fk_prng_below(p, 4) == 0)
+        add_strings(p, req, idsfield, ids, nids, 3);
+    if (fk_prng_below(p, 4) != 0)
+        add_strings(p, req, numfield, pool, npool, 3);
+    if (fk_prng_below(p, 4) == 0) {
+        cJSON *page = cJSON_AddObjectToObject(req, "page");
+        assert_non_null(page);
+        if (fk_prng_below(p, 2) == 0)
+            assert_non_null(cJSON_AddStringToObject(page, "after_id", pick(p, ids, nids)));
+        if (fk_prng_below(p, 2) == 0)
+            assert_non_null(cJSON_AddNumberToObject(page, "limit", (double)fk_prng_below(p, 4)));
+    }
+    return req;
+}
+
+static void assert_same_list(cJSON *got, cJSON *want, const cJSON *req, const char *what, int round)
+{
+    assert_non_null(got);
+    assert_non_null(want);
+    char *a = cJSON_PrintUnformatted(got);
+    char *b = cJSON_PrintUnformatted(want);
+    char *r = cJSON_PrintUnformatted(req);
+    if (strcmp(a, b) != 0)
+        fail_msg("round %d: %s %s:\nindexed %s\nscan    %s", round, what, r, a, b);
+    cJSON_free(a);
+    cJSON_free(b);
+    cJSON_free(r);
+    cJSON_Delete(got);
+    cJSON_Delete(want);
+}
+
+static void check_lists(struct fk_prng *p, struct fk_store *st, int round)
+{
+    static const char *const trunk_ids[] = {"ST_0", "ST_1", "ST_2", "ST_3", "ST_9", "ST_x", ""};
+    static const char *const rule_ids[] = {"SDR_0", "SDR_1", "SDR_2", "SDR_7", "SDR_x"};
+    enum lk_kind kind = fk_prng_below(p, 3) == 0 ? LK_OUTBOUND : LK_INBOUND;
+    bool norm = kind == LK_INBOUND;
+    cJSON *req = random_request(p, "trunk_ids", trunk_ids, 7, "numbers", numbers,
+                                sizeof(numbers) / sizeof(numbers[0]));
+    cJSON *got = lk_filter_list(lk_trunk_candidates(st, kind, req), req, "sip_trunk_id",
+                                "trunk_ids", "numbers", norm);
+    cJSON *want = lk_filter_list(lk_db_trunk_list(st, kind), req, "sip_trunk_id", "trunk_ids",
+                                 "numbers", norm);
+    assert_same_list(got, want, req, kind == LK_INBOUND ? "inbound" : "outbound", round);
+    cJSON_Delete(req);
+
+    req = random_request(p, "dispatch_rule_ids", rule_ids, 5, "trunk_ids", trunk_pool,
+                         sizeof(trunk_pool) / sizeof(trunk_pool[0]));
+    got = lk_filter_list(lk_rule_candidates(st, req), req, "sip_dispatch_rule_id",
+                         "dispatch_rule_ids", "trunk_ids", false);
+    want = lk_filter_list(lk_db_rule_list(st), req, "sip_dispatch_rule_id", "dispatch_rule_ids",
+                          "trunk_ids", false);
+    assert_same_list(got, want, req, "rules", round);
+    cJSON_Delete(req);
+}
+
+static long count_rows(struct fk_store *st, const char *sql)
+{
+    sqlite3_stmt *s = fk_store_stmt(st, sql);
+    assert_non_null(s);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    long n = (long)sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return n;
+}
+
+static void indexed_equals_scan(void **state)
+{
+    (void)state; /* no fixture */
+    for (uint64_t seed = 1; seed <= 40; seed++) {
+        struct fk_prng p;
+        struct fk_store *st = open_store();
+        fk_prng_init(&p, seed);
+        for (int round = 0; round < 60; round++) {
+            random_write(&p, st);
+            check_conflict(&p, st, round);
+            check_lists(&p, st, round);
+        }
+        /* A rebuild (a seed after a file database or a reset) gives the same rows. */
+        long trunk_rows = count_rows(st, "SELECT count(*) FROM trunk_numbers");
+        long rule_rows = count_rows(st, "SELECT count(*) FROM dispatch_rule_trunks");
+        assert_int_equal(lk_trunk_keys_rebuild(st), 0);
+        assert_int_equal(lk_rule_keys_rebuild(st), 0);
+        assert_int_equal(count_rows(st, "SELECT count(*) FROM trunk_numbers"), trunk_rows);
+        assert_int_equal(count_rows(st, "SELECT count(*) FROM dispatch_rule_trunks"), rule_rows);
+        for (int round = 0; round < 20; round++) {
+            check_conflict(&p, st, 1000 + round);
+            check_lists(&p, st, 1000 + round);
+        }
+        fk_store_close(st);
+    }
+}
+
+/* The rows themselves: one per number or one wild row, allowed numbers '+'-normalized,
+ * and none left by a delete or a kind change. */
+static void trunk_rows(void **state)
+{
+    struct fk_store *st = open_store();
+    char id[32];
+    (void)state; /* no fixture */
+    cJSON *a = cJSON_Parse("{\"sip_trunk_id\":\"ST_a\",\"numbers\":[\"+1\",\"2\"],"
+                           "\"allowed_numbers\":[\"555\"]}");
+    cJSON *b = cJSON_Parse("{\"sip_trunk_id\":\"ST_b\",\"auth_username\":\"u\"}");
+    assert_int_equal(lk_db_trunk_put(st, LK_INBOUND, a), 0);
+    assert_int_equal(lk_db_trunk_put(st, LK_INBOUND, b), 0);
+    assert_int_equal(count_rows(st, "SELECT count(*) FROM trunk_numbers"), 3);
+    assert_int_equal(count_rows(st, "SELECT count(*) FROM trunk_numbers WHERE wild = 1"), 1);
+    assert_int_equal(lk_trunk_keys_find(st, "", "2", "+555", id, sizeof(id)), 1);
+    assert_string_equal(id, "ST_a");
+    assert_int_equal(lk_trunk_keys_find(st, "", "2", NULL, id, sizeof(id)), 0);
+    assert_int_equal(lk_trunk_keys_find(st, "ST_a", "2", "+555", id, sizeof(id)), 0);
+    assert_int_equal(lk_trunk_keys_find(st, "", "", NULL, id, sizeof(id)), 1);
+    assert_string_equal(id, "ST_b");
+    /* An outbound trunk never takes part in the inbound rule. */
+    assert_int_equal(lk_db_trunk_put(st, LK_OUTBOUND, b), 0);
+    assert_int_equal(lk_trunk_keys_find(st, "", "", NULL, id, sizeof(id)), 0);
+    assert_int_equal(lk_db_trunk_delete(st, "ST_a"), 0);
+    assert_int_equal(lk_db_trunk_delete(st, "ST_b"), 0);
+    assert_int_equal(count_rows(st, "SELECT count(*) FROM trunk_numbers"), 0);
+    assert_int_equal(count_rows(st, "SELECT count(*) FROM trunk_allowed_numbers"), 0);
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+    fk_store_close(st);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(indexed_equals_scan),
+        cmocka_unit_test(trunk_rows),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
