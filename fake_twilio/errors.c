@@ -58,12 +58,105 @@ const char *twilio_error_message(int code)
     return c != NULL ? c->message : NULL;
 }
 
+/* Append the decimal digits of v at p; returns the end. */
+static char *put_uint(char *p, unsigned long v)
+{
+    char tmp[24];
+    size_t n = 0;
+
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    while (n > 0)
+        *p++ = tmp[--n];
+    return p;
+}
+
+static char *put_str(char *p, const char *s)
+{
+    size_t n = strlen(s);
+
+    memcpy(p, s, n);
+    return p + n;
+}
+
+/* s as a JSON string at p, escaped exactly as cJSON prints it (quotes, backslash, the five
+ * short escapes, other control bytes as \u00xx in lower case, every other byte as is). */
+static char *put_json_string(char *p, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+
+    *p++ = '"';
+    for (const unsigned char *c = (const unsigned char *)s; *c != '\0'; c++) {
+        if (*c >= 32 && *c != '"' && *c != '\\') {
+            *p++ = (char)*c;
+            continue;
+        }
+        *p++ = '\\';
+        switch (*c) {
+        case '"':
+        case '\\':
+            *p++ = (char)*c;
+            break;
+        case '\b':
+            *p++ = 'b';
+            break;
+        case '\f':
+            *p++ = 'f';
+            break;
+        case '\n':
+            *p++ = 'n';
+            break;
+        case '\r':
+            *p++ = 'r';
+            break;
+        case '\t':
+            *p++ = 't';
+            break;
+        default:
+            p = put_str(p, "u00");
+            *p++ = hex[*c >> 4];
+            *p++ = hex[*c & 15];
+            break;
+        }
+    }
+    *p++ = '"';
+    return p;
+}
+
+/* The body {"code":..,"message":..,"more_info":..,"status":..} written by hand: the bytes
+ * cJSON_PrintUnformatted gives for that object (tests/unit/test_twilio_errors.c compares
+ * them), without building a tree per error or printing its numbers through sprintf. */
+static int set_body(struct fk_resp *resp, int code, unsigned status, const char *message)
+{
+    char small[1024], *mem = small, *p;
+    /* Every message byte takes at most 6 ("\u00xx"); the rest stays under 128. */
+    size_t need = 6 * strlen(message) + 128;
+    int rc;
+
+    if (need > sizeof small && (mem = malloc(need)) == NULL)
+        return FK_ENOMEM;
+    p = put_str(mem, "{\"code\":");
+    p = put_uint(p, (unsigned long)code);
+    p = put_str(p, ",\"message\":");
+    p = put_json_string(p, message);
+    p = put_str(p, ",\"more_info\":\"https://www.twilio.com/docs/errors/");
+    p = put_uint(p, (unsigned long)code);
+    p = put_str(p, "\",\"status\":");
+    p = put_uint(p, status);
+    *p++ = '}';
+    rc = fk_resp_set(resp, status, "application/json", mem, (size_t)(p - mem));
+    if (mem != small)
+        free(mem);
+    return rc;
+}
+
 int twilio_error(struct fk_resp *resp, int code, const char *message, const char *path,
                  long retry_after_s)
 {
     const struct twilio_code *c = lookup(code);
-    char buf[1024], url[64];
-    cJSON *body = NULL;
+    char buf[1024];
     int rc;
 
     if (c == NULL)
@@ -75,16 +168,8 @@ int twilio_error(struct fk_resp *resp, int code, const char *message, const char
     } else if (message == NULL) {
         message = c->message;
     }
-    snprintf(url, sizeof url, "https://www.twilio.com/docs/errors/%d", code);
-    body = cJSON_CreateObject();
-    if (body == NULL || cJSON_AddNumberToObject(body, "code", code) == NULL ||
-        cJSON_AddStringToObject(body, "message", message) == NULL ||
-        cJSON_AddStringToObject(body, "more_info", url) == NULL ||
-        cJSON_AddNumberToObject(body, "status", c->status) == NULL) {
-        cJSON_Delete(body);
-        return FK_ENOMEM;
-    }
-    rc = fk_resp_json(resp, c->status, body);
+    /* Every code of the table is a positive five-digit number. */
+    rc = set_body(resp, code, c->status, message);
     if (rc == 0 && code == 20003)
         rc = fk_resp_header(resp, "WWW-Authenticate", "Basic realm=\"Twilio API\"");
     if (rc == 0 && code == 20429) {

@@ -10,6 +10,7 @@
 
 #include "fake_twilio/auth.h"
 #include "fake_twilio/errors.h"
+#include "fake_twilio/owned.h"
 #include "fake_twilio/pages.h"
 #include "fake_twilio/paging.h"
 #include "fake_twilio/resource.h"
@@ -250,15 +251,14 @@ static int add_json_string(struct fk_buf *b, const char *s)
     return rc;
 }
 
-/* {"uri":...,"available_phone_numbers":[item,...]}: the bytes cJSON_PrintUnformatted gives
- * for the equivalent tree, assembled from the pre-rendered items. *cacheable is cleared when
- * an ownership check failed (the number was left out to be safe, which must not outlive this
- * request). */
-static int search_body(const struct fk_req *req, const struct twilio_filter *f, long page_size,
-                       const char *uri, struct fk_buf *b, bool *cacheable)
+int twilio_search_body(const struct twilio_svc *svc, struct fk_store *st,
+                       const struct twilio_filter *f, long page_size, const char *uri,
+                       struct fk_buf *b, bool *cacheable)
 {
-    const struct twilio_svc *svc = req->svc;
     const char *sep = "";
+    /* Owned numbers are skipped by their flag before any filtering; only when the table
+     * cannot be read into the set is each candidate asked for, as before. */
+    bool use_set = twilio_owned_sync(svc->owned, st, svc->epoch) == 0;
     int rc;
 
     if ((rc = fk_buf_addstr(b, "{\"uri\":")) != 0 || (rc = add_json_string(b, uri)) != 0 ||
@@ -269,9 +269,11 @@ static int search_body(const struct fk_req *req, const struct twilio_filter *f, 
         const char *text;
         size_t len;
         int owned;
+        if (use_set && twilio_owned_at(svc->owned, i))
+            continue;
         if (!twilio_filter_match(f, num))
             continue;
-        if ((owned = twilio_ipn_owned_check(req->store, num->e164)) != 0) {
+        if (!use_set && (owned = twilio_ipn_owned_check(st, num->e164)) != 0) {
             if (owned < 0)
                 *cacheable = false;
             continue;
@@ -321,7 +323,7 @@ int twilio_search(const struct fk_req *req, struct fk_resp *resp)
             return fk_resp_set(resp, 200, "application/json", page, len);
     }
     fk_buf_init(&body, RENDER_MAX);
-    rc = search_body(req, &f, page_size, uri, &body, &cacheable);
+    rc = twilio_search_body(svc, req->store, &f, page_size, uri, &body, &cacheable);
     /* A page that cannot be kept only costs the next search the work again. */
     if (rc == 0 && cacheable && twilio_pages_put(svc->pages, uri, body.data, body.len) != 0)
         fk_log(FK_LOG_DEBUG, "event=page_not_kept");

@@ -13,10 +13,16 @@
 #ifndef TWILIO_NUMBERS_H
 #define TWILIO_NUMBERS_H
 
+#include <stdbool.h>
+
 #include <cjson/cJSON.h>
 
 #include "fake_twilio/inventory.h"
+#include "fakekit/buf.h"
 #include "fakekit/http.h"
+#include "fakekit/store.h"
+
+struct twilio_svc; /* state.h */
 
 /* Route handler; params: account SID, country, type ("Local" from "{type}.json"). */
 int twilio_search(const struct fk_req *req, struct fk_resp *resp);
@@ -25,6 +31,16 @@ int twilio_search(const struct fk_req *req, struct fk_resp *resp);
  * Twilio error code to answer with a message in msg. Exposed for tests. */
 int twilio_search_filter(const struct fk_req *req, struct twilio_filter *f, long *page_size,
                          char *msg, size_t msglen);
+
+/* The search body {"uri":...,"available_phone_numbers":[item,...]} appended to b: the bytes
+ * cJSON_PrintUnformatted gives for the equivalent tree, assembled from the pre-rendered
+ * items, at most page_size of the numbers matching f that no account owns, in inventory
+ * order. *cacheable is cleared when an ownership check failed (the number was left out to be
+ * safe, which must not outlive this request). Store locked. 0 or FK_ENOMEM. Exposed for
+ * tests. */
+int twilio_search_body(const struct twilio_svc *svc, struct fk_store *st,
+                       const struct twilio_filter *f, long page_size, const char *uri,
+                       struct fk_buf *b, bool *cacheable) FK_MUST_CHECK;
 
 /* One search result item. NULL on ENOMEM. */
 cJSON *twilio_available_json(const struct twilio_number *n);

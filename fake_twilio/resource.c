@@ -317,21 +317,27 @@ int twilio_ipn_get(struct fk_store *s, const char *account, const char *sid, cJS
     return rc;
 }
 
-int twilio_ipn_delete(struct fk_store *s, const char *account, const char *sid)
+int twilio_ipn_delete(struct fk_store *s, const char *account, const char *sid, char *phone,
+                      size_t phonelen)
 {
-    sqlite3_stmt *st =
-        fk_store_stmt(s, "DELETE FROM incoming_phone_numbers WHERE sid = ?1 AND account_sid = ?2");
-    int r;
+    sqlite3_stmt *st = fk_store_stmt(s, "DELETE FROM incoming_phone_numbers WHERE sid = ?1 AND "
+                                        "account_sid = ?2 RETURNING phone_number");
+    int r, found = 0;
 
     if (st == NULL)
         return FK_EIO;
     sqlite3_bind_text(st, 1, sid, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, account, -1, SQLITE_TRANSIENT);
-    r = sqlite3_step(st);
+    /* sid is the key: one row at most. */
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (phonelen > 0)
+            snprintf(phone, phonelen, "%s", col_text(st, 0) ? col_text(st, 0) : "");
+        found = 1;
+    }
     sqlite3_reset(st);
     if (r != SQLITE_DONE)
         return FK_EIO;
-    return sqlite3_changes(fk_store_db(s)) > 0 ? 0 : FK_ENOTFOUND;
+    return found ? 0 : FK_ENOTFOUND;
 }
 
 int twilio_ipn_owned_check(struct fk_store *s, const char *phone_number)
@@ -376,10 +382,36 @@ char *twilio_phone_like(const char *filter)
     return out;
 }
 
-#define WHERE_FILTERS                                                                              \
-    " FROM incoming_phone_numbers WHERE (?1 IS NULL OR account_sid = ?1) AND "                     \
-    "(?2 IS NULL OR phone_number LIKE ?2 ESCAPE '\\') AND (?3 IS NULL OR friendly_name = ?3) "     \
-    "AND (?4 IS NULL OR beta = ?4) AND (?5 IS NULL OR origin = ?5)"
+static bool beta_given(const struct twilio_ipn_filter *f)
+{
+    return f->beta != NULL && (strcmp(f->beta, "true") == 0 || strcmp(f->beta, "false") == 0);
+}
+
+/* head, then " FROM incoming_phone_numbers WHERE" with a term for each filter given only, then
+ * tail. Parameters keep their numbers (?1 account ... ?5 origin) whichever terms are present.
+ * A term "(?n IS NULL OR col = ?n)" for every filter would read the same rows, but SQLite can
+ * use no index for it: each list, such as the provisioner's FriendlyName lookup, would scan
+ * every owned number. */
+static int filter_sql(struct fk_buf *b, const char *head, const char *account, const char *like,
+                      const struct twilio_ipn_filter *f, const char *tail)
+{
+    const char *and = " WHERE ";
+    int rc = fk_buf_printf(b, "%s FROM incoming_phone_numbers", head);
+
+    if (rc == 0 && account != NULL && (rc = fk_buf_printf(b, "%saccount_sid = ?1", and)) == 0)
+        and = " AND ";
+    if (rc == 0 && like != NULL &&
+        (rc = fk_buf_printf(b, "%sphone_number LIKE ?2 ESCAPE '\\'", and)) == 0)
+        and = " AND ";
+    if (rc == 0 && f->friendly_name != NULL &&
+        (rc = fk_buf_printf(b, "%sfriendly_name = ?3", and)) == 0)
+        and = " AND ";
+    if (rc == 0 && beta_given(f) && (rc = fk_buf_printf(b, "%sbeta = ?4", and)) == 0)
+        and = " AND ";
+    if (rc == 0 && f->origin != NULL && (rc = fk_buf_printf(b, "%sorigin = ?5", and)) == 0)
+        and = " AND ";
+    return rc == 0 ? fk_buf_addstr(b, tail) : rc;
+}
 
 static void bind_filters(sqlite3_stmt *st, const char *account, const char *like,
                          const struct twilio_ipn_filter *f)
@@ -390,7 +422,7 @@ static void bind_filters(sqlite3_stmt *st, const char *account, const char *like
         sqlite3_bind_text(st, 2, like, -1, SQLITE_TRANSIENT);
     if (f->friendly_name != NULL)
         sqlite3_bind_text(st, 3, f->friendly_name, -1, SQLITE_TRANSIENT);
-    if (f->beta != NULL && (strcmp(f->beta, "true") == 0 || strcmp(f->beta, "false") == 0))
+    if (beta_given(f))
         sqlite3_bind_int(st, 4, strcmp(f->beta, "true") == 0);
     if (f->origin != NULL)
         sqlite3_bind_text(st, 5, f->origin, -1, SQLITE_TRANSIENT);
@@ -400,13 +432,17 @@ int twilio_ipn_list(struct fk_store *s, const char *account, const struct twilio
                     long offset, long limit, cJSON *array, long *total)
 {
     sqlite3_stmt *st = NULL;
+    struct fk_buf sql;
     char *like = NULL;
     int rc = FK_ENOMEM, r = SQLITE_DONE;
 
+    fk_buf_init(&sql, 8192);
     if (f->phone_number != NULL && (like = twilio_phone_like(f->phone_number)) == NULL)
-        return FK_ENOMEM;
+        goto out;
+    if (filter_sql(&sql, "SELECT count(*)", account, like, f, "") != 0)
+        goto out;
     rc = FK_EIO;
-    st = fk_store_stmt(s, "SELECT count(*)" WHERE_FILTERS);
+    st = fk_store_stmt_text(s, fk_buf_str(&sql), sql.len);
     if (st == NULL)
         goto out;
     bind_filters(st, account, like, f);
@@ -416,7 +452,13 @@ int twilio_ipn_list(struct fk_store *s, const char *account, const struct twilio
     }
     *total = (long)sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
-    st = fk_store_stmt(s, "SELECT " SELECT_COLS WHERE_FILTERS " ORDER BY rowid LIMIT ?6 OFFSET ?7");
+    fk_buf_reset(&sql);
+    if (filter_sql(&sql, "SELECT " SELECT_COLS, account, like, f,
+                   " ORDER BY rowid LIMIT ?6 OFFSET ?7") != 0) {
+        rc = FK_ENOMEM;
+        goto out;
+    }
+    st = fk_store_stmt_text(s, fk_buf_str(&sql), sql.len);
     if (st == NULL)
         goto out;
     bind_filters(st, account, like, f);
@@ -434,6 +476,7 @@ int twilio_ipn_list(struct fk_store *s, const char *account, const struct twilio
         rc = FK_EIO;
     sqlite3_reset(st);
 out:
+    fk_buf_cleanup(&sql);
     free(like);
     return rc;
 }

@@ -63,7 +63,9 @@ int twilio_ipn_update(struct fk_store *st, const char *account, const char *sid,
  * FK_EIO. */
 int twilio_ipn_get(struct fk_store *st, const char *account, const char *sid,
                    cJSON **out) FK_MUST_CHECK;
-int twilio_ipn_delete(struct fk_store *st, const char *account, const char *sid) FK_MUST_CHECK;
+/* Delete the row; its phone number into phone (phonelen bytes, may be 0 with phone NULL). */
+int twilio_ipn_delete(struct fk_store *st, const char *account, const char *sid, char *phone,
+                      size_t phonelen) FK_MUST_CHECK;
 
 /* True when some account owns phone_number (also when the database cannot tell). */
 bool twilio_ipn_owned(struct fk_store *st, const char *phone_number);

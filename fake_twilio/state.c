@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fake_twilio/numbers.h"
+#include "fake_twilio/owned.h"
 #include "fake_twilio/pages.h"
 #include "fake_twilio/resource.h"
 #include "fakekit/clock.h"
@@ -55,7 +56,10 @@ const char twilio_schema_sql[] =
     " status_callback TEXT DEFAULT '', status_callback_method TEXT DEFAULT 'POST',"
     " date_created INTEGER NOT NULL, date_updated INTEGER NOT NULL);"
     "CREATE INDEX IF NOT EXISTS ipn_phone ON incoming_phone_numbers (phone_number);"
-    "CREATE INDEX IF NOT EXISTS ipn_account ON incoming_phone_numbers (account_sid);";
+    "CREATE INDEX IF NOT EXISTS ipn_account ON incoming_phone_numbers (account_sid);"
+    /* The provisioner looks its numbers up by FriendlyName (twilio.md section 5). */
+    "CREATE INDEX IF NOT EXISTS ipn_friendly ON incoming_phone_numbers (account_sid, "
+    "friendly_name);";
 
 bool twilio_sid_valid(const char *sid, const char *prefix)
 {
@@ -93,7 +97,8 @@ int twilio_init(void **svc, struct fk_error *err)
     s = calloc(1, sizeof *s);
     if (s == NULL || (s->inv = twilio_inventory_new((uint64_t)fk_common.seed)) == NULL ||
         (s->items = twilio_rendered_new(s->inv)) == NULL ||
-        (s->pages = twilio_pages_new()) == NULL || (s->creds = twilio_pages_new()) == NULL) {
+        (s->pages = twilio_pages_new()) == NULL || (s->creds = twilio_pages_new()) == NULL ||
+        (s->owned = twilio_owned_new(s->inv)) == NULL) {
         twilio_fini(s);
         fk_error_set(err, "out of memory building the number inventory");
         return FK_ENOMEM;
@@ -108,6 +113,7 @@ void twilio_fini(void *svc)
 
     if (s == NULL)
         return;
+    twilio_owned_free(s->owned);
     twilio_pages_free(s->creds);
     twilio_pages_free(s->pages);
     twilio_rendered_free(s->items);

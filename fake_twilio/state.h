@@ -27,6 +27,7 @@
 
 struct twilio_rendered; /* numbers.h */
 struct twilio_pages;    /* pages.h */
+struct twilio_owned;    /* owned.h */
 
 /* What req->svc points at. */
 struct twilio_svc {
@@ -34,7 +35,8 @@ struct twilio_svc {
     struct twilio_rendered *items; /* inv's search items as JSON text (numbers.h) */
     struct twilio_pages *pages;    /* whole search bodies until the store changes (pages.h) */
     struct twilio_pages *creds;    /* "account\nAuthorization" keys accepted (auth.c), same */
-    uint64_t epoch;                /* bumped by seed and state loads: empties both */
+    struct twilio_owned *owned;    /* owned inventory numbers, in step with the table */
+    uint64_t epoch;                /* bumped by seed and state loads: empties all three */
 };
 
 extern const char *twilio_opt_account_sid;

@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -122,6 +124,71 @@ static void native_answers(void **state)
     }
 }
 
+/* The body built the old way: a cJSON tree printed unformatted. Caller frees. */
+static char *printed(int code, const char *message)
+{
+    cJSON *o = cJSON_CreateObject();
+    char url[64], *text;
+
+    snprintf(url, sizeof url, "https://www.twilio.com/docs/errors/%d", code);
+    assert_non_null(cJSON_AddNumberToObject(o, "code", code));
+    assert_non_null(cJSON_AddStringToObject(o, "message", message));
+    assert_non_null(cJSON_AddStringToObject(o, "more_info", url));
+    assert_non_null(cJSON_AddNumberToObject(o, "status", twilio_error_status(code)));
+    text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    assert_non_null(text);
+    return text;
+}
+
+/* Bodies are written by hand: each must be byte-for-byte what printing the tree gives, for
+ * every code and for messages holding every byte value, short and long. */
+static void bodies_equal_the_printed_tree(void **state)
+{
+    static const int codes[] = {20001, 20002, 20003, 20004, 20008, 20404, 20413, 20429,
+                                20500, 20503, 21421, 21422, 21451, 21452, 21481};
+    char every[256], path[300], want404[400];
+    char *big = malloc(5000);
+
+    (void)state;
+    assert_non_null(big);
+    for (int i = 1; i < 256; i++)
+        every[i - 1] = (char)i;
+    every[255] = '\0';
+    for (size_t i = 0; i < 4999; i++)
+        big[i] = (char)(1 + i % 255);
+    big[4999] = '\0';
+    snprintf(path, sizeof path, "/2010-04-01/Accounts/AC\"x\\y\n\x01\xc3\xa9.json");
+    snprintf(want404, sizeof want404, "The requested resource %s was not found", path);
+    for (size_t c = 0; c < sizeof codes / sizeof codes[0]; c++) {
+        const char *const messages[] = {NULL, "", "plain", "quote \" back \\ tab \t", every, big};
+        for (size_t m = 0; m < sizeof messages / sizeof messages[0]; m++) {
+            const char *msg = messages[m] != NULL ? messages[m] : twilio_error_message(codes[c]);
+            char *want = printed(codes[c], msg);
+            struct fk_resp r;
+            fk_resp_init(&r);
+            assert_int_equal(twilio_error(&r, codes[c], messages[m], NULL, 0), 0);
+            assert_int_equal(r.body_len, strlen(want));
+            assert_memory_equal(r.body, want, r.body_len);
+            assert_string_equal(r.content_type, "application/json");
+            assert_int_equal(r.status, twilio_error_status(codes[c]));
+            fk_resp_cleanup(&r);
+            cJSON_free(want);
+        }
+    }
+    {
+        char *want = printed(20404, want404);
+        struct fk_resp r;
+        fk_resp_init(&r);
+        assert_int_equal(twilio_error(&r, 20404, NULL, path, 0), 0);
+        assert_int_equal(r.body_len, strlen(want));
+        assert_memory_equal(r.body, want, r.body_len);
+        fk_resp_cleanup(&r);
+        cJSON_free(want);
+    }
+    free(big);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -129,6 +196,7 @@ int main(void)
         cmocka_unit_test(auth_and_rate_limit_headers),
         cmocka_unit_test(fault_shorthands),
         cmocka_unit_test(native_answers),
+        cmocka_unit_test(bodies_equal_the_printed_tree),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
