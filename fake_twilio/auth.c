@@ -1,15 +1,16 @@
 /* auth.c: Basic credentials checked against the accounts and api_keys tables.
  *
- * Base64 is OpenSSL's EVP_DecodeBlock; secrets compare with CRYPTO_memcmp after a length
- * check, so timing does not reveal how much of a token matched. */
+ * Base64 is Nettle's (the alphabet checked here first, so nothing Nettle would skip, such as
+ * whitespace, gets through); secrets compare with memeql_sec after a length check, so timing
+ * does not reveal how much of a token matched. */
 #include "fake_twilio/auth.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
+#include <nettle/base64.h>
+#include <nettle/memops.h>
 
 #include "fake_twilio/errors.h"
 #include "fake_twilio/pages.h"
@@ -19,12 +20,18 @@
 
 #define CRED_MAX 256
 
+static bool is_b64_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '/';
+}
+
 int twilio_basic_decode(const char *header, char *user, size_t ulen, char *pass, size_t plen)
 {
     unsigned char out[CRED_MAX * 2 + 4];
+    struct base64_decode_ctx ctx;
     const char *b64, *colon;
-    size_t len, pad = 0, ul;
-    int n;
+    size_t len, pad = 0, ul, n, i;
 
     if (header == NULL || strncasecmp(header, "Basic ", 6) != 0)
         return FK_EINVAL;
@@ -36,17 +43,21 @@ int twilio_basic_decode(const char *header, char *user, size_t ulen, char *pass,
         len--;
     if (len == 0 || len % 4 != 0 || len / 4 * 3 >= sizeof out)
         return FK_EINVAL;
-    n = EVP_DecodeBlock(out, (const unsigned char *)b64, (int)len);
-    if (n < 0)
-        return FK_EINVAL;
-    /* EVP_DecodeBlock counts the padding as zero bytes. */
     if (b64[len - 1] == '=')
         pad++;
     if (b64[len - 2] == '=')
         pad++;
-    n -= (int)pad;
+    for (i = 0; i < len - pad; i++)
+        if (!is_b64_char(b64[i]))
+            return FK_EINVAL;
+    /* Only what precedes the padding is decoded: leftover bits of the last group are ignored,
+     * as they were with OpenSSL's EVP_DecodeBlock. */
+    n = sizeof out - 1;
+    base64_decode_init(&ctx);
+    if (!base64_decode_update(&ctx, &n, out, len - pad, b64))
+        return FK_EINVAL;
     out[n] = '\0';
-    if (memchr(out, '\0', (size_t)n) != NULL)
+    if (memchr(out, '\0', n) != NULL)
         return FK_EINVAL;
     colon = strchr((const char *)out, ':');
     if (colon == NULL)
@@ -64,8 +75,7 @@ static bool secret_eq(const unsigned char *stored, const char *given)
 {
     size_t n = strlen(given);
 
-    return stored != NULL && strlen((const char *)stored) == n &&
-           CRYPTO_memcmp(stored, given, n) == 0;
+    return stored != NULL && strlen((const char *)stored) == n && memeql_sec(stored, given, n) != 0;
 }
 
 /* "account\nAuthorization" into key; false when it does not fit (then nothing is cached). */

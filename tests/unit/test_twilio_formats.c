@@ -30,7 +30,10 @@ static void basic_credentials(void **state)
         {"Basic bm9jb2xvbg==", NULL, NULL}, /* "nocolon" */
         {"Bearer QUNhYmM6dG9r", NULL, NULL},
         {"Basic !!!!", NULL, NULL},
-        {"Basic QUJD", NULL, NULL}, /* "ABC", no colon */
+        {"Basic QUJD", NULL, NULL},          /* "ABC", no colon */
+        {"Basic QUNh YmM6dG9r", NULL, NULL}, /* whitespace inside */
+        {"Basic dT=o", NULL, NULL},          /* padding before the end */
+        {"Basic dTp=", "u", ""},             /* leftover bits ignored: still "u:" */
         {"Basic", NULL, NULL},
         {NULL, NULL, NULL},
     };
