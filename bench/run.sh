@@ -243,7 +243,7 @@ for f in twilio supabase livekit; do
     echo "loadonly_$f|$("$TOOL" exec 20 "$BIN/fake_$f" --help)" >>"$RES"
 done
 # The floor start-up stands on: fork and exec of a program that does nothing.
-echo "exec_true|$("$TOOL" exec 20 "$(command -v true)")" >>"$RES"
+echo "exec_true|$("$TOOL" exec 20 "$(type -P true)")" >>"$RES"
 
 # ---- The ceiling: nginx serving each read body as a static file ----------------------------
 NG=$OUT/nginx
