@@ -334,7 +334,15 @@ int prov_step_register(struct prov_ctx *ctx, struct prov_job *job, bool rule)
     prov_step_finish(ctx, code ? "fail" : "done", code ? ctx->out.error : id);
     if (code != 0)
         return code;
-    return prov_step_save(ctx, job, rule ? PROV_STEP_REGISTERED : PROV_STEP_TRUNK);
+    /* After the rule the next write is prov_job_finish(), which records step "registered"
+     * and every id under the same owner condition: a save here would only repeat it. A run
+     * killed between the two resumes from the trunk save and finds the rule by lookup. */
+    if (rule) {
+        prov_set(job->step, sizeof(job->step), prov_step_name(PROV_STEP_REGISTERED));
+        prov_out_from_job(ctx, job);
+        return PROV_EXIT_OK;
+    }
+    return prov_step_save(ctx, job, PROV_STEP_TRUNK);
 }
 
 /* Undo what the job created. Returns true when everything is gone. */
