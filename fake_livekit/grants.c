@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fakekit/hash.h"
 #include "fakekit/jwt.h"
 
 #define BEARER "Bearer "
@@ -54,20 +55,10 @@ struct seen {
 static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct seen cache[CACHE_SLOTS];
 
-static uint64_t hash_token(const char *s)
-{
-    uint64_t h = 14695981039346656037ull;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
 /* Copy the entry for token into *out; false if none. The slot is chosen by the hash. */
 static bool cache_get(const char *token, struct seen *out)
 {
-    uint64_t h = hash_token(token);
+    uint64_t h = fk_fnv1a_str(token);
     const struct seen *e = &cache[h % CACHE_SLOTS];
     bool hit;
 
@@ -94,7 +85,7 @@ static void cache_put(const char *token, const char *iss, const char *secret, co
     if (!cJSON_IsNumber(exp) || (nbf && !cJSON_IsNumber(nbf)) || strlen(iss) >= ISS_MAX ||
         strlen(secret) >= SECRET_MAX || (copy = strdup(token)) == NULL)
         return;
-    e.hash = hash_token(token);
+    e.hash = fk_fnv1a_str(token);
     e.token = copy;
     memcpy(e.iss, iss, strlen(iss) + 1);
     memcpy(e.secret, secret, strlen(secret) + 1);

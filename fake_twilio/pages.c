@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fakekit/hash.h"
+
 struct page {
     uint64_t hash;
     char *mem; /* key, NUL, body, NUL; NULL when the slot is free */
@@ -22,18 +24,6 @@ struct twilio_pages {
     uint64_t changes, epoch;
     int synced; /* 0 until the first sync */
 };
-
-/* FNV-1a, 64 bits. */
-static uint64_t hash_key(const char *s, size_t n)
-{
-    uint64_t h = 14695981039346656037ull;
-
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
 
 struct twilio_pages *twilio_pages_new(void)
 {
@@ -89,7 +79,7 @@ static struct page *find(const struct twilio_pages *p, const char *key, size_t k
 const char *twilio_pages_get(const struct twilio_pages *p, const char *key, size_t *len)
 {
     size_t keylen = strlen(key);
-    const struct page *e = find(p, key, keylen, hash_key(key, keylen));
+    const struct page *e = find(p, key, keylen, fk_fnv1a(key, keylen));
 
     if (e == NULL)
         return NULL;
@@ -100,7 +90,7 @@ const char *twilio_pages_get(const struct twilio_pages *p, const char *key, size
 int twilio_pages_put(struct twilio_pages *p, const char *key, const char *body, size_t len)
 {
     size_t keylen = strlen(key);
-    uint64_t h = hash_key(key, keylen);
+    uint64_t h = fk_fnv1a(key, keylen);
     struct page *e = find(p, key, keylen, h);
     char *mem;
 

@@ -22,6 +22,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fakekit/hash.h"
+
 /* ---- The index ---------------------------------------------------------------------------- */
 
 /* One key: every item filed under it, in list order. */
@@ -42,34 +44,17 @@ struct fk_item_index {
     size_t used;
 };
 
-#define FNV_OFFSET 1469598103934665603ULL
-#define FNV_PRIME  1099511628211ULL
-
-static uint64_t fnv_step(uint64_t h, unsigned char c)
-{
-    return (h ^ c) * FNV_PRIME;
-}
-
-static uint64_t fnv_bytes(const char *s, size_t len)
-{
-    uint64_t h = FNV_OFFSET;
-    for (size_t i = 0; i < len; i++) {
-        h = fnv_step(h, (unsigned char)s[i]);
-    }
-    return h;
-}
-
 /* Methods compare case-insensitively (ASCII, as strcasecmp in the C locale): hash them
  * upper-cased. 0 stands for "any method". */
 static uint64_t method_hash(const char *m)
 {
-    uint64_t h = FNV_OFFSET;
+    uint64_t h = FK_FNV1A_OFFSET;
     if (!m) {
         return 0;
     }
     for (; *m; m++) {
         unsigned char c = (unsigned char)*m;
-        h = fnv_step(h, c >= 'a' && c <= 'z' ? (unsigned char)(c - 'a' + 'A') : c);
+        h = fk_fnv1a_step(h, c >= 'a' && c <= 'z' ? (unsigned char)(c - 'a' + 'A') : c);
     }
     return h | 1;
 }
@@ -167,7 +152,7 @@ static const char *item_key(const struct fk_item *item, size_t *len, uint64_t *h
 {
     const char *path = item->match.path ? item->match.path : "";
     *len = pattern_key_len(path);
-    *hash = key_hash(fnv_bytes(path, *len), method_hash(item->match.method));
+    *hash = key_hash(fk_fnv1a(path, *len), method_hash(item->match.method));
     return path;
 }
 
@@ -294,7 +279,7 @@ void fk_items_iter_start(struct fk_items_iter *it, const struct fk_items *l,
                          const struct fk_req *req)
 {
     const char *path = req->path ? req->path : "";
-    uint64_t h = FNV_OFFSET;
+    uint64_t h = FK_FNV1A_OFFSET;
 
     it->l = l;
     it->req = req;
@@ -316,7 +301,7 @@ void fk_items_iter_start(struct fk_items_iter *it, const struct fk_items *l,
         if (c == '\0' || it->scan) {
             break;
         }
-        h = fnv_step(h, (unsigned char)c);
+        h = fk_fnv1a_step(h, (unsigned char)c);
     }
 }
 

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fakekit/hash.h"
 #include "fakekit/json.h"
 #include "fakekit/match.h"
 
@@ -54,15 +55,6 @@ struct fk_limits {
     struct fk_items list;
     atomic_size_t count; /* list.n, readable without the lock */
 };
-
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++) {
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    }
-    return h;
-}
 
 static void buckets_free(struct fk_limit *l)
 {
@@ -325,7 +317,7 @@ static void lru_push(struct fk_limit *l, struct bucket *b)
 
 static void bucket_drop(struct fk_limit *l, struct bucket *b)
 {
-    struct bucket **pp = &l->table[fnv1a(b->key) & (HASH_SIZE - 1)];
+    struct bucket **pp = &l->table[fk_fnv1a_str(b->key) & (HASH_SIZE - 1)];
     while (*pp != b) {
         pp = &(*pp)->chain;
     }
@@ -343,10 +335,10 @@ static struct bucket *bucket_get(struct fk_limit *l, const char *key, int64_t no
     if (strlen(key) > KEY_KEEP) {
         /* Bearer tokens can be kilobytes; 10000 of them would be a lot to keep. */
         snprintf(shortened, sizeof(shortened), "%.*s#%016llx", KEY_KEEP, key,
-                 (unsigned long long)fnv1a(key));
+                 (unsigned long long)fk_fnv1a_str(key));
         key = shortened;
     }
-    size_t slot = fnv1a(key) & (HASH_SIZE - 1);
+    size_t slot = fk_fnv1a_str(key) & (HASH_SIZE - 1);
     for (struct bucket *b = l->table[slot]; b; b = b->chain) {
         if (strcmp(b->key, key) == 0) {
             lru_unlink(l, b);

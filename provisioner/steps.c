@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fakekit/hash.h"
 #include "provisioner/livekit_api.h"
 #include "provisioner/supabase_api.h"
 #include "provisioner/twilio_api.h"
@@ -141,10 +142,8 @@ static int buy_candidate(struct prov_ctx *ctx, struct prov_job *job, const char 
  * resumes and different between concurrent jobs. */
 static size_t start_index(const char *job_id, size_t n)
 {
-    uint64_t h = 1469598103934665603ULL;
+    uint64_t h = fk_fnv1a_str(job_id);
 
-    for (const unsigned char *p = (const unsigned char *)job_id; *p != '\0'; p++)
-        h = (h ^ *p) * 1099511628211ULL;
     return n > 0 ? (size_t)(h % n) : 0;
 }
 
