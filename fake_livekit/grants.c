@@ -5,13 +5,12 @@
  * the real server would have said. */
 #include "fake_livekit/grants.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fakekit/hash.h"
 #include "fakekit/jwt.h"
+#include "fakekit/jwt_cache.h"
 
 #define BEARER "Bearer "
 
@@ -37,84 +36,34 @@ static const char *jose_reason(enum fk_jwt_status st)
 
 /* ---- tokens already verified ------------------------------------------------------------ */
 
-#define CACHE_SLOTS 32
-#define ISS_MAX     128
-#define SECRET_MAX  512
+#define ISS_MAX    128
+#define SECRET_MAX FK_JWT_CACHE_SECRET
 
-struct seen {
-    uint64_t hash;
-    char *token; /* NULL when the slot is free */
+/* What LiveKit keeps of a verified token's claims, in fk_jwt_seen.data. */
+struct lk_seen {
     char iss[ISS_MAX];
-    char secret[SECRET_MAX]; /* the secret the signature was checked with */
-    double exp, nbf;
-    bool has_nbf;
     unsigned grants;
 };
+_Static_assert(sizeof(struct lk_seen) <= FK_JWT_CACHE_DATA, "lk_seen must fit the cache");
 
-/* Shared by every MHD thread; lk_token_issuer runs outside the store lock, so it has its own. */
-static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct seen cache[CACHE_SLOTS];
+/* Shared by every MHD thread (lk_token_issuer runs outside the store lock). */
+static struct fk_jwt_cache cache = FK_JWT_CACHE_INIT;
 
-/* Copy the entry for token into *out; false if none. The slot is chosen by the hash. */
-static bool cache_get(const char *token, struct seen *out)
+static struct lk_seen seen_data(const struct fk_jwt_seen *e)
 {
-    uint64_t h = fk_fnv1a_str(token);
-    const struct seen *e = &cache[h % CACHE_SLOTS];
-    bool hit;
-
-    pthread_mutex_lock(&cache_mu);
-    hit = e->token != NULL && e->hash == h && strcmp(e->token, token) == 0;
-    if (hit) {
-        *out = *e;
-        out->token = NULL; /* the copy never owns it */
-    }
-    pthread_mutex_unlock(&cache_mu);
-    return hit;
-}
-
-/* Remember a token that verified with secret; claims is its payload. Best effort: a token
- * or value that does not fit, or no memory, just is not remembered. */
-static void cache_put(const char *token, const char *iss, const char *secret, const cJSON *claims)
-{
-    const cJSON *exp = cJSON_GetObjectItemCaseSensitive(claims, "exp");
-    const cJSON *nbf = cJSON_GetObjectItemCaseSensitive(claims, "nbf");
-    struct seen e = {0};
-    char *copy;
-
-    /* fk_jwt_verify accepted it with exp required, so exp is a number and nbf absent or one. */
-    if (!cJSON_IsNumber(exp) || (nbf && !cJSON_IsNumber(nbf)) || strlen(iss) >= ISS_MAX ||
-        strlen(secret) >= SECRET_MAX || (copy = strdup(token)) == NULL)
-        return;
-    e.hash = fk_fnv1a_str(token);
-    e.token = copy;
-    memcpy(e.iss, iss, strlen(iss) + 1);
-    memcpy(e.secret, secret, strlen(secret) + 1);
-    e.exp = exp->valuedouble;
-    e.has_nbf = nbf != NULL;
-    e.nbf = nbf ? nbf->valuedouble : 0;
-    e.grants = (lk_has_sip_grant(claims, "admin") ? LK_GRANT_ADMIN : 0) |
-               (lk_has_sip_grant(claims, "call") ? LK_GRANT_CALL : 0);
-    pthread_mutex_lock(&cache_mu);
-    struct seen *slot = &cache[e.hash % CACHE_SLOTS];
-    copy = slot->token; /* replaced: whatever was there goes */
-    *slot = e;
-    pthread_mutex_unlock(&cache_mu);
-    free(copy);
+    struct lk_seen d;
+    memcpy(&d, e->data, sizeof d);
+    return d;
 }
 
 void lk_auth_cache_clear(void)
 {
-    pthread_mutex_lock(&cache_mu);
-    for (size_t i = 0; i < CACHE_SLOTS; i++) {
-        free(cache[i].token);
-        memset(&cache[i], 0, sizeof(cache[i]));
-    }
-    pthread_mutex_unlock(&cache_mu);
+    fk_jwt_cache_clear(&cache);
 }
 
 /* The outcome of fk_jwt_verify for a token whose signature is known to be good: exp, then
  * nbf, exactly as fk_jwt_verify compares them. */
-static void check_times(const struct seen *e, int64_t now, struct lk_auth *out)
+static void check_times(const struct fk_jwt_seen *e, int64_t now, struct lk_auth *out)
 {
     enum fk_jwt_status st = FK_JWT_OK;
 
@@ -128,7 +77,7 @@ static void check_times(const struct seen *e, int64_t now, struct lk_auth *out)
         return;
     }
     out->result = LK_AUTH_TOKEN;
-    out->grants = e->grants;
+    out->grants = seen_data(e).grants;
 }
 
 void lk_auth_check(const char *authorization, const char *query_token, int64_t now,
@@ -137,7 +86,7 @@ void lk_auth_check(const char *authorization, const char *query_token, int64_t n
     const char *token = NULL;
     cJSON *peek = NULL, *claims = NULL;
     char secret[SECRET_MAX], iss[ISS_MAX];
-    struct seen seen;
+    struct fk_jwt_seen seen;
     memset(out, 0, sizeof(*out));
     out->result = LK_AUTH_NONE;
 
@@ -153,9 +102,9 @@ void lk_auth_check(const char *authorization, const char *query_token, int64_t n
     if (!token || !token[0])
         return;
 
-    if (cache_get(token, &seen)) {
+    if (fk_jwt_cache_get(&cache, token, &seen)) {
         /* Its payload decoded and named iss before, as it would now. */
-        if (!lookup || !lookup(ctx, seen.iss, secret, sizeof(secret))) {
+        if (!lookup || !lookup(ctx, seen_data(&seen).iss, secret, sizeof(secret))) {
             reject(out, "invalid API key");
             return;
         }
@@ -178,7 +127,7 @@ void lk_auth_check(const char *authorization, const char *query_token, int64_t n
     const cJSON *is = cJSON_GetObjectItemCaseSensitive(peek, "iss");
     bool known =
         cJSON_IsString(is) && lookup && lookup(ctx, is->valuestring, secret, sizeof(secret));
-    /* Only an iss that fits is remembered (cache_put checks); "" never matches one. */
+    /* Only an iss that fits is remembered; "" never matches one. */
     snprintf(iss, sizeof(iss), "%s",
              known && strlen(is->valuestring) < sizeof(iss) ? is->valuestring : "");
     cJSON_Delete(peek);
@@ -198,8 +147,11 @@ void lk_auth_check(const char *authorization, const char *query_token, int64_t n
         out->result = LK_AUTH_TOKEN;
         out->grants = (lk_has_sip_grant(claims, "admin") ? LK_GRANT_ADMIN : 0) |
                       (lk_has_sip_grant(claims, "call") ? LK_GRANT_CALL : 0);
-        if (iss[0])
-            cache_put(token, iss, secret, claims);
+        if (iss[0]) {
+            struct lk_seen d = {.grants = out->grants};
+            memcpy(d.iss, iss, strlen(iss) + 1);
+            fk_jwt_cache_put(&cache, token, secret, claims, &d, sizeof d);
+        }
     }
     cJSON_Delete(claims);
 }
@@ -226,13 +178,13 @@ bool lk_auth_has_grant(const struct lk_auth *a, const char *grant)
 bool lk_token_issuer(const char *authorization, char *out, size_t outlen)
 {
     cJSON *claims = NULL;
-    struct seen seen;
+    struct fk_jwt_seen seen;
     bool ok = false;
     if (!authorization || strncmp(authorization, BEARER, strlen(BEARER)) != 0)
         return false;
     /* A remembered token's iss is what peeking would find. */
-    if (cache_get(authorization + strlen(BEARER), &seen)) {
-        snprintf(out, outlen, "%s", seen.iss);
+    if (fk_jwt_cache_get(&cache, authorization + strlen(BEARER), &seen)) {
+        snprintf(out, outlen, "%s", seen_data(&seen).iss);
         return true;
     }
     if (fk_jwt_peek(authorization + strlen(BEARER), &claims) != FK_JWT_OK)

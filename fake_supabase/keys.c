@@ -6,7 +6,6 @@
  * well-known keys byte for byte, and another --jwt-secret gives keys signed the same way. */
 #include "fake_supabase/gotrue_int.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 
 #include "fakekit/clock.h"
 #include "fakekit/json.h"
+#include "fakekit/jwt_cache.h"
 
 static const char *jwt_secret = SB_DEFAULT_SECRET;
 static long jwt_expiry = 3600;
@@ -136,90 +136,32 @@ static int64_t now_s(void)
  * client sends the same ones again and again; an HMAC over each was most of a read's cost.
  * A token byte-for-byte equal to one that verified under the same secret has the same
  * signature and claims, so only its times are checked again, on every use; a token whose
- * times fail goes through fk_jwt_verify, which then says why. Guarded by its own mutex: the
- * GoTrue and REST handlers may run on any thread. */
-#define TOKEN_CACHE 16
-#define TOKEN_MAX   4096 /* longer tokens are verified every time */
+ * times fail goes through fk_jwt_verify, which then says why. */
+_Static_assert(sizeof(struct sb_caller) <= FK_JWT_CACHE_DATA, "sb_caller must fit the cache");
 
-struct verified {
-    char *tok; /* owned copy; NULL: free slot */
-    size_t len;
-    const char *secret; /* jwt_secret when it verified */
-    bool has_exp, has_nbf;
-    double exp, nbf;
-    struct sb_caller who; /* role, and sub (truncated as sb_authorize copies it) */
-    uint64_t used;
-};
-
-static struct verified verified[TOKEN_CACHE];
-static uint64_t verified_tick;
-static pthread_mutex_t verified_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct fk_jwt_cache verified = FK_JWT_CACHE_INIT;
 
 static void verified_clear(void)
 {
-    pthread_mutex_lock(&verified_mu);
-    for (size_t i = 0; i < TOKEN_CACHE; i++)
-        free(verified[i].tok);
-    memset(verified, 0, sizeof verified);
-    pthread_mutex_unlock(&verified_mu);
-}
-
-/* Remember tok (verified under jwt_secret with these claims) in place of the least recently
- * used entry. Called with verified_mu held; out of memory just skips the cache. */
-static void verified_add(const char *tok, size_t len, const cJSON *claims,
-                         const struct sb_caller *who)
-{
-    const cJSON *exp = cJSON_GetObjectItemCaseSensitive(claims, "exp");
-    const cJSON *nbf = cJSON_GetObjectItemCaseSensitive(claims, "nbf");
-    struct verified *v = &verified[0];
-    char *copy = malloc(len + 1);
-
-    if (copy == NULL)
-        return;
-    memcpy(copy, tok, len + 1);
-    for (size_t i = 1; i < TOKEN_CACHE && v->tok != NULL; i++)
-        if (verified[i].tok == NULL || verified[i].used < v->used)
-            v = &verified[i];
-    free(v->tok);
-    v->tok = copy;
-    v->len = len;
-    v->secret = jwt_secret;
-    v->has_exp = cJSON_IsNumber(exp);
-    v->exp = v->has_exp ? exp->valuedouble : 0;
-    v->has_nbf = cJSON_IsNumber(nbf);
-    v->nbf = v->has_nbf ? nbf->valuedouble : 0;
-    v->who = *who;
-    v->used = ++verified_tick;
+    fk_jwt_cache_clear(&verified);
 }
 
 /* Verify tok as fk_jwt_verify(tok, jwt_secret, now, 0, false) does and give its caller:
  * role from the "role" claim, sub (for the authenticated role) from "sub". */
 static enum fk_jwt_status token_verify(const char *tok, struct sb_caller *who)
 {
-    size_t len = strlen(tok);
     int64_t now = now_s();
+    struct fk_jwt_seen seen;
     enum fk_jwt_status st;
     cJSON *claims = NULL;
     const cJSON *sub;
 
     memset(who, 0, sizeof *who);
-    pthread_mutex_lock(&verified_mu);
-    for (size_t i = 0; i < TOKEN_CACHE; i++) {
-        struct verified *v = &verified[i];
-        if (v->tok == NULL || v->len != len || memcmp(v->tok, tok, len) != 0)
-            continue;
-        if (v->secret == jwt_secret && (!v->has_exp || v->exp > (double)now) &&
-            (!v->has_nbf || v->nbf <= (double)now)) {
-            *who = v->who;
-            v->used = ++verified_tick;
-            pthread_mutex_unlock(&verified_mu);
-            return FK_JWT_OK;
-        }
-        free(v->tok); /* expired, not yet valid, or another secret: verify afresh */
-        v->tok = NULL;
-        break;
+    if (fk_jwt_cache_get(&verified, tok, &seen) && strcmp(seen.secret, jwt_secret) == 0 &&
+        (!seen.has_exp || seen.exp > (double)now) && (!seen.has_nbf || seen.nbf <= (double)now)) {
+        memcpy(who, seen.data, sizeof *who);
+        return FK_JWT_OK;
     }
-    pthread_mutex_unlock(&verified_mu);
     st = fk_jwt_verify(tok, jwt_secret, now, 0, false, &claims);
     if (st != FK_JWT_OK)
         return st;
@@ -227,11 +169,7 @@ static enum fk_jwt_status token_verify(const char *tok, struct sb_caller *who)
     sub = cJSON_GetObjectItemCaseSensitive(claims, "sub");
     if (who->role == SB_ROLE_AUTHENTICATED && cJSON_IsString(sub))
         snprintf(who->sub, sizeof who->sub, "%s", sub->valuestring);
-    if (len <= TOKEN_MAX) {
-        pthread_mutex_lock(&verified_mu);
-        verified_add(tok, len, claims, who);
-        pthread_mutex_unlock(&verified_mu);
-    }
+    fk_jwt_cache_put(&verified, tok, jwt_secret, claims, who, sizeof *who);
     cJSON_Delete(claims);
     return FK_JWT_OK;
 }
