@@ -217,7 +217,8 @@ int twilio_ipn_insert(struct fk_store *s, const struct twilio_ipn_new *n, const 
     if (fk_buf_addstr(&sql, ")") != 0)
         goto out;
     rc = FK_EIO;
-    if (sqlite3_prepare_v2(fk_store_db(s), fk_buf_str(&sql), -1, &st, NULL) != SQLITE_OK) {
+    /* The text varies with the fields given, not with their values: cached by text. */
+    if ((st = fk_store_stmt_text(s, fk_buf_str(&sql), strlen(fk_buf_str(&sql)))) == NULL) {
         fk_error_set(err, "%s", sqlite3_errmsg(fk_store_db(s)));
         goto out;
     }
@@ -242,7 +243,8 @@ int twilio_ipn_insert(struct fk_store *s, const struct twilio_ipn_new *n, const 
             bind_field(st, idx++, i, vals[i]);
     rc = step_done(s, st, err);
 out:
-    sqlite3_finalize(st);
+    if (st != NULL)
+        sqlite3_reset(st); /* the cache's: reset, never finalized */
     fk_buf_cleanup(&sql);
     return rc;
 }
@@ -272,7 +274,8 @@ int twilio_ipn_update(struct fk_store *s, const char *account, const char *sid,
     if (fk_buf_addstr(&sql, " WHERE sid = ?2 AND account_sid = ?3") != 0)
         goto out;
     rc = FK_EIO;
-    if (sqlite3_prepare_v2(fk_store_db(s), fk_buf_str(&sql), -1, &st, NULL) != SQLITE_OK) {
+    /* The text varies with the fields given, not with their values: cached by text. */
+    if ((st = fk_store_stmt_text(s, fk_buf_str(&sql), strlen(fk_buf_str(&sql)))) == NULL) {
         fk_error_set(err, "%s", sqlite3_errmsg(fk_store_db(s)));
         goto out;
     }
@@ -289,7 +292,8 @@ int twilio_ipn_update(struct fk_store *s, const char *account, const char *sid,
     if (rc == 0 && sqlite3_changes(fk_store_db(s)) == 0)
         rc = FK_ENOTFOUND;
 out:
-    sqlite3_finalize(st);
+    if (st != NULL)
+        sqlite3_reset(st); /* the cache's: reset, never finalized */
     fk_buf_cleanup(&sql);
     return rc;
 }
