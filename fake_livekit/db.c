@@ -92,22 +92,32 @@ int lk_db_seed(struct fk_store *st, void *svc, struct fk_error *err)
     return rc;
 }
 
+int lk_db_each_info(struct fk_store *st, const char *sql, lk_db_row_fn fn, void *ctx)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = 0, step = SQLITE_DONE;
+
+    if (sqlite3_prepare_v2(fk_store_db(st), sql, -1, &q, NULL) != SQLITE_OK)
+        rc = FK_EIO;
+    while (rc == 0 && (step = sqlite3_step(q)) == SQLITE_ROW) {
+        const unsigned char *c1 = sqlite3_column_count(q) > 1 ? sqlite3_column_text(q, 1) : NULL;
+        cJSON *info = cJSON_Parse((const char *)sqlite3_column_text(q, 0));
+        rc = info ? fn(st, info, c1 ? (const char *)c1 : "", ctx) : FK_ENOMEM;
+        cJSON_Delete(info);
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = FK_EIO;
+    sqlite3_finalize(q);
+    return rc;
+}
+
 int lk_db_secret(struct fk_store *st, const char *key, char *out, size_t outlen)
 {
-    int rc = 0;
     sqlite3_stmt *s = st ? fk_store_stmt(st, "SELECT secret FROM api_keys WHERE key = ?") : NULL;
     if (!s)
         return FK_EIO;
     sqlite3_bind_text(s, 1, key, -1, SQLITE_TRANSIENT);
-    int step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
-        snprintf(out, outlen, "%s", (const char *)sqlite3_column_text(s, 0));
-        rc = 1;
-    } else if (step != SQLITE_DONE) {
-        rc = FK_EIO;
-    }
-    sqlite3_reset(s);
-    return rc;
+    return fk_store_first_text(s, out, outlen);
 }
 
 /* Run a prepared "SELECT info[, kind] ..." and collect column 0 parsed as JSON. */

@@ -32,6 +32,12 @@ cJSON *lk_db_dump_state(struct fk_store *st, void *svc);
 /* Copy the secret of key into out: 1 found, 0 unknown, FK_EIO on a database error. */
 int lk_db_secret(struct fk_store *st, const char *key, char *out, size_t outlen);
 
+/* Call fn with every stored row of sql ("SELECT info[, other] FROM ..."): its info parsed,
+ * and column 1 as text ("" when absent). Stops at fn's first non-zero return and returns it;
+ * FK_ENOMEM, FK_EIO. Its statement is its own, so fn may use cached ones meanwhile. */
+typedef int (*lk_db_row_fn)(struct fk_store *st, const cJSON *info, const char *col1, void *ctx);
+int lk_db_each_info(struct fk_store *st, const char *sql, lk_db_row_fn fn, void *ctx) FK_MUST_CHECK;
+
 /* A new id: prefix ("ST_", "SDR_") and 12 characters of the shortuuid alphabet, as
  * livekit's guid.New. out needs strlen(prefix) + 13 bytes. */
 void lk_new_id(const char *prefix, char *out, size_t outlen);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fake_livekit/db.h"
 #include "fake_livekit/proto_json.h"
 #include "fakekit/log.h"
 
@@ -143,6 +144,13 @@ int lk_rule_keys_put(struct fk_store *st, const cJSON *info)
     return rc == 0 ? insert_all(st, info) : rc;
 }
 
+static int rebuild_one(struct fk_store *st, const cJSON *info, const char *col1, void *ctx)
+{
+    (void)col1; /* only info is selected */
+    (void)ctx;
+    return insert_all(st, info);
+}
+
 int lk_rule_keys_rebuild(struct fk_store *st)
 {
     struct fk_error err = {{0}};
@@ -150,21 +158,7 @@ int lk_rule_keys_rebuild(struct fk_store *st)
                            &err) == 0
                  ? 0
                  : FK_EIO;
-    /* Its own statement: insert_keys() uses the cached ones while this one is stepping. */
-    sqlite3_stmt *q = NULL;
-    if (rc == 0 && sqlite3_prepare_v2(fk_store_db(st), "SELECT info FROM dispatch_rules", -1, &q,
-                                      NULL) != SQLITE_OK)
-        rc = FK_EIO;
-    int step = SQLITE_DONE;
-    while (rc == 0 && (step = sqlite3_step(q)) == SQLITE_ROW) {
-        cJSON *info = cJSON_Parse((const char *)sqlite3_column_text(q, 0));
-        rc = info ? insert_all(st, info) : FK_ENOMEM;
-        cJSON_Delete(info);
-    }
-    if (rc == 0 && step != SQLITE_DONE)
-        rc = FK_EIO;
-    sqlite3_finalize(q);
-    return rc;
+    return rc == 0 ? lk_db_each_info(st, "SELECT info FROM dispatch_rules", rebuild_one, NULL) : rc;
 }
 
 int lk_rule_keys_find(struct fk_store *st, const char *skip_id, const char *trunk,
@@ -175,7 +169,6 @@ int lk_rule_keys_find(struct fk_store *st, const char *skip_id, const char *trun
         st, "SELECT k.rule_id FROM dispatch_rule_keys k JOIN dispatch_rules r ON r.id = k.rule_id"
             " WHERE k.trunk_id = ?1 AND k.number = ?2 AND k.pin = ?3"
             " AND (?4 = '' OR k.rule_id <> ?4) ORDER BY r.seq LIMIT 1");
-    int rc = 0;
     if (!s)
         return FK_EIO;
     if (number[0])
@@ -184,13 +177,5 @@ int lk_rule_keys_find(struct fk_store *st, const char *skip_id, const char *trun
     sqlite3_bind_text(s, 2, num, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 3, pin, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 4, skip_id, -1, SQLITE_TRANSIENT);
-    int step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
-        snprintf(out, outlen, "%s", (const char *)sqlite3_column_text(s, 0));
-        rc = 1;
-    } else if (step != SQLITE_DONE) {
-        rc = FK_EIO;
-    }
-    sqlite3_reset(s);
-    return rc;
+    return fk_store_first_text(s, out, outlen);
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fake_livekit/db.h"
 #include "fake_livekit/filter.h"
 #include "fake_livekit/proto_json.h"
 #include "fakekit/log.h"
@@ -94,6 +95,12 @@ int lk_trunk_keys_put(struct fk_store *st, enum lk_kind kind, const cJSON *info)
     return rc == 0 ? insert_keys(st, kind, info) : rc;
 }
 
+static int rebuild_one(struct fk_store *st, const cJSON *info, const char *kind, void *ctx)
+{
+    (void)ctx; /* nothing to carry */
+    return insert_keys(st, strcmp(kind, "inbound") == 0 ? LK_INBOUND : LK_OUTBOUND, info);
+}
+
 int lk_trunk_keys_rebuild(struct fk_store *st)
 {
     struct fk_error err = {{0}};
@@ -101,24 +108,7 @@ int lk_trunk_keys_rebuild(struct fk_store *st)
                            &err) == 0
                  ? 0
                  : FK_EIO;
-    /* Its own statement: insert_keys() uses the cached ones while this one is stepping. */
-    sqlite3_stmt *q = NULL;
-    if (rc == 0 && sqlite3_prepare_v2(fk_store_db(st), "SELECT info, kind FROM trunks", -1, &q,
-                                      NULL) != SQLITE_OK)
-        rc = FK_EIO;
-    int step = SQLITE_DONE;
-    while (rc == 0 && (step = sqlite3_step(q)) == SQLITE_ROW) {
-        cJSON *info = cJSON_Parse((const char *)sqlite3_column_text(q, 0));
-        enum lk_kind kind = strcmp((const char *)sqlite3_column_text(q, 1), "inbound") == 0
-                                ? LK_INBOUND
-                                : LK_OUTBOUND;
-        rc = info ? insert_keys(st, kind, info) : FK_ENOMEM;
-        cJSON_Delete(info);
-    }
-    if (rc == 0 && step != SQLITE_DONE)
-        rc = FK_EIO;
-    sqlite3_finalize(q);
-    return rc;
+    return rc == 0 ? lk_db_each_info(st, "SELECT info, kind FROM trunks", rebuild_one, NULL) : rc;
 }
 
 int lk_trunk_keys_find(struct fk_store *st, const char *skip_id, const char *number,
@@ -137,20 +127,11 @@ int lk_trunk_keys_find(struct fk_store *st, const char *skip_id, const char *num
                                     " WHERE n.number = ?1 AND n.kind = 'inbound'"
                                     " AND (?2 = '' OR n.trunk_id <> ?2) AND n.n_allowed = 0"
                                     " ORDER BY t.seq LIMIT 1");
-    int rc = 0;
     if (!s)
         return FK_EIO;
     sqlite3_bind_text(s, 1, number, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 2, skip_id, -1, SQLITE_TRANSIENT);
     if (allowed)
         sqlite3_bind_text(s, 3, allowed, -1, SQLITE_TRANSIENT);
-    int step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
-        snprintf(out, outlen, "%s", (const char *)sqlite3_column_text(s, 0));
-        rc = 1;
-    } else if (step != SQLITE_DONE) {
-        rc = FK_EIO;
-    }
-    sqlite3_reset(s);
-    return rc;
+    return fk_store_first_text(s, out, outlen);
 }

@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -207,6 +208,21 @@ sqlite3_stmt *fk_store_stmt_text(struct fk_store *st, const char *sql, size_t le
     struct cached *c = find_text(st, sql, len, h);
 
     return c != NULL ? hand_out(st, c) : prepare_cached(st, NULL, sql, len, h);
+}
+
+int fk_store_first_text(sqlite3_stmt *s, char *out, size_t outlen)
+{
+    int rc = 0, step = sqlite3_step(s);
+
+    if (step == SQLITE_ROW) {
+        const unsigned char *v = sqlite3_column_text(s, 0);
+        snprintf(out, outlen, "%s", v != NULL ? (const char *)v : "");
+        rc = 1;
+    } else if (step != SQLITE_DONE) {
+        rc = FK_EIO;
+    }
+    sqlite3_reset(s);
+    return rc;
 }
 
 void fk_store_stmt_flush(struct fk_store *st)

@@ -45,6 +45,9 @@ sqlite3_stmt *fk_store_stmt(struct fk_store *st, const char *sql);
 sqlite3_stmt *fk_store_stmt_text(struct fk_store *st, const char *sql, size_t len);
 /* Finalize every cached statement (none may be in use). */
 void fk_store_stmt_flush(struct fk_store *st);
+/* Step a bound cached statement once and copy column 0 of its first row into out (cut to
+ * outlen); the statement is reset either way. 1 when a row came, 0 when none, FK_EIO. */
+int fk_store_first_text(sqlite3_stmt *s, char *out, size_t outlen) FK_MUST_CHECK;
 
 struct fk_store_stmt_stats {
     unsigned long long hits;      /* statements handed out from the cache */

@@ -225,6 +225,31 @@ static void test_emptied(void **state)
     assert_int_equal(first_int(s), 1);
 }
 
+static void test_first_text(void **state)
+{
+    struct fk_store *st = *state;
+    sqlite3_stmt *s = fk_store_stmt(st, "SELECT name FROM t WHERE id = ?1");
+    char out[8];
+
+    assert_non_null(s);
+    sqlite3_bind_int(s, 1, 2);
+    assert_int_equal(fk_store_first_text(s, out, sizeof out), 1);
+    assert_string_equal(out, "b");
+    sqlite3_bind_int(s, 1, 99);
+    assert_int_equal(fk_store_first_text(s, out, sizeof out), 0);
+    /* Reset either way: the same statement runs again at once. */
+    sqlite3_bind_int(s, 1, 1);
+    assert_int_equal(fk_store_first_text(s, out, sizeof out), 1);
+    assert_string_equal(out, "a");
+    /* Cut to the room given; NULL reads as "". */
+    s = fk_store_stmt(st, "SELECT 'abcdefghij' UNION ALL SELECT NULL");
+    assert_int_equal(fk_store_first_text(s, out, 4), 1);
+    assert_string_equal(out, "abc");
+    s = fk_store_stmt(st, "SELECT NULL");
+    assert_int_equal(fk_store_first_text(s, out, sizeof out), 1);
+    assert_string_equal(out, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -234,6 +259,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_eviction_lru, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prepare_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_emptied, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_first_text, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
