@@ -23,73 +23,20 @@
 #include "fake_twilio/state.h"
 #include "fakekit/rand.h"
 #include "fakekit/store.h"
-#include "tests/support/fakereq.h"
+#include "tests/support/twworld.h"
 
-#define SID  TWILIO_DEFAULT_ACCOUNT_SID
-#define AUTH "Basic QUNhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYTp0ZXN0LWF1dGgtdG9rZW4="
-#define IPN  "/2010-04-01/Accounts/" SID "/IncomingPhoneNumbers"
-
-struct world {
-    struct fk_store *st;
-    struct twilio_svc *svc;
-};
-
-static void world_open(struct world *w)
-{
-    struct fk_error err = {{0}};
-    void *svc = NULL;
-
-    assert_int_equal(twilio_init(&svc, &err), 0);
-    w->svc = svc;
-    assert_int_equal(fk_store_open(":memory:", twilio_schema_sql, &w->st, &err), 0);
-    assert_int_equal(twilio_seed(w->st, w->svc, &err), 0);
-    fk_store_lock(w->st);
-}
-
-static void world_close(struct world *w)
-{
-    fk_store_unlock(w->st);
-    fk_store_close(w->st);
-    twilio_fini(w->svc);
-}
-
-/* Run a handler for method path with a form body; the answer in *resp. */
-static unsigned call(struct world *w, int (*fn)(const struct fk_req *, struct fk_resp *),
-                     const char *method, const char *path, const char *form,
-                     const char *const *params, size_t nparams, struct fk_resp *resp)
-{
-    static const struct fk_kv headers[] = {{"Authorization", AUTH}};
-    struct fk_req req = h_make_req(method, path);
-    struct fk_kv *fields = NULL;
-    size_t nfields = 0;
-
-    assert_int_equal(fk_form_decode(form, strlen(form), 100, &fields, &nfields), 0);
-    req.query = "";
-    req.form = fields;
-    req.nform = nfields;
-    req.body = form;
-    req.body_len = strlen(form);
-    req.headers = headers;
-    req.nheaders = 1;
-    for (size_t i = 0; i < nparams; i++)
-        req.params[i] = params[i];
-    req.nparams = nparams;
-    req.store = w->st;
-    req.svc = w->svc;
-    fk_resp_init(resp);
-    assert_int_equal(fn(&req, resp), 0);
-    free(fields);
-    return resp->status;
-}
+#define SID TWILIO_DEFAULT_ACCOUNT_SID
+#define IPN "/2010-04-01/Accounts/" SID "/IncomingPhoneNumbers"
 
 /* POST IncomingPhoneNumbers with form; the new SID into sid and the number into phone. */
-static void buy(struct world *w, const char *form, char *sid, char *phone)
+static void buy(struct h_tw_world *w, const char *form, char *sid, char *phone)
 {
     static const char *const params[] = {SID};
     struct fk_resp r;
     cJSON *json;
 
-    assert_int_equal(call(w, twilio_ipn_create, "POST", IPN ".json", form, params, 1, &r), 201);
+    assert_int_equal(h_tw_call(w, twilio_ipn_create, "POST", IPN ".json", "", form, params, 1, &r),
+                     201);
     json = cJSON_ParseWithLength(r.body, r.body_len);
     assert_non_null(json);
     snprintf(sid, 40, "%s", cJSON_GetStringValue(cJSON_GetObjectItem(json, "sid")));
@@ -98,7 +45,7 @@ static void buy(struct world *w, const char *form, char *sid, char *phone)
     fk_resp_cleanup(&r);
 }
 
-static void buy_number(struct world *w, const char *e164, char *sid)
+static void buy_number(struct h_tw_world *w, const char *e164, char *sid)
 {
     char form[64], phone[32];
 
@@ -107,7 +54,7 @@ static void buy_number(struct world *w, const char *e164, char *sid)
     assert_string_equal(phone, e164);
 }
 
-static void on_sid(struct world *w, int (*fn)(const struct fk_req *, struct fk_resp *),
+static void on_sid(struct h_tw_world *w, int (*fn)(const struct fk_req *, struct fk_resp *),
                    const char *method, const char *sid, const char *form, unsigned want)
 {
     const char *params[] = {SID, sid};
@@ -115,11 +62,11 @@ static void on_sid(struct world *w, int (*fn)(const struct fk_req *, struct fk_r
     struct fk_resp r;
 
     snprintf(path, sizeof path, IPN "/%s.json", sid);
-    assert_int_equal(call(w, fn, method, path, form, params, 2, &r), want);
+    assert_int_equal(h_tw_call(w, fn, method, path, "", form, params, 2, &r), want);
     fk_resp_cleanup(&r);
 }
 
-static void sql(struct world *w, const char *text)
+static void sql(struct h_tw_world *w, const char *text)
 {
     struct fk_error err = {{0}};
 
@@ -127,7 +74,7 @@ static void sql(struct world *w, const char *text)
 }
 
 /* A bare row for e164 written behind the handlers' back. */
-static void sql_own(struct world *w, const char *e164, const char *sid)
+static void sql_own(struct h_tw_world *w, const char *e164, const char *sid)
 {
     char text[512];
 
@@ -140,7 +87,7 @@ static void sql_own(struct world *w, const char *e164, const char *sid)
 
 /* Sync the set and compare it with the table, number by number. Returns the rebuilds the
  * sync did (0 or 1). */
-static uint64_t agrees(struct world *w)
+static uint64_t agrees(struct h_tw_world *w)
 {
     const struct twilio_inventory *inv = w->svc->inv;
     uint64_t before = twilio_owned_rebuilds(w->svc->owned);
@@ -157,7 +104,7 @@ static uint64_t agrees(struct world *w)
     return twilio_owned_rebuilds(w->svc->owned) - before;
 }
 
-static bool owned(struct world *w, const char *e164)
+static bool owned(struct h_tw_world *w, const char *e164)
 {
     const struct twilio_inventory *inv = w->svc->inv;
     const struct twilio_number *n = twilio_inventory_find(inv, e164);
@@ -166,7 +113,7 @@ static bool owned(struct world *w, const char *e164)
     return twilio_owned_at(w->svc->owned, (size_t)(n - twilio_inventory_at(inv, 0)));
 }
 
-static void load(struct world *w, const char *doc, bool ok)
+static void load(struct h_tw_world *w, const char *doc, bool ok)
 {
     struct fk_error err = {{0}};
     cJSON *state = cJSON_Parse(doc);
@@ -186,11 +133,11 @@ static void load(struct world *w, const char *doc, bool ok)
 static void owned_set_follows_every_write(void **state)
 {
     const struct twilio_number *a, *b, *c, *d;
-    struct world w;
+    struct h_tw_world w;
     char sa[40], sb[40], sc[40], sarea[40], phone[32], doc[256];
 
     (void)state;
-    world_open(&w);
+    h_tw_open(&w);
     a = twilio_inventory_at(w.svc->inv, 0);
     b = twilio_inventory_at(w.svc->inv, 1);
     c = twilio_inventory_at(w.svc->inv, 7);
@@ -259,11 +206,12 @@ static void owned_set_follows_every_write(void **state)
     }
     assert_int_equal(agrees(&w), 1);
     assert_int_equal(twilio_owned_count(w.svc->owned), 0);
-    world_close(&w);
+    h_tw_close(&w);
 }
 
 /* The search body the old way: each matching candidate's ownership asked of the table. */
-static char *oracle(struct world *w, const struct twilio_filter *f, long page_size, const char *uri)
+static char *oracle(struct h_tw_world *w, const struct twilio_filter *f, long page_size,
+                    const char *uri)
 {
     const struct twilio_inventory *inv = w->svc->inv;
     struct fk_buf b;
@@ -305,12 +253,12 @@ static void search_equals_the_per_number_check(void **state)
         {"CA", TWILIO_MOBILE, NULL, NULL, 20},    {"GB", TWILIO_LOCAL, NULL, "5*", 30},
         {"US", TWILIO_MOBILE, NULL, "+1%9$", 10}, {"GB", TWILIO_TOLLFREE, NULL, NULL, 1000},
     };
-    struct world w;
+    struct h_tw_world w;
     struct fk_prng rng;
     sqlite3_stmt *ins;
 
     (void)state;
-    world_open(&w);
+    h_tw_open(&w);
     fk_prng_init(&rng, 20240611);
     for (size_t s = 0; s < sizeof shares / sizeof shares[0]; s++) {
         size_t n = twilio_inventory_count(w.svc->inv);
@@ -349,7 +297,7 @@ static void search_equals_the_per_number_check(void **state)
         }
         assert_int_equal(agrees(&w), 0);
     }
-    world_close(&w);
+    h_tw_close(&w);
 }
 
 int main(void)

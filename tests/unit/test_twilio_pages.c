@@ -19,7 +19,7 @@
 #include "fake_twilio/pages.h"
 #include "fake_twilio/state.h"
 #include "fakekit/store.h"
-#include "tests/support/fakereq.h"
+#include "tests/support/twworld.h"
 
 static void put(struct twilio_pages *p, const char *key, const char *body)
 {
@@ -117,60 +117,23 @@ static void pages_bounded(void **state)
 
 /* ---- the handler on a real store ------------------------------------------------------ */
 
-#define SID  TWILIO_DEFAULT_ACCOUNT_SID
-#define AUTH "Basic QUNhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYTp0ZXN0LWF1dGgtdG9rZW4="
-
-struct world {
-    struct fk_store *st;
-    struct twilio_svc *svc;
-};
-
-/* Run a handler for method path?query with a form body; the answer in *resp. */
-static unsigned call(struct world *w, int (*fn)(const struct fk_req *, struct fk_resp *),
-                     const char *method, const char *path, const char *query, const char *form,
-                     const char *const *params, size_t nparams, struct fk_resp *resp)
-{
-    static const struct fk_kv headers[] = {{"Authorization", AUTH}};
-    struct fk_req req = h_make_req(method, path);
-    struct fk_kv *args = NULL, *fields = NULL;
-    size_t nargs = 0, nfields = 0;
-
-    assert_int_equal(fk_form_decode(query, strlen(query), 100, &args, &nargs), 0);
-    assert_int_equal(fk_form_decode(form, strlen(form), 100, &fields, &nfields), 0);
-    req.query = query;
-    req.args = args;
-    req.nargs = nargs;
-    req.form = fields;
-    req.nform = nfields;
-    req.body = form;
-    req.body_len = strlen(form);
-    req.headers = headers;
-    req.nheaders = 1;
-    for (size_t i = 0; i < nparams; i++)
-        req.params[i] = params[i];
-    req.nparams = nparams;
-    req.store = w->st;
-    req.svc = w->svc;
-    fk_resp_init(resp);
-    assert_int_equal(fn(&req, resp), 0);
-    free(args);
-    free(fields);
-    return resp->status;
-}
+#define SID TWILIO_DEFAULT_ACCOUNT_SID
 
 #define SEARCH_PATH "/2010-04-01/Accounts/" SID "/AvailablePhoneNumbers/US/Local.json"
 
 /* The search body for query; it must equal what the same search gives with an empty cache.
  * Caller frees. */
-static char *search(struct world *w, const char *query)
+static char *search(struct h_tw_world *w, const char *query)
 {
     static const char *const params[] = {SID, "US", "Local"};
     struct fk_resp r1, r2;
     char *body;
 
-    assert_int_equal(call(w, twilio_search, "GET", SEARCH_PATH, query, "", params, 3, &r1), 200);
+    assert_int_equal(h_tw_call(w, twilio_search, "GET", SEARCH_PATH, query, "", params, 3, &r1),
+                     200);
     w->svc->epoch += 1000; /* forget every page: the next answer is computed afresh */
-    assert_int_equal(call(w, twilio_search, "GET", SEARCH_PATH, query, "", params, 3, &r2), 200);
+    assert_int_equal(h_tw_call(w, twilio_search, "GET", SEARCH_PATH, query, "", params, 3, &r2),
+                     200);
     assert_int_equal(r1.body_len, r2.body_len);
     assert_memory_equal(r1.body, r2.body, r1.body_len);
     body = strndup(r1.body, r1.body_len);
@@ -181,13 +144,14 @@ static char *search(struct world *w, const char *query)
 }
 
 /* The search body twice in a row: the second comes from the cache and must match. */
-static char *search_cached(struct world *w, const char *query)
+static char *search_cached(struct h_tw_world *w, const char *query)
 {
     static const char *const params[] = {SID, "US", "Local"};
     char *body = search(w, query);
     struct fk_resp r;
 
-    assert_int_equal(call(w, twilio_search, "GET", SEARCH_PATH, query, "", params, 3, &r), 200);
+    assert_int_equal(h_tw_call(w, twilio_search, "GET", SEARCH_PATH, query, "", params, 3, &r),
+                     200);
     assert_true(twilio_pages_count(w->svc->pages) >= 1);
     assert_int_equal(r.body_len, strlen(body));
     assert_memory_equal(r.body, body, r.body_len);
@@ -204,7 +168,7 @@ static bool lists(const char *body, const char *e164)
 }
 
 /* The first number of the search answer for query, into out. */
-static void first_number(struct world *w, const char *query, char *out, size_t outlen)
+static void first_number(struct h_tw_world *w, const char *query, char *out, size_t outlen)
 {
     char *body = search(w, query);
     cJSON *json = cJSON_Parse(body), *item;
@@ -218,7 +182,7 @@ static void first_number(struct world *w, const char *query, char *out, size_t o
 }
 
 /* Buy e164; the new PN SID into sid. */
-static void buy(struct world *w, const char *e164, char *sid, size_t sidlen)
+static void buy(struct h_tw_world *w, const char *e164, char *sid, size_t sidlen)
 {
     static const char *const params[] = {SID};
     char form[64];
@@ -226,9 +190,9 @@ static void buy(struct world *w, const char *e164, char *sid, size_t sidlen)
     cJSON *json;
 
     snprintf(form, sizeof form, "PhoneNumber=%%2B%s", e164 + 1);
-    assert_int_equal(call(w, twilio_ipn_create, "POST",
-                          "/2010-04-01/Accounts/" SID "/IncomingPhoneNumbers.json", "", form,
-                          params, 1, &r),
+    assert_int_equal(h_tw_call(w, twilio_ipn_create, "POST",
+                               "/2010-04-01/Accounts/" SID "/IncomingPhoneNumbers.json", "", form,
+                               params, 1, &r),
                      201);
     json = cJSON_ParseWithLength(r.body, r.body_len);
     assert_non_null(json);
@@ -237,19 +201,19 @@ static void buy(struct world *w, const char *e164, char *sid, size_t sidlen)
     fk_resp_cleanup(&r);
 }
 
-static void release(struct world *w, const char *sid)
+static void release(struct h_tw_world *w, const char *sid)
 {
     const char *params[] = {SID, sid};
     char path[256];
     struct fk_resp r;
 
     snprintf(path, sizeof path, "/2010-04-01/Accounts/%s/IncomingPhoneNumbers/%s.json", SID, sid);
-    assert_int_equal(call(w, twilio_ipn_delete_handler, "DELETE", path, "", "", params, 2, &r),
+    assert_int_equal(h_tw_call(w, twilio_ipn_delete_handler, "DELETE", path, "", "", params, 2, &r),
                      204);
     fk_resp_cleanup(&r);
 }
 
-static void reset(struct world *w)
+static void reset(struct h_tw_world *w)
 {
     struct fk_error err = {{0}};
 
@@ -259,7 +223,7 @@ static void reset(struct world *w)
     assert_int_equal(fk_store_commit(w->st), 0);
 }
 
-static void load_number(struct world *w, const char *e164)
+static void load_number(struct h_tw_world *w, const char *e164)
 {
     struct fk_error err = {{0}};
     char doc[128];
@@ -277,17 +241,11 @@ static void load_number(struct world *w, const char *e164)
 static void search_never_offers_an_owned_number(void **state)
 {
     static const char *const queries[] = {"", "PageSize=5", "PageSize=1&SmsEnabled=true"};
-    struct world w = {NULL, NULL};
-    struct fk_error err = {{0}};
+    struct h_tw_world w;
     char num[32], sid[64];
-    void *svc = NULL;
 
     (void)state;
-    assert_int_equal(twilio_init(&svc, &err), 0);
-    w.svc = svc;
-    assert_int_equal(fk_store_open(":memory:", twilio_schema_sql, &w.st, &err), 0);
-    assert_int_equal(twilio_seed(w.st, w.svc, &err), 0);
-    fk_store_lock(w.st);
+    h_tw_open(&w);
     for (size_t q = 0; q < sizeof queries / sizeof queries[0]; q++) {
         char *before, *after;
         first_number(&w, queries[q], num, sizeof num);
@@ -314,29 +272,23 @@ static void search_never_offers_an_owned_number(void **state)
         free(after);
         free(before);
     }
-    fk_store_unlock(w.st);
-    fk_store_close(w.st);
-    twilio_fini(w.svc);
+    h_tw_close(&w);
 }
 
 /* Accepted credentials are cached too (auth.c): a changed token must be refused at once. */
 static void auth_follows_account_changes(void **state)
 {
     static const char *const params[] = {SID, "US", "Local"};
-    struct world w = {NULL, NULL};
+    struct h_tw_world w;
     struct fk_error err = {{0}};
     struct fk_resp r;
     cJSON *doc;
-    void *svc = NULL;
 
     (void)state;
-    assert_int_equal(twilio_init(&svc, &err), 0);
-    w.svc = svc;
-    assert_int_equal(fk_store_open(":memory:", twilio_schema_sql, &w.st, &err), 0);
-    assert_int_equal(twilio_seed(w.st, w.svc, &err), 0);
-    fk_store_lock(w.st);
+    h_tw_open(&w);
     for (int i = 0; i < 2; i++) {
-        assert_int_equal(call(&w, twilio_search, "GET", SEARCH_PATH, "", "", params, 3, &r), 200);
+        assert_int_equal(h_tw_call(&w, twilio_search, "GET", SEARCH_PATH, "", "", params, 3, &r),
+                         200);
         fk_resp_cleanup(&r);
     }
     assert_int_equal(twilio_pages_count(w.svc->creds), 1);
@@ -344,18 +296,16 @@ static void auth_follows_account_changes(void **state)
     assert_int_equal(
         fk_store_exec(w.st, "UPDATE accounts SET auth_token = 'other' WHERE sid = '" SID "'", &err),
         0);
-    assert_int_equal(call(&w, twilio_search, "GET", SEARCH_PATH, "", "", params, 3, &r), 401);
+    assert_int_equal(h_tw_call(&w, twilio_search, "GET", SEARCH_PATH, "", "", params, 3, &r), 401);
     fk_resp_cleanup(&r);
     /* Back through a state load: accepted again. */
     doc = cJSON_Parse("{\"accounts\":[{\"sid\":\"" SID "\",\"auth_token\":\"test-auth-token\"}]}");
     assert_non_null(doc);
     assert_int_equal(twilio_load_state(w.st, w.svc, doc, "state", &err), 0);
     cJSON_Delete(doc);
-    assert_int_equal(call(&w, twilio_search, "GET", SEARCH_PATH, "", "", params, 3, &r), 200);
+    assert_int_equal(h_tw_call(&w, twilio_search, "GET", SEARCH_PATH, "", "", params, 3, &r), 200);
     fk_resp_cleanup(&r);
-    fk_store_unlock(w.st);
-    fk_store_close(w.st);
-    twilio_fini(w.svc);
+    h_tw_close(&w);
 }
 
 int main(void)
