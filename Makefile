@@ -20,6 +20,20 @@ DESTDIR ?=
 PKGS    := libmicrohttpd libcjson sqlite3 libcurl cmocka libcrypto nettle
 HAVE_PKGS := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
 
+# A fresh machine: install what is missing before any rule runs, so that this very make
+# reads the packages' flags (a check-deps prerequisite would race the compiles under -j,
+# and the flags below are read once, when the Makefile is parsed).
+NO_DEPS_GOALS := deps clean format format-check lint
+ifneq ($(HAVE_PKGS),yes)
+  ifneq ($(or $(filter-out $(NO_DEPS_GOALS),$(MAKECMDGOALS)),$(if $(MAKECMDGOALS),,all)),)
+    DEPS_OUT := $(shell ./scripts/deps.sh 1>&2 && pkg-config --exists $(PKGS) && echo yes)
+    ifneq ($(DEPS_OUT),yes)
+      $(error missing pkg-config modules $(PKGS); see the line above)
+    endif
+    HAVE_PKGS := yes
+  endif
+endif
+
 CC      ?= cc
 CSTD    := -std=c11 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
