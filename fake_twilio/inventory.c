@@ -161,10 +161,15 @@ static const struct block blocks[] = {
 
 static const char *const addr_names[4] = {"none", "any", "local", "foreign"};
 
+struct by_key {
+    uint64_t key;
+    size_t index;
+};
+
 struct twilio_inventory {
     struct twilio_number *nums;
     size_t n;
-    size_t *sorted; /* indices of nums ordered by e164 */
+    struct by_key *sorted; /* every number's digits as an integer, ascending */
 };
 
 /* Open-addressing set of numbers (digits as an integer) to redraw duplicates. */
@@ -208,27 +213,28 @@ static size_t block_prefixes(const struct block *b, const char **out, const stru
 }
 
 /* Draw the national digits after prefix: NANP numbers get a valid exchange (NXX: 2-9, not
- * N11, not 555) and four digits; British numbers fill up to ten national digits. */
-static void draw_digits(struct fk_prng *p, const char *cc, const char *prefix, char *out,
-                        size_t outlen)
+ * N11, not 555) and four digits; British numbers fill up to ten national digits. Returns the
+ * number of digits written to out (no terminator). Start-up builds a few thousand numbers, so
+ * this and the callers below write digits directly rather than through snprintf. */
+static size_t draw_digits(struct fk_prng *p, bool nanp, size_t prefix_len, char *out, size_t max)
 {
-    size_t len = strlen(prefix);
     size_t want = 10;
     size_t i = 0;
 
-    if (strcmp(cc, "1") == 0) {
+    if (nanp) {
         unsigned nxx;
         do {
             nxx = 200 + (unsigned)fk_prng_below(p, 800);
         } while (nxx % 100 == 11 || nxx == 555);
-        i = (size_t)snprintf(out, outlen, "%u", nxx);
-        want = 10;
-    } else if (len < want) {
+        out[i++] = (char)('0' + nxx / 100);
+        out[i++] = (char)('0' + nxx / 10 % 10);
+        out[i++] = (char)('0' + nxx % 10);
+    } else if (prefix_len < want) {
         out[i++] = (char)('2' + fk_prng_below(p, 8)); /* no leading 0/1 after the area */
     }
-    while (len + i < want && i + 1 < outlen)
+    while (prefix_len + i < want && i < max)
         out[i++] = (char)('0' + fk_prng_below(p, 10));
-    out[i] = '\0';
+    return i;
 }
 
 static unsigned draw_pct(struct fk_prng *p, unsigned pct)
@@ -243,24 +249,41 @@ static int fill_block(struct twilio_inventory *inv, struct numset *set, struct f
     const struct twilio_area *ar[16];
     size_t np = block_prefixes(b, prefixes, ar, 16);
     size_t first = inv->n;
+    size_t cc_len = strlen(b->cc);
+    bool nanp = strcmp(b->cc, "1") == 0;
+    size_t plen[16];
 
+    for (size_t k = 0; k < np; k++)
+        plen[k] = strlen(prefixes[k]);
     for (size_t k = 0; k < np; k++) {
+        char head[sizeof inv->nums[0].e164]; /* "+" cc prefix */
+        size_t head_len = 1 + cc_len + plen[k];
+
+        if (head_len + 10 >= sizeof head)
+            return FK_ERANGE; /* a table bug */
+        head[0] = '+';
+        memcpy(head + 1, b->cc, cc_len);
+        memcpy(head + 1 + cc_len, prefixes[k], plen[k]);
         for (unsigned j = 0; j < b->per_prefix; j++) {
             struct twilio_number *num = &inv->nums[inv->n];
-            char rest[16];
             uint64_t key = 0;
             int tries = 0;
 
             do {
+                size_t len = head_len;
                 if (++tries > 1000)
                     return FK_ERANGE; /* a prefix too small for its count: a table bug */
-                draw_digits(p, b->cc, prefixes[k], rest, sizeof rest);
-                snprintf(num->e164, sizeof num->e164, "+%s%s%s", b->cc, prefixes[k], rest);
-                key = strtoull(num->e164 + 1, NULL, 10);
+                memcpy(num->e164, head, head_len);
+                len += draw_digits(p, nanp, plen[k], num->e164 + len,
+                                   sizeof num->e164 - 1 - len);
+                num->e164[len] = '\0';
+                key = 0;
+                for (size_t d = 1; d < len; d++)
+                    key = key * 10 + (uint64_t)(num->e164[d] - '0');
             } while (!numset_add(set, key));
 
             twilio_friendly_name(num->e164, num->friendly, sizeof num->friendly);
-            snprintf(num->iso, sizeof num->iso, "%s", b->iso);
+            memcpy(num->iso, b->iso, sizeof num->iso);
             num->type = b->type;
             num->area = ar[k];
             num->postal_code = NULL;
@@ -302,11 +325,24 @@ static int fill_block(struct twilio_inventory *inv, struct numset *set, struct f
     return 0;
 }
 
-static const struct twilio_number *sort_base;
-
-static int cmp_index(const void *a, const void *b)
+/* The digits after "+" as an integer: the key numset_add deduplicates on, so each number's
+ * key is unique. 0 for anything that is not "+" and 1 to 19 digits (no number has key 0). */
+static uint64_t e164_key(const char *e164)
 {
-    return strcmp(sort_base[*(const size_t *)a].e164, sort_base[*(const size_t *)b].e164);
+    uint64_t key = 0;
+    size_t i = 1;
+
+    if (e164[0] != '+')
+        return 0;
+    for (; e164[i] >= '0' && e164[i] <= '9' && i <= 19; i++)
+        key = key * 10 + (uint64_t)(e164[i] - '0');
+    return e164[i] == '\0' && i > 1 ? key : 0;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    uint64_t x = ((const struct by_key *)a)->key, y = ((const struct by_key *)b)->key;
+    return (x > y) - (x < y);
 }
 
 struct twilio_inventory *twilio_inventory_new(uint64_t seed)
@@ -336,13 +372,11 @@ struct twilio_inventory *twilio_inventory_new(uint64_t seed)
     for (size_t i = 0; i < NBLOCKS; i++)
         if (fill_block(inv, &set, &p, &blocks[i]) != 0)
             goto fail;
-    for (size_t i = 0; i < inv->n; i++)
-        inv->sorted[i] = i;
-    /* qsort has no context argument in C11; the inventory is built once, at start-up,
-     * before any thread runs, so a file-scope pointer is safe here. */
-    sort_base = inv->nums;
-    qsort(inv->sorted, inv->n, sizeof *inv->sorted, cmp_index);
-    sort_base = NULL;
+    for (size_t i = 0; i < inv->n; i++) {
+        inv->sorted[i].key = e164_key(inv->nums[i].e164);
+        inv->sorted[i].index = i;
+    }
+    qsort(inv->sorted, inv->n, sizeof *inv->sorted, cmp_key);
     free(set.slots);
     return inv;
 fail:
@@ -373,15 +407,18 @@ const struct twilio_number *twilio_inventory_at(const struct twilio_inventory *i
 const struct twilio_number *twilio_inventory_find(const struct twilio_inventory *inv,
                                                   const char *e164)
 {
+    uint64_t key = e164_key(e164);
     size_t lo = 0, hi = inv->n;
 
+    if (key == 0)
+        return NULL;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const struct twilio_number *n = &inv->nums[inv->sorted[mid]];
-        int c = strcmp(n->e164, e164);
-        if (c == 0)
-            return n;
-        if (c < 0)
+        if (inv->sorted[mid].key == key) {
+            const struct twilio_number *n = &inv->nums[inv->sorted[mid].index];
+            return strcmp(n->e164, e164) == 0 ? n : NULL; /* "+01..." has the key of "+1..." */
+        }
+        if (inv->sorted[mid].key < key)
             lo = mid + 1;
         else
             hi = mid;
@@ -427,10 +464,17 @@ bool twilio_is_nanp(const char *e164)
 void twilio_friendly_name(const char *e164, char *out, size_t outlen)
 {
     /* twilio.md section 2: "(NPA) NXX-XXXX" for NANP, the E.164 string itself otherwise. */
-    if (twilio_is_nanp(e164))
-        snprintf(out, outlen, "(%.3s) %.3s-%.4s", e164 + 2, e164 + 5, e164 + 8);
-    else
+    if (twilio_is_nanp(e164) && outlen >= 15) {
+        out[0] = '(';
+        memcpy(out + 1, e164 + 2, 3);
+        memcpy(out + 4, ") ", 2);
+        memcpy(out + 6, e164 + 5, 3);
+        out[9] = '-';
+        memcpy(out + 10, e164 + 8, 4);
+        out[14] = '\0';
+    } else {
         snprintf(out, outlen, "%s", e164);
+    }
 }
 
 void twilio_filter_init(struct twilio_filter *f, const char *iso, enum twilio_type type)

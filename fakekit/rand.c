@@ -65,10 +65,18 @@ static uint64_t below_from(uint64_t (*next)(void *), void *ctx, uint64_t n)
 
     if (n == 0)
         return 0;
-    threshold = (0 - n) % n; /* 2^64 mod n */
-    do {
+    /* The threshold 2^64 mod n is below n, so a draw of at least n (nearly all of them) is
+     * accepted without the division that computes it; the results are the same. */
+    threshold = 0;
+    for (;;) {
         x = next(ctx);
-    } while (x < threshold);
+        if (x >= n)
+            break;
+        if (threshold == 0)
+            threshold = (0 - n) % n;
+        if (x >= threshold)
+            break;
+    }
     return x % n;
 }
 
