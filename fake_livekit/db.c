@@ -111,6 +111,16 @@ int lk_db_each_info(struct fk_store *st, const char *sql, lk_db_row_fn fn, void 
     return rc;
 }
 
+int lk_db_reindex(struct fk_store *st, const char *clear_sql, const char *select_sql,
+                  lk_db_row_fn fn)
+{
+    struct fk_error err = {{0}};
+
+    if (fk_store_exec(st, clear_sql, &err) != 0)
+        return FK_EIO;
+    return lk_db_each_info(st, select_sql, fn, NULL);
+}
+
 int lk_db_secret(struct fk_store *st, const char *key, char *out, size_t outlen)
 {
     sqlite3_stmt *s = st ? fk_store_stmt(st, "SELECT secret FROM api_keys WHERE key = ?") : NULL;

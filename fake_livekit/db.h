@@ -37,6 +37,10 @@ int lk_db_secret(struct fk_store *st, const char *key, char *out, size_t outlen)
  * FK_ENOMEM, FK_EIO. Its statement is its own, so fn may use cached ones meanwhile. */
 typedef int (*lk_db_row_fn)(struct fk_store *st, const cJSON *info, const char *col1, void *ctx);
 int lk_db_each_info(struct fk_store *st, const char *sql, lk_db_row_fn fn, void *ctx) FK_MUST_CHECK;
+/* Rebuild index tables: run clear_sql ("DELETE FROM ..."), then lk_db_each_info(select_sql,
+ * fn) to refill them. 0, fn's error, FK_EIO. */
+int lk_db_reindex(struct fk_store *st, const char *clear_sql, const char *select_sql,
+                  lk_db_row_fn fn) FK_MUST_CHECK;
 
 /* A new id: prefix ("ST_", "SDR_") and 12 characters of the shortuuid alphabet, as
  * livekit's guid.New. out needs strlen(prefix) + 13 bytes. */

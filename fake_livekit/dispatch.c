@@ -215,37 +215,21 @@ static int apply(cJSON *info, const cJSON *upd)
 int lk_rule_update(struct lk_call *c)
 {
     struct fk_error err = {{0}};
-    const char *id = lk_get_str(c->body, "sip_dispatch_rule_id");
-    const cJSON *replace = cJSON_GetObjectItemCaseSensitive(c->body, "replace");
-    const cJSON *upd = cJSON_GetObjectItemCaseSensitive(c->body, "update");
+    struct lk_update_req u;
     int rc;
-    if (!id[0])
-        return invalid(c, "rule id must be set");
-    if (!replace && !upd)
-        return invalid(c, "missing or unsupported update action");
-    if (replace) {
-        const char *rid = lk_get_str(replace, "sip_dispatch_rule_id");
-        if (rid[0] && strcmp(rid, id) != 0)
-            return invalid(c, "rule id in the info must be empty or match the id in the update");
-        if (!cJSON_GetObjectItemCaseSensitive(replace, "rule"))
-            return invalid(c, "missing rule");
-    }
-    if (upd && lk_list_update_validate(cJSON_GetObjectItem(upd, "trunk_ids"), &err) != 0)
+    if (lk_update_begin(c->body, "sip_dispatch_rule_id", "rule", &u, &err) != 0)
         return invalid(c, err.msg);
-    cJSON *info = load(c, id, &rc);
+    if (u.replace && !cJSON_GetObjectItemCaseSensitive(u.replace, "rule"))
+        return invalid(c, "missing rule");
+    if (u.update && lk_list_update_validate(cJSON_GetObjectItem(u.update, "trunk_ids"), &err) != 0)
+        return invalid(c, err.msg);
+    cJSON *info = load(c, u.id, &rc);
     if (!info)
         return rc;
-    if (replace) {
-        cJSON_Delete(info);
-        info = cJSON_Duplicate(replace, true);
-        rc = info ? 0 : FK_ENOMEM;
-    } else {
-        rc = apply(info, upd);
-    }
-    if (rc == 0)
-        rc = set_id(info, id);
-    if (rc == 0)
-        rc = check(c, info);
+    info = lk_update_result(info, &u, apply, "sip_dispatch_rule_id", &rc);
+    if (!info)
+        return rc;
+    rc = check(c, info);
     if (rc != 0) {
         cJSON_Delete(info);
         return rc > 0 ? 0 : rc;

@@ -153,12 +153,8 @@ static int rebuild_one(struct fk_store *st, const cJSON *info, const char *col1,
 
 int lk_rule_keys_rebuild(struct fk_store *st)
 {
-    struct fk_error err = {{0}};
-    int rc = fk_store_exec(st, "DELETE FROM dispatch_rule_keys; DELETE FROM dispatch_rule_trunks;",
-                           &err) == 0
-                 ? 0
-                 : FK_EIO;
-    return rc == 0 ? lk_db_each_info(st, "SELECT info FROM dispatch_rules", rebuild_one, NULL) : rc;
+    return lk_db_reindex(st, "DELETE FROM dispatch_rule_keys; DELETE FROM dispatch_rule_trunks;",
+                         "SELECT info FROM dispatch_rules", rebuild_one);
 }
 
 int lk_rule_keys_find(struct fk_store *st, const char *skip_id, const char *trunk,

@@ -103,12 +103,8 @@ static int rebuild_one(struct fk_store *st, const cJSON *info, const char *kind,
 
 int lk_trunk_keys_rebuild(struct fk_store *st)
 {
-    struct fk_error err = {{0}};
-    int rc = fk_store_exec(st, "DELETE FROM trunk_numbers; DELETE FROM trunk_allowed_numbers;",
-                           &err) == 0
-                 ? 0
-                 : FK_EIO;
-    return rc == 0 ? lk_db_each_info(st, "SELECT info, kind FROM trunks", rebuild_one, NULL) : rc;
+    return lk_db_reindex(st, "DELETE FROM trunk_numbers; DELETE FROM trunk_allowed_numbers;",
+                         "SELECT info, kind FROM trunks", rebuild_one);
 }
 
 int lk_trunk_keys_find(struct fk_store *st, const char *skip_id, const char *number,

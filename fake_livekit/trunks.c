@@ -445,39 +445,23 @@ int lk_trunk_list_legacy(struct lk_call *c)
 static int update(struct lk_call *c, const struct kind *k)
 {
     struct fk_error err = {{0}};
-    const char *id = lk_get_str(c->body, "sip_trunk_id");
-    const cJSON *replace = cJSON_GetObjectItemCaseSensitive(c->body, "replace");
-    const cJSON *upd = cJSON_GetObjectItemCaseSensitive(c->body, "update");
+    struct lk_update_req u;
     int rc;
     /* UpdateSIP*TrunkRequest.Validate, before the trunk is looked up. */
-    if (!id[0])
-        return invalid(c, "trunk id must be set");
-    if (!replace && !upd)
-        return invalid(c, "missing or unsupported update action");
-    if (replace) {
-        const char *rid = lk_get_str(replace, "sip_trunk_id");
-        if (rid[0] && strcmp(rid, id) != 0)
-            return invalid(c, "trunk id in the info must be empty or match the id in the update");
-        if (k->validate(replace, &err) != 0)
+    if (lk_update_begin(c->body, "sip_trunk_id", "trunk", &u, &err) != 0 ||
+        (u.replace && k->validate(u.replace, &err) != 0))
+        return invalid(c, err.msg);
+    for (size_t i = 0; u.update && k->lists[i]; i++) {
+        if (lk_list_update_validate(cJSON_GetObjectItem(u.update, k->lists[i]), &err) != 0)
             return invalid(c, err.msg);
     }
-    for (size_t i = 0; upd && k->lists[i]; i++) {
-        if (lk_list_update_validate(cJSON_GetObjectItem(upd, k->lists[i]), &err) != 0)
-            return invalid(c, err.msg);
-    }
-    cJSON *info = load(c, k, id, &rc);
+    cJSON *info = load(c, k, u.id, &rc);
     if (!info)
         return rc;
-    if (replace) {
-        cJSON_Delete(info);
-        info = cJSON_Duplicate(replace, true);
-        rc = info ? 0 : FK_ENOMEM;
-    } else {
-        rc = k->apply(info, upd);
-    }
-    if (rc == 0)
-        rc = set_id(info, id);
-    if (rc == 0 && k->validate(info, &err) != 0)
+    info = lk_update_result(info, &u, k->apply, "sip_trunk_id", &rc);
+    if (!info)
+        return rc;
+    if (k->validate(info, &err) != 0)
         rc = invalid(c, err.msg) == 0 ? 1 : FK_ENOMEM;
     if (rc == 0 && k->kind == LK_INBOUND)
         rc = conflict(c, info);

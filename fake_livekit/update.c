@@ -122,3 +122,46 @@ int lk_apply_map_diff(cJSON *obj, const cJSON *upd, const char *key)
     }
     return 0;
 }
+
+int lk_update_begin(const cJSON *body, const char *id_key, const char *noun,
+                    struct lk_update_req *u, struct fk_error *err)
+{
+    u->id = lk_get_str(body, id_key);
+    u->replace = cJSON_GetObjectItemCaseSensitive(body, "replace");
+    u->update = cJSON_GetObjectItemCaseSensitive(body, "update");
+    if (!u->id[0]) {
+        fk_error_set(err, "%s id must be set", noun);
+        return FK_EINVAL;
+    }
+    if (!u->replace && !u->update) {
+        fk_error_set(err, "missing or unsupported update action");
+        return FK_EINVAL;
+    }
+    const char *rid = u->replace ? lk_get_str(u->replace, id_key) : "";
+    if (rid[0] && strcmp(rid, u->id) != 0) {
+        fk_error_set(err, "%s id in the info must be empty or match the id in the update", noun);
+        return FK_EINVAL;
+    }
+    return 0;
+}
+
+cJSON *lk_update_result(cJSON *info, const struct lk_update_req *u,
+                        int (*apply)(cJSON *info, const cJSON *upd), const char *id_key, int *rc)
+{
+    if (u->replace) {
+        cJSON_Delete(info);
+        info = cJSON_Duplicate(u->replace, true);
+        *rc = info ? 0 : FK_ENOMEM;
+    } else {
+        *rc = apply(info, u->update);
+    }
+    if (*rc == 0) {
+        cJSON_DeleteItemFromObjectCaseSensitive(info, id_key);
+        *rc = cJSON_AddStringToObject(info, id_key, u->id) ? 0 : FK_ENOMEM;
+    }
+    if (*rc != 0) {
+        cJSON_Delete(info);
+        return NULL;
+    }
+    return info;
+}

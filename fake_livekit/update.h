@@ -26,4 +26,22 @@ int lk_apply_present(cJSON *obj, const cJSON *upd, const char *key) FK_MUST_CHEC
 /* Apply the map diff upd[key] to obj[key]. 0 or FK_ENOMEM. */
 int lk_apply_map_diff(cJSON *obj, const cJSON *upd, const char *key) FK_MUST_CHECK;
 
+/* An Update* request (UpdateSIPDispatchRuleRequest, UpdateSIP*TrunkRequest), borrowed from
+ * its body: the id under id_key ("sip_trunk_id") and one of "replace" or "update". */
+struct lk_update_req {
+    const char *id;
+    const cJSON *replace, *update;
+};
+
+/* Read body and check what the request's Validate checks first: the id is set, an action is
+ * given, and a replacement carries the same id or none. 0, or FK_EINVAL with the server's
+ * message in err; noun names the object in messages ("trunk id must be set"). */
+int lk_update_begin(const cJSON *body, const char *id_key, const char *noun,
+                    struct lk_update_req *u, struct fk_error *err) FK_MUST_CHECK;
+
+/* The stored object info (taken) after u: a copy of the replacement, or info with the update
+ * applied by apply; either way with id_key set to u->id. NULL with *rc set on error. */
+cJSON *lk_update_result(cJSON *info, const struct lk_update_req *u,
+                        int (*apply)(cJSON *info, const cJSON *upd), const char *id_key, int *rc);
+
 #endif

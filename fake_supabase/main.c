@@ -32,13 +32,6 @@ static const struct fk_option rest_options[] = {
     {NULL, NULL, FK_OPT_STRING, NULL, 0, 0, NULL, NULL},
 };
 
-static const struct fk_route rest_routes[] = {
-    {"GET", "/rest/v1/rpc/{fn}", sb_rest_rpc},    {"HEAD", "/rest/v1/rpc/{fn}", sb_rest_rpc},
-    {"POST", "/rest/v1/rpc/{fn}", sb_rest_rpc},   {"GET", "/rest/v1/{table}", sb_rest_table},
-    {"HEAD", "/rest/v1/{table}", sb_rest_table},  {"POST", "/rest/v1/{table}", sb_rest_table},
-    {"PATCH", "/rest/v1/{table}", sb_rest_table}, {"DELETE", "/rest/v1/{table}", sb_rest_table},
-};
-
 static int admin_keys(const struct fk_req *req, struct fk_resp *resp)
 {
     (void)req; /* the keys depend only on --jwt-secret */
@@ -296,8 +289,8 @@ static int join_tables(void)
     }
     options[n] = (struct fk_option){NULL, NULL, FK_OPT_STRING, NULL, 0, 0, NULL, NULL};
     n = 0;
-    for (size_t i = 0; i < sizeof(rest_routes) / sizeof(rest_routes[0]); i++)
-        routes[n++] = rest_routes[i];
+    for (size_t i = 0; i < sb_rest_nroutes && n < MAX_ROUTES; i++)
+        routes[n++] = sb_rest_routes[i];
     for (size_t i = 0; i < sb_auth_nroutes; i++) {
         if (n >= MAX_ROUTES)
             return -1;

@@ -466,3 +466,11 @@ cJSON *sb_rest_dump_rows(struct fk_store *st, const struct sb_schema *s)
     }
     return out;
 }
+
+const struct fk_route sb_rest_routes[] = {
+    {"GET", "/rest/v1/rpc/{fn}", sb_rest_rpc},    {"HEAD", "/rest/v1/rpc/{fn}", sb_rest_rpc},
+    {"POST", "/rest/v1/rpc/{fn}", sb_rest_rpc},   {"GET", "/rest/v1/{table}", sb_rest_table},
+    {"HEAD", "/rest/v1/{table}", sb_rest_table},  {"POST", "/rest/v1/{table}", sb_rest_table},
+    {"PATCH", "/rest/v1/{table}", sb_rest_table}, {"DELETE", "/rest/v1/{table}", sb_rest_table},
+};
+const size_t sb_rest_nroutes = sizeof sb_rest_routes / sizeof sb_rest_routes[0];

@@ -23,6 +23,7 @@
 #include "fake_supabase/schema_cache.h"
 #include "fakekit/err.h"
 #include "fakekit/http.h"
+#include "fakekit/router.h"
 #include "fakekit/store.h"
 
 /* The fake's state (struct fk_service.init's *svc, req->svc in handlers). */
@@ -44,5 +45,10 @@ int sb_rest_load_rows(struct fk_store *st, const struct sb_schema *s, const cJSO
 /* Every exposed table as {"table": [rows in rowid order]}, values typed as /rest/v1 types
  * them. Caller cJSON_Delete()s it; NULL on error. */
 cJSON *sb_rest_dump_rows(struct fk_store *st, const struct sb_schema *s);
+
+/* Every /rest/v1/... route (GET, HEAD, POST, PATCH, DELETE on tables; GET, HEAD, POST on
+ * functions). */
+extern const struct fk_route sb_rest_routes[];
+extern const size_t sb_rest_nroutes;
 
 #endif

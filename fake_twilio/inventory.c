@@ -16,121 +16,6 @@
 
 #include "fakekit/rand.h"
 
-/* Real area codes with their main city. Coordinates are the city centre; LATA and rate-center
- * names follow the NANPA style (twilio.md section 2 example: SNFC CNTL, LATA 722). Canadian
- * and British numbers have no LATA; British ones no rate center or postal code either. */
-static const struct twilio_area areas[] = {
-    {"US",
-     "415",
-     "San Francisco",
-     "CA",
-     "722",
-     "SNFC CNTL",
-     {"94103", "94110", "94117"},
-     37.774900,
-     -122.419400},
-    {"US",
-     "212",
-     "New York",
-     "NY",
-     "132",
-     "NWYRCYZN01",
-     {"10001", "10011", "10025"},
-     40.712800,
-     -74.006000},
-    {"US",
-     "312",
-     "Chicago",
-     "IL",
-     "358",
-     "CHICAGO",
-     {"60601", "60614", "60622"},
-     41.878100,
-     -87.629800},
-    {"US",
-     "206",
-     "Seattle",
-     "WA",
-     "674",
-     "SEATTLE",
-     {"98101", "98103", "98109"},
-     47.606200,
-     -122.332100},
-    {"US",
-     "512",
-     "Austin",
-     "TX",
-     "558",
-     "AUSTIN",
-     {"78701", "78704", "78745"},
-     30.267200,
-     -97.743100},
-    {"US",
-     "617",
-     "Boston",
-     "MA",
-     "128",
-     "BOSTON",
-     {"02108", "02116", "02134"},
-     42.360100,
-     -71.058900},
-    {"US",
-     "305",
-     "Miami",
-     "FL",
-     "460",
-     "MIAMI",
-     {"33101", "33130", "33139"},
-     25.761700,
-     -80.191800},
-    {"US",
-     "303",
-     "Denver",
-     "CO",
-     "656",
-     "DENVER",
-     {"80202", "80205", "80211"},
-     39.739200,
-     -104.990300},
-    {"US", "808", "Hilo", "HI", "834", "HILO", {"96720", NULL, NULL}, 19.720000, -155.090000},
-    {"US",
-     "404",
-     "Atlanta",
-     "GA",
-     "438",
-     "ATLANTA",
-     {"30303", "30308", NULL},
-     33.749000,
-     -84.388000},
-    {"US",
-     "213",
-     "Los Angeles",
-     "CA",
-     "730",
-     "LSAN DA 01",
-     {"90012", "90013", "90017"},
-     34.052200,
-     -118.243700},
-    {"CA", "416", "Toronto", "ON", NULL, "TORONTO", {"M5H", "M5V", "M4Y"}, 43.653200, -79.383200},
-    {"CA",
-     "604",
-     "Vancouver",
-     "BC",
-     NULL,
-     "VANCOUVER",
-     {"V6B", "V6E", NULL},
-     49.282700,
-     -123.120700},
-    {"CA", "514", "Montreal", "QC", NULL, "MONTREAL", {"H2Y", "H3B", NULL}, 45.501700, -73.567300},
-    {"CA", "403", "Calgary", "AB", NULL, "CALGARY", {"T2P", "T2R", NULL}, 51.044700, -114.071900},
-    {"GB", "20", "London", "England", NULL, NULL, {NULL, NULL, NULL}, 51.507400, -0.127800},
-    {"GB", "161", "Manchester", "England", NULL, NULL, {NULL, NULL, NULL}, 53.480800, -2.242600},
-    {"GB", "121", "Birmingham", "England", NULL, NULL, {NULL, NULL, NULL}, 52.486200, -1.890400},
-    {"GB", "131", "Edinburgh", "Scotland", NULL, NULL, {NULL, NULL, NULL}, 55.953300, -3.188300},
-    {"GB", "117", "Bristol", "England", NULL, NULL, {NULL, NULL, NULL}, 51.454500, -2.587900},
-};
-#define NAREAS (sizeof areas / sizeof areas[0])
-
 static const char *const nanp_tollfree[] = {"800", "833", "844", "855", "866", "877", "888", NULL};
 static const char *const gb_tollfree[] = {"800", "808", NULL};
 static const char *const gb_mobile[] = {"74", "75", "77", "78", "79", NULL};
@@ -203,10 +88,10 @@ static size_t block_prefixes(const struct block *b, const char **out, const stru
         }
         return n;
     }
-    for (size_t i = 0; i < NAREAS && n < max; i++) {
-        if (strcmp(areas[i].iso, b->iso) == 0) {
-            ar[n] = &areas[i];
-            out[n++] = areas[i].prefix;
+    for (size_t i = 0; i < twilio_nareas && n < max; i++) {
+        if (strcmp(twilio_areas[i].iso, b->iso) == 0) {
+            ar[n] = &twilio_areas[i];
+            out[n++] = twilio_areas[i].prefix;
         }
     }
     return n;
@@ -274,8 +159,7 @@ static int fill_block(struct twilio_inventory *inv, struct numset *set, struct f
                 if (++tries > 1000)
                     return FK_ERANGE; /* a prefix too small for its count: a table bug */
                 memcpy(num->e164, head, head_len);
-                len += draw_digits(p, nanp, plen[k], num->e164 + len,
-                                   sizeof num->e164 - 1 - len);
+                len += draw_digits(p, nanp, plen[k], num->e164 + len, sizeof num->e164 - 1 - len);
                 num->e164[len] = '\0';
                 key = 0;
                 for (size_t d = 1; d < len; d++)
@@ -423,14 +307,6 @@ const struct twilio_number *twilio_inventory_find(const struct twilio_inventory 
         else
             hi = mid;
     }
-    return NULL;
-}
-
-const struct twilio_area *twilio_area_find(const char *iso, const char *prefix)
-{
-    for (size_t i = 0; i < NAREAS; i++)
-        if (strcasecmp(areas[i].iso, iso) == 0 && strcmp(areas[i].prefix, prefix) == 0)
-            return &areas[i];
     return NULL;
 }
 

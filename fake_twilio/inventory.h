@@ -58,7 +58,9 @@ const struct twilio_number *twilio_inventory_at(const struct twilio_inventory *i
 /* The number with this exact E.164 string, or NULL. */
 const struct twilio_number *twilio_inventory_find(const struct twilio_inventory *inv,
                                                   const char *e164);
-/* The area with this country and prefix ("US", "415"), or NULL. */
+/* Every area (areas.c), and the one with this country and prefix ("US", "415") or NULL. */
+extern const struct twilio_area twilio_areas[];
+extern const size_t twilio_nareas;
 const struct twilio_area *twilio_area_find(const char *iso, const char *prefix);
 
 /* "Local" -> TWILIO_LOCAL ...; -1 when unknown. */

@@ -5,21 +5,9 @@
  * journal, signals) is fk_run's. */
 #include "fake_twilio/auth.h"
 #include "fake_twilio/errors.h"
-#include "fake_twilio/incoming.h"
-#include "fake_twilio/numbers.h"
+#include "fake_twilio/routes.h"
 #include "fake_twilio/state.h"
 #include "fakekit/run.h"
-
-#define ACCOUNT "/2010-04-01/Accounts/{sid}"
-
-static const struct fk_route routes[] = {
-    {"GET", ACCOUNT "/AvailablePhoneNumbers/{country}/{type}.json", twilio_search},
-    {"GET", ACCOUNT "/IncomingPhoneNumbers.json", twilio_ipn_list_handler},
-    {"POST", ACCOUNT "/IncomingPhoneNumbers.json", twilio_ipn_create},
-    {"GET", ACCOUNT "/IncomingPhoneNumbers/{pn}.json", twilio_ipn_fetch},
-    {"POST", ACCOUNT "/IncomingPhoneNumbers/{pn}.json", twilio_ipn_update_handler},
-    {"DELETE", ACCOUNT "/IncomingPhoneNumbers/{pn}.json", twilio_ipn_delete_handler},
-};
 
 static const struct fk_service twilio_service = {
     .name = "twilio",
@@ -27,8 +15,8 @@ static const struct fk_service twilio_service = {
     .summary = "fake Twilio REST API 2010-04-01: AvailablePhoneNumbers, IncomingPhoneNumbers",
     .default_port = 8010,
     .options = twilio_options,
-    .routes = routes,
-    .nroutes = sizeof routes / sizeof routes[0],
+    .routes = twilio_routes,
+    .nroutes = TWILIO_NROUTES,
     .schema_sql = twilio_schema_sql,
     .init = twilio_init,
     .fini = twilio_fini,

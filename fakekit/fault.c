@@ -12,7 +12,6 @@
 #include "fakekit/fault.h"
 
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,9 +33,7 @@ struct fk_rule {
 };
 
 struct fk_faults {
-    pthread_mutex_t mu;
-    struct fk_items list;
-    atomic_size_t count; /* list.n, readable without the lock */
+    struct fk_item_set set;
 };
 
 static const struct {
@@ -443,7 +440,7 @@ static const struct fk_item_kind rule_kind = {"fault", "fault rules", parse_item
 struct fk_faults *fk_faults_new(void)
 {
     struct fk_faults *f = calloc(1, sizeof(*f));
-    if (f && pthread_mutex_init(&f->mu, NULL) != 0) {
+    if (f && fk_item_set_init(&f->set, &rule_kind) != 0) {
         free(f);
         f = NULL;
     }
@@ -452,79 +449,41 @@ struct fk_faults *fk_faults_new(void)
 
 void fk_faults_free(struct fk_faults *f)
 {
-    if (!f) {
-        return;
+    if (f) {
+        fk_item_set_destroy(&f->set);
+        free(f);
     }
-    fk_items_clear(&rule_kind, &f->list);
-    pthread_mutex_destroy(&f->mu);
-    free(f);
 }
 
 int fk_faults_add(struct fk_faults *f, struct fk_rule **rules, size_t n, struct fk_error *err)
 {
-    pthread_mutex_lock(&f->mu);
-    int rc = fk_items_add(&rule_kind, &f->list, (struct fk_item **)rules, n, NULL, err);
-    atomic_store(&f->count, f->list.n);
-    pthread_mutex_unlock(&f->mu);
-    return rc;
+    return fk_item_set_add(&f->set, (struct fk_item **)rules, n, NULL, err);
 }
 
 int fk_faults_add_json(struct fk_faults *f, const cJSON *json, const char *path,
                        fk_error_check_fn check, cJSON **added, struct fk_error *err)
 {
-    struct fk_item **items = NULL;
-    size_t n = 0;
-    int rc;
-
-    if (added) {
-        *added = NULL;
-    }
-    rc = fk_items_parse(&rule_kind, json, path, &check, &items, &n, err);
-    if (rc) {
-        return rc;
-    }
-    pthread_mutex_lock(&f->mu);
-    rc = fk_items_add(&rule_kind, &f->list, items, n, added, err);
-    atomic_store(&f->count, f->list.n);
-    pthread_mutex_unlock(&f->mu);
-    for (size_t i = 0; rc && i < n; i++) {
-        fk_rule_free((struct fk_rule *)items[i]);
-    }
-    free(items);
-    return rc;
+    return fk_item_set_add_json(&f->set, json, path, &check, added, err);
 }
 
 int fk_faults_remove(struct fk_faults *f, const char *id)
 {
-    pthread_mutex_lock(&f->mu);
-    int rc = fk_items_remove(&rule_kind, &f->list, id);
-    atomic_store(&f->count, f->list.n);
-    pthread_mutex_unlock(&f->mu);
-    return rc;
+    return fk_item_set_remove(&f->set, id);
 }
 
 void fk_faults_clear(struct fk_faults *f)
 {
-    pthread_mutex_lock(&f->mu);
-    fk_items_clear(&rule_kind, &f->list);
-    atomic_store(&f->count, 0);
-    pthread_mutex_unlock(&f->mu);
+    fk_item_set_clear(&f->set);
 }
 
 size_t fk_faults_count(struct fk_faults *f)
 {
-    pthread_mutex_lock(&f->mu);
-    size_t n = f->list.n;
-    pthread_mutex_unlock(&f->mu);
-    return n;
+    return fk_item_set_count(&f->set);
 }
 
 cJSON *fk_faults_json(struct fk_faults *f)
 {
-    pthread_mutex_lock(&f->mu);
-    cJSON *arr = fk_items_json(&rule_kind, &f->list);
-    pthread_mutex_unlock(&f->mu);
-    return arr;
+    return fk_item_set_json(&f->set);
 }
 
 bool fk_faults_decide(struct fk_faults *f, const struct fk_req *req, struct fk_action *out,
@@ -539,13 +498,13 @@ bool fk_faults_decide(struct fk_faults *f, const struct fk_req *req, struct fk_a
     }
     /* No rules (the usual case): no lock. A rule added meanwhile is as good as one added
      * just after this request. */
-    if (atomic_load_explicit(&f->count, memory_order_acquire) == 0) {
+    if (fk_item_set_count(&f->set) == 0) {
         return false;
     }
-    pthread_mutex_lock(&f->mu);
+    pthread_mutex_lock(&f->set.mu);
     /* Only the rules whose matcher accepts req, in order: the others would neither count
      * nor draw, so skipping them untested changes nothing. */
-    fk_items_iter_start(&it, &f->list, req);
+    fk_items_iter_start(&it, &f->set.list, req);
     for (struct fk_item *item; (item = fk_items_iter_next(&it)) != NULL;) {
         struct fk_rule *r = (struct fk_rule *)item;
         r->matched++;
@@ -566,6 +525,6 @@ bool fk_faults_decide(struct fk_faults *f, const struct fk_req *req, struct fk_a
         fired = true;
         break;
     }
-    pthread_mutex_unlock(&f->mu);
+    pthread_mutex_unlock(&f->set.mu);
     return fired;
 }

@@ -152,44 +152,35 @@ int fk_json_get_bool(const cJSON *obj, const char *key, const char *path, bool r
     return 0;
 }
 
-int fk_json_get_object(const cJSON *obj, const char *key, const char *path, bool required,
-                       const cJSON **out, struct fk_error *err)
+/* obj[key] when it passes is (NULL when absent and optional); else what was expected. */
+static int get_container(const cJSON *obj, const char *key, const char *path, bool required,
+                         cJSON_bool (*is)(const cJSON *), const char *expected, const cJSON **out,
+                         struct fk_error *err)
 {
     const cJSON *item;
     int rc = lookup(obj, key, path, required, &item, err);
 
-    if (rc < 0)
+    *out = NULL;
+    if (rc <= 0)
         return rc;
-    if (rc == 0) {
-        *out = NULL;
-        return 0;
-    }
-    if (!cJSON_IsObject(item)) {
-        set_key_error(err, path, key, "expected an object");
+    if (!is(item)) {
+        set_key_error(err, path, key, expected);
         return FK_EINVAL;
     }
     *out = item;
     return 0;
 }
 
+int fk_json_get_object(const cJSON *obj, const char *key, const char *path, bool required,
+                       const cJSON **out, struct fk_error *err)
+{
+    return get_container(obj, key, path, required, cJSON_IsObject, "expected an object", out, err);
+}
+
 int fk_json_get_array(const cJSON *obj, const char *key, const char *path, bool required,
                       const cJSON **out, struct fk_error *err)
 {
-    const cJSON *item;
-    int rc = lookup(obj, key, path, required, &item, err);
-
-    if (rc < 0)
-        return rc;
-    if (rc == 0) {
-        *out = NULL;
-        return 0;
-    }
-    if (!cJSON_IsArray(item)) {
-        set_key_error(err, path, key, "expected an array");
-        return FK_EINVAL;
-    }
-    *out = item;
-    return 0;
+    return get_container(obj, key, path, required, cJSON_IsArray, "expected an array", out, err);
 }
 
 char *fk_json_print(const cJSON *item)

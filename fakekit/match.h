@@ -9,6 +9,8 @@
 #ifndef FK_MATCH_H
 #define FK_MATCH_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -119,5 +121,29 @@ void fk_items_iter_start(struct fk_items_iter *it, const struct fk_items *l,
                          const struct fk_req *req);
 /* The next item whose matcher accepts the request, or NULL when there is none left. */
 struct fk_item *fk_items_iter_next(struct fk_items_iter *it);
+
+/* A list with its lock (item_set.c): what struct fk_faults and struct fk_limits are. Every
+ * call below takes the lock itself; to walk the list (fk_items_iter_*), hold mu. count is
+ * list.n, readable without the lock: no items (the usual case) costs a request no lock. */
+struct fk_item_set {
+    const struct fk_item_kind *kind;
+    pthread_mutex_t mu;
+    struct fk_items list;
+    atomic_size_t count;
+};
+
+int fk_item_set_init(struct fk_item_set *s, const struct fk_item_kind *kind) FK_MUST_CHECK;
+void fk_item_set_destroy(struct fk_item_set *s);
+/* fk_items_add under the lock: on failure the caller still owns items. */
+int fk_item_set_add(struct fk_item_set *s, struct fk_item **items, size_t n, cJSON **added,
+                    struct fk_error *err) FK_MUST_CHECK;
+/* Parse json (fk_items_parse, ctx passed on) and add the items, all or none; *added (may be
+ * NULL) is their JSON on success, NULL otherwise. */
+int fk_item_set_add_json(struct fk_item_set *s, const cJSON *json, const char *path, void *ctx,
+                         cJSON **added, struct fk_error *err) FK_MUST_CHECK;
+int fk_item_set_remove(struct fk_item_set *s, const char *id); /* 0 or FK_ENOTFOUND */
+void fk_item_set_clear(struct fk_item_set *s);
+size_t fk_item_set_count(struct fk_item_set *s);
+cJSON *fk_item_set_json(struct fk_item_set *s); /* NULL on ENOMEM */
 
 #endif

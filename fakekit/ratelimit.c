@@ -10,7 +10,6 @@
 #include "fakekit/ratelimit.h"
 
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,9 +50,7 @@ struct fk_limit {
 };
 
 struct fk_limits {
-    pthread_mutex_t mu;
-    struct fk_items list;
-    atomic_size_t count; /* list.n, readable without the lock */
+    struct fk_item_set set;
 };
 
 static void buckets_free(struct fk_limit *l)
@@ -212,7 +209,7 @@ static const struct fk_item_kind limit_kind = {"limit", "rate limits", parse_ite
 struct fk_limits *fk_limits_new(void)
 {
     struct fk_limits *ls = calloc(1, sizeof(*ls));
-    if (ls && pthread_mutex_init(&ls->mu, NULL) != 0) {
+    if (ls && fk_item_set_init(&ls->set, &limit_kind) != 0) {
         free(ls);
         ls = NULL;
     }
@@ -221,71 +218,36 @@ struct fk_limits *fk_limits_new(void)
 
 void fk_limits_free(struct fk_limits *ls)
 {
-    if (!ls) {
-        return;
+    if (ls) {
+        fk_item_set_destroy(&ls->set);
+        free(ls);
     }
-    fk_items_clear(&limit_kind, &ls->list);
-    pthread_mutex_destroy(&ls->mu);
-    free(ls);
 }
 
 int fk_limits_add(struct fk_limits *ls, struct fk_limit **limits, size_t n, struct fk_error *err)
 {
-    pthread_mutex_lock(&ls->mu);
-    int rc = fk_items_add(&limit_kind, &ls->list, (struct fk_item **)limits, n, NULL, err);
-    atomic_store(&ls->count, ls->list.n);
-    pthread_mutex_unlock(&ls->mu);
-    return rc;
+    return fk_item_set_add(&ls->set, (struct fk_item **)limits, n, NULL, err);
 }
 
 int fk_limits_add_json(struct fk_limits *ls, const cJSON *json, const char *path, cJSON **added,
                        struct fk_error *err)
 {
-    struct fk_item **items = NULL;
-    size_t n = 0;
-    int rc;
-
-    if (added) {
-        *added = NULL;
-    }
-    rc = fk_items_parse(&limit_kind, json, path, NULL, &items, &n, err);
-    if (rc) {
-        return rc;
-    }
-    pthread_mutex_lock(&ls->mu);
-    rc = fk_items_add(&limit_kind, &ls->list, items, n, added, err);
-    atomic_store(&ls->count, ls->list.n);
-    pthread_mutex_unlock(&ls->mu);
-    for (size_t i = 0; rc && i < n; i++) {
-        fk_limit_free((struct fk_limit *)items[i]);
-    }
-    free(items);
-    return rc;
+    return fk_item_set_add_json(&ls->set, json, path, NULL, added, err);
 }
 
 int fk_limits_remove(struct fk_limits *ls, const char *id)
 {
-    pthread_mutex_lock(&ls->mu);
-    int rc = fk_items_remove(&limit_kind, &ls->list, id);
-    atomic_store(&ls->count, ls->list.n);
-    pthread_mutex_unlock(&ls->mu);
-    return rc;
+    return fk_item_set_remove(&ls->set, id);
 }
 
 void fk_limits_clear(struct fk_limits *ls)
 {
-    pthread_mutex_lock(&ls->mu);
-    fk_items_clear(&limit_kind, &ls->list);
-    atomic_store(&ls->count, 0);
-    pthread_mutex_unlock(&ls->mu);
+    fk_item_set_clear(&ls->set);
 }
 
 cJSON *fk_limits_json(struct fk_limits *ls)
 {
-    pthread_mutex_lock(&ls->mu);
-    cJSON *arr = fk_items_json(&limit_kind, &ls->list);
-    pthread_mutex_unlock(&ls->mu);
-    return arr;
+    return fk_item_set_json(&ls->set);
 }
 
 static void lru_unlink(struct fk_limit *l, struct bucket *b)
@@ -398,7 +360,7 @@ static bool bucket_take(const struct fk_limit *l, struct bucket *b, int64_t now_
 
 bool fk_limits_active(struct fk_limits *ls)
 {
-    return atomic_load_explicit(&ls->count, memory_order_acquire) > 0;
+    return fk_item_set_count(&ls->set) > 0;
 }
 
 bool fk_limits_check(struct fk_limits *ls, const struct fk_req *req, const char *credential,
@@ -411,9 +373,9 @@ bool fk_limits_check(struct fk_limits *ls, const struct fk_req *req, const char 
     if (!fk_limits_active(ls)) {
         return false;
     }
-    pthread_mutex_lock(&ls->mu);
+    pthread_mutex_lock(&ls->set.mu);
     /* Only the limits whose matcher accepts req, in order (the others are not charged). */
-    fk_items_iter_start(&it, &ls->list, req);
+    fk_items_iter_start(&it, &ls->set.list, req);
     for (struct fk_item *item; (item = fk_items_iter_next(&it)) != NULL;) {
         struct fk_limit *l = (struct fk_limit *)item;
         l->matched++;
@@ -440,6 +402,6 @@ bool fk_limits_check(struct fk_limits *ls, const struct fk_req *req, const char 
             }
         }
     }
-    pthread_mutex_unlock(&ls->mu);
+    pthread_mutex_unlock(&ls->set.mu);
     return refused;
 }

@@ -22,13 +22,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_ROUTES 64
 #define USER       "11111111-1111-4111-8111-111111111111"
 
-static const struct fk_route rest_routes[] = {
-    {"GET", "/rest/v1/rpc/{fn}", sb_rest_rpc},     {"POST", "/rest/v1/rpc/{fn}", sb_rest_rpc},
-    {"GET", "/rest/v1/{table}", sb_rest_table},    {"HEAD", "/rest/v1/{table}", sb_rest_table},
-    {"POST", "/rest/v1/{table}", sb_rest_table},   {"PATCH", "/rest/v1/{table}", sb_rest_table},
-    {"DELETE", "/rest/v1/{table}", sb_rest_table},
-};
-
 static const char seed_doc[] =
     "{\"users\":[{\"id\":\"" USER "\",\"email\":\"a@example.com\"}],"
     "\"rows\":{\"profiles\":[{\"id\":\"" USER
@@ -104,8 +97,8 @@ static void setup(struct fuzz_target *t)
     state.schema_sql[alen] = '\n';
     memcpy(state.schema_sql + alen + 1, file, flen + 1);
     free(file);
-    for (size_t i = 0; i < sizeof(rest_routes) / sizeof(rest_routes[0]); i++)
-        routes[n++] = rest_routes[i];
+    for (size_t i = 0; i < sb_rest_nroutes && n < MAX_ROUTES; i++)
+        routes[n++] = sb_rest_routes[i];
     for (size_t i = 0; i < sb_auth_nroutes && n < MAX_ROUTES; i++)
         routes[n++] = sb_auth_routes[i];
     svc.name = "supabase";

@@ -10,29 +10,16 @@
 #include <string.h>
 
 #include "fake_twilio/errors.h"
-#include "fake_twilio/incoming.h"
-#include "fake_twilio/numbers.h"
+#include "fake_twilio/routes.h"
 #include "fake_twilio/state.h"
 #include "tests/fuzz/fuzz_req.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define ACCOUNT "/2010-04-01/Accounts/{sid}"
-
-/* The routes of fake_twilio/main.c (static there). */
-static const struct fk_route routes[] = {
-    {"GET", ACCOUNT "/AvailablePhoneNumbers/{country}/{type}.json", twilio_search},
-    {"GET", ACCOUNT "/IncomingPhoneNumbers.json", twilio_ipn_list_handler},
-    {"POST", ACCOUNT "/IncomingPhoneNumbers.json", twilio_ipn_create},
-    {"GET", ACCOUNT "/IncomingPhoneNumbers/{pn}.json", twilio_ipn_fetch},
-    {"POST", ACCOUNT "/IncomingPhoneNumbers/{pn}.json", twilio_ipn_update_handler},
-    {"DELETE", ACCOUNT "/IncomingPhoneNumbers/{pn}.json", twilio_ipn_delete_handler},
-};
-
 static const struct fk_service svc = {
     .name = "twilio",
-    .routes = routes,
-    .nroutes = sizeof routes / sizeof routes[0],
+    .routes = twilio_routes,
+    .nroutes = TWILIO_NROUTES,
     .schema_sql = twilio_schema_sql,
     .seed = twilio_seed,
 };
