@@ -272,20 +272,32 @@ int fk_store_exec(struct fk_store *st, const char *sql, struct fk_error *err)
     return rc;
 }
 
+/* Run a transaction statement from the cache: BEGIN and COMMIT come with every write, and
+ * sqlite3_exec would parse them again each time. */
+static int run_cached(struct fk_store *st, const char *sql)
+{
+    sqlite3_stmt *s = fk_store_stmt(st, sql);
+    int rc = s != NULL ? sqlite3_step(s) : SQLITE_ERROR;
+
+    if (s != NULL)
+        sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : FK_EIO;
+}
+
 int fk_store_begin(struct fk_store *st)
 {
-    return sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : FK_EIO;
+    return run_cached(st, "BEGIN IMMEDIATE");
 }
 
 int fk_store_commit(struct fk_store *st)
 {
-    return sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? 0 : FK_EIO;
+    return run_cached(st, "COMMIT");
 }
 
 void fk_store_rollback(struct fk_store *st)
 {
-    if (!sqlite3_get_autocommit(st->db))
-        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    if (!sqlite3_get_autocommit(st->db) && run_cached(st, "ROLLBACK") != 0)
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL); /* without the cache, once more */
 }
 
 /* Names of the user tables, in creation order. Caller frees with sqlite3_free_table. */
