@@ -252,8 +252,8 @@ static int h_token(const struct fk_req *req, struct fk_resp *resp)
 
 /* GoTrue's check behind requireAuthentication: the sub's user and the session must exist.
  * Copies the user id and session id ("" when the token has none). 0, or -1 with resp set. */
-static int load_caller(const struct fk_req *req, struct fk_resp *resp, const cJSON *claims,
-                       char *uid, char *sid)
+static int caller_of_claims(const struct fk_req *req, struct fk_resp *resp, const cJSON *claims,
+                            char *uid, char *sid)
 {
     const char *sub = str_member(claims, "sub");
     const char *session = str_member(claims, "session_id");
@@ -288,17 +288,26 @@ static int load_caller(const struct fk_req *req, struct fk_resp *resp, const cJS
     return 0;
 }
 
-static int h_user(const struct fk_req *req, struct fk_resp *resp)
+/* The Bearer token's caller, as above (resp set on any refusal). */
+static int load_caller(const struct fk_req *req, struct fk_resp *resp, char *uid, char *sid)
 {
-    char uid[SB_ID_MAX], sid[SB_ID_MAX];
     cJSON *claims = NULL;
-    cJSON *u = NULL;
     int rc;
 
     if (sb_gotrue_bearer(req, resp, &claims) != 0)
-        return 0;
-    rc = load_caller(req, resp, claims, uid, sid);
+        return -1;
+    rc = caller_of_claims(req, resp, claims, uid, sid);
     cJSON_Delete(claims);
+    return rc;
+}
+
+static int h_user(const struct fk_req *req, struct fk_resp *resp)
+{
+    char uid[SB_ID_MAX], sid[SB_ID_MAX];
+    cJSON *u = NULL;
+    int rc;
+
+    rc = load_caller(req, resp, uid, sid);
     if (rc != 0)
         return 0;
     u = sb_user_json(req->store, uid);
@@ -310,14 +319,11 @@ static int h_user_update(const struct fk_req *req, struct fk_resp *resp)
 {
     char uid[SB_ID_MAX], sid[SB_ID_MAX];
     struct fk_error err = {{0}};
-    cJSON *claims = NULL, *body = NULL, *data = NULL, *u = NULL;
+    cJSON *body = NULL, *data = NULL, *u = NULL;
     const char *pw;
     int rc = 0;
 
-    if (sb_gotrue_bearer(req, resp, &claims) != 0)
-        return 0;
-    rc = load_caller(req, resp, claims, uid, sid);
-    cJSON_Delete(claims);
+    rc = load_caller(req, resp, uid, sid);
     if (rc != 0 || (body = sb_gotrue_body(req, resp)) == NULL)
         return 0;
     pw = str_member(body, "password");
@@ -393,13 +399,9 @@ static int h_logout(const struct fk_req *req, struct fk_resp *resp)
     char uid[SB_ID_MAX], sid[SB_ID_MAX];
     const char *sql = NULL;
     sqlite3_stmt *s = NULL;
-    cJSON *claims = NULL;
     int rc;
 
-    if (sb_gotrue_bearer(req, resp, &claims) != 0)
-        return 0;
-    rc = load_caller(req, resp, claims, uid, sid);
-    cJSON_Delete(claims);
+    rc = load_caller(req, resp, uid, sid);
     if (rc != 0)
         return 0;
     /* Refresh tokens go with their session (explicitly: foreign keys may be off). */

@@ -94,6 +94,37 @@ static void prng_is_independent_and_replays(void **state)
     assert_int_equal(fk_prng_below(&p, 0), 0);
 }
 
+/* fk_prng_below against the textbook rejection method, which computes 2^64 mod n before
+ * every draw: the same stream must give the same numbers, for bounds where rejection never
+ * happens in practice and for bounds just above 2^63, where half the draws are rejected. */
+static uint64_t reference_below(struct fk_prng *p, uint64_t n)
+{
+    uint64_t threshold = (0 - n) % n, x;
+
+    do {
+        x = fk_prng_next(p);
+    } while (x < threshold);
+    return x % n;
+}
+
+static void prng_below_matches_the_reference(void **state)
+{
+    static const uint64_t bounds[] = {1,          2,          3,          5,
+                                      10,         100,        800,        3196,
+                                      1000000007, UINT32_MAX, 1ull << 62, (1ull << 63) + 12345,
+                                      UINT64_MAX};
+    struct fk_prng p, q;
+
+    (void)state; /* no fixture */
+    for (size_t b = 0; b < sizeof bounds / sizeof bounds[0]; b++) {
+        fk_prng_init(&p, 7 + b);
+        fk_prng_init(&q, 7 + b);
+        for (int i = 0; i < 2000; i++)
+            assert_true(fk_prng_below(&p, bounds[b]) == reference_below(&q, bounds[b]));
+        assert_true(fk_prng_next(&p) == fk_prng_next(&q)); /* as many draws consumed */
+    }
+}
+
 static void uuid_is_version_4(void **state)
 {
     char u[37];
@@ -144,6 +175,7 @@ int main(void)
         cmocka_unit_test(ids_replay_with_the_seed),
         cmocka_unit_test(below_stays_below),
         cmocka_unit_test(prng_is_independent_and_replays),
+        cmocka_unit_test(prng_below_matches_the_reference),
         cmocka_unit_test(uuid_is_version_4),
         cmocka_unit_test(hex_and_chars_have_the_right_length),
     };
