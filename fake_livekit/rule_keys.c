@@ -161,10 +161,13 @@ int lk_rule_keys_find(struct fk_store *st, const char *skip_id, const char *trun
                       const char *number, const char *pin, char *out, size_t outlen)
 {
     char num[LK_RULE_NUM_MAX] = "";
-    sqlite3_stmt *s = fk_store_stmt(
-        st, "SELECT k.rule_id FROM dispatch_rule_keys k JOIN dispatch_rules r ON r.id = k.rule_id"
-            " WHERE k.trunk_id = ?1 AND k.number = ?2 AND k.pin = ?3"
-            " AND (?4 = '' OR k.rule_id <> ?4) ORDER BY r.seq LIMIT 1");
+    /* The earliest rule (lowest seq) as min() rather than ORDER BY ... LIMIT 1, which makes
+     * SQLite open an ephemeral table, page cache and all, on every call. */
+    sqlite3_stmt *s =
+        fk_store_stmt(st, "SELECT id FROM dispatch_rules WHERE seq = (SELECT min(r.seq)"
+                          " FROM dispatch_rule_keys k JOIN dispatch_rules r ON r.id = k.rule_id"
+                          " WHERE k.trunk_id = ?1 AND k.number = ?2 AND k.pin = ?3"
+                          " AND (?4 = '' OR k.rule_id <> ?4))");
     if (!s)
         return FK_EIO;
     if (number[0])

@@ -110,19 +110,19 @@ int lk_trunk_keys_rebuild(struct fk_store *st)
 int lk_trunk_keys_find(struct fk_store *st, const char *skip_id, const char *number,
                        const char *allowed, char *out, size_t outlen)
 {
-    /* ORDER BY seq: the earliest trunk is named, as the scan of the stored list does. */
+    /* The earliest trunk (lowest seq) is named, as the scan of the stored list does; min()
+     * finds it without the ephemeral table ORDER BY ... LIMIT 1 would open on every call. */
     sqlite3_stmt *s =
-        allowed ? fk_store_stmt(st, "SELECT n.trunk_id FROM trunk_numbers n"
+        allowed ? fk_store_stmt(st, "SELECT id FROM trunks WHERE seq = (SELECT min(t.seq)"
+                                    " FROM trunk_numbers n"
                                     " JOIN trunk_allowed_numbers a ON a.trunk_id = n.trunk_id"
                                     " JOIN trunks t ON t.id = n.trunk_id"
                                     " WHERE n.number = ?1 AND n.kind = 'inbound'"
-                                    " AND (?2 = '' OR n.trunk_id <> ?2) AND a.number = ?3"
-                                    " ORDER BY t.seq LIMIT 1")
-                : fk_store_stmt(st, "SELECT n.trunk_id FROM trunk_numbers n"
-                                    " JOIN trunks t ON t.id = n.trunk_id"
+                                    " AND (?2 = '' OR n.trunk_id <> ?2) AND a.number = ?3)")
+                : fk_store_stmt(st, "SELECT id FROM trunks WHERE seq = (SELECT min(t.seq)"
+                                    " FROM trunk_numbers n JOIN trunks t ON t.id = n.trunk_id"
                                     " WHERE n.number = ?1 AND n.kind = 'inbound'"
-                                    " AND (?2 = '' OR n.trunk_id <> ?2) AND n.n_allowed = 0"
-                                    " ORDER BY t.seq LIMIT 1");
+                                    " AND (?2 = '' OR n.trunk_id <> ?2) AND n.n_allowed = 0)");
     if (!s)
         return FK_EIO;
     sqlite3_bind_text(s, 1, number, -1, SQLITE_TRANSIENT);
