@@ -1,7 +1,8 @@
 # One non-recursive Makefile for the whole tree.
 #
 #   make            release build: bin/fake_twilio bin/fake_livekit bin/fake_supabase bin/provisioner
-#   make test       ASan+UBSan build under build/asan, then every test; one summary line
+#   make test       ASan+UBSan build under build/asan, then every test (and the integration
+#                   tests again under TSan, build/tsan); one summary line
 #   make demo       release build, then the demo against the fakes
 #   make bench      release build, then the benchmarks (figures, never pass/fail)
 #   make fuzz       libFuzzer targets (clang), each run for FUZZ_SECONDS
@@ -150,14 +151,16 @@ fuzz-build: check-deps $(FUZZ_BIN)
 
 tests-build: check-deps $(PROG_BIN) $(UNIT_BIN) $(INTEG_BIN)
 
-# The README's test command. It rebuilds itself under ASan+UBSan and runs everything.
+# The README's test command. It rebuilds itself under ASan+UBSan and runs everything, then
+# the integration tests once more with every program built under ThreadSanitizer.
 ifeq ($(CONFIG),release)
 test: check-deps
 	@$(MAKE) --no-print-directory CONFIG=asan test
 else
 test: tests-build
 	@$(MAKE) --no-print-directory CONFIG=fuzz fuzz-build
-	@BUILD=$(B) BIN=$(BIN) FUZZ_BUILD=build/fuzz ./scripts/run-tests.sh
+	@$(MAKE) --no-print-directory CONFIG=tsan tests-build
+	@BUILD=$(B) BIN=$(BIN) FUZZ_BUILD=build/fuzz TSAN_BUILD=build/tsan ./scripts/run-tests.sh
 endif
 
 demo: all

@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,9 @@ struct fk_server {
     unsigned port;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    bool stopping;
+    /* Set once, under mu (server_wait sleeps on cv); request threads also read it without
+     * mu, so it is atomic. */
+    atomic_bool stopping;
     bool event;             /* event mode (!opts.blocking) */
     struct fk_waits *waits; /* event mode: parked connections */
 };
@@ -86,9 +89,10 @@ static bool server_wait(struct fk_server *s, long ms)
         until.tv_nsec -= 1000000000L;
     }
     pthread_mutex_lock(&s->mu);
-    while (!s->stopping && pthread_cond_timedwait(&s->cv, &s->mu, &until) != ETIMEDOUT)
+    while (!atomic_load(&s->stopping) &&
+           pthread_cond_timedwait(&s->cv, &s->mu, &until) != ETIMEDOUT)
         ;
-    ok = !s->stopping;
+    ok = !atomic_load(&s->stopping);
     pthread_mutex_unlock(&s->mu);
     return ok;
 }
@@ -336,7 +340,7 @@ static ssize_t read_body(void *cls, uint64_t pos, char *buf, size_t max)
                 return MHD_CONTENT_READER_END_WITH_ERROR;
         } else if (pos > 0 && fk_mono_us() < x->next_slice_us) {
             /* Not yet: park until the slice is due and tell libmicrohttpd "nothing now". */
-            if (x->srv->stopping)
+            if (atomic_load(&x->srv->stopping))
                 return MHD_CONTENT_READER_END_WITH_ERROR;
             park(x, PARK_SLICE, x->next_slice_us, -1);
             return 0;
@@ -436,7 +440,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         enum park why = x->parked;
         x->parked = PARK_NONE;
         if (why == PARK_DELAY)
-            return s->stopping ? MHD_NO : send_reply(x, conn);
+            return atomic_load(&s->stopping) ? MHD_NO : send_reply(x, conn);
         return why == PARK_HANG ? MHD_NO : MHD_YES;
     }
     if (build_request(x, conn, url, method) != 0)
@@ -504,6 +508,7 @@ int fk_server_start(const struct fk_server_opts *opts, struct fk_server **out, s
         return FK_ENOMEM;
     }
     s->opts = *opts;
+    atomic_init(&s->stopping, false);
     s->event = !opts->blocking;
     if (s->event) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -568,7 +573,7 @@ void fk_server_stop(struct fk_server *s)
     if (s == NULL)
         return;
     pthread_mutex_lock(&s->mu);
-    s->stopping = true;
+    atomic_store(&s->stopping, true);
     pthread_cond_broadcast(&s->cv);
     pthread_mutex_unlock(&s->mu);
     fk_waits_close(s->waits); /* resumes every parked connection; they see stopping */

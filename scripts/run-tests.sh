@@ -3,7 +3,8 @@
 #
 # Called by `make test` with BUILD (the build folder) and BIN (the programs) set. Test
 # binaries run under ASan/UBSan with leak detection; a binary that crashes or exits
-# non-zero without saying how many cmocka tests failed counts as one failure.
+# non-zero without saying how many cmocka tests failed counts as one failure. With
+# TSAN_BUILD set, the integration binaries run once more under ThreadSanitizer.
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build/asan}
@@ -43,6 +44,32 @@ run_binaries() {
 
 run_binaries "$BUILD"/tests/unit/test_*
 run_binaries "$BUILD"/tests/integration/test_*
+
+# The integration tests again with every program built under ThreadSanitizer (TSAN_BUILD):
+# one line per binary set; a binary fails when it exits non-zero or any process it started
+# (the fakes, the provisioner) reported a race. A kernel whose address layout TSan cannot
+# use counts as skipped, not failed.
+TSAN_BUILD=${TSAN_BUILD:-}
+if [ -n "$TSAN_BUILD" ] && ls "$TSAN_BUILD"/tests/integration/test_* >/dev/null 2>&1; then
+    tp=0 tf=0 ts=0
+    for t in "$TSAN_BUILD"/tests/integration/test_*; do
+        case $t in *.o | *.d) continue ;; esac
+        name=tsan-$(basename "$t")
+        BIN=$(pwd)/$TSAN_BUILD/bin TSAN_OPTIONS=${TSAN_OPTIONS:-second_deadlock_stack=1} \
+            timeout 600 "$t" >"$LOG/$name.log" 2>&1
+        rc=$?
+        if grep -q 'ThreadSanitizer: unexpected memory mapping' "$LOG/$name.log"; then
+            ts=$((ts + 1))
+        elif [ "$rc" -ne 0 ] || grep -q 'WARNING: ThreadSanitizer' "$LOG/$name.log"; then
+            tf=$((tf + 1))
+            failures="$failures $name"
+        else
+            tp=$((tp + 1))
+        fi
+    done
+    passed=$((passed + tp)) failed=$((failed + tf)) skipped=$((skipped + ts))
+    printf '%-44s %3d passed %3d failed\n' "tsan (integration binaries)" "$tp" "$tf"
+fi
 
 # Official SDKs (and contract checks) under Node.js.
 if command -v node >/dev/null 2>&1 && ls tests/sdk/*.test.mjs >/dev/null 2>&1; then

@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -342,7 +343,7 @@ static void test_truncated_chunked(void **state)
 
 struct slow {
     unsigned port;
-    volatile bool done;
+    atomic_bool done; /* read by the main thread while the client runs */
     long status;
 };
 
@@ -363,7 +364,7 @@ static void *slow_client(void *arg)
     s->status = r.status;
     raw_free(&r);
     close(fd);
-    s->done = true;
+    atomic_store(&s->done, true);
     return NULL;
 }
 
@@ -378,7 +379,9 @@ static void test_slowloris(void **state)
     (void)state; /* the fakes are global */
     for (int s = 0; s < NSVC; s++)
         for (int i = 0; i < NSLOW; i++) {
-            slow[s][i] = (struct slow){.port = fakes[s].port};
+            slow[s][i].port = fakes[s].port;
+            slow[s][i].status = 0;
+            atomic_init(&slow[s][i].done, false);
             assert_int_equal(pthread_create(&th[s][i], NULL, slow_client, &slow[s][i]), 0);
         }
     for (int k = 0; k < 10; k++)
@@ -386,7 +389,7 @@ static void test_slowloris(void **state)
             assert_healthy((enum svc)s);
     for (int s = 0; s < NSVC; s++)
         for (int i = 0; i < NSLOW; i++)
-            assert_false(slow[s][i].done);
+            assert_false(atomic_load(&slow[s][i].done));
     for (int s = 0; s < NSVC; s++)
         for (int i = 0; i < NSLOW; i++) {
             pthread_join(th[s][i], NULL);
