@@ -509,9 +509,7 @@ static int load_items(struct fk_store *st, const cJSON *arr, const char *path, c
             break;
         if (!lk_get_str(info, idkey)[0]) {
             lk_new_id(kind ? "ST_" : "SDR_", id, sizeof(id));
-            cJSON_DeleteItemFromObjectCaseSensitive(info, idkey);
-            if (!cJSON_AddStringToObject(info, idkey, id))
-                rc = FK_ENOMEM;
+            rc = lk_set_str(info, idkey, id);
         }
         if (rc == 0)
             rc = kind ? lk_db_trunk_put(st, (enum lk_kind)kind, info) : lk_db_rule_put(st, info);

@@ -120,12 +120,6 @@ static int invalid(struct lk_call *c, const char *msg)
     return lk_twirp_error(c->resp, "invalid_argument", msg, NULL);
 }
 
-static int set_id(cJSON *info, const char *id)
-{
-    cJSON_DeleteItemFromObjectCaseSensitive(info, "sip_dispatch_rule_id");
-    return cJSON_AddStringToObject(info, "sip_dispatch_rule_id", id) ? 0 : FK_ENOMEM;
-}
-
 /* Validate info and check it against the stored rules: 0 passes, 1 answered, < 0 error. */
 static int check(struct lk_call *c, const cJSON *info)
 {
@@ -182,7 +176,7 @@ int lk_rule_create(struct lk_call *c)
     rc = check(c, info);
     if (rc == 0) {
         lk_new_id("SDR_", id, sizeof(id));
-        rc = set_id(info, id);
+        rc = lk_set_str(info, "sip_dispatch_rule_id", id);
     }
     if (rc != 0) {
         cJSON_Delete(info);

@@ -425,6 +425,12 @@ const char *lk_get_str(const cJSON *obj, const char *key)
     return cJSON_IsString(v) ? v->valuestring : "";
 }
 
+int lk_set_str(cJSON *obj, const char *key, const char *value)
+{
+    cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
+    return cJSON_AddStringToObject(obj, key, value) ? 0 : FK_ENOMEM;
+}
+
 bool lk_get_bool(const cJSON *obj, const char *key)
 {
     const cJSON *v = obj ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;

@@ -97,5 +97,7 @@ bool lk_get_bool(const cJSON *obj, const char *key);
 const cJSON *lk_get_array(const cJSON *obj, const char *key); /* NULL when absent */
 int lk_array_len(const cJSON *obj, const char *key);
 bool lk_array_has(const cJSON *arr, const char *s);
+/* obj[key] = value, replacing any earlier value. 0 or FK_ENOMEM. */
+int lk_set_str(cJSON *obj, const char *key, const char *value) FK_MUST_CHECK;
 
 #endif

@@ -244,12 +244,6 @@ static int reply_info(struct lk_call *c, const cJSON *info, const struct lk_msg 
     return lk_reply(c->resp, lk_pj_encode(info, m));
 }
 
-static int set_id(cJSON *info, const char *id)
-{
-    cJSON_DeleteItemFromObjectCaseSensitive(info, "sip_trunk_id");
-    return cJSON_AddStringToObject(info, "sip_trunk_id", id) ? 0 : FK_ENOMEM;
-}
-
 /* Run the inbound number rule for trunk. 0 when it passes; 1 when the Twirp error was
  * answered; FK_EIO/FK_ENOMEM. */
 static int conflict(struct lk_call *c, const cJSON *trunk)
@@ -289,7 +283,7 @@ static int create(struct lk_call *c, const struct kind *k)
         return rc > 0 ? 0 : rc;
     cJSON *info = cJSON_Duplicate(trunk, true);
     lk_new_id("ST_", id, sizeof(id));
-    if (!info || set_id(info, id) != 0) {
+    if (!info || lk_set_str(info, "sip_trunk_id", id) != 0) {
         cJSON_Delete(info);
         return FK_ENOMEM;
     }

@@ -155,10 +155,8 @@ cJSON *lk_update_result(cJSON *info, const struct lk_update_req *u,
     } else {
         *rc = apply(info, u->update);
     }
-    if (*rc == 0) {
-        cJSON_DeleteItemFromObjectCaseSensitive(info, id_key);
-        *rc = cJSON_AddStringToObject(info, id_key, u->id) ? 0 : FK_ENOMEM;
-    }
+    if (*rc == 0)
+        *rc = lk_set_str(info, id_key, u->id);
     if (*rc != 0) {
         cJSON_Delete(info);
         return NULL;

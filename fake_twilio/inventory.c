@@ -127,6 +127,20 @@ static unsigned draw_pct(struct fk_prng *p, unsigned pct)
     return fk_prng_below(p, 100) < pct;
 }
 
+/* The digits after "+" as an integer: the key numset_add deduplicates on, so each number's
+ * key is unique. 0 for anything that is not "+" and 1 to 19 digits (no number has key 0). */
+static uint64_t e164_key(const char *e164)
+{
+    uint64_t key = 0;
+    size_t i = 1;
+
+    if (e164[0] != '+')
+        return 0;
+    for (; e164[i] >= '0' && e164[i] <= '9' && i <= 19; i++)
+        key = key * 10 + (uint64_t)(e164[i] - '0');
+    return e164[i] == '\0' && i > 1 ? key : 0;
+}
+
 static int fill_block(struct twilio_inventory *inv, struct numset *set, struct fk_prng *p,
                       const struct block *b)
 {
@@ -161,9 +175,7 @@ static int fill_block(struct twilio_inventory *inv, struct numset *set, struct f
                 memcpy(num->e164, head, head_len);
                 len += draw_digits(p, nanp, plen[k], num->e164 + len, sizeof num->e164 - 1 - len);
                 num->e164[len] = '\0';
-                key = 0;
-                for (size_t d = 1; d < len; d++)
-                    key = key * 10 + (uint64_t)(num->e164[d] - '0');
+                key = e164_key(num->e164);
             } while (!numset_add(set, key));
 
             twilio_friendly_name(num->e164, num->friendly, sizeof num->friendly);
@@ -207,20 +219,6 @@ static int fill_block(struct twilio_inventory *inv, struct numset *set, struct f
         inv->nums[first + j] = tmp;
     }
     return 0;
-}
-
-/* The digits after "+" as an integer: the key numset_add deduplicates on, so each number's
- * key is unique. 0 for anything that is not "+" and 1 to 19 digits (no number has key 0). */
-static uint64_t e164_key(const char *e164)
-{
-    uint64_t key = 0;
-    size_t i = 1;
-
-    if (e164[0] != '+')
-        return 0;
-    for (; e164[i] >= '0' && e164[i] <= '9' && i <= 19; i++)
-        key = key * 10 + (uint64_t)(e164[i] - '0');
-    return e164[i] == '\0' && i > 1 ? key : 0;
 }
 
 static int cmp_key(const void *a, const void *b)

@@ -6,10 +6,12 @@
 #include "fakekit/match.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 int fk_item_set_init(struct fk_item_set *s, const struct fk_item_kind *kind)
 {
-    *s = (struct fk_item_set){.kind = kind};
+    s->kind = kind;
+    memset(&s->list, 0, sizeof(s->list));
     atomic_init(&s->count, 0);
     return pthread_mutex_init(&s->mu, NULL) == 0 ? 0 : FK_ENOMEM;
 }

@@ -61,22 +61,15 @@ static uint64_t next_locked(void)
 /* Unbiased [0, n) from a 64-bit source: reject the short tail of the range. */
 static uint64_t below_from(uint64_t (*next)(void *), void *ctx, uint64_t n)
 {
-    uint64_t threshold, x;
+    uint64_t x;
 
     if (n == 0)
         return 0;
-    /* The threshold 2^64 mod n is below n, so a draw of at least n (nearly all of them) is
-     * accepted without the division that computes it; the results are the same. */
-    threshold = 0;
-    for (;;) {
+    /* Reject draws below 2^64 mod n. That threshold is below n, so a draw of at least n
+     * (nearly all of them) is accepted without the division that computes it. */
+    do {
         x = next(ctx);
-        if (x >= n)
-            break;
-        if (threshold == 0)
-            threshold = (0 - n) % n;
-        if (x >= threshold)
-            break;
-    }
+    } while (x < n && x < (0 - n) % n);
     return x % n;
 }
 

@@ -68,7 +68,8 @@ if [ -n "$TSAN_BUILD" ] && ls "$TSAN_BUILD"/tests/integration/test_* >/dev/null 
         fi
     done
     passed=$((passed + tp)) failed=$((failed + tf)) skipped=$((skipped + ts))
-    printf '%-44s %3d passed %3d failed\n' "tsan (integration binaries)" "$tp" "$tf"
+    printf '%-44s %3d passed %3d failed%s\n' "tsan (integration binaries)" "$tp" "$tf" \
+        "$([ "$ts" -gt 0 ] && echo " $ts skipped (TSan cannot run on this kernel)")"
 fi
 
 # Official SDKs (and contract checks) under Node.js.
