@@ -285,7 +285,7 @@ int prov_call(struct prov_ctx *ctx, const struct prov_call *c, struct prov_resul
                                     .user = c->user,
                                     .password = c->password,
                                     .timeout_ms = timeout,
-                                    .fresh = !c->idempotent};
+                                    .at_most_once = !c->idempotent};
         int hrc = prov_http_do(ctx->curl, &req, &resp);
         if (hrc == FK_ENOMEM) {
             rc = FK_ENOMEM;

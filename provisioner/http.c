@@ -2,9 +2,11 @@
  *
  * The handle is curl_easy_reset() before each request, which keeps its connection cache, so
  * consecutive calls to one service reuse the connection. Redirects are not followed: none of
- * the three APIs redirects, and following one would resend a POST. */
+ * the three APIs redirects, and following one would resend a POST. A request that must reach
+ * the server at most once keeps its body from being sent twice (see http.h). */
 #include "provisioner/http.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -29,6 +31,33 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
     if (fk_buf_add(b, ptr, n) != 0)
         return 0; /* over the limit: curl stops with CURLE_WRITE_ERROR */
     return n;
+}
+
+/* The body of an at_most_once request, handed to libcurl once: read_once gives its bytes in
+ * order and seek_once refuses to go back over any byte already given. */
+struct once_body {
+    const char *data;
+    size_t len, off;
+};
+
+static size_t read_once(char *buf, size_t size, size_t nitems, void *userdata)
+{
+    struct once_body *b = userdata;
+    size_t n = size * nitems;
+
+    if (n > b->len - b->off)
+        n = b->len - b->off;
+    memcpy(buf, b->data + b->off, n);
+    b->off += n;
+    return n;
+}
+
+static int seek_once(void *userdata, curl_off_t offset, int origin)
+{
+    const struct once_body *b = userdata;
+
+    /* Going back to the start before anything was read sends nothing twice. */
+    return origin == SEEK_SET && offset == 0 && b->off == 0 ? CURL_SEEKFUNC_OK : CURL_SEEKFUNC_FAIL;
 }
 
 /* Copy the value of header "name: value" (CRLF stripped) into out when it matches. */
@@ -79,6 +108,7 @@ enum prov_net prov_http_classify(CURLcode code, bool *sent)
         return PROV_NET_REFUSED;
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
+    case CURLE_SEND_FAIL_REWIND: /* an at_most_once request whose connection died */
     case CURLE_GOT_NOTHING:
     case CURLE_PARTIAL_FILE:
     case CURLE_HTTP2:
@@ -147,7 +177,11 @@ int prov_http_do(CURL *curl, const struct prov_http_req *req, struct prov_http_r
     SET(CURLOPT_PROTOCOLS_STR, "http,https");
     if (req->headers != NULL)
         SET(CURLOPT_HTTPHEADER, req->headers);
-    if (req->fresh) {
+    struct once_body once = {req->body, req->body ? strlen(req->body) : 0, 0};
+    bool read_body = req->at_most_once && once.len > 0;
+    if (read_body) {
+        SET(CURLOPT_MAXAGE_CONN, PROV_AT_MOST_ONCE_IDLE_S);
+    } else if (req->at_most_once) {
         SET(CURLOPT_FRESH_CONNECT, 1L);
         SET(CURLOPT_FORBID_REUSE, 1L);
     }
@@ -158,6 +192,15 @@ int prov_http_do(CURL *curl, const struct prov_http_req *req, struct prov_http_r
     }
     if (strcmp(req->method, "GET") == 0) {
         SET(CURLOPT_HTTPGET, 1L);
+    } else if (read_body) {
+        SET(CURLOPT_POST, 1L);
+        if (strcmp(req->method, "POST") != 0)
+            SET(CURLOPT_CUSTOMREQUEST, req->method);
+        SET(CURLOPT_READFUNCTION, read_once);
+        SET(CURLOPT_READDATA, &once);
+        SET(CURLOPT_SEEKFUNCTION, seek_once);
+        SET(CURLOPT_SEEKDATA, &once);
+        SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)once.len);
     } else if (strcmp(req->method, "POST") == 0) {
         SET(CURLOPT_POST, 1L);
         SET(CURLOPT_POSTFIELDS, req->body ? req->body : "");

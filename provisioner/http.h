@@ -17,7 +17,8 @@
 #include "fakekit/buf.h"
 #include "fakekit/err.h"
 
-#define PROV_BODY_MAX (4 * 1024 * 1024) /* larger response bodies are refused (malformed) */
+#define PROV_BODY_MAX            (4 * 1024 * 1024) /* larger response bodies are refused (malformed) */
+#define PROV_AT_MOST_ONCE_IDLE_S 2L                /* see prov_http_do */
 
 enum prov_net {
     PROV_NET_OK = 0,    /* an HTTP response arrived (any status) */
@@ -36,9 +37,8 @@ struct prov_http_req {
     const char *user;                 /* HTTP Basic user, or NULL */
     const char *password;             /* HTTP Basic password */
     long timeout_ms;
-    bool fresh; /* new connection, closed after: libcurl silently resends a request whose
-                 * reused connection died before answering, which must never happen to a
-                 * non-idempotent POST (a reset purchase would be bought twice) */
+    bool at_most_once; /* the request must never reach the server twice (a purchase, a
+                        * create): see prov_http_do */
 };
 
 struct prov_http_resp {
@@ -57,7 +57,19 @@ void prov_http_resp_cleanup(struct prov_http_resp *r); /* r may be re-initialise
 
 /* One exchange on curl (borrowed easy handle). resp must be initialised; it is reset first.
  * Returns 0 when an HTTP response arrived, otherwise FK_EIO with resp->net saying why
- * (FK_ENOMEM when curl could not be set up). */
+ * (FK_ENOMEM when curl could not be set up).
+ *
+ * libcurl silently sends a request again when the reused connection it went out on dies
+ * before any answer comes back, which is also what a server that did the work and then
+ * crashed looks like. For an at_most_once request with a body, libcurl reads the body through
+ * a callback that refuses to rewind over bytes it has handed out, so that resend fails with
+ * CURLE_SEND_FAIL_REWIND (classified reset, sent) and the caller resolves the ambiguity; a
+ * server cannot act on a body it never received whole. Such a request reuses only a
+ * connection idle for at most PROV_AT_MOST_ONCE_IDLE_S, below the keep-alive timeouts of
+ * common servers (Node's 5 s is among the shortest), so that a reset there is a real failure
+ * rather than a connection the server had already dropped. An at_most_once request without
+ * a body could be acted on from its headers alone: it takes a new connection and closes it
+ * after. */
 int prov_http_do(CURL *curl, const struct prov_http_req *req,
                  struct prov_http_resp *resp) FK_MUST_CHECK;
 

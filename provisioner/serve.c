@@ -6,7 +6,8 @@
  * fakekit's server runs one thread per connection, so a request may block in the flow without
  * holding up others; each request has its own context. Finished flows leave their curl handle
  * in a small pool, so the next flow reuses its keep-alive connections to the three services
- * instead of connecting afresh (calls that must not reuse a connection still do not: http.h). */
+ * instead of connecting afresh (a call that must reach a service at most once reuses one only
+ * as http.h allows). */
 #include "provisioner/cli.h"
 
 #include <pthread.h>

@@ -3,8 +3,9 @@
  * The seed's two scenarios (a new user gets a number; a user who has one gets it back as
  * "existing"), then one test per failure class, injected with POST /__admin/faults:
  * 429 with Retry-After on search, 21422 on the first candidate, a reset AFTER the purchase
- * took effect (exactly one number must be bought), bad input (no call made), a refused
- * token, a job held by another run, --compensate, and resume after an outage. Each test
+ * took effect (exactly one number must be bought), a connection closed without an answer after
+ * each LiveKit create took effect (exactly one trunk and one rule), bad input (no call made), a
+ * refused token, a job held by another run, --compensate, and resume after an outage. Each test
  * resets the fakes and signs a fresh user in through GoTrue. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -288,6 +289,23 @@ static void reset_after_purchase_buys_one(void **state)
     assert_int_equal(owned_numbers(), 1);
 }
 
+/* The connection dies without a byte after LiveKit made the trunk and the rule. libcurl would
+ * send each create again on a new connection; exactly one of each must exist. */
+static void empty_after_livekit_creates_makes_one(void **state)
+{
+    (void)state;
+    post_ok(&W.lk, "/__admin/faults",
+            "{\"id\":\"cut\",\"match\":{\"path\":\"/twirp/livekit.SIP/Create*\"},"
+            "\"times\":2,\"after_effect\":true,\"action\":{\"fault\":\"empty\"}}");
+    const char *args[] = {"provision", "--user-token", W.token, NULL};
+    cJSON *o = NULL;
+    assert_int_equal(prov(&o, NULL, args), 0);
+    assert_complete(o, "provisioned");
+    cJSON_Delete(o);
+    assert_int_equal(count(&W.lk, "POST", "/twirp/livekit.SIP/CreateSIPInboundTrunk"), 1);
+    assert_int_equal(count(&W.lk, "POST", "/twirp/livekit.SIP/CreateSIPDispatchRule"), 1);
+}
+
 static void job_held_by_another_run(void **state)
 {
     (void)state;
@@ -393,6 +411,7 @@ int main(void)
         cmocka_unit_test_setup(search_429_with_retry_after, reset_each),
         cmocka_unit_test_setup(first_candidate_unavailable, reset_each),
         cmocka_unit_test_setup(reset_after_purchase_buys_one, reset_each),
+        cmocka_unit_test_setup(empty_after_livekit_creates_makes_one, reset_each),
         cmocka_unit_test_setup(job_held_by_another_run, reset_each),
         cmocka_unit_test_setup(compensate_rolls_back, reset_each),
         cmocka_unit_test_setup(outage_then_resume, reset_each),

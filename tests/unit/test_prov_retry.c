@@ -202,6 +202,7 @@ static void test_curl_codes(void **state)
         {CURLE_RECV_ERROR, PROV_NET_RESET, true},
         {CURLE_GOT_NOTHING, PROV_NET_RESET, true},
         {CURLE_PARTIAL_FILE, PROV_NET_RESET, true},
+        {CURLE_SEND_FAIL_REWIND, PROV_NET_RESET, true}, /* libcurl's resend, refused */
         {CURLE_WRITE_ERROR, PROV_NET_TOO_LARGE, true},
         {CURLE_URL_MALFORMAT, PROV_NET_ERROR, false},
         {CURLE_SSL_CONNECT_ERROR, PROV_NET_ERROR, true},
