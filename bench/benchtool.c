@@ -11,6 +11,12 @@
  *                                             POST /api/twilio/purchase_phone_number once per
  *                                             token, CONCURRENCY at a time, buying US numbers of
  *                                             TYPE (default local); flows/s and counts
+ *   benchtool ceiling FLOWS CONCURRENCY TWILIO_URL LIVEKIT_URL SUPABASE_URL
+ *                                             the flows/s no flow of 18 calls can beat here:
+ *                                             each "flow" is the provisioner's 18 calls, in
+ *                                             its order and to its services, replaced by
+ *                                             GET /__admin/health on kept-alive connections
+ *                                             (no SQL, no JSON, no front end)
  *
  * Built by bench/run.sh with cc and pkg-config (it is not part of the Makefile's programs).
  * Measurements, not tests: every failure is printed and counted, never asserted. */
@@ -347,6 +353,61 @@ static int cmd_flows(const char *base, const char *path, int conc, const char *t
     return 0;
 }
 
+/* The services of one provisioning flow's 18 calls, in order (a run's trace): s = Supabase,
+ * t = Twilio, l = LiveKit. */
+static const char FLOW_CALLS[] = "ssstststssllssllss";
+
+struct ceiling {
+    const char *url[3]; /* twilio, livekit, supabase */
+    long n;
+    atomic_long next, failed;
+};
+
+static void *ceiling_worker(void *arg)
+{
+    struct ceiling *cl = arg;
+    CURL *c = curl_easy_init();
+
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+    while (atomic_fetch_add(&cl->next, 1) < cl->n) {
+        for (const char *p = FLOW_CALLS; *p != '\0'; p++) {
+            long code = 0;
+            curl_easy_setopt(c, CURLOPT_URL, cl->url[*p == 't' ? 0 : *p == 'l' ? 1 : 2]);
+            if (curl_easy_perform(c) != CURLE_OK ||
+                curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code) != CURLE_OK || code != 200)
+                atomic_fetch_add(&cl->failed, 1);
+        }
+    }
+    curl_easy_cleanup(c);
+    return NULL;
+}
+
+static int cmd_ceiling(long n, int conc, char **bases)
+{
+    char url[3][512];
+    struct ceiling cl = {.n = n};
+    pthread_t th[256];
+
+    if (n < 1 || conc < 1 || conc > 256) {
+        fprintf(stderr, "ceiling: bad flow count or concurrency\n");
+        return 1;
+    }
+    for (int i = 0; i < 3; i++) {
+        snprintf(url[i], sizeof(url[i]), "%s/__admin/health", bases[i]);
+        cl.url[i] = url[i];
+    }
+    double t0 = now_ms();
+    for (int i = 0; i < conc; i++)
+        pthread_create(&th[i], NULL, ceiling_worker, &cl);
+    for (int i = 0; i < conc; i++)
+        pthread_join(th[i], NULL);
+    double ms = now_ms() - t0;
+    /* flows/s failed-calls */
+    printf("%.1f %ld\n", (double)n * 1000.0 / ms, (long)cl.failed);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     int rc = 2;
@@ -363,9 +424,11 @@ int main(int argc, char **argv)
     else if ((argc == 5 || argc == 6) && strcmp(argv[1], "flows") == 0)
         rc = cmd_flows(argv[2], argv[3], (int)strtol(argv[4], NULL, 10),
                        argc == 6 ? argv[5] : "local");
+    else if (argc == 7 && strcmp(argv[1], "ceiling") == 0)
+        rc = cmd_ceiling(strtol(argv[2], NULL, 10), (int)strtol(argv[3], NULL, 10), argv + 4);
     else
-        fprintf(stderr,
-                "usage: benchtool jwt|startup|exec|signin|flows ... (see bench/benchtool.c)\n");
+        fprintf(stderr, "usage: benchtool jwt|startup|exec|signin|flows|ceiling ... (see "
+                        "bench/benchtool.c)\n");
     curl_global_cleanup();
     return rc;
 }

@@ -335,6 +335,9 @@ run_serve() { # LABEL FIRST_TOKEN_LINE USERS CONCURRENCY TYPE
     echo "$1|$("$TOOL" flows "$URL" "$OUT/tokens-serve.txt" "$4" "$5" 2>>"$OUT/flows.err")" >>"$RES"
     stop "$PID"
 }
+# The ceiling: the same 18 calls a flow makes, each replaced by GET /__admin/health.
+echo "ceiling16|$("$TOOL" ceiling "$FLOW_USERS" 16 "$TW_URL" "$LK_URL" "$SB_URL")" >>"$RES"
+echo "ceiling1|$("$TOOL" ceiling $((FLOW_USERS < 200 ? FLOW_USERS : 200)) 1 "$TW_URL" "$LK_URL" "$SB_URL")" >>"$RES"
 : >"$OUT/flows.err"
 run_serve flows_serve 1 "$FLOW_USERS" 16 local
 run_serve flows_serve1 $((FLOW_USERS + 1)) $((FLOW_USERS < 200 ? FLOW_USERS : 200)) 1 mobile
@@ -388,4 +391,8 @@ awk -F'|' '
         split(v["flows_serve1"], w1, "|"); split(w1[2], ws, " ")
         printf "flows one at a time (provisioner serve):  %.1f flows/s (%d ok, %d 4xx, %d 5xx, %d errors, %.0f ms)\n",
                ws[1], ws[2], ws[3], ws[4], ws[5], ws[6]
+        split(v["ceiling16"], c16, "|"); split(c16[2], cc, " ")
+        split(v["ceiling1"], c1, "|"); split(c1[2], cd, " ")
+        printf "ceiling, 18 health GETs a flow (libcurl): %.1f flows/s 16 at a time (serve: %.2fx), %.1f one at a time (%.2fx); %d failed\n",
+               cc[1], (cc[1] > 0 ? ww[1] / cc[1] : 0), cd[1], (cd[1] > 0 ? ws[1] / cd[1] : 0), cc[2] + cd[2]
     }' "$RES"
