@@ -272,6 +272,19 @@ struct flows {
     atomic_int told;       /* the first failure's answer has been printed */
 };
 
+/* Run fn(arg) on conc threads (at most 256) at once; the wall time in ms until all end. */
+static double run_threads(int conc, void *(*fn)(void *), void *arg)
+{
+    pthread_t th[256];
+    double t0 = now_ms();
+
+    for (int i = 0; i < conc; i++)
+        pthread_create(&th[i], NULL, fn, arg);
+    for (int i = 0; i < conc; i++)
+        pthread_join(th[i], NULL);
+    return now_ms() - t0;
+}
+
 static void *flow_worker(void *arg)
 {
     struct flows *fl = arg;
@@ -314,7 +327,6 @@ static int cmd_flows(const char *base, const char *path, int conc, const char *t
     FILE *f = fopen(path, "r");
     char line[2048], url[512];
     struct flows fl = {.url = url};
-    pthread_t th[256];
     long cap = 0;
 
     if (f == NULL || conc < 1 || conc > 256) {
@@ -337,12 +349,7 @@ static int cmd_flows(const char *base, const char *path, int conc, const char *t
     fclose(f);
     snprintf(url, sizeof(url), "%s/api/twilio/purchase_phone_number?country_code=US&number_type=%s",
              base, type);
-    double t0 = now_ms();
-    for (int i = 0; i < conc; i++)
-        pthread_create(&th[i], NULL, flow_worker, &fl);
-    for (int i = 0; i < conc; i++)
-        pthread_join(th[i], NULL);
-    double ms = now_ms() - t0;
+    double ms = run_threads(conc, flow_worker, &fl);
     /* flows/s ok 4xx 5xx errors */
     printf("%.1f %ld %ld %ld %ld %.0f\n", (double)fl.n * 1000.0 / ms, (long)fl.status[0],
            (long)fl.status[2], (long)fl.status[3],
@@ -387,7 +394,6 @@ static int cmd_ceiling(long n, int conc, char **bases)
 {
     char url[3][512];
     struct ceiling cl = {.n = n};
-    pthread_t th[256];
 
     if (n < 1 || conc < 1 || conc > 256) {
         fprintf(stderr, "ceiling: bad flow count or concurrency\n");
@@ -397,12 +403,7 @@ static int cmd_ceiling(long n, int conc, char **bases)
         snprintf(url[i], sizeof(url[i]), "%s/__admin/health", bases[i]);
         cl.url[i] = url[i];
     }
-    double t0 = now_ms();
-    for (int i = 0; i < conc; i++)
-        pthread_create(&th[i], NULL, ceiling_worker, &cl);
-    for (int i = 0; i < conc; i++)
-        pthread_join(th[i], NULL);
-    double ms = now_ms() - t0;
+    double ms = run_threads(conc, ceiling_worker, &cl);
     /* flows/s failed-calls */
     printf("%.1f %ld\n", (double)n * 1000.0 / ms, (long)cl.failed);
     return 0;

@@ -152,6 +152,7 @@ static struct server *server_start(enum cut how)
     return s;
 }
 
+/* Stop accepting and wait for every connection's thread; s stays readable, for its counts. */
 static void server_stop(struct server *s)
 {
     atomic_store(&s->stop, true);
@@ -160,15 +161,29 @@ static void server_stop(struct server *s)
     for (int i = 0; i < s->nconns; i++)
         pthread_join(s->conns[i], NULL);
     close(s->lfd);
-    free(s);
 }
 
-/* GET / on a new handle, then method with body on the same handle. Returns prov_http_do's
- * code for the second request; resp is the second response. */
-static int get_then(struct server *s, CURL *curl, const char *method, const char *body,
-                    bool at_most_once, struct prov_http_resp *resp)
+/* What one exchange came to, on both sides. */
+struct outcome {
+    int rc; /* prov_http_do's, for the request after the GET */
+    enum prov_net net;
+    bool sent;
+    long status;
+    int cuts, requests; /* the server's counts */
+};
+
+/* A new server cutting as told and a new handle: GET / (answered, kept alive), then method
+ * with body on the same handle. */
+static struct outcome get_then(enum cut how, const char *method, const char *body,
+                               bool at_most_once)
 {
+    struct server *s = server_start(how);
+    CURL *curl = curl_easy_init();
+    struct prov_http_resp resp;
+    struct outcome o;
     char url[64];
+
+    assert_non_null(curl);
     snprintf(url, sizeof(url), "http://127.0.0.1:%d/", s->port);
     struct prov_http_req get = {.method = "GET", .url = url, .timeout_ms = 5000};
     struct prov_http_req req = {.method = method,
@@ -176,27 +191,31 @@ static int get_then(struct server *s, CURL *curl, const char *method, const char
                                 .body = body,
                                 .timeout_ms = 5000,
                                 .at_most_once = at_most_once};
-
-    assert_int_equal(prov_http_do(curl, &get, resp), 0);
-    assert_int_equal(resp->status, 200);
-    return prov_http_do(curl, &req, resp);
+    prov_http_resp_init(&resp);
+    assert_int_equal(prov_http_do(curl, &get, &resp), 0);
+    assert_int_equal(resp.status, 200);
+    o.rc = prov_http_do(curl, &req, &resp);
+    o.net = resp.net;
+    o.sent = resp.sent;
+    o.status = resp.status;
+    prov_http_resp_cleanup(&resp);
+    curl_easy_cleanup(curl); /* closes the connections, which ends the server's threads */
+    server_stop(s);
+    o.cuts = atomic_load(&s->cuts);
+    o.requests = atomic_load(&s->requests);
+    free(s);
+    return o;
 }
 
 static void at_most_once_is_never_resent(enum cut how, const char *method)
 {
-    struct server *s = server_start(how);
-    CURL *curl = curl_easy_init();
-    struct prov_http_resp resp;
+    struct outcome o = get_then(how, method, "PhoneNumber=%2B15005550006", true);
 
-    prov_http_resp_init(&resp);
-    assert_int_equal(get_then(s, curl, method, "PhoneNumber=%2B15005550006", true, &resp), FK_EIO);
-    assert_int_equal(resp.net, PROV_NET_RESET);
-    assert_true(resp.sent);
-    assert_int_equal(atomic_load(&s->cuts), 1);     /* it went out on the reused connection */
-    assert_int_equal(atomic_load(&s->requests), 2); /* the GET and the request, once */
-    prov_http_resp_cleanup(&resp);
-    curl_easy_cleanup(curl);
-    server_stop(s);
+    assert_int_equal(o.rc, FK_EIO);
+    assert_int_equal(o.net, PROV_NET_RESET);
+    assert_true(o.sent);
+    assert_int_equal(o.cuts, 1);     /* it went out on the reused connection */
+    assert_int_equal(o.requests, 2); /* the GET and the request, once */
 }
 
 static void post_closed_is_not_resent(void **state)
@@ -221,36 +240,24 @@ static void patch_closed_is_not_resent(void **state)
 static void plain_post_is_resent(void **state)
 {
     (void)state;
-    struct server *s = server_start(CUT_CLOSE);
-    CURL *curl = curl_easy_init();
-    struct prov_http_resp resp;
+    struct outcome o = get_then(CUT_CLOSE, "POST", "{\"a\":1}", false);
 
-    prov_http_resp_init(&resp);
-    assert_int_equal(get_then(s, curl, "POST", "{\"a\":1}", false, &resp), 0);
-    assert_int_equal(resp.status, 201);
-    assert_int_equal(atomic_load(&s->cuts), 1);
-    assert_int_equal(atomic_load(&s->requests), 3); /* the GET, the POST and its resend */
-    prov_http_resp_cleanup(&resp);
-    curl_easy_cleanup(curl);
-    server_stop(s);
+    assert_int_equal(o.rc, 0);
+    assert_int_equal(o.status, 201);
+    assert_int_equal(o.cuts, 1);
+    assert_int_equal(o.requests, 3); /* the GET, the POST and its resend */
 }
 
 /* An at_most_once request without a body takes a connection of its own. */
 static void bodiless_at_most_once_connects_afresh(void **state)
 {
     (void)state;
-    struct server *s = server_start(CUT_CLOSE);
-    CURL *curl = curl_easy_init();
-    struct prov_http_resp resp;
+    struct outcome o = get_then(CUT_CLOSE, "DELETE", NULL, true);
 
-    prov_http_resp_init(&resp);
-    assert_int_equal(get_then(s, curl, "DELETE", NULL, true, &resp), 0);
-    assert_int_equal(resp.status, 201);
-    assert_int_equal(atomic_load(&s->cuts), 0); /* not sent on the GET's connection */
-    assert_int_equal(atomic_load(&s->requests), 2);
-    prov_http_resp_cleanup(&resp);
-    curl_easy_cleanup(curl);
-    server_stop(s);
+    assert_int_equal(o.rc, 0);
+    assert_int_equal(o.status, 201);
+    assert_int_equal(o.cuts, 0); /* not sent on the GET's connection */
+    assert_int_equal(o.requests, 2);
 }
 
 int main(void)

@@ -153,6 +153,16 @@ static void assert_complete(const cJSON *o, const char *status)
     assert_null(cJSON_GetObjectItem(o, "error"));
 }
 
+/* provision --user-token for the signed-in user, which must end "provisioned", complete. */
+static void provision_ok(void)
+{
+    const char *args[] = {"provision", "--user-token", W.token, NULL};
+    cJSON *o = NULL;
+    assert_int_equal(prov(&o, NULL, args), 0);
+    assert_complete(o, "provisioned");
+    cJSON_Delete(o);
+}
+
 /* Numbers the Twilio account owns. */
 static int owned_numbers(void)
 {
@@ -251,11 +261,7 @@ static void search_429_with_retry_after(void **state)
     post_ok(&W.tw, "/__admin/faults",
             "{\"id\":\"rl\",\"match\":{\"method\":\"GET\",\"path\":\"" SEARCH_PATH "\"},"
             "\"times\":2,\"action\":{\"error\":\"20429\",\"headers\":{\"Retry-After\":\"0\"}}}");
-    const char *args[] = {"provision", "--user-token", W.token, NULL};
-    cJSON *o = NULL;
-    assert_int_equal(prov(&o, NULL, args), 0);
-    assert_complete(o, "provisioned");
-    cJSON_Delete(o);
+    provision_ok();
     assert_int_equal(count(&W.tw, "GET", SEARCH_PATH), 3);
 }
 
@@ -265,11 +271,7 @@ static void first_candidate_unavailable(void **state)
     post_ok(&W.tw, "/__admin/faults",
             "{\"id\":\"gone\",\"match\":{\"method\":\"POST\",\"path\":\"" BUY_PATH "\"},"
             "\"times\":1,\"action\":{\"error\":\"21422\"}}");
-    const char *args[] = {"provision", "--user-token", W.token, NULL};
-    cJSON *o = NULL;
-    assert_int_equal(prov(&o, NULL, args), 0);
-    assert_complete(o, "provisioned");
-    cJSON_Delete(o);
+    provision_ok();
     assert_int_equal(count(&W.tw, "POST", BUY_PATH), 2);
     assert_int_equal(owned_numbers(), 1);
 }
@@ -280,11 +282,7 @@ static void reset_after_purchase_buys_one(void **state)
     post_ok(&W.tw, "/__admin/faults",
             "{\"id\":\"cut\",\"match\":{\"method\":\"POST\",\"path\":\"" BUY_PATH "\"},"
             "\"times\":1,\"after_effect\":true,\"action\":{\"fault\":\"reset\"}}");
-    const char *args[] = {"provision", "--user-token", W.token, NULL};
-    cJSON *o = NULL;
-    assert_int_equal(prov(&o, NULL, args), 0);
-    assert_complete(o, "provisioned");
-    cJSON_Delete(o);
+    provision_ok();
     assert_int_equal(count(&W.tw, "POST", BUY_PATH), 1); /* found by its tag, not bought again */
     assert_int_equal(owned_numbers(), 1);
 }
@@ -297,11 +295,7 @@ static void empty_after_livekit_creates_makes_one(void **state)
     post_ok(&W.lk, "/__admin/faults",
             "{\"id\":\"cut\",\"match\":{\"path\":\"/twirp/livekit.SIP/Create*\"},"
             "\"times\":2,\"after_effect\":true,\"action\":{\"fault\":\"empty\"}}");
-    const char *args[] = {"provision", "--user-token", W.token, NULL};
-    cJSON *o = NULL;
-    assert_int_equal(prov(&o, NULL, args), 0);
-    assert_complete(o, "provisioned");
-    cJSON_Delete(o);
+    provision_ok();
     assert_int_equal(count(&W.lk, "POST", "/twirp/livekit.SIP/CreateSIPInboundTrunk"), 1);
     assert_int_equal(count(&W.lk, "POST", "/twirp/livekit.SIP/CreateSIPDispatchRule"), 1);
 }
