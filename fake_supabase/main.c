@@ -288,18 +288,10 @@ static int join_tables(void)
         options[n++] = *o;
     }
     options[n] = (struct fk_option){NULL, NULL, FK_OPT_STRING, NULL, 0, 0, NULL, NULL};
-    n = 0;
-    for (size_t i = 0; i < sb_rest_nroutes && n < MAX_ROUTES; i++)
-        routes[n++] = sb_rest_routes[i];
-    for (size_t i = 0; i < sb_auth_nroutes; i++) {
-        if (n >= MAX_ROUTES)
-            return -1;
-        routes[n++] = sb_auth_routes[i];
-    }
     service.options = options;
     service.routes = routes;
-    service.nroutes = n;
-    return 0;
+    service.nroutes = sb_routes_join(routes, MAX_ROUTES);
+    return service.nroutes > 0 ? 0 : -1;
 }
 
 int main(int argc, char **argv)

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "fake_supabase/errors.h"
+#include "fake_supabase/gotrue.h"
 #include "fake_supabase/postgrest_int.h"
 
 #define PG_CT        "application/json; charset=utf-8"
@@ -474,3 +475,12 @@ const struct fk_route sb_rest_routes[] = {
     {"PATCH", "/rest/v1/{table}", sb_rest_table}, {"DELETE", "/rest/v1/{table}", sb_rest_table},
 };
 const size_t sb_rest_nroutes = sizeof sb_rest_routes / sizeof sb_rest_routes[0];
+
+size_t sb_routes_join(struct fk_route *out, size_t cap)
+{
+    if (sb_rest_nroutes + sb_auth_nroutes > cap)
+        return 0;
+    memcpy(out, sb_rest_routes, sb_rest_nroutes * sizeof *out);
+    memcpy(out + sb_rest_nroutes, sb_auth_routes, sb_auth_nroutes * sizeof *out);
+    return sb_rest_nroutes + sb_auth_nroutes;
+}

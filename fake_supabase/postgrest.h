@@ -50,5 +50,8 @@ cJSON *sb_rest_dump_rows(struct fk_store *st, const struct sb_schema *s);
  * functions). */
 extern const struct fk_route sb_rest_routes[];
 extern const size_t sb_rest_nroutes;
+/* Every route of fake_supabase, /rest/v1 then /auth/v1, copied into out: how many, or 0 when
+ * cap is too small for them all. */
+size_t sb_routes_join(struct fk_route *out, size_t cap);
 
 #endif

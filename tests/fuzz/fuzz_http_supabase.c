@@ -86,7 +86,7 @@ static void setup(struct fuzz_target *t)
     struct fk_error err = {{0}};
     const char *path = getenv("FUZZ_SCHEMA") ? getenv("FUZZ_SCHEMA") : "fake_supabase/schema.sql";
     char *file = read_file(path);
-    size_t n = 0, alen = strlen(sb_auth_schema_sql), flen = strlen(file);
+    size_t alen = strlen(sb_auth_schema_sql), flen = strlen(file);
 
     if (sb_auth_init(&err) != 0 ||
         sb_schema_from_sql(sb_auth_schema_sql, file, &state.schema, &err) != 0)
@@ -97,13 +97,10 @@ static void setup(struct fuzz_target *t)
     state.schema_sql[alen] = '\n';
     memcpy(state.schema_sql + alen + 1, file, flen + 1);
     free(file);
-    for (size_t i = 0; i < sb_rest_nroutes && n < MAX_ROUTES; i++)
-        routes[n++] = sb_rest_routes[i];
-    for (size_t i = 0; i < sb_auth_nroutes && n < MAX_ROUTES; i++)
-        routes[n++] = sb_auth_routes[i];
     svc.name = "supabase";
     svc.routes = routes;
-    svc.nroutes = n;
+    if ((svc.nroutes = sb_routes_join(routes, MAX_ROUTES)) == 0)
+        abort();
     svc.schema_sql = state.schema_sql;
     svc.seed = seed;
     snprintf(apikey, sizeof(apikey), "%s", sb_service_key());
