@@ -1,8 +1,8 @@
 /* grants.c: the auth middleware and grant check of livekit-server, over fakekit/jwt.
  *
- * Texts of the plain-text 401s are livekit.md §5's; the reasons after "invalid authorization
- * token: " are go-jose's wording for the same failures, so clients that log them see what
- * the real server would have said. */
+ * Texts of the plain-text 401s are docs/reference/livekit.md §5's; the reasons after "invalid
+ * authorization token: " are go-jose's wording for the same failures, so clients that log them see
+ * what the real server would have said. */
 #include "fake_livekit/grants.h"
 
 #include <stdio.h>

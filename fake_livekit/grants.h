@@ -1,6 +1,6 @@
 /* grants.h: LiveKit's API-key authentication and the sip.admin grant.
  *
- * Two steps, as livekit-server does them (reference/livekit.md §5): the HTTP middleware
+ * Two steps, as livekit-server does them (docs/reference/livekit.md §5): the HTTP middleware
  * checks the Authorization header (Bearer JWT, HS256, iss = a known API key) and answers a
  * failure itself with a plain-text 401; the SIP service then requires the sip.admin grant
  * (sip.call for participants) and answers Twirp unauthenticated "permissions denied". A

@@ -3,7 +3,7 @@
  * The real server decodes with protojson DiscardUnknown (camelCase json names or snake_case
  * proto names, unknown keys ignored, wrong types an error) and encodes with UseProtoNames +
  * EmitUnpopulated (snake_case, every field present, enum names, null for unset messages,
- * proto3 `optional` and oneof members left out when unset). See reference/livekit.md §1a.
+ * proto3 `optional` and oneof members left out when unset). See docs/reference/livekit.md §1a.
  *
  * Internally a message is a "sparse" cJSON object: snake_case keys, only the fields that were
  * present, enums as numbers, Durations normalised to protojson's text ("30s", "1.500s").

@@ -1,7 +1,7 @@
-/* proto_sip.c: the field tables of livekit_sip.proto (reference/livekit_sip.proto).
+/* proto_sip.c: the field tables of livekit_sip.proto (contracts/upstream/livekit_sip.proto).
  *
  * Each table lists fields in declaration order, which is the order protojson writes keys in
- * (reference/livekit.md §3 shows it). Pagination and ListUpdate come from
+ * (docs/reference/livekit.md §3 shows it). Pagination and ListUpdate come from
  * livekit_models.proto; RoomConfiguration is opaque (see proto_json.h). */
 #include "fake_livekit/proto_json.h"
 

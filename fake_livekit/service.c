@@ -7,7 +7,7 @@
 #include "fake_livekit/grants.h"
 #include "fake_livekit/twirp.h"
 
-/* livekit-server --dev's key pair (reference/livekit.md §7). */
+/* livekit-server --dev's key pair (docs/reference/livekit.md §7). */
 static const char *opt_api_key = "devkey";
 static const char *opt_api_secret = "secret";
 

@@ -484,7 +484,8 @@ int lk_trunk_delete(struct lk_call *c)
     int rc = lk_db_trunk_delete(c->st, id);
     if (rc != 0 && rc != FK_ENOTFOUND)
         return rc;
-    /* The server answers with the id only, whether or not the trunk existed (livekit.md §2). */
+    /* The server answers with the id only, whether or not the trunk existed
+     * (docs/reference/livekit.md §2). */
     cJSON *info = cJSON_CreateObject();
     if (!info || !cJSON_AddStringToObject(info, "sip_trunk_id", id)) {
         cJSON_Delete(info);

@@ -1,7 +1,7 @@
 /* trunks.h: inbound and outbound SIP trunks: the Twirp methods and the server's rules.
  *
  * Rules copied from livekit/protocol (livekit/sip.go Validate/Apply, sip/sip.go
- * ValidateTrunks) as reference/livekit.md §2 records them. The pure checks are exposed for
+ * ValidateTrunks) as docs/reference/livekit.md §2 records them. The pure checks are exposed for
  * unit tests; they work on sparse messages (proto_json.h). */
 #ifndef LK_TRUNKS_H
 #define LK_TRUNKS_H

@@ -24,7 +24,7 @@ struct twirp_code {
     const char *msg; /* text for a fault's "error" shorthand */
 };
 
-/* twirp Go v8.1.3 ServerHTTPStatusFromErrorCode (reference/livekit.md §4). */
+/* twirp Go v8.1.3 ServerHTTPStatusFromErrorCode (docs/reference/livekit.md §4). */
 static const struct twirp_code codes[] = {
     {"canceled", 408, "context canceled"},
     {"unknown", 500, "unknown error"},
@@ -343,9 +343,9 @@ void lk_native(struct fk_resp *resp, const struct fk_req *req, enum fk_native ki
         rc = bad_route(resp, req, msg);
         break;
     case FK_NATIVE_TOO_LARGE:
-        /* The Twirp Go server answers an unreadable body with malformed/400; DESIGN.md asks
-         * every fake for 413 on bodies over 1 MiB, so the Twirp body keeps its code and only
-         * the status follows DESIGN.md. */
+        /* The Twirp Go server answers an unreadable body with malformed/400; docs/DESIGN.md
+         * ("Connections") gives every fake 413 for bodies over 1 MiB, so the Twirp body keeps its
+         * code and only the status is 413. */
         rc =
             lk_twirp_error(resp, "malformed", "failed to read request body: body over 1 MiB", NULL);
         if (rc == 0)

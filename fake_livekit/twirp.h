@@ -5,7 +5,7 @@
  * method name, the Content-Type (application/json; parameters ignored), protojson decoding
  * (malformed 400), the sip.admin grant, then the method. Errors are Twirp's JSON
  * {code, msg[, meta]} with Content-Type exactly "application/json" (the SDK ignores the
- * body otherwise) and the status of reference/livekit.md §4. */
+ * body otherwise) and the status of docs/reference/livekit.md §4. */
 #ifndef LK_TWIRP_H
 #define LK_TWIRP_H
 

@@ -1,7 +1,7 @@
 /* errors.h: PostgREST's error answers, and SQLite failures translated into them.
  *
  * Every body has exactly the four keys PostgREST sends, {code, details, hint, message}, with
- * JSON null where a value is absent (reference/supabase.md section 3, "Error bodies"), the
+ * JSON null where a value is absent (docs/reference/supabase.md section 3, "Error bodies"), the
  * Content-Type "application/json; charset=utf-8" and "Proxy-Status: PostgREST; error=CODE".
  * The statuses follow PostgREST's SQLSTATE table: 23503/23505 -> 409, 42P01 -> 404,
  * 42501 -> 401 anonymous / 403 otherwise, unlisted codes -> 400. */

@@ -2,7 +2,7 @@
  *
  * A small recursive-descent parser over each field's decoded text. Messages copy PostgREST's
  * shape ("failed to parse filter (eqq.1)" (line 1, column 4)); the exact parser details of
- * the real server differ (reference/supabase.md marks that text unverified). Every column
+ * the real server differ (docs/reference/supabase.md marks that text unverified). Every column
  * name is looked up in the schema cache here, so the SQL builder only ever sees indexes. */
 #include "fake_supabase/filter.h"
 

@@ -6,7 +6,7 @@
  * identifier is double-quoted (after that check) and every value is a "?" placeholder with a
  * typed parameter beside it: no request text ever becomes SQL text.
  *
- * Grammar (reference/supabase.md section 3, "Query grammar"):
+ * Grammar (docs/reference/supabase.md section 3, "Query grammar"):
  *   col=[not.]op.value     op: eq neq gt gte lt lte like ilike is isdistinct in
  *   or=(...) and=(...) not.or=(...) not.and=(...), nesting and(...)/or(...)/not.and(...)
  *   inside a group: col.[not.]op.value; a value there may be "double quoted" (backslash

@@ -4,7 +4,7 @@
  * revokes the token it used and issues the next one in the same session (single use, so a
  * replayed token gets refresh_token_already_used). Logout deletes sessions, after which their
  * access tokens fail on /user with session_not_found, as GoTrue's session check does.
- * Wording and statuses: supabase.md section 4. */
+ * Wording and statuses: docs/reference/supabase.md section 4. */
 #include "fake_supabase/gotrue_int.h"
 
 #include <stdio.h>

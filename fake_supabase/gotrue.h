@@ -3,7 +3,7 @@
  * Users, sessions and refresh tokens live in the fake's SQLite store (tables auth_users,
  * auth_sessions, auth_refresh_tokens; see sb_auth_schema_sql). Passwords are stored only as
  * PBKDF2-HMAC-SHA256 hashes. Access tokens are HS256 JWTs signed with --jwt-secret, carrying
- * the claims GoTrue issues (reference/supabase.md section 4). With the default secret the anon
+ * the claims GoTrue issues (docs/reference/supabase.md section 4). With the default secret the anon
  * and service_role keys are exactly the Supabase CLI's well-known ones (section 5).
  *
  * Every handler here runs with the store locked (req->store), as fakekit guarantees. */

@@ -3,7 +3,7 @@
  * Like GoTrue's requireAdmin, the Bearer token itself must carry role service_role (auth-js
  * sends its own key as the Bearer); any other valid token gets 403 not_admin. Listing is
  * newest first with GoTrue's Link and X-Total-Count headers, whose exact shape auth-js
- * parses character by character (supabase.md section 4). */
+ * parses character by character (docs/reference/supabase.md section 4). */
 #include "fake_supabase/gotrue_int.h"
 
 #include <errno.h>

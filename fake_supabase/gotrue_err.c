@@ -3,7 +3,7 @@
  * GoTrue (internal/api/errors.go) picks the format from X-Supabase-Api-Version: from
  * 2024-01-01 on, {"code":"<error_code>","message":...} and the header echoed back (auth-js
  * only trusts the string code when it sees the header); before, or without the header,
- * {"code":<status>,"error_code":...,"msg":...}. See supabase.md section 4. */
+ * {"code":<status>,"error_code":...,"msg":...}. See docs/reference/supabase.md section 4. */
 #include "fake_supabase/gotrue_int.h"
 
 #include <stdio.h>

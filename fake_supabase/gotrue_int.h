@@ -20,11 +20,12 @@
 #define SB_PBKDF2_ITERATIONS 10000 /* fast under ASan, still a real key-stretching hash */
 #define SB_PASSWORD_MIN      6     /* GoTrue's default minimum password length */
 #define SB_DEFAULT_SECRET    "super-secret-jwt-token-with-at-least-32-characters-long"
-#define SB_KEY_ISS           "supabase-demo" /* the CLI keys' payload (supabase.md section 5) */
-#define SB_KEY_EXP           1983812996
-#define SB_ID_MAX            64 /* user and session ids, bytes with the NUL */
-#define SB_REFRESH_LEN       16 /* characters of a refresh token */
-#define SB_LIST_PER_PAGE     50 /* listUsers default page size */
+#define SB_KEY_ISS                                                                                 \
+    "supabase-demo" /* the CLI keys' payload (docs/reference/supabase.md section 5) */
+#define SB_KEY_EXP       1983812996
+#define SB_ID_MAX        64 /* user and session ids, bytes with the NUL */
+#define SB_REFRESH_LEN   16 /* characters of a refresh token */
+#define SB_LIST_PER_PAGE 50 /* listUsers default page size */
 
 /* ---- keys.c ---- */
 const char *sb_jwt_secret(void);

@@ -3,7 +3,7 @@
  * Column names follow GoTrue's auth.users (raw_user_meta_data, encrypted_password...), so a
  * GET /__admin/state dump reads like the real schema. The JSON shape is GoTrue's
  * models.User: timestamps that are unset are omitted, email and phone are "" when absent,
- * and each user has one identity for its provider (supabase.md section 4). */
+ * and each user has one identity for its provider (docs/reference/supabase.md section 4). */
 #include "fake_supabase/gotrue_int.h"
 
 #include <stdio.h>

@@ -2,8 +2,8 @@
  *
  * Two gates stand in front of every Supabase API, as in the hosted stack: the gateway (Kong)
  * checks the apikey, then PostgREST or GoTrue read the Bearer token. The keys are signed
- * from fixed payloads (supabase.md section 5), so the default secret reproduces the CLI's
- * well-known keys byte for byte, and another --jwt-secret gives keys signed the same way. */
+ * from fixed payloads (docs/reference/supabase.md section 5), so the default secret reproduces the
+ * CLI's well-known keys byte for byte, and another --jwt-secret gives keys signed the same way. */
 #include "fake_supabase/gotrue_int.h"
 
 #include <stdio.h>

@@ -157,7 +157,7 @@ static int sb_init(void **state, struct fk_error *err)
     return rc;
 }
 
-/* {"users": [...], "rows": {"table": [rows]}} (DESIGN.md, scenario documents). */
+/* {"users": [...], "rows": {"table": [rows]}} (docs/DESIGN.md "Scenario documents"). */
 static int sb_load_state(struct fk_store *st, void *state, const cJSON *doc, const char *path,
                          struct fk_error *err)
 {

@@ -3,7 +3,7 @@
  * Order of checks, as PostgREST makes them: the key and JWT (sb_authorize), the table in the
  * schema cache (404 PGRST205), the profile headers, the query string (PGRST100/42703), the
  * role. Reads run one SELECT (and a count(*) when Prefer asks for a count); statuses and
- * Content-Range follow PostgREST's rangeStatus (reference/supabase.md section 3). Writes
+ * Content-Range follow PostgREST's rangeStatus (docs/reference/supabase.md section 3). Writes
  * are in postgrest_write.c. */
 #include "fake_supabase/postgrest.h"
 

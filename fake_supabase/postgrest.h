@@ -2,7 +2,7 @@
  *
  * One handler serves GET HEAD POST PATCH DELETE /rest/v1/{table} for the tables of the
  * --schema file (the schema cache); the grammar is filter.h's, the errors errors.h's, and
- * the statuses, headers and bodies follow reference/supabase.md sections 2 and 3.
+ * the statuses, headers and bodies follow docs/reference/supabase.md sections 2 and 3.
  *
  * Roles (the fake has no row-level security policies; this is what it enforces instead, the
  * policy most Supabase projects write, "auth.uid() = user_id"):

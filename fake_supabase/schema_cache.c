@@ -3,7 +3,7 @@
  * The schema is replayed in a private in-memory database, so the cache exists before the
  * fake's store opens and a broken schema file is a start-up error with SQLite's message.
  * Constraint names follow PostgreSQL's defaults (t_pkey, t_col_key, t_col_fkey), because
- * PostgREST's error messages quote them (reference/supabase.md section 3, error bodies). */
+ * PostgREST's error messages quote them (docs/reference/supabase.md section 3, error bodies). */
 #include "fake_supabase/schema_cache.h"
 
 #include <ctype.h>

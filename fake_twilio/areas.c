@@ -5,8 +5,8 @@
 #include <strings.h>
 
 /* Real area codes with their main city. Coordinates are the city centre; LATA and rate-center
- * names follow the NANPA style (twilio.md section 2 example: SNFC CNTL, LATA 722). Canadian
- * and British numbers have no LATA; British ones no rate center or postal code either. */
+ * names follow the NANPA style (docs/reference/twilio.md section 2 example: SNFC CNTL, LATA 722).
+ * Canadian and British numbers have no LATA; British ones no rate center or postal code either. */
 const struct twilio_area twilio_areas[] = {
     {"US",
      "415",

@@ -1,4 +1,4 @@
-/* auth.h: HTTP Basic as Twilio does it (twilio.md section 1).
+/* auth.h: HTTP Basic as Twilio does it (docs/reference/twilio.md section 1).
  *
  * A request to /2010-04-01/Accounts/{AC}/... is allowed when the Basic credentials are that
  * account's SID and auth token, or an API key (SK...) of that account and its secret, as

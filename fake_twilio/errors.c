@@ -1,7 +1,7 @@
 /* errors.c: the Twilio error table and the bodies built from it.
  *
- * Codes and statuses come from twilio.md section 6. Where the fact sheet has no code for a
- * case fake_twilio must refuse (a malformed PageSize or Contains; an oversize body), the
+ * Codes and statuses come from docs/reference/twilio.md section 6. Where the fact sheet has no code
+ * for a case fake_twilio must refuse (a malformed PageSize or Contains; an oversize body), the
  * table uses Twilio's 200xx family, whose last three digits follow the HTTP status
  * (20404, 20429, 20500): 20001 for a bad parameter, 20413 for an oversize body. */
 #include "fake_twilio/errors.h"
@@ -162,7 +162,7 @@ int twilio_error(struct fk_resp *resp, int code, const char *message, const char
     if (c == NULL)
         return FK_EINVAL;
     if (message == NULL && code == 20404 && path != NULL) {
-        /* The captured 404 names the path (twilio.md section 6). */
+        /* The captured 404 names the path (docs/reference/twilio.md section 6). */
         snprintf(buf, sizeof buf, "The requested resource %s was not found", path);
         message = buf;
     } else if (message == NULL) {

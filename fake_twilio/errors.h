@@ -1,7 +1,7 @@
 /* errors.h: Twilio's 2010-API error bodies {code, message, more_info, status}.
  *
  * One table maps each Twilio error code fake_twilio can produce to its HTTP status and a
- * default message (twilio.md section 6). The same table answers fault rules' "error"
+ * default message (docs/reference/twilio.md section 6). The same table answers fault rules' "error"
  * shorthands ("21422") and fakekit's native answers (unknown route, oversize body, rate
  * limit, handler failure). Bodies never carry RFC 9457 "type"/"title" keys: with them
  * twilio-node throws TwilioServiceException instead of RestException. */

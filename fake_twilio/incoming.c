@@ -1,4 +1,4 @@
-/* incoming.c: IncomingPhoneNumbers handlers (twilio.md sections 3 to 5 and 7). */
+/* incoming.c: IncomingPhoneNumbers handlers (docs/reference/twilio.md sections 3 to 5 and 7). */
 #include "fake_twilio/incoming.h"
 
 #include <ctype.h>
@@ -83,8 +83,8 @@ static int choose(const struct fk_req *req, struct fk_resp *resp, const struct t
         return rc;
     }
     if (ac == NULL)
-        /* The real code for "neither given" is unknown (twilio.md section 3); 21421 names
-         * the parameter that is missing. */
+        /* The real code for "neither given" is unknown (docs/reference/twilio.md section 3); 21421
+         * names the parameter that is missing. */
         return twilio_error(resp, 21421, "A 'PhoneNumber' or 'AreaCode' is required", NULL, 0);
     if (strlen(ac) != 3 || !isdigit((unsigned char)ac[0]) || !isdigit((unsigned char)ac[1]) ||
         !isdigit((unsigned char)ac[2]))
@@ -107,7 +107,7 @@ static int choose(const struct fk_req *req, struct fk_resp *resp, const struct t
             return 1;
         }
     }
-    /* 533 lands here too: no area of the inventory uses it (twilio.md section 7). */
+    /* 533 lands here too: no area of the inventory uses it (docs/reference/twilio.md section 7). */
     return twilio_error(resp, 21452, NULL, NULL, 0);
 }
 

@@ -3,9 +3,9 @@
  * Create (POST .../IncomingPhoneNumbers.json) buys by PhoneNumber (a number of the inventory
  * that nobody owns) or by AreaCode (the first free local number in that US/CA area code) and
  * answers 201 with the resource. A bought number leaves search results; deleting it (204)
- * puts it back. Test-credential magic values work for every credential (twilio.md section 7):
- * PhoneNumber +15005550006 always succeeds and may be bought any number of times (each buy
- * is a new PN resource, as with real test credentials, where nothing is really reserved);
+ * puts it back. Test-credential magic values work for every credential (docs/reference/twilio.md
+ * section 7): PhoneNumber +15005550006 always succeeds and may be bought any number of times (each
+ * buy is a new PN resource, as with real test credentials, where nothing is really reserved);
  * +15005550000 is 21422, +15005550001 is 21421; AreaCode 500 buys +15005550006 and 533 is
  * 21452. Lists take PhoneNumber, FriendlyName, Beta and Origin with the paging envelope.
  * A PhoneNumber whose '+' was sent unencoded (decoded to a space) is read as '+'. */

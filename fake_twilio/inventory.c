@@ -337,7 +337,8 @@ bool twilio_is_nanp(const char *e164)
 
 void twilio_friendly_name(const char *e164, char *out, size_t outlen)
 {
-    /* twilio.md section 2: "(NPA) NXX-XXXX" for NANP, the E.164 string itself otherwise. */
+    /* docs/reference/twilio.md section 2: "(NPA) NXX-XXXX" for NANP, the E.164 string itself
+     * otherwise. */
     if (twilio_is_nanp(e164) && outlen >= 15) {
         out[0] = '(';
         memcpy(out + 1, e164 + 2, 3);

@@ -71,8 +71,8 @@ bool twilio_is_nanp(const char *e164);
 /* Write the friendly name of e164 into out (at least 24 bytes). */
 void twilio_friendly_name(const char *e164, char *out, size_t outlen);
 
-/* Search filters (twilio.md section 2). A tri-state capability filter is -1 (absent),
- * 1 (must have it) or 0 (must not have it). Strings are borrowed. */
+/* Search filters (docs/reference/twilio.md section 2). A tri-state capability filter is -1
+ * (absent), 1 (must have it) or 0 (must not have it). Strings are borrowed. */
 struct twilio_filter {
     const char *iso; /* required: "US" */
     enum twilio_type type;

@@ -20,7 +20,7 @@
 #include "fakekit/log.h"
 #include "fakekit/store.h"
 
-/* Booleans are the strings true/false (twilio.md section 1). */
+/* Booleans are the strings true/false (docs/reference/twilio.md section 1). */
 static int parse_bool(const struct fk_req *req, const char *name, int *out, char *msg,
                       size_t msglen)
 {
@@ -166,7 +166,7 @@ cJSON *twilio_available_json(const struct twilio_number *n)
         cJSON_AddStringToObject(o, "address_requirements", n->address_requirements) == NULL ||
         cJSON_AddBoolToObject(o, "beta", n->beta) == NULL ||
         (caps = cJSON_AddObjectToObject(o, "capabilities")) == NULL ||
-        /* Search capabilities use the live API's keys (twilio.md section 2). */
+        /* Search capabilities use the live API's keys (docs/reference/twilio.md section 2). */
         cJSON_AddBoolToObject(caps, "voice", (n->caps & TWILIO_CAP_VOICE) != 0) == NULL ||
         cJSON_AddBoolToObject(caps, "SMS", (n->caps & TWILIO_CAP_SMS) != 0) == NULL ||
         cJSON_AddBoolToObject(caps, "MMS", (n->caps & TWILIO_CAP_MMS) != 0) == NULL ||
@@ -310,7 +310,7 @@ int twilio_search(const struct fk_req *req, struct fk_resp *resp)
     code = twilio_search_filter(req, &f, &page_size, msg, sizeof msg);
     if (code != 0)
         return twilio_error(resp, code, msg, NULL, 0);
-    /* uri echoes the path and query as received (twilio.md section 2). */
+    /* uri echoes the path and query as received (docs/reference/twilio.md section 2). */
     n = snprintf(uri, sizeof uri, "%s%s%s", req->path, *req->query ? "?" : "", req->query);
     /* The body depends only on uri and on which numbers are owned (pages.h); a truncated uri
      * no longer names the request, so it never goes near the cache. */

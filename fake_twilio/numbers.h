@@ -1,10 +1,10 @@
 /* numbers.h: GET .../AvailablePhoneNumbers/{Country}/{Local,TollFree,Mobile}.json.
  *
  * Answers 200 {"uri", "available_phone_numbers": [...]} with at most PageSize numbers of the
- * inventory that match the filters and that no account owns (twilio.md section 2). Items have
- * the 13 fields of the official schema; capabilities use the live API's keys voice, SMS, MMS
- * and fax; latitude and longitude are strings with six decimals, null without a location.
- * Like the live API, search has no paging envelope.
+ * inventory that match the filters and that no account owns (docs/reference/twilio.md section 2).
+ * Items have the 13 fields of the official schema; capabilities use the live API's keys voice, SMS,
+ * MMS and fax; latitude and longitude are strings with six decimals, null without a location. Like
+ * the live API, search has no paging envelope.
  *
  * Every inventory item is rendered to JSON text once, on first use (struct twilio_rendered),
  * so a search only filters and concatenates text instead of building and printing a cJSON

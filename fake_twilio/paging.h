@@ -1,4 +1,4 @@
-/* paging.h: the 2010 API's page arithmetic and page URIs (twilio.md section 5).
+/* paging.h: the 2010 API's page arithmetic and page URIs (docs/reference/twilio.md section 5).
  *
  * Lists answer one page of PageSize items at index Page * PageSize, with an envelope whose
  * *_page_uri values are host-relative and carry every filter plus PageSize and Page, so that

@@ -44,7 +44,7 @@ const struct twilio_field twilio_fields[TWILIO_NFIELDS] = {
 #define F_VOICE_APP 7
 #define F_TRUNK     9
 
-/* The JSON fields in output order (twilio.md section 4); 'c' and 'u' are built, not
+/* The JSON fields in output order (docs/reference/twilio.md section 4); 'c' and 'u' are built, not
  * selected. SELECT_COLS lists the selected ones in the same order, then the capabilities. */
 static const struct {
     const char *name;

@@ -1,4 +1,5 @@
-/* resource.h: IncomingPhoneNumber rows in the store, and their JSON (twilio.md section 4).
+/* resource.h: IncomingPhoneNumber rows in the store, and their JSON (docs/reference/twilio.md
+ * section 4).
  *
  * The incoming_phone_numbers table (schema in state.c) holds one row per owned number; its
  * JSON form has exactly the 35 fields of the official schema, with lower-case capability keys
@@ -54,7 +55,7 @@ int twilio_ipn_insert(struct fk_store *st, const struct twilio_ipn_new *n, const
 
 /* Apply the given vals to the row (account, sid) and set date_updated. new_account, when
  * non-NULL, moves the row to that account. TrunkSid clears voice_application_sid and the
- * reverse (twilio.md section 3). Returns 0, FK_ENOTFOUND or FK_EIO. */
+ * reverse (docs/reference/twilio.md section 3). Returns 0, FK_ENOTFOUND or FK_EIO. */
 int twilio_ipn_update(struct fk_store *st, const char *account, const char *sid,
                       const char *const *vals, const char *new_account, int64_t now_us,
                       struct fk_error *err) FK_MUST_CHECK;
@@ -72,7 +73,7 @@ bool twilio_ipn_owned(struct fk_store *st, const char *phone_number);
 /* 1 owned, 0 not owned, FK_EIO when the database cannot tell. */
 int twilio_ipn_owned_check(struct fk_store *st, const char *phone_number);
 
-/* List filters (twilio.md section 5); NULL means absent. */
+/* List filters (docs/reference/twilio.md section 5); NULL means absent. */
 struct twilio_ipn_filter {
     const char *phone_number;  /* partial match, '*' any one digit */
     const char *friendly_name; /* exact */

@@ -31,7 +31,8 @@ const struct fk_option twilio_options[] = {
     {NULL, NULL, FK_OPT_STRING, NULL, 0, 0, NULL, NULL},
 };
 
-/* Column defaults are the values an unset field reads back as (twilio.md section 4). */
+/* Column defaults are the values an unset field reads back as (docs/reference/twilio.md section 4).
+ */
 const char twilio_schema_sql[] =
     "CREATE TABLE IF NOT EXISTS accounts ("
     " sid TEXT PRIMARY KEY, auth_token TEXT NOT NULL, friendly_name TEXT);"
@@ -57,7 +58,7 @@ const char twilio_schema_sql[] =
     " date_created INTEGER NOT NULL, date_updated INTEGER NOT NULL);"
     "CREATE INDEX IF NOT EXISTS ipn_phone ON incoming_phone_numbers (phone_number);"
     "CREATE INDEX IF NOT EXISTS ipn_account ON incoming_phone_numbers (account_sid);"
-    /* The provisioner looks its numbers up by FriendlyName (twilio.md section 5). */
+    /* The provisioner looks its numbers up by FriendlyName (docs/reference/twilio.md section 5). */
     "CREATE INDEX IF NOT EXISTS ipn_friendly ON incoming_phone_numbers (account_sid, "
     "friendly_name);";
 

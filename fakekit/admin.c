@@ -1,4 +1,4 @@
-/* admin.c: the /__admin/ API (DESIGN.md "Admin API"), the same for every fake.
+/* admin.c: the /__admin/ API (docs/DESIGN.md "Admin API"), the same for every fake.
  *
  * Answers are JSON; errors are {"error": "..."} with 400 (bad input), 404 (unknown id or
  * endpoint) or 405 (known endpoint, wrong method). The admin API itself is never faulted,

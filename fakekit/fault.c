@@ -1,6 +1,6 @@
 /* fault.c: fault rules: parsing, the ordered thread-safe set, and the per-request decision.
  *
- * Counting (DESIGN.md "Fault rules"): rules are tried in order. Each rule whose matcher
+ * Counting (docs/DESIGN.md "Fault rules"): rules are tried in order. Each rule whose matcher
  * accepts the request counts it ("matched"); it fires when matched > after, fired < times
  * and, for probability < 1 only, one fk_rand_unit() draw is below the probability, so a rule
  * of probability 1 never consumes randomness and a seeded run replays exactly. The first

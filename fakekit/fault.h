@@ -1,4 +1,4 @@
-/* fault.h: scripted fault rules (DESIGN.md "Fault rules").
+/* fault.h: scripted fault rules (docs/DESIGN.md "Fault rules").
  *
  * A rule is a matcher, counters (after, times), a probability and an action: an injected
  * status/body/headers, a native error shorthand, a delay with jitter, a network fault, and

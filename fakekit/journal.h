@@ -1,4 +1,4 @@
-/* journal.h: the bounded request journal (DESIGN.md "Admin API").
+/* journal.h: the bounded request journal (docs/DESIGN.md "Journal").
  *
  * A ring of the last `cap` exchanges; when full the oldest is dropped. Each entry keeps
  * seq, time, method, path, query, headers, the first FK_JOURNAL_BODY_MAX bytes of the body,

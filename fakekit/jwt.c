@@ -5,7 +5,7 @@
  * start-up); the MAC is compared with memeql_sec so that timing says nothing about how many
  * bytes matched. Checks run in
  * the order the real servers report them: shape, algorithm, signature, then exp and nbf.
- * The reasons follow golang-jwt, which GoTrue and LiveKit use (reference/supabase.md). */
+ * The reasons follow golang-jwt, which GoTrue and LiveKit use (docs/reference/supabase.md). */
 #include "fakekit/jwt.h"
 
 #include <nettle/base64.h>

@@ -1,4 +1,4 @@
-/* ratelimit.h: keyed token buckets (DESIGN.md "Rate limits").
+/* ratelimit.h: keyed token buckets (docs/DESIGN.md "Rate limits").
  *
  * {"id":"search","match":{...},"limit":5,"per_ms":1000,"key":"global|credential|client",
  *  "retry_after_s":1}: each key gets a bucket of `limit` tokens refilled continuously at

@@ -1,4 +1,4 @@
-/* scenario.h: scenario documents (DESIGN.md "Scenario documents").
+/* scenario.h: scenario documents (docs/DESIGN.md "Scenario documents").
  *
  * One document drives one fake ({"name", "faults", "rate_limits", "state"}) or all three
  * ({"name", "twilio": {...}, "livekit": {...}, "supabase": {...}}); a fake given the whole

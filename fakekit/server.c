@@ -3,13 +3,13 @@
  * Two modes (server.h). Event mode, the fakes': an epoll loop on a pool of threads; a reply
  * that must wait (delay, each slice of a slow body, a hang) suspends its connection and parks
  * it in waits.c, whose thread resumes it when due, so a waiting answer holds up no thread and
- * no neighbour (DESIGN.md; STYLE.md's suspend/resume anchor). Blocking mode, for a serve()
- * that itself waits on the network: one thread per connection, and waits sleep on a
- * condition variable that fk_server_stop broadcasts, so shutdown never waits them out.
+ * no neighbour (docs/DESIGN.md "Connections"; libmicrohttpd's MHD_suspend_connection). Blocking
+ * mode, for a serve() that itself waits on the network: one thread per connection, and waits sleep
+ * on a condition variable that fk_server_stop broadcasts, so shutdown never waits them out.
  *
  * Per-request state is allocated by the URI-log callback (the first thing libmicrohttpd
  * calls, with the raw URI, query included) and freed only in the completion callback, which
- * also runs for aborted connections (STYLE.md, libmicrohttpd anchor). */
+ * also runs for aborted connections (libmicrohttpd's MHD_OPTION_NOTIFY_COMPLETED). */
 #include "fakekit/server.h"
 
 #include <arpa/inet.h>

@@ -1,6 +1,6 @@
 /* journal_merge.h: the three fakes' journals as one list in time order.
  *
- * Each fake answers GET /__admin/requests with a JSON array of entries (DESIGN.md "Admin
+ * Each fake answers GET /__admin/requests with a JSON array of entries (docs/DESIGN.md "Admin
  * API"): seq, time (RFC 3339 with microseconds), method, path, query, status, fault,
  * rate_limited, duration_us. fx_merged holds those arrays and a flat index over them, sorted
  * by time, then service name, then seq, so two runs over the same journals print the same

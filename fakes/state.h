@@ -53,8 +53,8 @@ int fx_env_write(const char *path, const struct fx_creds *c, const struct fx_run
                  struct fk_error *err) FK_MUST_CHECK;
 
 /* A Supabase API key for role ("anon", "service_role") signed with secret from the CLI's
- * payload {"iss":"supabase-demo","role":ROLE,"exp":1983812996} (supabase.md section 5):
- * with the CLI's default secret this is exactly its well-known key. Caller frees; NULL on
+ * payload {"iss":"supabase-demo","role":ROLE,"exp":1983812996} (docs/reference/supabase.md section
+ * 5): with the CLI's default secret this is exactly its well-known key. Caller frees; NULL on
  * ENOMEM. Used when the fake has no GET /__admin/keys. */
 char *fx_supabase_key(const char *secret, const char *role);
 

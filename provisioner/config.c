@@ -15,7 +15,7 @@
 #include "fakekit/config.h"
 #include "provisioner/ctx.h"
 
-/* reference/supabase.md section 5: the Supabase CLI's local anon and service_role keys. */
+/* docs/reference/supabase.md section 5: the Supabase CLI's local anon and service_role keys. */
 #define SB_LOCAL_ANON                                                                              \
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleH"  \
     "AiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0"

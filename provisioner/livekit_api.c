@@ -42,7 +42,7 @@ int prov_lk_parse_items(const cJSON *body, bool rules, const char *trunk, struct
     }
     const cJSON *items = cJSON_GetObjectItemCaseSensitive(body, "items");
     if (items == NULL || cJSON_IsNull(items))
-        return 0; /* {} is an empty list (reference/livekit.md section 2) */
+        return 0; /* {} is an empty list (docs/reference/livekit.md section 2) */
     if (!cJSON_IsArray(items)) {
         fk_error_set(err, "list.items: expected an array");
         return FK_EINVAL;
@@ -189,7 +189,7 @@ int prov_lk_list_rules(struct prov_ctx *ctx, const char *trunk, struct prov_lk_i
 int prov_lk_create_rule(struct prov_ctx *ctx, const char *name, const char *trunk, char *id,
                         size_t len, struct prov_result *r)
 {
-    /* The flat (deprecated) request form, as the Node SDK sends it (reference/livekit.md). */
+    /* The flat (deprecated) request form, as the Node SDK sends it (docs/reference/livekit.md). */
     cJSON *b = cJSON_CreateObject();
     cJSON *rule = b ? cJSON_AddObjectToObject(b, "rule") : NULL;
     cJSON *ind = rule ? cJSON_AddObjectToObject(rule, "dispatchRuleIndividual") : NULL;

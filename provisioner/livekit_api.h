@@ -3,7 +3,7 @@
  * POST {LIVEKIT_URL}/twirp/livekit.SIP/{Method} with a JSON body in protobuf JSON (camelCase)
  * and a Bearer JWT signed fresh for every call: header {"alg":"HS256"}, payload
  * {"video":{},"sip":{"admin":true},"iss":KEY,"exp":now+600,"nbf":now}, as the Node SDK sends
- * (reference/livekit.md section 5). Responses may use snake_case or camelCase keys. */
+ * (docs/reference/livekit.md section 5). Responses may use snake_case or camelCase keys. */
 #ifndef PROV_LIVEKIT_API_H
 #define PROV_LIVEKIT_API_H
 

@@ -12,7 +12,7 @@
 int prov_sb_parse_user(const cJSON *body, char *id, size_t idlen, struct fk_error *err)
 {
     const cJSON *u = body;
-    /* GoTrue answers the bare user; {"user":{...}} is accepted too (reference/supabase.md). */
+    /* GoTrue answers the bare user; {"user":{...}} is accepted too (docs/reference/supabase.md). */
     const cJSON *inner =
         cJSON_IsObject(body) ? cJSON_GetObjectItemCaseSensitive(body, "user") : NULL;
     if (cJSON_IsObject(inner) && !cJSON_HasObjectItem(body, "id"))

@@ -2,7 +2,7 @@
  *
  * The user's token is only used to learn who the user is (GET /auth/v1/user with the anon
  * key as apikey). Table reads and writes use the service_role key, as a backend does
- * (reference/supabase.md). Tables: fake_supabase/schema.sql (phone_numbers, profiles,
+ * (docs/reference/supabase.md). Tables: fake_supabase/schema.sql (phone_numbers, profiles,
  * provisioning_jobs). Row parsers are pure and reject wrong types. */
 #ifndef PROV_SUPABASE_API_H
 #define PROV_SUPABASE_API_H

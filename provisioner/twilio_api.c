@@ -1,6 +1,6 @@
 /* twilio_api.c: AvailablePhoneNumbers search, IncomingPhoneNumbers create/list/delete.
  *
- * Paths and field names follow reference/twilio.md: PascalCase form fields and query
+ * Paths and field names follow docs/reference/twilio.md: PascalCase form fields and query
  * parameters, snake_case JSON. next_page_uri is host-relative and carries its own filters,
  * so a next page is fetched as base + next_page_uri verbatim (section 9.3). */
 #include "provisioner/twilio_api.h"
@@ -20,7 +20,7 @@ void prov_tw_list_cleanup(struct prov_tw_list *l)
 
 void prov_tw_tag(const char *job_id, char out[80])
 {
-    /* FriendlyName holds at most 64 characters (reference/twilio.md section 3). */
+    /* FriendlyName holds at most 64 characters (docs/reference/twilio.md section 3). */
     snprintf(out, 65, "%s%s", PROV_TAG_PREFIX, job_id);
 }
 

@@ -1,10 +1,10 @@
 /* twilio_api.h: the Twilio REST 2010-04-01 calls of the flow, and their response parsers.
  *
- * HTTP Basic with the account SID and auth token; JSON answers (reference/twilio.md). The
+ * HTTP Basic with the account SID and auth token; JSON answers (docs/reference/twilio.md). The
  * parsers take a parsed body and never trust it: wrong types, missing keys and oversize
  * strings are errors, not crashes. Purchases are tagged with FriendlyName "prov:<job id>" so
  * that an ambiguous purchase can be found again by listing IncomingPhoneNumbers with that
- * FriendlyName (reference/twilio.md section 5). */
+ * FriendlyName (docs/reference/twilio.md section 5). */
 #ifndef PROV_TWILIO_API_H
 #define PROV_TWILIO_API_H
 

@@ -23,5 +23,18 @@ for f in $files; do
     fi
 done
 rm -f /tmp/lint.$$
+# The repository stands alone: no tracked file may read or cite a folder beside the checkout
+# (a user who clones the project has only the repository; docs/reference/ and
+# contracts/upstream/ hold what used to come from outside).
+all=$(git ls-files 2>/dev/null; git ls-files --others --exclude-standard 2>/dev/null)
+for f in $all; do
+    [ -f "$f" ] || continue
+    case $f in scripts/lint.sh) continue ;; esac
+    if grep -nI -e '\.\./shared' -e "'\.\.', *'shared'" "$f" >/tmp/lint.$$ 2>/dev/null; then
+        sed "s|^|lint: $f:|; s|$| (path outside the repository)|" /tmp/lint.$$
+        status=1
+    fi
+done
+rm -f /tmp/lint.$$
 [ "$status" -eq 0 ] && echo "lint: ok"
 exit $status

@@ -89,6 +89,20 @@ if command -v node >/dev/null 2>&1 && ls tests/sdk/*.test.mjs >/dev/null 2>&1; t
     printf '%-44s %3d passed %3d failed\n' "sdk (node --test)" "$p" "$f"
 fi
 
+# The repository stands alone: the contract checks again in a copy of the tree with nothing
+# beside it (scripts/standalone-check.sh), so a file read from outside the checkout fails here.
+if command -v node >/dev/null 2>&1 && [ -d tests/sdk/node_modules ]; then
+    ./scripts/standalone-check.sh >"$LOG/standalone.log" 2>&1
+    rc=$?
+    p=$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$LOG/standalone.log" | tail -1)
+    f=$(sed -n 's/^# fail \([0-9]*\)/\1/p' "$LOG/standalone.log" | tail -1)
+    p=${p:-0} f=${f:-0}
+    [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+    passed=$((passed + p)) failed=$((failed + f))
+    [ "$f" -gt 0 ] && failures="$failures standalone"
+    printf '%-44s %3d passed %3d failed\n' "standalone (contracts, bare copy)" "$p" "$f"
+fi
+
 # libFuzzer targets: every committed corpus, then FUZZ_TOTAL seconds of fuzzing shared out.
 FUZZ_BUILD=${FUZZ_BUILD:-build/fuzz}
 if ls "$FUZZ_BUILD"/tests/fuzz/fuzz_* >/dev/null 2>&1; then

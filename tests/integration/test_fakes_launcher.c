@@ -187,7 +187,8 @@ static void up_env_health_down(void **state)
         if (v == NULL || !fx_env_value_ok(v))
             fail_msg("%s missing or unsafe in env file:\n%s", keys[i], env);
     }
-    /* The default secret gives the Supabase CLI's well-known anon key (supabase.md §5). */
+    /* The default secret gives the Supabase CLI's well-known anon key (docs/reference/supabase.md
+     * §5). */
     assert_string_equal(env_get(env, "SUPABASE_ANON_KEY"),
                         "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9s"
                         "ZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMbl"

@@ -166,7 +166,8 @@ static void assert_native(enum svc s, const char *path, const struct raw_resp *r
         code = cJSON_GetObjectItem(j, "code");
         assert_true(cJSON_IsString(code));
         assert_true(cJSON_IsString(cJSON_GetObjectItem(j, "msg")));
-        /* 413 keeps Twirp's "malformed" code (fake_livekit/twirp.c lk_native, DESIGN.md). */
+        /* 413 keeps Twirp's "malformed" code (fake_livekit/twirp.c lk_native, docs/DESIGN.md
+         * "Connections"). */
         if (r->status != 413 || strcmp(code->valuestring, "malformed") != 0)
             assert_int_equal(lk_twirp_status(code->valuestring), r->status);
         break;

@@ -2,7 +2,7 @@
  *
  * Starts the real binary, seeds a user with a known id and password through
  * POST /__admin/state, then drives sign-in, getUser, refresh rotation and reuse, logout,
- * the admin API with its paging headers, and both error-body formats (supabase.md
+ * the admin API with its paging headers, and both error-body formats (docs/reference/supabase.md
  * section 4). Expired tokens are signed here with the default secret. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,6 +1,6 @@
 /* test_supabase_rest.c: fake_supabase's /rest/v1 reads and writes over HTTP.
  *
- * The requests are the ones supabase-js sends (reference/supabase.md section 2); the
+ * The requests are the ones supabase-js sends (docs/reference/supabase.md section 2); the
  * statuses, Content-Range and bodies are PostgREST's (section 3). The service_role key is
  * used throughout; roles are in test_supabase_rest_errors.c. Tests run in order and build
  * on each other's rows. */

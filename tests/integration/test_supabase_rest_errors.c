@@ -1,7 +1,7 @@
 /* test_supabase_rest_errors.c: /rest/v1 errors, roles and fault shorthands over HTTP.
  *
  * Every error body must carry PostgREST's four keys and the SQLSTATE or PGRST code of
- * reference/supabase.md section 3. Roles are the fake's documented rules (postgrest.h):
+ * docs/reference/supabase.md section 3. Roles are the fake's documented rules (postgrest.h):
  * anon cannot write and sees no owned rows, a user sees and writes only its own rows, the
  * service role everything. */
 #include "tests/integration/test_supabase_rest_support.h"

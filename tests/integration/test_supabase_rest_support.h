@@ -3,7 +3,7 @@
  * Header-only (static functions) because the build links one binary per test file and
  * tests/support/ belongs to the harness. Each test file starts its own fake_supabase with
  * the default schema, seeds two users through POST /__admin/state and talks to /rest/v1
- * with the Supabase CLI's well-known keys (reference/supabase.md section 5). */
+ * with the Supabase CLI's well-known keys (docs/reference/supabase.md section 5). */
 #ifndef TEST_SUPABASE_REST_SUPPORT_H
 #define TEST_SUPABASE_REST_SUPPORT_H
 

@@ -22,7 +22,7 @@ import {
 const here = path.dirname(fileURLToPath(import.meta.url));
 const binDir = process.env.BIN ? path.resolve(process.env.BIN) : path.resolve(here, '..', '..', 'build', 'asan', 'bin');
 const haveBin = (name) => fs.existsSync(path.join(binDir, name));
-const protoFile = path.resolve(repoRoot, '..', 'shared', 'reference', 'livekit_sip.proto');
+const protoFile = path.join(repoRoot, 'contracts', 'upstream', 'livekit_sip.proto');
 // fake_supabase's default --schema is relative to the working directory (the repo root)
 const fakeArgs = (bin) => (bin === 'fake_supabase' ? ['--schema', path.join(repoRoot, 'fake_supabase', 'schema.sql')] : []);
 const list = (problems) => problems.map((p) => `  - ${p}`).join('\n');
@@ -241,33 +241,30 @@ function ourTypes(doc, s) {
 const camel = (s) => s.replace(/_([a-z0-9])/g, (_, ch) => ch.toUpperCase());
 
 describe('(4) contracts/livekit.openapi.json agrees with livekit_sip.proto', () => {
-  const proto = fs.existsSync(protoFile) ? parseProto(protoFile) : null;
+  // The proto is vendored (contracts/upstream/README.md): a missing file is a failure, not a skip.
+  const proto = parseProto(protoFile);
   const doc = contract('livekit').doc;
-  const text = proto ? fs.readFileSync(protoFile, 'utf8') : '';
+  const text = fs.readFileSync(protoFile, 'utf8');
   // messages reachable from the RPCs the contract covers, within this .proto
   const used = new Set();
-  if (proto) {
-    const queue = [];
-    for (const m of LK_RPCS) {
-      const r = new RegExp(`rpc\\s+${m}\\s*\\(\\s*(\\w+)\\s*\\)\\s*returns\\s*\\(\\s*(\\w+)\\s*\\)`).exec(text);
-      assert.ok(r, `rpc ${m} not found in the proto`);
-      queue.push(r[1], r[2]);
-    }
-    while (queue.length) {
-      const n = queue.pop();
-      if (used.has(n) || !proto.messages[n]) continue;
-      used.add(n);
-      for (const f of proto.messages[n]) if (proto.messages[f.type]) queue.push(f.type);
-    }
+  const queue = [];
+  for (const m of LK_RPCS) {
+    const r = new RegExp(`rpc\\s+${m}\\s*\\(\\s*(\\w+)\\s*\\)\\s*returns\\s*\\(\\s*(\\w+)\\s*\\)`).exec(text);
+    assert.ok(r, `rpc ${m} not found in the proto`);
+    queue.push(r[1], r[2]);
   }
-  it('every RPC of the contract is a livekit.SIP method in the proto', (t) => {
-    if (!proto) return t.skip(`${protoFile} not found`);
+  while (queue.length) {
+    const n = queue.pop();
+    if (used.has(n) || !proto.messages[n]) continue;
+    used.add(n);
+    for (const f of proto.messages[n]) if (proto.messages[f.type]) queue.push(f.type);
+  }
+  it('every RPC of the contract is a livekit.SIP method in the proto', () => {
     for (const m of LK_RPCS) assert.ok(doc.paths[`/twirp/livekit.SIP/${m}`], `path for ${m}`);
     assert.equal(Object.keys(doc.paths).length, LK_RPCS.length);
   });
-  for (const name of proto ? [...used].sort() : ['(proto missing)']) {
-    it(`message ${name}`, (t) => {
-      if (!proto) return t.skip(`${protoFile} not found`);
+  for (const name of [...used].sort()) {
+    it(`message ${name}`, () => {
       const fields = proto.messages[name];
       const variants = [];
       if (doc.components.schemas[name]) variants.push({ schema: name, input: /Request$/.test(name) });

@@ -1,6 +1,6 @@
 // The official supabase-js 2.x auth client (auth-js) against fake_supabase's /auth/v1.
 // Admin user management with the service_role key, password sign-in, getUser, refresh
-// rotation, sign-out and the error codes auth-js surfaces (reference/supabase.md section 4).
+// rotation, sign-out and the error codes auth-js surfaces (docs/reference/supabase.md section 4).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClient } from '@supabase/supabase-js';

@@ -1,6 +1,6 @@
 // The official twilio-node 6.x against fake_twilio: search, buy, fetch, update, list with
 // small pages, release, magic test numbers and auth failures. The SDK is pointed at the fake
-// with a custom httpClient that rewrites https://api.twilio.com (reference/twilio.md 9.1 A),
+// with a custom httpClient that rewrites https://api.twilio.com (docs/reference/twilio.md 9.1 A),
 // which also rewrites the next-page URLs it follows.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -11,7 +11,7 @@
 
 #include "fakekit/jwt.h"
 
-/* reference/supabase.md: the Supabase CLI local stack's secret and keys. */
+/* docs/reference/supabase.md: the Supabase CLI local stack's secret and keys. */
 #define SB_SECRET "super-secret-jwt-token-with-at-least-32-characters-long"
 #define SB_ANON                                                                                    \
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleH"  \

@@ -11,7 +11,7 @@
 
 #include "fake_livekit/proto_json.h"
 
-/* reference/livekit.md §3: a created inbound trunk as the real server writes it. */
+/* docs/reference/livekit.md §3: a created inbound trunk as the real server writes it. */
 static const char inbound_defaults[] =
     "{\"sip_trunk_id\":\"ST_7pQ2mXkT9aBc\",\"name\":\"my-trunk\",\"metadata\":\"\","
     "\"numbers\":[\"+15105550100\"],\"allowed_addresses\":[],\"allowed_numbers\":[],"

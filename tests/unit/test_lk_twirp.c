@@ -114,7 +114,8 @@ static void native_answers(void **state)
 
     fk_resp_init(&r);
     lk_native(&r, &req, FK_NATIVE_TOO_LARGE, 0);
-    assert_int_equal(r.status, 413); /* DESIGN.md: 413 for bodies over 1 MiB, Twirp body */
+    assert_int_equal(r.status,
+                     413); /* docs/DESIGN.md "Connections": 413 for bodies over 1 MiB, Twirp body */
     assert_string_equal(
         r.body,
         "{\"code\":\"malformed\",\"msg\":\"failed to read request body: body over 1 MiB\"}");

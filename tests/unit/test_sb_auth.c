@@ -1,8 +1,8 @@
 /* test_sb_auth.c: fake_supabase's keys, password hashes, caller decisions and error bodies.
  *
  * The anon/service_role keys must equal the Supabase CLI's published strings byte for byte
- * (supabase.md section 5); sb_authorize must pick the role, or the gateway's / PostgREST's /
- * GoTrue's exact refusal, for every mix of apikey and Bearer token. */
+ * (docs/reference/supabase.md section 5); sb_authorize must pick the role, or the gateway's /
+ * PostgREST's / GoTrue's exact refusal, for every mix of apikey and Bearer token. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

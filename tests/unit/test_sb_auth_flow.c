@@ -2,7 +2,7 @@
  *
  * Requests are built as struct fk_req, routed through sb_auth_routes and run against an
  * in-memory store, so session rotation, logout and the admin API are checked step by step
- * with exact statuses and error codes (supabase.md section 4). */
+ * with exact statuses and error codes (docs/reference/supabase.md section 4). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -164,7 +164,8 @@ static void dates_are_rfc2822(void **state)
     char buf[40];
 
     (void)state;
-    /* twilio.md section 1's example: Thu, 30 Jul 2015 23:19:04 +0000 = 1438298344 s. */
+    /* docs/reference/twilio.md section 1's example: Thu, 30 Jul 2015 23:19:04 +0000 = 1438298344 s.
+     */
     fk_rfc2822(1438298344LL * 1000000, buf, sizeof buf);
     assert_string_equal(buf, "Thu, 30 Jul 2015 23:19:04 +0000");
 }

@@ -10,12 +10,12 @@ export const TWILIO_SID = 'ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'; // fake_twilio -
 export const TWILIO_TOKEN = 'test-auth-token';
 export const LK_KEY = 'devkey';
 export const LK_SECRET = 'secret';
-// Supabase CLI local defaults (reference/supabase.md section 5).
+// Supabase CLI local defaults (docs/reference/supabase.md section 5).
 export const SB_ANON = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0';
 export const SB_SERVICE = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU';
 
 const b64u = (b) => Buffer.from(b).toString('base64url');
-/* The token livekit-server-sdk builds for SIP management (reference/livekit.md section 5). */
+/* The token livekit-server-sdk builds for SIP management (docs/reference/livekit.md section 5). */
 export function livekitToken(key = LK_KEY, secret = LK_SECRET, grants = { video: {}, sip: { admin: true } }) {
   const now = Math.floor(Date.now() / 1000);
   const head = b64u(JSON.stringify({ alg: 'HS256' }));

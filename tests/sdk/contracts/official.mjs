@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { contractsDir } from './openapi.mjs';
 
-export const officialFile = path.resolve(contractsDir, '..', '..', 'shared', 'reference', 'twilio_api_v2010_numbers.openapi.json');
+export const officialFile = path.join(contractsDir, 'upstream', 'twilio_api_v2010_numbers.openapi.json');
 
 function resolver(doc) {
   return (s) => {
