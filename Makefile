@@ -1,6 +1,7 @@
 # One non-recursive Makefile for the whole tree.
 #
 #   make            release build: bin/fake_twilio bin/fake_livekit bin/fake_supabase bin/provisioner
+#                   bin/fakes
 #   make test       ASan+UBSan build under build/asan, then every test (and the integration
 #                   tests again under TSan, build/tsan); one summary line
 #   make demo       release build, then the demo against the fakes
@@ -126,6 +127,16 @@ $(BIN)/$(1): $(B)/$(1)/main.o $(call comp_lib,$(1)) $(KIT_LIB)
 endef
 $(foreach p,$(PROGRAMS),$(eval $(call component_rules,$(p))))
 
+# schemas/*.schema.json compiled into the launcher (fakes/schemas_embed.h), so `fakes test`
+# checks case files by the same rules an editor and the SDK tests' ajv use.
+SCHEMAS := $(sort $(wildcard schemas/*.schema.json))
+$(B)/gen/schemas_embed.c: $(SCHEMAS) scripts/embed-files.sh
+	@mkdir -p $(@D)
+	./scripts/embed-files.sh fx_embedded_schemas $(SCHEMAS) >$@.tmp && mv $@.tmp $@
+$(B)/gen/schemas_embed.o: $(B)/gen/schemas_embed.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+$(call comp_lib,fakes): $(B)/gen/schemas_embed.o
+
 # ar needs at least one member; an empty object keeps a component without modules linkable.
 $(COMP_LIBS): $(B)/empty.o
 $(B)/empty.o:
@@ -187,6 +198,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/fakes
 	install -m 755 $(PROG_BIN) $(DESTDIR)$(PREFIX)/bin
 	install -m 644 fake_supabase/schema.sql $(DESTDIR)$(PREFIX)/share/fakes
+	install -d $(DESTDIR)$(PREFIX)/share/fakes/schemas
+	install -m 644 $(SCHEMAS) $(DESTDIR)$(PREFIX)/share/fakes/schemas
 
 clean:
 	rm -rf build $(PROG_BIN)

@@ -6,6 +6,7 @@
 #include "fake_livekit/db.h"
 #include "fake_livekit/grants.h"
 #include "fake_livekit/twirp.h"
+#include "fakekit/version.h"
 
 /* livekit-server --dev's key pair (docs/reference/livekit.md §7). */
 static const char *opt_api_key = "devkey";
@@ -65,7 +66,7 @@ static const char *credential(const struct fk_req *req)
 
 const struct fk_service lk_service = {
     .name = "livekit",
-    .version = "0.1.0",
+    .version = FK_VERSION,
     .summary = "fake LiveKit server: the SIP Twirp API (trunks, dispatch rules)",
     .default_port = 7880,
     .options = options,

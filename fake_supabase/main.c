@@ -18,6 +18,7 @@
 #include "fake_supabase/postgrest.h"
 #include "fakekit/json.h"
 #include "fakekit/run.h"
+#include "fakekit/version.h"
 
 #define SCHEMA_FILE_MAX (4 * 1024 * 1024) /* a --schema file larger than this is refused */
 #define MAX_OPTIONS     32
@@ -298,7 +299,7 @@ int main(int argc, char **argv)
 {
     service = (struct fk_service){
         .name = "supabase",
-        .version = "0.1.0",
+        .version = FK_VERSION,
         .summary = "fake Supabase: GoTrue (/auth/v1) and PostgREST (/rest/v1) over SQLite.\n"
                    "With the default --jwt-secret the Supabase CLI's keys work "
                    "(GET /__admin/keys prints them):\n"

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fakekit/text.h"
+
 static char *dup_str(const char *s)
 {
     return strdup(s != NULL ? s : "");
@@ -424,39 +426,13 @@ const struct sb_table *sb_schema_table(const struct sb_schema *s, const char *na
     return NULL;
 }
 
-/* Levenshtein distance, capped: names longer than 63 bytes are never "close". */
-static size_t distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b), row[64];
-
-    if (la >= 64 || lb >= 64)
-        return (size_t)-1;
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 const char *sb_schema_suggest(const struct sb_schema *s, const char *name)
 {
     const char *best = NULL;
     size_t bestd = 3; /* more than two edits away is not "perhaps you meant" */
 
     for (size_t i = 0; s != NULL && i < s->ntables; i++) {
-        size_t d = distance(name, s->tables[i].name);
+        size_t d = fk_edit_distance(name, s->tables[i].name, false);
         if (d < bestd) {
             bestd = d;
             best = s->tables[i].name;

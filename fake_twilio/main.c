@@ -8,10 +8,11 @@
 #include "fake_twilio/routes.h"
 #include "fake_twilio/state.h"
 #include "fakekit/run.h"
+#include "fakekit/version.h"
 
 static const struct fk_service twilio_service = {
     .name = "twilio",
-    .version = "1.0.0",
+    .version = FK_VERSION,
     .summary = "fake Twilio REST API 2010-04-01: AvailablePhoneNumbers, IncomingPhoneNumbers",
     .default_port = 8010,
     .options = twilio_options,

@@ -336,7 +336,12 @@ static void scenario(struct fk_app *app, const struct fk_req *req, struct fk_res
     }
     if ((json = body_json(req, resp)) == NULL)
         return;
-    int rc = fk_scenario_apply(app, json, &summary, &err);
+    /* ?dry_run=true: check everything, change nothing (the launcher validates every fake's
+     * section before it applies any). */
+    const char *dry = fk_req_arg(req, "dry_run");
+    bool check_only = dry != NULL && strcmp(dry, "true") == 0;
+    int rc = check_only ? fk_scenario_check(app, json, &summary, &err)
+                        : fk_scenario_apply(app, json, &summary, &err);
     cJSON_Delete(json);
     if (rc != 0)
         reply_error(resp, rc == FK_ENOMEM ? 500 : 400, err.msg);

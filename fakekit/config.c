@@ -97,7 +97,7 @@ static void scan_builtin(const struct fk_option *const *tables, int argc, char *
 
     for (i = 1; i < argc; i++) {
         a = argv[i];
-        if (strcmp(a, "--help") == 0) {
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             *want_help = true;
             return;
         }
@@ -205,7 +205,7 @@ void fk_config_usage(FILE *out, const char *prog, const char *summary,
 {
     const struct fk_option *o;
     char left[128];
-    size_t t, width = strlen("--version");
+    size_t t, width = strlen("-h, --help");
     const char *s;
 
     for (t = 0; tables != NULL && tables[t] != NULL; t++) {
@@ -245,6 +245,6 @@ void fk_config_usage(FILE *out, const char *prog, const char *summary,
             fprintf(out, ")\n");
         }
     }
-    fprintf(out, "  %-*s  %s\n", (int)width, "--help", "print this help and exit");
+    fprintf(out, "  %-*s  %s\n", (int)width, "-h, --help", "print this help and exit");
     fprintf(out, "  %-*s  %s\n", (int)width, "--version", "print the version and exit");
 }

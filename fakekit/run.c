@@ -33,8 +33,8 @@ struct fk_common fk_common = {
 
 static const struct fk_option common_options[] = {
     {"host", "FAKE_HOST", FK_OPT_STRING, &fk_common.host, 0, 0, "ADDR", "address to bind"},
-    {"port", "FAKE_PORT", FK_OPT_INT, &fk_common.port, -1, 65535, "N",
-     "port to bind; 0 picks a free one (-1: the service's default)"},
+    {"port", "FAKE_PORT", FK_OPT_INT, &fk_common.port, 0, 65535, "N",
+     "port to bind; 0 picks a free one"},
     {"port-file", "FAKE_PORT_FILE", FK_OPT_STRING, &fk_common.port_file, 0, 0, "PATH",
      "write the bound port here once listening"},
     {"db", "FAKE_DB", FK_OPT_STRING, &fk_common.db, 0, 0, "PATH",
@@ -237,6 +237,9 @@ int fk_run(const struct fk_service *svc, int argc, char **argv)
     int status = 2, level;
 
     fk_log_set_name(svc->name);
+    /* The default shows in --help as it is, and FAKE_PORT or --port override it. */
+    if (fk_common.port < 0)
+        fk_common.port = svc->default_port;
     if (fk_config_parse(tables, argc, argv, &help, &version, &err) != 0) {
         fprintf(stderr, "%s: %s\n", svc->name, err.msg);
         return 2;
@@ -255,8 +258,6 @@ int fk_run(const struct fk_service *svc, int argc, char **argv)
         return 2;
     }
     fk_log_level_ = level;
-    if (fk_common.port < 0)
-        fk_common.port = svc->default_port;
     fk_rand_seed((uint64_t)fk_common.seed);
 
     fk_app_set_current(&app);

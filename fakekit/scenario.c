@@ -107,10 +107,28 @@ static int parse_limits(const cJSON *arr, const char *path, struct parsed *p, st
 }
 
 static const char *const section_keys[] = {"faults", "rate_limits", "state", NULL};
-static const char *const single_keys[] = {"name",        "description", "faults",
-                                          "rate_limits", "state",       NULL};
-static const char *const multi_keys[] = {"name",    "description", "twilio",
-                                         "livekit", "supabase",    NULL};
+/* "$schema" names the JSON Schema (schemas/scenario.schema.json) for editors; ignored here. */
+static const char *const single_keys[] = {"name",  "description", "faults", "rate_limits",
+                                          "state", "$schema",     NULL};
+static const char *const multi_keys[] = {"name",     "description", "twilio", "livekit",
+                                         "supabase", "$schema",     NULL};
+
+/* {"scenario": name, "faults": N, "rate_limits": N, "applied": bool}; NULL on ENOMEM. */
+static cJSON *scenario_summary(const char *name, size_t faults, size_t limits, bool applied)
+{
+    cJSON *s = cJSON_CreateObject();
+
+    if (s == NULL ||
+        !cJSON_AddItemToObject(s, "scenario",
+                               name != NULL ? cJSON_CreateString(name) : cJSON_CreateNull()) ||
+        !cJSON_AddNumberToObject(s, "faults", (double)faults) ||
+        !cJSON_AddNumberToObject(s, "rate_limits", (double)limits) ||
+        !cJSON_AddBoolToObject(s, "applied", applied)) {
+        cJSON_Delete(s);
+        return NULL;
+    }
+    return s;
+}
 
 /* Find this service's section: the document itself, or doc[service]. *section is NULL
  * when a cross-service document has nothing for this fake. */
@@ -133,7 +151,7 @@ static int find_section(const cJSON *doc, const char *service, const cJSON **sec
     if ((rc = fk_json_check_keys(doc, "", multi_keys, err)) != 0)
         return rc;
     /* Validate every section's shape, not only ours: a typo elsewhere is still a typo. */
-    for (size_t i = 2; multi_keys[i] != NULL; i++) {
+    for (size_t i = 2; i < 5; i++) { /* twilio, livekit, supabase */
         const cJSON *sec = cJSON_GetObjectItemCaseSensitive(doc, multi_keys[i]);
         if (sec == NULL)
             continue;
@@ -149,7 +167,12 @@ static int find_section(const cJSON *doc, const char *service, const cJSON **sec
     return 0;
 }
 
-int fk_scenario_apply(struct fk_app *app, const cJSON *doc, cJSON **summary, struct fk_error *err)
+/* Parse doc and rebuild the state inside one transaction; commit (and swap the rule sets)
+ * only when apply is true. A dry run rolls the transaction back: the in-memory caches of the
+ * fakes follow the store's change counter and their seed epoch, so they drop what the
+ * rolled-back load touched. */
+static int scenario_run(struct fk_app *app, const cJSON *doc, cJSON **summary, bool apply,
+                        struct fk_error *err)
 {
     struct parsed p = {0};
     const cJSON *section = NULL, *faults = NULL, *limits = NULL, *state = NULL;
@@ -188,13 +211,20 @@ int fk_scenario_apply(struct fk_app *app, const cJSON *doc, cJSON **summary, str
         snprintf(path, sizeof(path), "%sstate", prefix);
         rc = fk_app_load_state(app, state, path, err);
     }
-    if (rc == 0)
+    if (rc == 0 && apply)
         rc = fk_store_commit(app->store);
-    if (rc != 0)
+    if (rc != 0 || !apply)
         fk_store_rollback(app->store);
     fk_store_unlock(app->store);
     if (rc != 0)
         goto out;
+    if (!apply) {
+        if (summary != NULL &&
+            (*summary = scenario_summary(name, p.nrules, (size_t)cJSON_GetArraySize(limits),
+                                         false)) == NULL)
+            rc = FK_ENOMEM;
+        goto out;
+    }
 
     fk_faults_clear(app->faults);
     fk_limits_clear(app->limits);
@@ -204,20 +234,22 @@ int fk_scenario_apply(struct fk_app *app, const cJSON *doc, cJSON **summary, str
     if ((rc = fk_limits_add(app->limits, p.limits, p.nlimits, err)) != 0)
         goto out;
     p.nlimits = 0;
-    if (summary != NULL) {
-        cJSON *s = cJSON_CreateObject();
-        if (s != NULL) {
-            cJSON_AddItemToObject(s, "scenario",
-                                  name != NULL ? cJSON_CreateString(name) : cJSON_CreateNull());
-            cJSON_AddNumberToObject(s, "faults", (double)fk_faults_count(app->faults));
-            cJSON_AddNumberToObject(s, "rate_limits",
-                                    (double)cJSON_GetArraySize(limits)); /* NULL: 0 */
-        }
-        *summary = s;
-    }
+    if (summary != NULL)
+        *summary = scenario_summary(name, fk_faults_count(app->faults),
+                                    (size_t)cJSON_GetArraySize(limits) /* NULL: 0 */, true);
 out:
     parsed_cleanup(&p);
     return rc;
+}
+
+int fk_scenario_apply(struct fk_app *app, const cJSON *doc, cJSON **summary, struct fk_error *err)
+{
+    return scenario_run(app, doc, summary, true, err);
+}
+
+int fk_scenario_check(struct fk_app *app, const cJSON *doc, cJSON **summary, struct fk_error *err)
+{
+    return scenario_run(app, doc, summary, false, err);
 }
 
 int fk_scenario_load_file(struct fk_app *app, const char *path, struct fk_error *err)

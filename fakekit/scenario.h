@@ -15,8 +15,14 @@
 
 /* Parse doc for app's service and apply it. On error nothing changed and err says why
  * ("twilio.faults[2].match.method: expected a string"). *summary (may be NULL) receives
- * {"scenario": name, "faults": N, "rate_limits": N} (caller deletes). */
+ * {"scenario": name, "faults": N, "rate_limits": N, "applied": true} (caller deletes). */
 int fk_scenario_apply(struct fk_app *app, const cJSON *doc, cJSON **summary,
+                      struct fk_error *err) FK_MUST_CHECK;
+
+/* Everything fk_scenario_apply checks, the state load included, without changing anything:
+ * the state is rebuilt in a transaction that is rolled back. *summary as above, with
+ * "applied": false. POST /__admin/scenario?dry_run=true. */
+int fk_scenario_check(struct fk_app *app, const cJSON *doc, cJSON **summary,
                       struct fk_error *err) FK_MUST_CHECK;
 
 /* Read and apply a scenario file (--scenario). */

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <curl/curl.h>
 
@@ -40,34 +41,69 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
     return n;
 }
 
+/* The request's header list: its own headers, plus a JSON Content-Type for a body when it
+ * names none. NULL with *oom set on ENOMEM (NULL is also the empty list). */
+static struct curl_slist *header_list(const struct fx_http_req *rq, bool *oom)
+{
+    struct curl_slist *hl = NULL, *nl;
+    bool typed = false;
+
+    *oom = false;
+    for (size_t i = 0; rq->headers != NULL && rq->headers[i] != NULL; i++) {
+        typed |= strncasecmp(rq->headers[i], "Content-Type:", 13) == 0;
+        if ((nl = curl_slist_append(hl, rq->headers[i])) == NULL)
+            goto oom;
+        hl = nl;
+    }
+    if (rq->body != NULL && !typed) {
+        if ((nl = curl_slist_append(hl, "Content-Type: application/json")) == NULL)
+            goto oom;
+        hl = nl;
+    }
+    return hl;
+oom:
+    curl_slist_free_all(hl);
+    *oom = true;
+    return NULL;
+}
+
 int fx_http_do(const char *method, const char *url, const char *body, long timeout_ms,
                struct fx_http *out)
+{
+    struct fx_http_req rq = {.method = method, .url = url, .body = body, .timeout_ms = timeout_ms};
+
+    return fx_http_send(&rq, out);
+}
+
+int fx_http_send(const struct fx_http_req *rq, struct fx_http *out)
 {
     CURL *c = curl_easy_init();
     struct curl_slist *hl = NULL;
     struct sink b = {0};
     char errbuf[CURL_ERROR_SIZE] = "";
     CURLcode cc;
+    bool oom;
     int rc = FK_ENOMEM;
 
     memset(out, 0, sizeof(*out));
-    if (c == NULL)
+    hl = header_list(rq, &oom);
+    if (c == NULL || oom)
         goto out;
-    if (body != NULL) {
-        struct curl_slist *nl = curl_slist_append(hl, "Content-Type: application/json");
-        if (nl == NULL)
-            goto out;
-        hl = nl;
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+    if (rq->body != NULL) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq->body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(rq->body));
     }
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (rq->userpwd != NULL) {
+        curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+        curl_easy_setopt(c, CURLOPT_USERPWD, rq->userpwd);
+    }
+    curl_easy_setopt(c, CURLOPT_URL, rq->url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, rq->method);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms > 0 ? timeout_ms : 10000L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, rq->timeout_ms > 0 ? rq->timeout_ms : 10000L);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     /* The fakes listen on loopback; a CI runner's http_proxy must not capture that. */
     curl_easy_setopt(c, CURLOPT_NOPROXY, "*");

@@ -27,6 +27,17 @@ int fx_http_do(const char *method, const char *url, const char *body, long timeo
                struct fx_http *out) FK_MUST_CHECK;
 void fx_http_cleanup(struct fx_http *r);
 
+/* Any request: headers and Basic credentials as a client of the services sends them. */
+struct fx_http_req {
+    const char *method, *url;
+    const char *const *headers; /* "Name: value", NULL-terminated; may be NULL */
+    const char *body;           /* JSON unless a Content-Type header says otherwise; may be NULL */
+    const char *userpwd;        /* HTTP Basic "user:password"; may be NULL */
+    long timeout_ms;            /* 0: 10 s */
+};
+/* Same results as fx_http_do. */
+int fx_http_send(const struct fx_http_req *rq, struct fx_http *out) FK_MUST_CHECK;
+
 /* GET base_url + path and parse the answer as JSON. Returns 0 with *json set (caller
  * cJSON_Delete()s) when the status is 200 and the body is JSON; FK_EIO otherwise, with err
  * saying why ("GET http://...: 404 {...}" or the transport error). */

@@ -9,8 +9,11 @@
 
 #include <cjson/cJSON.h>
 
+#include "fakekit/buf.h"
+
 #include "fakes/admin_client.h"
 #include "fakes/journal_merge.h"
+#include "fakes/qa_case.h"
 #include "fakes/sequence.h"
 #include "fakes/svg.h"
 #include "fakes/timeline.h"
@@ -91,61 +94,124 @@ static long count_of(const cJSON *j, const char *key)
     return cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
 }
 
-int fx_post_scenario(const struct fx_running *r, int n, const char *doc, const char *service)
+bool fx_scenario_targets(const cJSON *doc, const char *service, const char *name)
 {
-    char url[128], base[64];
-    int failed = 0, posted = 0;
+    bool multi = cJSON_HasObjectItem(doc, "twilio") || cJSON_HasObjectItem(doc, "livekit") ||
+                 cJSON_HasObjectItem(doc, "supabase");
+
+    if (service != NULL && strcmp(service, name) != 0)
+        return false;
+    return multi ? cJSON_HasObjectItem(doc, name) : service != NULL;
+}
+
+/* POST text to one fake's /__admin/scenario[?dry_run=true]; 0, or 1 with err set. */
+static int post_one(const struct fx_running *r, const char *text, bool dry, cJSON **summary,
+                    struct fk_error *err)
+{
+    char url[160], base[64];
+    struct fx_http h;
+    int rc;
+
+    snprintf(url, sizeof(url), "%s/__admin/scenario%s", fx_base_url(r, base, sizeof(base)),
+             dry ? "?dry_run=true" : "");
+    rc = fx_http_do("POST", url, text, 0, &h);
+    if (rc != 0 || h.status != 200) {
+        fk_error_set(err, "%s rejected the scenario: %s", r->name,
+                     rc != 0 ? h.error : fx_admin_error_text(&h));
+        rc = 1;
+    } else if (summary != NULL) {
+        *summary = cJSON_Parse(h.body);
+    }
+    fx_http_cleanup(&h);
+    return rc;
+}
+
+int fx_post_scenario(const struct fx_running *r, int n, const char *text, const cJSON *doc,
+                     const char *service, FILE *msgs, struct fk_error *err)
+{
+    int targets = 0;
 
     for (int i = 0; i < n; i++) {
-        struct fx_http h;
-        if (service != NULL && strcmp(service, r[i].name) != 0)
+        if (!fx_scenario_targets(doc, service, r[i].name))
             continue;
-        posted++;
-        snprintf(url, sizeof(url), "%s/__admin/scenario", fx_base_url(&r[i], base, sizeof(base)));
-        int rc = fx_http_do("POST", url, doc, 0, &h);
-        if (rc != 0 || h.status != 200) {
-            fprintf(stderr, "fakes: %s rejected the scenario: %s\n", r[i].name,
-                    rc != 0 ? h.error : fx_admin_error_text(&h));
-            failed = 1;
-        } else {
-            cJSON *j = cJSON_Parse(h.body);
-            const cJSON *name = cJSON_GetObjectItemCaseSensitive(j, "scenario");
-            long f = count_of(j, "faults"), l = count_of(j, "rate_limits");
-            fprintf(stderr, "fakes: %-8s took scenario '%s': %ld fault%s, %ld rate limit%s\n",
-                    r[i].name, cJSON_IsString(name) ? name->valuestring : "", f, f == 1 ? "" : "s",
-                    l, l == 1 ? "" : "s");
-            cJSON_Delete(j);
-        }
-        fx_http_cleanup(&h);
+        targets++;
+        if (post_one(&r[i], text, true, NULL, err) != 0)
+            return 1; /* nothing was applied anywhere */
     }
-    if (posted == 0) {
-        fprintf(stderr, "fakes: no running fake is called '%s'\n", service);
+    if (targets == 0) {
+        fk_error_set(err,
+                     service != NULL ? "no running fake is called '%s' or the document has "
+                                       "no section for it"
+                                     : "the document has no twilio, livekit or supabase "
+                                       "section%s",
+                     service != NULL ? service : "");
         return 1;
     }
-    return failed;
+    for (int i = 0; i < n; i++) {
+        cJSON *j = NULL;
+        if (!fx_scenario_targets(doc, service, r[i].name))
+            continue;
+        if (post_one(&r[i], text, false, &j, err) != 0)
+            return 1; /* checked a moment ago: only a fake that died gets here */
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(j, "scenario");
+        long f = count_of(j, "faults"), l = count_of(j, "rate_limits");
+        if (msgs != NULL)
+            fprintf(msgs, "fakes: %-8s took scenario '%s': %ld fault%s, %ld rate limit%s\n",
+                    r[i].name, cJSON_IsString(name) ? name->valuestring : "", f, f == 1 ? "" : "s",
+                    l, l == 1 ? "" : "s");
+        cJSON_Delete(j);
+    }
+    for (int i = 0; i < n && msgs != NULL; i++) {
+        if (!fx_scenario_targets(doc, service, r[i].name))
+            fprintf(msgs, "fakes: %-8s untouched (no section for it)\n", r[i].name);
+    }
+    return 0;
+}
+
+int fx_scenario_usable(const char *cmd, const char *path, const char *service)
+{
+    struct fk_buf why;
+    cJSON *doc;
+    int rc = 0;
+
+    fk_buf_init(&why, 1 << 20);
+    doc = fx_load_checked(path, FX_SCHEMA_SCENARIO, &why);
+    if (doc == NULL) {
+        fprintf(stderr, "%s: %s is not a valid scenario document:\n%s", cmd, path,
+                fk_buf_str(&why));
+        rc = 2;
+    } else if (service == NULL && !cJSON_HasObjectItem(doc, "twilio") &&
+               !cJSON_HasObjectItem(doc, "livekit") && !cJSON_HasObjectItem(doc, "supabase")) {
+        fprintf(stderr,
+                "%s: %s has no twilio/livekit/supabase section; for a one-fake document say "
+                "which fake with `fakes scenario FILE --service NAME`\n",
+                cmd, path);
+        rc = 2;
+    }
+    cJSON_Delete(doc);
+    fk_buf_cleanup(&why);
+    return rc;
 }
 
 int fx_cmd_scenario(struct fx_opts *o)
 {
     struct fx_running r[FX_NFAKES];
     struct fk_error err = {{0}};
-    int n = 0, rc = 2;
-    char *text = fx_read_file(o->scenario, &err);
-    cJSON *doc = text != NULL ? cJSON_Parse(text) : NULL;
+    int n = 0, rc;
+    char *text;
+    cJSON *doc;
 
     fx_resolve_state(o);
-    if (text == NULL) {
+    if ((rc = fx_scenario_usable("fakes scenario", o->scenario, o->service)) != 0)
+        return rc;
+    text = fx_read_file(o->scenario, &err);
+    doc = text != NULL ? cJSON_Parse(text) : NULL;
+    if (doc == NULL) {
+        fprintf(stderr, "fakes scenario: %s\n", err.msg[0] ? err.msg : "unreadable");
+        rc = 2;
+    } else if ((rc = fx_load_running(o, r, &n)) == 0 &&
+               (rc = fx_post_scenario(r, n, text, doc, o->service, stderr, &err)) != 0) {
         fprintf(stderr, "fakes scenario: %s\n", err.msg);
-    } else if (!cJSON_IsObject(doc)) {
-        fprintf(stderr, "fakes scenario: %s: not a JSON object\n", o->scenario);
-    } else if (o->service == NULL && !cJSON_HasObjectItem(doc, "twilio") &&
-               !cJSON_HasObjectItem(doc, "livekit") && !cJSON_HasObjectItem(doc, "supabase")) {
-        fprintf(stderr,
-                "fakes scenario: %s has no twilio/livekit/supabase section; for a "
-                "one-fake document say which with --service NAME\n",
-                o->scenario);
-    } else if ((rc = fx_load_running(o, r, &n)) == 0) {
-        rc = fx_post_scenario(r, n, text, o->service);
     }
     cJSON_Delete(doc);
     free(text);
@@ -177,20 +243,27 @@ int fx_cmd_reset(struct fx_opts *o)
     return failed;
 }
 
-int fx_cmd_env(struct fx_opts *o)
+char *fx_env_file_read(struct fx_opts *o, struct fk_error *err)
 {
     char path[PATH_MAX], envp[PATH_MAX];
-    struct fk_error err = {{0}};
     char *where, *text;
 
     fx_resolve_state(o);
     /* `up --env-file` may have put it elsewhere; STATE/env-file says where. */
-    where = fx_read_file(fx_state_path(o, "env-file", path, sizeof(path)), &err);
+    where = fx_read_file(fx_state_path(o, "env-file", path, sizeof(path)), err);
     if (where != NULL)
         where[strcspn(where, "\n")] = '\0';
     text = fx_read_file(
-        where != NULL && *where ? where : fx_state_path(o, "env", envp, sizeof(envp)), &err);
+        where != NULL && *where ? where : fx_state_path(o, "env", envp, sizeof(envp)), err);
     free(where);
+    return text;
+}
+
+int fx_cmd_env(struct fx_opts *o)
+{
+    struct fk_error err = {{0}};
+    char *text = fx_env_file_read(o, &err);
+
     if (text == NULL) {
         fprintf(stderr, "fakes env: %s (run `fakes up` first)\n", err.msg);
         return 1;
@@ -251,7 +324,7 @@ int fx_cmd_journal(struct fx_opts *o)
     return fflush(stdout) == 0 ? 0 : 1;
 }
 
-static int write_output(const char *path, const struct fx_timeline *t, bool html)
+static int write_output(const char *path, const struct fx_timeline *t, bool html, const char *title)
 {
     FILE *f = fopen(path, "we");
 
@@ -260,9 +333,9 @@ static int write_output(const char *path, const struct fx_timeline *t, bool html
         return 1;
     }
     if (html)
-        fx_html_write(t, "fakes: sequence of a run", f);
+        fx_html_write(t, title != NULL ? title : "fakes: sequence of a run", f);
     else
-        fx_mermaid_write(t, f);
+        fx_mermaid_write(t, title, f);
     if (fclose(f) != 0) {
         fprintf(stderr, "fakes diagram: %s: write failed\n", path);
         return 1;
@@ -297,11 +370,11 @@ int fx_cmd_diagram(struct fx_opts *o)
         fprintf(stderr, "fakes diagram: out of memory\n");
     if (rc == 0) {
         snprintf(path, sizeof(path), "%s.mmd", prefix);
-        rc = write_output(path, &t, false);
+        rc = write_output(path, &t, false, o->title);
     }
     if (rc == 0) {
         snprintf(path, sizeof(path), "%s.html", prefix);
-        rc = write_output(path, &t, true);
+        rc = write_output(path, &t, true, o->title);
     }
     if (rc == 0)
         fprintf(stderr, "fakes: diagram of %zu requests%s written (open the .html in a browser)\n",

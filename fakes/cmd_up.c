@@ -19,10 +19,9 @@
 
 #include "fakes/admin_client.h"
 #include "fakes/procs.h"
+#include "fakes/trio.h"
 
-#define START_TIMEOUT_MS 10000 /* a fake under ASan starts in well under a second */
-#define HEALTH_TRIES     50
-#define STOP_GRACE_MS    10000
+#define STOP_GRACE_MS 10000
 
 /* mkdir -p for one or two missing levels is enough for .fakes and CI's $RUNNER_TEMP/x. */
 static int ensure_dir(const char *dir)
@@ -39,29 +38,10 @@ static int ensure_dir(const char *dir)
     return mkdir(dir, 0755) == 0 || errno == EEXIST ? 0 : -1;
 }
 
-static int bin_dir(const struct fx_opts *o, char *buf, size_t len)
-{
-    ssize_t n;
-
-    if (o->bin_dir != NULL) {
-        snprintf(buf, len, "%s", o->bin_dir);
-        return 0;
-    }
-    n = readlink("/proc/self/exe", buf, len - 1);
-    if (n <= 0)
-        return -1;
-    buf[n] = '\0';
-    char *slash = strrchr(buf, '/');
-    if (slash != NULL)
-        *slash = '\0';
-    return 0;
-}
-
 static int check_usage(const struct fx_opts *o)
 {
     const char *vals[] = {o->creds.account_sid, o->creds.auth_token, o->creds.lk_key,
                           o->creds.lk_secret, o->creds.jwt_secret};
-    struct fk_error err = {{0}};
 
     for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
         if (!fx_env_value_ok(vals[i])) {
@@ -72,110 +52,13 @@ static int check_usage(const struct fx_opts *o)
             return 2;
         }
     }
-    if (o->scenario != NULL) {
-        char *text = fx_read_file(o->scenario, &err);
-        cJSON *doc = text != NULL ? cJSON_Parse(text) : NULL;
-        bool ok = cJSON_IsObject(doc);
-        if (text != NULL && !ok)
-            fk_error_set(&err, "%s: not a JSON object", o->scenario);
-        cJSON_Delete(doc);
-        free(text);
-        if (!ok) {
-            fprintf(stderr, "fakes up: --scenario %s\n", err.msg);
-            return 2;
-        }
-    }
+    if (o->scenario != NULL && fx_scenario_usable("fakes up", o->scenario, NULL) != 0)
+        return 2;
     if (o->db_dir != NULL && ensure_dir(o->db_dir) != 0) {
         fprintf(stderr, "fakes up: --db-dir %s: %s\n", o->db_dir, strerror(errno));
         return 2;
     }
     return 0;
-}
-
-static int start_one(const struct fx_opts *o, const char *bin, const char *name,
-                     struct fx_running *r)
-{
-    char path[PATH_MAX + 32], port_file[PATH_MAX], log[PATH_MAX], db[PATH_MAX], pf[64];
-    const char *args[24];
-    int n = 0;
-    struct fk_error err = {{0}};
-
-    snprintf(path, sizeof(path), "%s/fake_%s", bin, name);
-    snprintf(pf, sizeof(pf), "%s.port", name);
-    fx_state_path(o, pf, port_file, sizeof(port_file));
-    snprintf(pf, sizeof(pf), "%s.log", name);
-    fx_state_path(o, pf, log, sizeof(log));
-    args[n++] = "--port";
-    args[n++] = "0";
-    args[n++] = "--port-file";
-    args[n++] = port_file;
-    args[n++] = "--log-level";
-    args[n++] = "warn";
-    if (o->db_dir != NULL) {
-        snprintf(db, sizeof(db), "%s/%s.db", o->db_dir, name);
-        args[n++] = "--db";
-        args[n++] = db;
-    }
-    if (o->seed != NULL) {
-        args[n++] = "--seed";
-        args[n++] = o->seed;
-    }
-    if (strcmp(name, "twilio") == 0) {
-        args[n++] = "--account-sid";
-        args[n++] = o->creds.account_sid;
-        args[n++] = "--auth-token";
-        args[n++] = o->creds.auth_token;
-    } else if (strcmp(name, "livekit") == 0) {
-        args[n++] = "--api-key";
-        args[n++] = o->creds.lk_key;
-        args[n++] = "--api-secret";
-        args[n++] = o->creds.lk_secret;
-    } else {
-        args[n++] = "--jwt-secret";
-        args[n++] = o->creds.jwt_secret;
-    }
-    args[n] = NULL;
-    r->name = name;
-    if (fx_spawn(path, args, log, START_TIMEOUT_MS, &r->pid, &r->port, &err) != 0) {
-        fprintf(stderr, "fakes up: %s did not start: %s\n", name, err.msg);
-        return -1;
-    }
-    return 0;
-}
-
-static void pause_ms(long ms)
-{
-    struct timespec ts = {.tv_sec = 0, .tv_nsec = ms * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-/* The fake printed its listening line, so one try normally passes; the retries cover a
- * fake whose admin API comes up a moment after the socket. */
-static int health(const struct fx_running *r)
-{
-    char url[128], base[64];
-    struct fx_http h = {0};
-
-    snprintf(url, sizeof(url), "%s/__admin/health", fx_base_url(r, base, sizeof(base)));
-    for (int i = 0; i < HEALTH_TRIES; i++) {
-        int rc = fx_http_do("GET", url, NULL, 2000, &h);
-        cJSON *j = rc == 0 && h.status == 200 ? cJSON_Parse(h.body) : NULL;
-        const cJSON *svc = cJSON_GetObjectItemCaseSensitive(j, "service");
-        bool ok = cJSON_IsString(svc) && strcmp(svc->valuestring, r->name) == 0;
-        cJSON_Delete(j);
-        if (ok) {
-            fx_http_cleanup(&h);
-            return 0;
-        }
-        if (i + 1 < HEALTH_TRIES) {
-            fx_http_cleanup(&h);
-            pause_ms(20);
-        }
-    }
-    fprintf(stderr, "fakes up: %s at %s is not healthy: %s\n", r->name, url,
-            h.error[0] ? h.error : (h.body ? h.body : ""));
-    fx_http_cleanup(&h);
-    return -1;
 }
 
 /* anon and service_role keys: from GET /__admin/keys, else signed here from the secret. */
@@ -208,12 +91,9 @@ static int supabase_keys(const struct fx_running *sb, struct fx_opts *o, char **
 
 static void stop_started(const struct fx_opts *o, const struct fx_running *r, int n)
 {
-    pid_t pids[FX_NFAKES];
     char path[PATH_MAX];
 
-    for (int i = 0; i < n; i++)
-        pids[i] = r[i].pid;
-    fx_stop_pids(pids, n, STOP_GRACE_MS);
+    fx_trio_stop(r, n, STOP_GRACE_MS, NULL);
     unlink(fx_state_path(o, "pids", path, sizeof(path)));
 }
 
@@ -240,39 +120,45 @@ static int up_steps(struct fx_opts *o, struct fx_running *r, int *started, char 
 {
     char bin[PATH_MAX], path[PATH_MAX], envp[PATH_MAX], base[64];
     struct fk_error err = {{0}};
-    char *doc = NULL;
 
-    if (bin_dir(o, bin, sizeof(bin)) != 0) {
+    struct fx_trio_opts t = {.bin = bin,
+                             .dir = o->state_dir,
+                             .db_dir = o->db_dir,
+                             .seed = o->seed,
+                             .log_level = o->log_level,
+                             .creds = &o->creds};
+
+    if (fx_bin_dir(o->bin_dir, bin, sizeof(bin)) != 0) {
         fprintf(stderr, "fakes up: cannot find the fakes (use --bin DIR or FAKES_BIN)\n");
         return 1;
     }
-    for (int i = 0; i < FX_NFAKES; i++) {
-        if (start_one(o, bin, fx_fake_names[i], &r[i]) != 0)
-            return 1;
-        *started = i + 1;
-    }
-    if (fx_pids_write(fx_state_path(o, "pids", path, sizeof(path)), r, FX_NFAKES, &err) != 0) {
+    if (fx_trio_start(&t, r, &err) != 0) {
         fprintf(stderr, "fakes up: %s\n", err.msg);
         return 1;
     }
-    for (int i = 0; i < FX_NFAKES; i++) {
-        if (health(&r[i]) != 0)
-            return 1;
+    *started = FX_NFAKES;
+    if (fx_pids_write(fx_state_path(o, "pids", path, sizeof(path)), r, FX_NFAKES, &err) != 0) {
+        fprintf(stderr, "fakes up: %s\n", err.msg);
+        return 1;
     }
     if (supabase_keys(&r[2], o, &keys[0], &keys[1]) != 0) {
         fprintf(stderr, "fakes up: out of memory\n");
         return 1;
     }
     if (o->scenario != NULL) {
-        doc = fx_read_file(o->scenario, &err);
-        int rc = doc == NULL ? 1 : fx_post_scenario(r, FX_NFAKES, doc, NULL);
-        free(doc);
+        char *text = fx_read_file(o->scenario, &err);
+        cJSON *doc = text != NULL ? cJSON_Parse(text) : NULL;
+        int rc = doc == NULL ? 1 : fx_post_scenario(r, FX_NFAKES, text, doc, NULL, stderr, &err);
+        cJSON_Delete(doc);
+        free(text);
         if (rc != 0) {
-            if (err.msg[0])
-                fprintf(stderr, "fakes up: %s\n", err.msg);
+            fprintf(stderr, "fakes up: %s\n", err.msg[0] ? err.msg : "scenario unreadable");
             return 1;
         }
     }
+    /* After the scenario, which puts supabase's state back to its seed and its own users. */
+    if (o->nusers > 0 && fx_create_users(o, fx_base_url(&r[2], base, sizeof(base))) != 0)
+        return 1;
     if (o->env_file == NULL)
         o->env_file = fx_state_path(o, "env", envp, sizeof(envp));
     if (fx_env_write(o->env_file, &o->creds, r, &err) != 0) {

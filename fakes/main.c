@@ -1,7 +1,10 @@
-/* main.c: `fakes`, the launcher: start, load, inspect and stop the three fakes as one unit.
+/* main.c: `fakes`, the launcher: start, load, inspect and stop the three fakes as one unit,
+ * and run QA's cases against them.
  *
- *   fakes up [--scenario FILE] [--env-file PATH] [--db-dir DIR] [--bin DIR] [--seed N] ...
+ *   fakes up [--scenario FILE] [--user EMAIL:PASSWORD]... [--log-level L] ...
  *   fakes down | scenario FILE | reset | env | journal [--json] | diagram [--trace F] [--out P]
+ *   fakes token --user EMAIL[:PASSWORD] | --livekit [--grants JSON]
+ *   fakes test [--junit FILE] [--filter GLOB] [--jobs N] [--logs DIR] PATH...
  *
  * Options are parsed and checked here, before anything starts; each command accepts only
  * its own (a flag meant for another command is a usage error, not silently ignored). */
@@ -12,6 +15,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fakekit/log.h"
+#include "fakekit/version.h"
 #include "fakes/admin_client.h"
 #include "fakes/commands.h"
 
@@ -27,46 +32,76 @@ enum {
     O_OUT = 1 << 8,
     O_CREDS = 1 << 9,
     O_SERVICE = 1 << 10,
+    O_LOG = 1 << 11,
+    O_USER = 1 << 12,
+    O_TEST = 1 << 13, /* --junit --filter --jobs --logs */
+    O_LIVEKIT = 1 << 14,
+};
+
+/* Long options without a one-letter twin. */
+enum {
+    L_LOG = 256,
+    L_USER,
+    L_JUNIT,
+    L_FILTER,
+    L_JOBS,
+    L_LOGS,
+    L_LIVEKIT,
+    L_GRANTS,
+    L_TITLE,
 };
 
 struct command {
     const char *name;
     int (*fn)(struct fx_opts *o);
     unsigned allowed;
-    int positional; /* required positional arguments */
+    int positional; /* required positional arguments; -1: one or more */
     const char *usage;
 };
 
 static const struct command commands[] = {
-    {"up", fx_cmd_up, O_STATE | O_ENV | O_SCEN | O_DB | O_BIN | O_SEED | O_CREDS, 0,
-     "up [--scenario FILE] [--env-file PATH] [--db-dir DIR] [--state-dir DIR] [--bin DIR]\n"
-     "             [--seed N] [--account-sid AC..] [--auth-token T] [--api-key K]\n"
-     "             [--api-secret S] [--jwt-secret S]\n"
-     "      start the three fakes on free ports, load the scenario, write the env file\n"
-     "      (its path on stdout)"},
+    {"up", fx_cmd_up, O_STATE | O_ENV | O_SCEN | O_DB | O_BIN | O_SEED | O_CREDS | O_LOG | O_USER,
+     0,
+     "up [--scenario FILE] [--user EMAIL:PASSWORD]... [--log-level LEVEL] [--env-file PATH]\n"
+     "             [--db-dir DIR] [--state-dir DIR] [--bin DIR] [--seed N] [--account-sid AC..]\n"
+     "             [--auth-token T] [--api-key K] [--api-secret S] [--jwt-secret S]\n"
+     "      start the three fakes on free ports, load the scenario, create the users, write\n"
+     "      the env file (its path on stdout); logs at LEVEL (default info) in STATE/NAME.log"},
     {"down", fx_cmd_down, O_STATE, 0,
-     "down [--state-dir DIR]\n      stop exactly the fakes `up` started"},
+     "down [--state-dir DIR]\n      stop exactly the fakes `up` started (nothing running: exit 0)"},
     {"scenario", fx_cmd_scenario, O_STATE | O_SERVICE, 1,
      "scenario FILE [--service twilio|livekit|supabase] [--state-dir DIR]\n"
-     "      load a scenario into the running fakes (no restart)"},
+     "      load a scenario into the running fakes it has sections for (no restart); every\n"
+     "      section is checked by its fake before any is applied"},
     {"reset", fx_cmd_reset, O_STATE, 0,
      "reset [--state-dir DIR]\n      every fake back to its seed: state, faults, journal"},
     {"env", fx_cmd_env, O_STATE, 0, "env [--state-dir DIR]\n      print the env file"},
+    {"token", fx_cmd_token, O_STATE | O_USER | O_LIVEKIT, 0,
+     "token --user EMAIL[:PASSWORD] | --livekit [--grants JSON] [--state-dir DIR]\n"
+     "      print an access token: a Supabase user's (signed in, or signed up when new;\n"
+     "      password default fakes-password), or a LiveKit JWT for the running fake's key\n"
+     "      (grants default {\"sip\":{\"admin\":true,\"call\":true}}, valid one hour)"},
     {"journal", fx_cmd_journal, O_STATE | O_JSON, 0,
      "journal [--json] [--state-dir DIR]\n      the three journals merged in time order"},
     {"diagram", fx_cmd_diagram, O_STATE | O_TRACE | O_OUT, 0,
-     "diagram [--trace FILE] [--out PREFIX] [--state-dir DIR]\n"
-     "      sequence picture of the journals: PREFIX.mmd (Mermaid) and PREFIX.html (SVG)"},
+     "diagram [--trace FILE] [--out PREFIX] [--title TEXT] [--state-dir DIR]\n"
+     "      sequence picture of the journals: PREFIX.mmd (Mermaid) and PREFIX.html (SVG);\n"
+     "      --trace adds the provisioner's steps (its --trace json lines) as notes"},
+    {"test", fx_cmd_test, O_TEST | O_BIN | O_CREDS, -1,
+     "test [--junit FILE] [--filter GLOB] [--jobs N] [--logs DIR] [--bin DIR] PATH...\n"
+     "      run QA's cases: each NAME.json (scenario) with NAME.expect.json beside it, in the\n"
+     "      files or folders given (folders searched recursively), each against three fresh\n"
+     "      fakes; one line per case, then 'N passed, N failed'; exit 1 when any failed"},
 };
 
 static void usage(FILE *out)
 {
-    fputs("usage: fakes COMMAND [options]\n\ncommands:\n", out);
+    fputs("usage: fakes COMMAND [options]\n       fakes --help | --version\n\ncommands:\n", out);
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(out, "  fakes %s\n", commands[i].usage);
     fputs("\nenvironment: FAKES_STATE (state dir, default ./.fakes), FAKES_BIN (where the fakes\n"
           "are, default the directory of this program)\n"
-          "exit status: 0 ok, 1 runtime failure, 2 usage\n",
+          "exit status: 0 ok, 1 runtime failure (or a failed case), 2 usage\n",
           out);
 }
 
@@ -86,6 +121,15 @@ static const struct option long_opts[] = {
     {"api-secret", required_argument, NULL, 'Z'},
     {"jwt-secret", required_argument, NULL, 'J'},
     {"service", required_argument, NULL, 'v'},
+    {"log-level", required_argument, NULL, L_LOG},
+    {"user", required_argument, NULL, L_USER},
+    {"junit", required_argument, NULL, L_JUNIT},
+    {"filter", required_argument, NULL, L_FILTER},
+    {"jobs", required_argument, NULL, L_JOBS},
+    {"logs", required_argument, NULL, L_LOGS},
+    {"livekit", no_argument, NULL, L_LIVEKIT},
+    {"grants", required_argument, NULL, L_GRANTS},
+    {"title", required_argument, NULL, L_TITLE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -108,11 +152,24 @@ static unsigned opt_bit(int c)
     case 'j':
         return O_JSON;
     case 't':
+    case L_TITLE:
         return O_TRACE;
     case 'o':
         return O_OUT;
     case 'v':
         return O_SERVICE;
+    case L_LOG:
+        return O_LOG;
+    case L_USER:
+        return O_USER;
+    case L_JUNIT:
+    case L_FILTER:
+    case L_JOBS:
+    case L_LOGS:
+        return O_TEST;
+    case L_LIVEKIT:
+    case L_GRANTS:
+        return O_LIVEKIT;
     default:
         return O_CREDS;
     }
@@ -127,6 +184,56 @@ static bool all_digits(const char *s)
             return false;
     }
     return true;
+}
+
+/* The options of up --log-level/--user, test and token. */
+static int set_opt_more(struct fx_opts *o, int c, const char *arg)
+{
+    switch (c) {
+    case L_LOG:
+        if (fk_log_parse_level(arg) < 0) {
+            fprintf(stderr, "fakes: --log-level: expected error, warn, info or debug, got '%s'\n",
+                    arg);
+            return -1;
+        }
+        o->log_level = arg;
+        return 0;
+    case L_USER:
+        if (o->nusers == FX_USERS_MAX || strchr(arg, '@') == NULL) {
+            fprintf(stderr, "fakes: --user %s: %s\n", arg,
+                    o->nusers == FX_USERS_MAX ? "too many users" : "expected EMAIL[:PASSWORD]");
+            return -1;
+        }
+        o->users[o->nusers++] = arg;
+        return 0;
+    case L_JOBS:
+        if (!all_digits(arg) || strtol(arg, NULL, 10) < 1 || strtol(arg, NULL, 10) > 64) {
+            fprintf(stderr, "fakes test: --jobs: expected 1 to 64, got '%s'\n", arg);
+            return -1;
+        }
+        o->jobs = (int)strtol(arg, NULL, 10);
+        return 0;
+    case L_JUNIT:
+        o->junit = arg;
+        return 0;
+    case L_FILTER:
+        o->filter = arg;
+        return 0;
+    case L_LOGS:
+        o->logs = arg;
+        return 0;
+    case L_LIVEKIT:
+        o->livekit = true;
+        return 0;
+    case L_GRANTS:
+        o->grants = arg;
+        return 0;
+    case L_TITLE:
+        o->title = arg;
+        return 0;
+    default:
+        return -1;
+    }
 }
 
 static int set_opt(struct fx_opts *o, int c, const char *arg)
@@ -183,7 +290,7 @@ static int set_opt(struct fx_opts *o, int c, const char *arg)
         o->creds.jwt_secret = arg;
         break;
     default:
-        return -1;
+        return set_opt_more(o, c, arg);
     }
     return 0;
 }
@@ -202,6 +309,7 @@ static void defaults(struct fx_opts *o)
     o->creds.lk_key = "devkey";
     o->creds.lk_secret = "secret";
     o->creds.jwt_secret = "super-secret-jwt-token-with-at-least-32-characters-long";
+    o->log_level = "info";
 }
 
 static int parse(const struct command *cmd, int argc, char **argv, struct fx_opts *o)
@@ -229,14 +337,19 @@ static int parse(const struct command *cmd, int argc, char **argv, struct fx_opt
             return 2;
     }
     /* GNU getopt moved the operands to the end: `fakes scenario FILE --state-dir D` works. */
-    for (; optind < argc; optind++, npos++) {
+    if (cmd->positional < 0) {
+        o->paths = (const char *const *)argv + optind;
+        o->npaths = argc - optind;
+        npos = o->npaths;
+    }
+    for (; cmd->positional >= 0 && optind < argc; optind++, npos++) {
         if (npos >= cmd->positional) {
             fprintf(stderr, "fakes %s: unexpected argument '%s'\n", cmd->name, argv[optind]);
             return 2;
         }
         o->scenario = argv[optind];
     }
-    if (npos < cmd->positional) {
+    if (npos < (cmd->positional < 0 ? 1 : cmd->positional)) {
         fprintf(stderr, "usage: fakes %s\n", cmd->usage);
         return 2;
     }
@@ -252,6 +365,10 @@ int main(int argc, char **argv)
         strcmp(argv[1], "help") == 0) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("fakes %s\n", FK_VERSION);
+        return 0;
     }
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         if (strcmp(argv[1], commands[i].name) != 0)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,10 +45,18 @@ static void log_tail(const char *path, char *out, size_t len)
     out[m] = '\0';
 }
 
-static void child_exec(const char *path, const char *const *args, int out_fd, int log_fd)
+static void child_exec(const char *path, const char *const *args, int out_fd, int log_fd,
+                       unsigned flags, pid_t parent)
 {
     const char *argv[64];
     int n = 0, devnull = open("/dev/null", O_RDONLY);
+
+    /* A tied fake gets SIGTERM when the thread that started it ends, so a runner killed
+     * in the middle of a case leaves nothing behind; the getppid() test closes the window
+     * in which the parent died before prctl. */
+    if ((flags & FX_SPAWN_TIED) != 0 &&
+        (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent))
+        _exit(127);
 
     argv[n++] = path;
     for (size_t i = 0; args != NULL && args[i] != NULL && n < 63; i++)
@@ -106,8 +115,9 @@ static int read_line(int fd, int64_t deadline, char *line, size_t len, const cha
 }
 
 int fx_spawn(const char *path, const char *const *args, const char *log_path, long timeout_ms,
-             pid_t *pid, unsigned *port, struct fk_error *err)
+             unsigned flags, pid_t *pid, unsigned *port, struct fk_error *err)
 {
+    pid_t self = getpid();
     int fds[2] = {-1, -1}, log_fd = -1;
     char line[512], tail[300];
     const char *why;
@@ -128,7 +138,7 @@ int fx_spawn(const char *path, const char *const *args, const char *log_path, lo
     }
     child = fork();
     if (child == 0)
-        child_exec(path, args, fds[1], log_fd);
+        child_exec(path, args, fds[1], log_fd, flags, self);
     close(fds[1]);
     close(log_fd);
     if (child < 0) {
@@ -205,8 +215,9 @@ static void pause_ms(long ms)
         ;
 }
 
-/* Wait until every pid has ended or the deadline passes; reap our own children. */
-static int wait_all(const pid_t *pids, int n, long ms)
+/* Wait until every pid has ended or the deadline passes; reap our own children, keeping
+ * their wait statuses in status[i] when status is not NULL (done[i] marks the reaped). */
+static int wait_all(const pid_t *pids, int n, long ms, int *status, bool *done)
 {
     int64_t deadline = fk_mono_us() + (int64_t)ms * 1000;
     int alive;
@@ -214,10 +225,22 @@ static int wait_all(const pid_t *pids, int n, long ms)
     for (;;) {
         alive = 0;
         for (int i = 0; i < n; i++) {
-            if (pids[i] <= 0)
+            int st = 0;
+            if (pids[i] <= 0 || done[i])
                 continue;
-            waitpid(pids[i], NULL, WNOHANG); /* ECHILD for a fake started by another `up` */
-            alive += fx_pid_alive(pids[i]);
+            pid_t w = waitpid(pids[i], &st, WNOHANG);
+            if (w == pids[i]) {
+                done[i] = true;
+                if (status != NULL)
+                    status[i] = st;
+            } else if (w == 0) {
+                alive++; /* our child, still running (its leader may already show as a
+                          * zombie in /proc while its other threads finish) */
+            } else if (fx_pid_alive(pids[i])) {
+                alive++; /* ECHILD: a fake another `up` started; /proc tells */
+            } else {
+                done[i] = true;
+            }
         }
         if (alive == 0 || fk_mono_us() >= deadline)
             return alive;
@@ -226,17 +249,28 @@ static int wait_all(const pid_t *pids, int n, long ms)
     }
 }
 
-int fx_stop_pids(const pid_t *pids, int n, long grace_ms)
+int fx_stop_children(const pid_t *pids, int n, long grace_ms, int *status)
 {
+    bool done[FX_STOP_MAX] = {false};
+
+    if (n > FX_STOP_MAX)
+        n = FX_STOP_MAX;
     for (int i = 0; i < n; i++) {
+        if (status != NULL)
+            status[i] = -1;
         if (pids[i] > 0)
             kill(pids[i], SIGTERM);
     }
-    if (wait_all(pids, n, grace_ms) == 0)
+    if (wait_all(pids, n, grace_ms, status, done) == 0)
         return 0;
     for (int i = 0; i < n; i++) {
-        if (pids[i] > 0 && fx_pid_alive(pids[i]))
+        if (pids[i] > 0 && !done[i] && fx_pid_alive(pids[i]))
             kill(pids[i], SIGKILL);
     }
-    return wait_all(pids, n, 2000);
+    return wait_all(pids, n, 2000, status, done);
+}
+
+int fx_stop_pids(const pid_t *pids, int n, long grace_ms)
+{
+    return fx_stop_children(pids, n, grace_ms, NULL);
 }

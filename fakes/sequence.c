@@ -149,7 +149,7 @@ static void client_only(FILE *out, const struct fx_row *r)
     fputs("\n    end\n", out);
 }
 
-void fx_mermaid_write(const struct fx_timeline *t, FILE *out)
+void fx_mermaid_write(const struct fx_timeline *t, const char *title, FILE *out)
 {
     size_t faults = 0, limited = 0, requests = 0;
 
@@ -159,6 +159,11 @@ void fx_mermaid_write(const struct fx_timeline *t, FILE *out)
         limited += t->rows[i].rate_limited;
     }
     fputs("sequenceDiagram\n", out);
+    if (title != NULL) {
+        fputs("    title ", out);
+        fx_mermaid_escape(out, title);
+        fputc('\n', out);
+    }
     fprintf(out, "    %%%% %zu requests, %zu faulted, %zu rate limited (fakes diagram)\n", requests,
             faults, limited);
     for (int i = 0; i < FX_NPARTICIPANTS; i++)
@@ -166,7 +171,9 @@ void fx_mermaid_write(const struct fx_timeline *t, FILE *out)
     for (size_t i = 0; i < t->n; i++) {
         const struct fx_row *r = &t->rows[i];
         if (r->kind == FX_ROW_NOTE) {
-            fputs("    Note over provisioner,livekit: ", out);
+            /* Over the provisioner only: the step is the client's, and a note across every
+             * lifeline pushes the arrows apart for no information. */
+            fputs("    Note over provisioner: ", out);
             fx_mermaid_escape(out, r->outcome);
             fputc('\n', out);
         } else if (r->kind == FX_ROW_CLIENT) {

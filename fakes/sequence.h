@@ -30,6 +30,7 @@ void fx_mermaid_escape(FILE *out, const char *s);
 const char *fx_short_path(const char *path, size_t max, char *buf, size_t len);
 
 /* The whole diagram, starting "sequenceDiagram". */
-void fx_mermaid_write(const struct fx_timeline *t, FILE *out);
+/* title (may be NULL) becomes the diagram's title line. */
+void fx_mermaid_write(const struct fx_timeline *t, const char *title, FILE *out);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "fakekit/version.h"
 #include "provisioner/flow.h"
 
 void prov_print_out(FILE *out, const struct prov_out *o)
@@ -37,8 +38,18 @@ int prov_cli_run(int argc, char **argv, FILE *out, FILE *err)
     struct fk_error e = {{0}};
     bool help = false;
     prov_config_defaults(&cfg);
+    if (argc < 2) {
+        /* Nothing asked: the usage on stderr, as every program here does; no JSON (no
+         * command ran, and stdout belongs to a command's outcome). */
+        prov_config_usage(err);
+        return PROV_EXIT_USAGE;
+    }
     if (prov_config_parse(&cfg, argc, argv, &help, &e) != 0)
         return usage_error(out, err, e.msg);
+    if (cfg.want_version) {
+        fprintf(out, "provisioner %s\n", FK_VERSION);
+        return PROV_EXIT_OK;
+    }
     if (help) {
         prov_config_usage(out);
         return PROV_EXIT_OK;

@@ -1,14 +1,17 @@
 /* config.c: the provisioner's option table, validation and --help.
  *
- * Defaults point at the local development stacks (Supabase CLI on 54321 with its well-known
- * keys, livekit-server --dev on 7880 with devkey/secret) except Twilio, whose base is the real
- * https://api.twilio.com and whose credentials have no default: a provisioner that buys
- * numbers must be told whose account to charge. */
+ * Twilio's base defaults to the real https://api.twilio.com, and its credentials have no
+ * default: a provisioner that buys numbers must be told whose account to charge. Supabase and
+ * LiveKit fall back to the local development stacks (Supabase CLI on 54321 with its
+ * well-known keys, livekit-server --dev on 7880 with devkey/secret) only when every base URL
+ * that is set points at this machine: a configuration aimed at real services that forgets
+ * SUPABASE_URL must fail with the variable's name, not quietly talk to localhost. */
 #include "provisioner/config.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <curl/curl.h>
 
@@ -27,12 +30,7 @@ void prov_config_defaults(struct prov_config *c)
 {
     memset(c, 0, sizeof(*c));
     c->twilio_base = "https://api.twilio.com";
-    c->sb_url = "http://127.0.0.1:54321";
-    c->sb_anon = SB_LOCAL_ANON;
-    c->sb_service = SB_LOCAL_SERVICE;
-    c->lk_url = "http://127.0.0.1:7880";
-    c->lk_key = "devkey";
-    c->lk_secret = "secret";
+    /* sb_* and lk_* stay NULL: prov_config_validate fills them for a local setup only. */
     c->request_timeout_ms = 10000;
     c->deadline_ms = 60000;
     c->max_attempts = 5;
@@ -58,17 +56,19 @@ static int table_parse(struct prov_config *c, int argc, char **argv, bool *want_
          "Twilio account SID (required for Twilio calls)"},
         {"twilio-auth-token", "TWILIO_AUTH_TOKEN", FK_OPT_STRING, &c->twilio_token, 0, 0, "T",
          "Twilio auth token"},
-        {"supabase-url", "SUPABASE_URL", FK_OPT_STRING, &c->sb_url, 0, 0, "URL", "Supabase base"},
+        {"supabase-url", "SUPABASE_URL", FK_OPT_STRING, &c->sb_url, 0, 0, "URL",
+         "Supabase base (local: http://127.0.0.1:54321)"},
         {"supabase-anon-key", "SUPABASE_ANON_KEY", FK_OPT_STRING, &c->sb_anon, 0, 0, "JWT",
-         "anon key (sent as apikey with the user's token)"},
+         "anon key, sent as apikey with the user's token (local: the Supabase CLI's)"},
         {"supabase-service-role-key", "SUPABASE_SERVICE_ROLE_KEY", FK_OPT_STRING, &c->sb_service, 0,
-         0, "JWT", "service_role key (table writes)"},
+         0, "JWT", "service_role key for table writes (local: the Supabase CLI's)"},
         {"livekit-url", "LIVEKIT_URL", FK_OPT_STRING, &c->lk_url, 0, 0, "URL",
-         "LiveKit server (ws:// and wss:// become http:// and https://)"},
+         "LiveKit server; ws:// and wss:// become http:// and https:// (local: "
+         "http://127.0.0.1:7880)"},
         {"livekit-api-key", "LIVEKIT_API_KEY", FK_OPT_STRING, &c->lk_key, 0, 0, "K",
-         "LiveKit API key"},
+         "LiveKit API key (local: devkey)"},
         {"livekit-api-secret", "LIVEKIT_API_SECRET", FK_OPT_STRING, &c->lk_secret, 0, 0, "S",
-         "LiveKit API secret"},
+         "LiveKit API secret (local: secret)"},
         {"request-timeout-ms", "PROV_REQUEST_TIMEOUT_MS", FK_OPT_INT, &c->request_timeout_ms, 1,
          3600000, "MS", "timeout of one HTTP attempt"},
         {"deadline-ms", "PROV_DEADLINE_MS", FK_OPT_INT, &c->deadline_ms, 1, 86400000, "MS",
@@ -117,7 +117,7 @@ static int table_parse(struct prov_config *c, int argc, char **argv, bool *want_
     }
     int rc = fk_config_parse(tables, argc, argv, want_help, &want_version, err);
     if (rc == 0 && want_version)
-        *want_help = true;
+        c->want_version = true;
     return rc;
 }
 
@@ -145,13 +145,18 @@ int prov_config_parse(struct prov_config *c, int argc, char **argv, bool *want_h
                 at = i;
             }
     if (at == 0) {
-        for (int i = 1; i < argc; i++)
+        for (int i = 1; i < argc; i++) {
             if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 ||
                 strcmp(argv[i], "help") == 0)
                 *want_help = true;
-        if (argc < 2 || *want_help) {
-            *want_help = true;
+            else if (strcmp(argv[i], "--version") == 0)
+                c->want_version = true;
+        }
+        if (*want_help || c->want_version)
             return 0;
+        if (argc < 2) {
+            fk_error_set(err, "no command given (provision|resume|reconcile|release|serve)");
+            return FK_EINVAL;
         }
         fk_error_set(err, "unknown command '%s' (provision|resume|reconcile|release|serve)",
                      argv[1]);
@@ -238,7 +243,9 @@ int prov_check_url(const char *name, const char *url, struct fk_error *err)
     CURLU *u = curl_url();
     if (u == NULL)
         return FK_ENOMEM;
-    if (url == NULL || *url == '\0' || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+    /* ws:// and wss:// are LiveKit's own form of its URL; libcurl may not build them in. */
+    if (url == NULL || *url == '\0' ||
+        curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
         curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
         curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
         fk_error_set(err, "%s: not a URL: '%s'", name, url ? url : "");
@@ -265,6 +272,55 @@ static int need(const char *name, const char *v, struct fk_error *err)
     return FK_EINVAL;
 }
 
+bool prov_url_is_loopback(const char *url)
+{
+    CURLU *u = curl_url();
+    char *host = NULL;
+    bool yes = false;
+
+    if (u != NULL && url != NULL &&
+        curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+        yes = strcasecmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 ||
+              strcmp(host, "[::1]") == 0;
+    curl_free(host);
+    curl_url_cleanup(u);
+    return yes;
+}
+
+/* The local development defaults of the Supabase and LiveKit settings, used only when every
+ * base URL that is set is loopback; otherwise a missing one is named. */
+static int local_fallback(struct prov_config *c, struct fk_error *err)
+{
+    static const char *const why = "is not set, and the local default applies only when "
+                                   "TWILIO_API_BASE, SUPABASE_URL and LIVEKIT_URL all point at "
+                                   "this machine";
+    struct {
+        const char *name, **v, *local;
+    } s[] = {
+        {"SUPABASE_URL", &c->sb_url, "http://127.0.0.1:54321"},
+        {"SUPABASE_ANON_KEY", &c->sb_anon, SB_LOCAL_ANON},
+        {"SUPABASE_SERVICE_ROLE_KEY", &c->sb_service, SB_LOCAL_SERVICE},
+        {"LIVEKIT_URL", &c->lk_url, "http://127.0.0.1:7880"},
+        {"LIVEKIT_API_KEY", &c->lk_key, "devkey"},
+        {"LIVEKIT_API_SECRET", &c->lk_secret, "secret"},
+    };
+    bool local = prov_url_is_loopback(c->twilio_base) &&
+                 (c->sb_url == NULL || prov_url_is_loopback(c->sb_url)) &&
+                 (c->lk_url == NULL || prov_url_is_loopback(c->lk_url));
+
+    for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
+        if (*s[i].v != NULL && **s[i].v != '\0')
+            continue;
+        if (!local) {
+            fk_error_set(err, "%s %s", s[i].name, why);
+            return FK_EINVAL;
+        }
+        *s[i].v = s[i].local;
+    }
+    return 0;
+}
+
 int prov_config_validate(struct prov_config *c, struct fk_error *err)
 {
     int rc = 0;
@@ -276,6 +332,8 @@ int prov_config_validate(struct prov_config *c, struct fk_error *err)
         fk_error_set(err, "--trace: expected text or json, got '%s'", c->trace);
         return FK_EINVAL;
     }
+    if ((rc = local_fallback(c, err)) != 0)
+        return rc;
     if ((rc = prov_check_url("TWILIO_API_BASE", c->twilio_base, err)) != 0 ||
         (rc = prov_check_url("SUPABASE_URL", c->sb_url, err)) != 0 ||
         (rc = prov_check_url("LIVEKIT_URL", c->lk_url, err)) != 0)

@@ -54,6 +54,7 @@ struct prov_config {
     bool compensate;
     bool fix;
     bool force;
+    bool want_version; /* --version: print it, run nothing */
     const char *host;
     long port;
     const char *port_file;
@@ -69,6 +70,9 @@ void prov_config_defaults(struct prov_config *c);
  * *want_help is set for --help or no command. Returns 0 or FK_EINVAL with err set. */
 int prov_config_parse(struct prov_config *c, int argc, char **argv, bool *want_help,
                       struct fk_error *err) FK_MUST_CHECK;
+
+/* Whether url's host is this machine (localhost, 127.0.0.0/8, [::1]). */
+bool prov_url_is_loopback(const char *url);
 
 /* Check the settings that c->cmd needs. 0 or FK_EINVAL with a one-line reason in err. */
 int prov_config_validate(struct prov_config *c, struct fk_error *err) FK_MUST_CHECK;

@@ -308,9 +308,12 @@ int prov_call(struct prov_ctx *ctx, const struct prov_call *c, struct prov_resul
             snprintf(r->message, sizeof(r->message), "%s %s %s: %s (%s)", c->service, c->method,
                      url_path(c->url), prov_class_name(r->cls), resp.error);
         else
-            snprintf(r->message, sizeof(r->message), "%s %s %s: HTTP %ld %s%s%s", c->service,
+            snprintf(r->message, sizeof(r->message), "%s %s %s: HTTP %ld %s%s%s%s%s%s", c->service,
                      c->method, url_path(c->url), resp.status, prov_class_name(r->cls),
-                     detail[0] ? ": " : "", detail);
+                     detail[0] ? ": " : "", detail,
+                     resp.status == 401 && c->credential ? " (the credential comes from " : "",
+                     resp.status == 401 && c->credential ? c->credential : "",
+                     resp.status == 401 && c->credential ? ")" : "");
 
         bool done = r->cls == PROV_C_OK || !prov_class_transient(r->cls);
         if (!done && !c->idempotent && prov_class_ambiguous(r->cls, r->sent)) {

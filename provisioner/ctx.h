@@ -110,6 +110,9 @@ struct prov_call {
                                        * allow_empty) */
     bool allow_empty;
     bool idempotent; /* false: stop at an ambiguous failure */
+    /* The settings that hold this call's credential ("TWILIO_ACCOUNT_SID and
+     * TWILIO_AUTH_TOKEN"): a 401 names them, so an operator knows what to fix. */
+    const char *credential;
 };
 
 struct prov_result {

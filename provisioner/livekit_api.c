@@ -114,7 +114,8 @@ static int lk_call(struct prov_ctx *ctx, const char *method, cJSON *body, bool i
                               .headers = h2,
                               .body = text,
                               .expect_json = true,
-                              .idempotent = idempotent};
+                              .idempotent = idempotent,
+                              .credential = "LIVEKIT_API_KEY and LIVEKIT_API_SECRET"};
         rc = prov_call(ctx, &c, r);
     } else {
         snprintf(r->message, sizeof(r->message), "out of memory");

@@ -159,7 +159,8 @@ int prov_sb_get_user(struct prov_ctx *ctx, const char *token, char *user_id, siz
                               .url = url,
                               .headers = h,
                               .expect_json = true,
-                              .idempotent = true};
+                              .idempotent = true,
+                              .credential = "SUPABASE_ANON_KEY and the user's token"};
         rc = prov_call(ctx, &c, r);
         struct fk_error err = {{0}};
         if (rc == 0 && prov_sb_parse_user(r->json, user_id, len, &err) != 0) {
@@ -197,7 +198,8 @@ int prov_sb_rest(struct prov_ctx *ctx, const char *method, const char *path_quer
                               .body = body,
                               .expect_json = true,
                               .allow_empty = true,
-                              .idempotent = true};
+                              .idempotent = true,
+                              .credential = "SUPABASE_SERVICE_ROLE_KEY"};
         rc = prov_call(ctx, &c, r);
     }
     curl_slist_free_all(h);

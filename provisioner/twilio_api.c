@@ -188,6 +188,7 @@ static int tw_call(struct prov_ctx *ctx, const char *method, const char *url, co
         .expect_json = true,
         .allow_empty = allow_empty,
         .idempotent = idempotent,
+        .credential = "TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN",
     };
     int rc = prov_call(ctx, &c, r);
     curl_slist_free_all(h);

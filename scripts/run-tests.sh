@@ -42,8 +42,42 @@ run_binaries() {
     done
 }
 
+# tally NAME LABEL RC PASS_RE FAIL_RE [SKIP_RE]: count one part from its log $LOG/NAME.log,
+# whose summary lines the sed expressions read (a non-zero RC with no failure counted is one
+# failure), and print its line.
+tally() {
+    p=$(sed -n "$4" "$LOG/$1.log" | tail -1)
+    f=$(sed -n "$5" "$LOG/$1.log" | tail -1)
+    s=$([ -n "${6:-}" ] && sed -n "$6" "$LOG/$1.log" | tail -1)
+    p=${p:-0} f=${f:-0} s=${s:-0}
+    [ "$3" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+    passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+    [ "$f" -gt 0 ] && failures="$failures $1"
+    printf '%-44s %3d passed %3d failed\n' "$2" "$p" "$f"
+}
+SUMMARY_P='s/^\([0-9]*\) passed, [0-9]* failed.*/\1/p'
+SUMMARY_F='s/^[0-9]* passed, \([0-9]*\) failed.*/\1/p'
+TAP_P='s/^# pass \([0-9]*\)/\1/p'
+TAP_F='s/^# fail \([0-9]*\)/\1/p'
+TAP_S='s/^# skipped \([0-9]*\)/\1/p'
+
 run_binaries "$BUILD"/tests/unit/test_*
 run_binaries "$BUILD"/tests/integration/test_*
+
+# QA's cases (tests/scenarios) through the shipped runner, two at a time; its summary line
+# "N passed, N failed" is counted, and its JUnit file kept with the logs.
+if [ -x "$BIN/fakes" ]; then
+    "$BIN/fakes" test --jobs 2 --junit "$LOG/scenarios.junit.xml" --logs "$LOG/scenarios" \
+        tests/scenarios >"$LOG/scenarios.log" 2>&1
+    tally scenarios "scenarios (fakes test)" $? "$SUMMARY_P" "$SUMMARY_F"
+fi
+
+# The README's CI examples, copied into a shell as written (tests/readme/ci-examples.sh).
+if [ -x "$BIN/fakes" ]; then
+    BIN=$BIN ./tests/readme/ci-examples.sh >"$LOG/readme.log" 2>&1
+    tally readme "readme (CI examples as written)" $? "s/^readme: ${SUMMARY_P#s/^}" \
+        "s/^readme: ${SUMMARY_F#s/^}"
+fi
 
 # The integration tests again with every program built under ThreadSanitizer (TSAN_BUILD):
 # one line per binary set; a binary fails when it exits non-zero or any process it started
@@ -78,29 +112,14 @@ if command -v node >/dev/null 2>&1 && ls tests/sdk/*.test.mjs >/dev/null 2>&1; t
         (cd tests/sdk && npm ci --no-audit --no-fund >"$LOG/npm.log" 2>&1) || echo "npm ci failed: see $LOG/npm.log"
     fi
     (cd tests/sdk && node --test --test-concurrency=2 ./*.test.mjs) >"$LOG/sdk.log" 2>&1
-    rc=$?
-    p=$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$LOG/sdk.log" | tail -1)
-    f=$(sed -n 's/^# fail \([0-9]*\)/\1/p' "$LOG/sdk.log" | tail -1)
-    s=$(sed -n 's/^# skipped \([0-9]*\)/\1/p' "$LOG/sdk.log" | tail -1)
-    p=${p:-0} f=${f:-0} s=${s:-0}
-    [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
-    passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-    [ "$f" -gt 0 ] && failures="$failures sdk"
-    printf '%-44s %3d passed %3d failed\n' "sdk (node --test)" "$p" "$f"
+    tally sdk "sdk (node --test)" $? "$TAP_P" "$TAP_F" "$TAP_S"
 fi
 
 # The repository stands alone: the contract checks again in a copy of the tree with nothing
 # beside it (scripts/standalone-check.sh), so a file read from outside the checkout fails here.
 if command -v node >/dev/null 2>&1 && [ -d tests/sdk/node_modules ]; then
     ./scripts/standalone-check.sh >"$LOG/standalone.log" 2>&1
-    rc=$?
-    p=$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$LOG/standalone.log" | tail -1)
-    f=$(sed -n 's/^# fail \([0-9]*\)/\1/p' "$LOG/standalone.log" | tail -1)
-    p=${p:-0} f=${f:-0}
-    [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
-    passed=$((passed + p)) failed=$((failed + f))
-    [ "$f" -gt 0 ] && failures="$failures standalone"
-    printf '%-44s %3d passed %3d failed\n' "standalone (contracts, bare copy)" "$p" "$f"
+    tally standalone "standalone (contracts, bare copy)" $? "$TAP_P" "$TAP_F"
 fi
 
 # libFuzzer targets: every committed corpus, then FUZZ_TOTAL seconds of fuzzing shared out.
@@ -110,21 +129,14 @@ if ls "$FUZZ_BUILD"/tests/fuzz/fuzz_* >/dev/null 2>&1; then
     each=$(( ${FUZZ_TOTAL:-30} / (n > 0 ? n : 1) ))
     [ "$each" -lt 2 ] && each=2
     FUZZ_SECONDS=$each BUILD=$FUZZ_BUILD ./tests/fuzz/run.sh >"$LOG/fuzz.log" 2>&1
-    rc=$?
-    p=$(sed -n 's/^fuzz: \([0-9]*\) passed.*/\1/p' "$LOG/fuzz.log" | tail -1)
-    f=$(sed -n 's/^fuzz: [0-9]* passed, \([0-9]*\) failed.*/\1/p' "$LOG/fuzz.log" | tail -1)
-    p=${p:-0} f=${f:-0}
-    [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
-    passed=$((passed + p)) failed=$((failed + f))
-    [ "$f" -gt 0 ] && failures="$failures fuzz"
-    printf '%-44s %3d passed %3d failed\n' "fuzz (${each}s each)" "$p" "$f"
+    tally fuzz "fuzz (${each}s each)" $? "s/^fuzz: ${SUMMARY_P#s/^}" "s/^fuzz: ${SUMMARY_F#s/^}"
 fi
 
 if [ -n "$failures" ]; then
     echo "failing:$failures (logs in $LOG/)"
     for n in $failures; do
         echo "---- $n"
-        grep -E '\[  (FAILED|ERROR) |FAIL|not ok|ERROR: |runtime error|Assertion|Sanitizer' \
+        grep -E '\[  (FAILED|ERROR) |FAIL|not ok|ERROR: |runtime error|Assertion|Sanitizer|^    ' \
             "$LOG/$n.log" 2>/dev/null | head -20
     done
 fi

@@ -20,6 +20,7 @@
 
 #include "fakes/procs.h"
 #include "fakes/state.h"
+#include "tests/support/files.h"
 #include "tests/support/harness.h"
 #include "tests/support/proc.h"
 
@@ -28,45 +29,6 @@ struct fixture {
     char err_path[128]; /* fakes' stderr for the last command */
     char *err;          /* its content after run() */
 };
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    char *buf = NULL;
-    size_t len = 0;
-
-    if (f == NULL)
-        return strdup("");
-    FILE *m = open_memstream(&buf, &len);
-    int c;
-    while ((c = fgetc(f)) != EOF)
-        fputc(c, m);
-    fclose(m);
-    fclose(f);
-    return buf;
-}
-
-static void rm_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char path[512];
-
-    if (d == NULL)
-        return;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        struct stat st;
-        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            rm_tree(path);
-        else
-            unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
 
 static int setup(void **state)
 {
@@ -88,7 +50,7 @@ static int teardown(void **state)
 
     h_run(&r, argv, NULL, "/dev/null"); /* never leave fakes behind after a failed assert */
     h_run_free(&r);
-    rm_tree(fx->dir);
+    h_rm_tree(fx->dir);
     unlink(fx->err_path);
     free(fx->err);
     free(fx);
@@ -114,7 +76,7 @@ static int run(struct fixture *fx, char **out, bool with_state, const char *cons
     unlink(fx->err_path);
     st = h_run(&r, argv, NULL, fx->err_path);
     free(fx->err);
-    fx->err = slurp(fx->err_path);
+    fx->err = h_slurp(fx->err_path);
     if (out != NULL)
         *out = r.out != NULL ? strdup(r.out) : strdup("");
     h_run_free(&r);
@@ -153,7 +115,7 @@ static void assert_logs_clean(struct fixture *fx)
     for (int i = 0; i < FX_NFAKES; i++) {
         char path[128];
         snprintf(path, sizeof(path), "%s/%s.log", fx->dir, fx_fake_names[i]);
-        char *log = slurp(path);
+        char *log = h_slurp(path);
         if (strstr(log, "Sanitizer") != NULL || strstr(log, "runtime error") != NULL)
             fail_msg("%s:\n%s", path, log);
         free(log);
@@ -174,7 +136,7 @@ static void up_env_health_down(void **state)
     assert_non_null(strstr(fx->err, "fakes: twilio   http://127.0.0.1:"));
 
     want[strlen(want) - 1] = '\0';
-    char *env = slurp(want);
+    char *env = h_slurp(want);
     static const char *const keys[] = {
         "TWILIO_API_BASE",     "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN",
         "SUPABASE_URL",        "SUPABASE_ANON_KEY",  "SUPABASE_SERVICE_ROLE_KEY",
@@ -238,12 +200,24 @@ static const char *const scenario =
     "\"times\":1,\"action\":{\"status\":500}}]},\"livekit\":{\"rate_limits\":[{\"id\":\"lk\","
     "\"match\":{},\"limit\":1,\"per_ms\":60000,\"key\":\"global\",\"retry_after_s\":1}]}}";
 
-static void write_file(const char *path, const char *text)
+/* Length of the JSON array an admin endpoint of a running fake answers (-1 if none). */
+static long admin_count(struct fixture *fx, const char *env_key, const char *path)
 {
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    char envp[128], url[256];
+    struct h_resp resp;
+    long n = -1;
+
+    snprintf(envp, sizeof(envp), "%s/env", fx->dir);
+    char *env = h_slurp(envp);
+    snprintf(url, sizeof(url), "%s%s", env_get(env, env_key), path);
+    free(env);
+    if (h_request("GET", url, NULL, NULL, 0, &resp) == 0) {
+        cJSON *j = h_json(&resp);
+        n = cJSON_IsArray(j) ? cJSON_GetArraySize(j) : -1;
+        cJSON_Delete(j);
+    }
+    h_resp_free(&resp);
+    return n;
 }
 
 static void scenario_journal_diagram_reset(void **state)
@@ -253,10 +227,10 @@ static void scenario_journal_diagram_reset(void **state)
     struct h_resp resp;
 
     snprintf(scen, sizeof(scen), "%s/s.json", fx->dir);
-    write_file(scen, scenario);
+    h_write_file(scen, scenario);
     assert_int_equal(RUN(fx, &out, "up", "--scenario", scen), 0);
     out[strcspn(out, "\n")] = '\0';
-    env = slurp(out);
+    env = h_slurp(out);
     free(out);
     assert_non_null(strstr(fx->err, "twilio   took scenario 'buy fails once': 1 fault"));
     assert_non_null(strstr(fx->err, "livekit  took scenario 'buy fails once': 0 faults, 1 rate"));
@@ -315,29 +289,47 @@ static void scenario_journal_diagram_reset(void **state)
     assert_string_equal(out, url);
     free(out);
     snprintf(url, sizeof(url), "%s.mmd", prefix);
-    char *mmd = slurp(url);
+    char *mmd = h_slurp(url);
     assert_true(strncmp(mmd, "sequenceDiagram\n", 16) == 0);
     assert_non_null(strstr(mmd, "twilio-->>provisioner: 500 fault=search-500"));
     assert_non_null(strstr(mmd, "livekit-->>provisioner: 429 rate limited"));
     free(mmd);
     snprintf(url, sizeof(url), "%s.html", prefix);
-    char *html = slurp(url);
+    char *html = h_slurp(url);
     assert_non_null(strstr(html, "4 requests, 1 faulted, 1 rate limited"));
     free(html);
 
-    /* A rejected scenario: exit 1 with the fake's message (it names the bad key). */
+    /* A document the schema refuses: exit 2 before any fake is asked, naming the file, the
+     * key's path and the key that was meant. */
     snprintf(bad, sizeof(bad), "%s/bad.json", fx->dir);
-    write_file(bad, "{\"twilio\":{\"faults\":[{\"match\":{\"methd\":\"GET\"}}]}}");
+    h_write_file(bad, "{\"twilio\":{\"faults\":[{\"match\":{\"methd\":\"GET\"},"
+                      "\"action\":{\"status\":500}}]}}");
+    assert_int_equal(RUN(fx, NULL, "scenario", bad), 2);
+    assert_non_null(strstr(fx->err, "bad.json: twilio.faults[0].match: unknown key \"methd\" "
+                                    "(did you mean \"method\"?)"));
+    /* One a fake refuses (an error code Twilio does not have): exit 1, and no fake changed,
+     * not even livekit, whose section was fine (every section is checked first). */
+    h_write_file(bad, "{\"livekit\":{\"faults\":[{\"id\":\"x\",\"action\":{\"status\":503}}]},"
+                      "\"twilio\":{\"faults\":[{\"action\":{\"error\":\"99999\"}}]}}");
     assert_int_equal(RUN(fx, NULL, "scenario", bad), 1);
-    assert_non_null(strstr(fx->err, "rejected the scenario"));
-    assert_non_null(strstr(fx->err, "methd"));
+    assert_non_null(strstr(fx->err, "twilio rejected the scenario"));
+    assert_non_null(strstr(fx->err, "99999"));
+    assert_int_equal(admin_count(fx, "FAKE_LIVEKIT_ADMIN", "/faults"), 0);
+    assert_int_equal(admin_count(fx, "FAKE_LIVEKIT_ADMIN", "/rate-limits"), 1);
+    /* A document with a twilio section only leaves livekit and supabase as they are. */
+    h_write_file(bad, "{\"twilio\":{\"faults\":[]}}");
+    assert_int_equal(RUN(fx, NULL, "scenario", bad), 0);
+    assert_non_null(strstr(fx->err, "livekit  untouched"));
+    assert_int_equal(admin_count(fx, "FAKE_LIVEKIT_ADMIN", "/rate-limits"), 1);
+    assert_int_equal(admin_count(fx, "FAKE_TWILIO_ADMIN", "/faults"), 0);
     /* A one-fake document needs --service; with it, only that fake takes it. */
     snprintf(single, sizeof(single), "%s/single.json", fx->dir);
-    write_file(single, "{\"name\":\"one\",\"faults\":[]}");
+    h_write_file(single, "{\"name\":\"one\",\"faults\":[]}");
     assert_int_equal(RUN(fx, NULL, "scenario", single), 2);
     assert_int_equal(RUN(fx, NULL, "scenario", single, "--service", "supabase"), 0);
     assert_non_null(strstr(fx->err, "supabase took scenario 'one'"));
-    assert_null(strstr(fx->err, "twilio"));
+    assert_non_null(strstr(fx->err, "twilio   untouched"));
+    assert_null(strstr(fx->err, "twilio   took"));
 
     assert_int_equal(RUN(fx, NULL, "reset"), 0);
     assert_int_equal(RUN(fx, &out, "journal"), 0);
@@ -382,7 +374,7 @@ static void failed_start_leaves_nothing(void **state)
     snprintf(path, sizeof(path), "%s/fake_supabase", bin);
     assert_int_equal(symlink(real, path), 0);
     snprintf(path, sizeof(path), "%s/fake_livekit", bin);
-    write_file(path, "#!/bin/sh\necho 'fake_livekit: --api-key: refused' >&2\nexit 2\n");
+    h_write_file(path, "#!/bin/sh\necho 'fake_livekit: --api-key: refused' >&2\nexit 2\n");
     assert_int_equal(chmod(path, 0755), 0);
 
     assert_int_equal(RUN(fx, NULL, "up", "--bin", bin), 1);
@@ -408,7 +400,7 @@ static void custom_credentials_reach_the_fakes(void **state)
                          "--jwt-secret", secret, "--api-key", "k1", "--api-secret", "s1"),
                      0);
     out[strcspn(out, "\n")] = '\0';
-    env = slurp(out);
+    env = h_slurp(out);
     free(out);
     assert_string_equal(env_get(env, "TWILIO_ACCOUNT_SID"), sid);
     assert_string_equal(env_get(env, "LIVEKIT_API_KEY"), "k1");
@@ -448,7 +440,16 @@ static void usage_and_absent_fakes(void **state)
         {true, {"reset", NULL}, 1, "no fakes running"},
         {true, {"env", NULL}, 1, "run `fakes up` first"},
         {true, {"down", NULL}, 0, "nothing to stop"},
+        {true, {"up", "--log-level", "loud", NULL}, 2, "--log-level: expected"},
+        {true, {"up", "--user", "nobody", NULL}, 2, "expected EMAIL[:PASSWORD]"},
+        {true, {"token", NULL}, 2, "exactly one of --user"},
+        {true, {"token", "--livekit", NULL}, 1, "run `fakes up` first"},
+        {false, {"test", NULL}, 2, "usage: fakes test"},
+        {false, {"test", "/nonexistent", NULL}, 2, "/nonexistent: No such file"},
+        {false, {"test", "--jobs", "0", "tests/scenarios", NULL}, 2, "--jobs: expected"},
         {false, {"--help", NULL}, 0, ""},
+        {false, {"--version", NULL}, 0, ""},
+        {false, {"up", "-h", NULL}, 0, ""},
     };
     struct fixture *fx = *state;
 
@@ -459,6 +460,75 @@ static void usage_and_absent_fakes(void **state)
     }
 }
 
+/* GET url with a Bearer token (and apikey when given); the status. */
+static long get_with(const char *url, const char *token, const char *apikey, const char *body)
+{
+    char auth[4200], key[4200];
+    struct h_resp resp;
+    long status;
+
+    snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
+    snprintf(key, sizeof(key), "apikey: %s", apikey != NULL ? apikey : "");
+    const char *hdr[] = {auth, apikey != NULL ? key : "Content-Type: application/json", NULL};
+    h_request(body != NULL ? "POST" : "GET", url, hdr, body, 0, &resp);
+    status = resp.status;
+    h_resp_free(&resp);
+    return status;
+}
+
+/* up --user creates users; token --user signs them in (or up); token --livekit signs a key
+ * token the fake accepts; logs are at info by default and carry the requests. */
+static void users_tokens_and_logs(void **state)
+{
+    struct fixture *fx = *state;
+    char *out = NULL, *env, url[256], anon[600], lk[256], path[160];
+
+    assert_int_equal(RUN(fx, &out, "up", "--user", "bob@example.com:bob-password", "--user",
+                         "carol@example.com:carol-password"),
+                     0);
+    out[strcspn(out, "\n")] = '\0';
+    env = h_slurp(out);
+    free(out);
+    assert_non_null(strstr(fx->err, "user bob@example.com created"));
+    snprintf(anon, sizeof(anon), "%s", env_get(env, "SUPABASE_ANON_KEY"));
+    snprintf(url, sizeof(url), "%s/auth/v1/user", env_get(env, "SUPABASE_URL"));
+    snprintf(lk, sizeof(lk), "%s/twirp/livekit.SIP/ListSIPInboundTrunk",
+             env_get(env, "LIVEKIT_URL"));
+    free(env);
+
+    /* A user up created; one that is new (signed up, default password); a wrong password. */
+    assert_int_equal(RUN(fx, &out, "token", "--user", "bob@example.com:bob-password"), 0);
+    out[strcspn(out, "\n")] = '\0';
+    assert_int_equal(get_with(url, out, anon, NULL), 200);
+    free(out);
+    assert_int_equal(RUN(fx, &out, "token", "--user", "dave@example.com"), 0);
+    out[strcspn(out, "\n")] = '\0';
+    assert_int_equal(get_with(url, out, anon, NULL), 200);
+    free(out);
+    assert_int_equal(RUN(fx, &out, "token", "--user", "carol@example.com:wrong-password"), 1);
+    assert_string_equal(out, "");
+    free(out);
+
+    /* LiveKit: the default grants include sip.admin; without it the fake refuses. */
+    assert_int_equal(RUN(fx, &out, "token", "--livekit"), 0);
+    out[strcspn(out, "\n")] = '\0';
+    assert_int_equal(get_with(lk, out, NULL, "{}"), 200);
+    free(out);
+    assert_int_equal(RUN(fx, &out, "token", "--livekit", "--grants", "{\"video\":{}}"), 0);
+    out[strcspn(out, "\n")] = '\0';
+    assert_int_equal(get_with(lk, out, NULL, "{}"), 401);
+    free(out);
+    assert_int_equal(RUN(fx, NULL, "token", "--livekit", "--grants", "[1]"), 2);
+
+    /* The default log level is info: the requests above are in the logs. */
+    snprintf(path, sizeof(path), "%s/livekit.log", fx->dir);
+    char *log = h_slurp(path);
+    assert_non_null(strstr(log, "ListSIPInboundTrunk"));
+    free(log);
+    assert_int_equal(RUN(fx, NULL, "down"), 0);
+    assert_logs_clean(fx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -467,6 +537,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(failed_start_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(custom_credentials_reach_the_fakes, setup, teardown),
         cmocka_unit_test_setup_teardown(usage_and_absent_fakes, setup, teardown),
+        cmocka_unit_test_setup_teardown(users_tokens_and_logs, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,4 +1,4 @@
-/* flowkit.c: start the three fakes, sign users in, count state across services. */
+/* flowkit.c: start the three fakes, clear their faults, count state across services. */
 #include "tests/support/flowkit.h"
 
 #include <setjmp.h>
@@ -7,11 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cmocka.h>
 
-#include "fakekit/jwt.h"
+#include "fakes/qa_probe.h"
 
 static void env_add(struct h_flow *fl, const char *key, const char *value)
 {
@@ -77,114 +76,31 @@ int flow_stop(struct h_flow *fl)
     return a == 0 && b == 0 && c == 0 ? 0 : -1;
 }
 
-static struct h_proc *by_name(struct h_flow *fl, const char *service)
+/* The fakes and credentials as the QA runner's probes take them (fakes/qa_probe.h). */
+static struct fx_probe probe(struct h_flow *fl)
 {
-    if (service != NULL && strcmp(service, "twilio") == 0)
-        return &fl->twilio;
-    if (service != NULL && strcmp(service, "livekit") == 0)
-        return &fl->livekit;
-    if (service != NULL && strcmp(service, "supabase") == 0)
-        return &fl->supabase;
-    fail_msg("unknown service '%s'", service != NULL ? service : "(null)");
-    return NULL;
-}
-
-void flow_load_scenario(struct h_flow *fl, const cJSON *doc)
-{
-    char *text = cJSON_PrintUnformatted(doc);
-    struct h_proc *all[] = {&fl->twilio, &fl->livekit, &fl->supabase};
-
-    assert_non_null(text);
-    for (size_t i = 0; i < 3; i++) {
-        struct h_resp r;
-        h_post_json(all[i], "/__admin/scenario", text, &r);
-        if (r.status != 200)
-            fail_msg("scenario refused by %s: %ld %s", all[i]->base, r.status, r.body);
-        h_resp_free(&r);
-    }
-    cJSON_free(text);
+    static const struct fx_creds creds = {
+        .account_sid = FLOW_TWILIO_SID,
+        .auth_token = FLOW_TWILIO_TOKEN,
+        .lk_key = "devkey",
+        .lk_secret = "secret",
+        .jwt_secret = FLOW_JWT_SECRET,
+        .anon_key = FLOW_ANON_KEY,
+        .service_key = FLOW_SERVICE_KEY,
+    };
+    fl->running[0] = (struct fx_running){"twilio", fl->twilio.pid, fl->twilio.port};
+    fl->running[1] = (struct fx_running){"livekit", fl->livekit.pid, fl->livekit.port};
+    fl->running[2] = (struct fx_running){"supabase", fl->supabase.pid, fl->supabase.port};
+    return (struct fx_probe){.fakes = fl->running, .creds = &creds};
 }
 
 void flow_clear_faults(struct h_flow *fl)
 {
-    struct h_proc *all[] = {&fl->twilio, &fl->livekit, &fl->supabase};
+    struct fx_probe p = probe(fl);
+    struct fk_error err = {{0}};
 
-    for (size_t i = 0; i < 3; i++) {
-        struct h_resp r;
-        h_delete(all[i], "/__admin/faults", &r);
-        h_resp_free(&r);
-        h_delete(all[i], "/__admin/rate-limits", &r);
-        h_resp_free(&r);
-    }
-}
-
-static void sign_bad_token(struct h_flow *fl, const char *kind, const char *id)
-{
-    if (strcmp(kind, "garbage") == 0) {
-        snprintf(fl->token, sizeof(fl->token), "not-a-token");
-        return;
-    }
-    cJSON *c = cJSON_CreateObject();
-    long long now = (long long)time(NULL);
-    cJSON_AddStringToObject(c, "sub", id != NULL ? id : "00000000-0000-4000-8000-000000000000");
-    cJSON_AddStringToObject(c, "role", "authenticated");
-    cJSON_AddStringToObject(c, "aud", "authenticated");
-    cJSON_AddNumberToObject(c, "iat", (double)(now - 7200));
-    cJSON_AddNumberToObject(c, "exp", (double)(now - 3600));
-    char *t = fk_jwt_sign(c, FLOW_JWT_SECRET, true);
-    assert_non_null(t);
-    snprintf(fl->token, sizeof(fl->token), "%s", t);
-    free(t);
-    cJSON_Delete(c);
-}
-
-void flow_login(struct h_flow *fl, const cJSON *user)
-{
-    static const char *const hdr[] = {"Content-Type: application/json", "apikey: " FLOW_ANON_KEY,
-                                      NULL};
-    const char *token = cJSON_GetStringValue(cJSON_GetObjectItem(user, "token"));
-    const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(user, "id"));
-    char url[512], body[512];
-    struct h_resp r;
-
-    fl->token[0] = '\0';
-    fl->user_id[0] = '\0';
-    if (id != NULL)
-        snprintf(fl->user_id, sizeof(fl->user_id), "%s", id);
-    if (user == NULL)
-        return;
-    if (token != NULL) {
-        sign_bad_token(fl, token, id);
-        return;
-    }
-    const char *email = cJSON_GetStringValue(cJSON_GetObjectItem(user, "email"));
-    const char *pw = cJSON_GetStringValue(cJSON_GetObjectItem(user, "password"));
-    if (email == NULL || pw == NULL)
-        fail_msg("user needs email and password, or token");
-    snprintf(url, sizeof(url), "%s/auth/v1/token?grant_type=password", fl->supabase.base);
-    snprintf(body, sizeof(body), "{\"email\":\"%s\",\"password\":\"%s\"}", email, pw);
-    h_request("POST", url, hdr, body, 0, &r);
-    cJSON *j = h_json(&r);
-    const char *at = cJSON_GetStringValue(cJSON_GetObjectItem(j, "access_token"));
-    const char *uid =
-        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "user"), "id"));
-    if (r.status != 200 || at == NULL || uid == NULL)
-        fail_msg("sign-in of %s failed: %ld %s", email, r.status, r.body);
-    snprintf(fl->token, sizeof(fl->token), "%s", at);
-    snprintf(fl->user_id, sizeof(fl->user_id), "%s", uid);
-    cJSON_Delete(j);
-    h_resp_free(&r);
-}
-
-void flow_set_env(struct h_flow *fl, const cJSON *env)
-{
-    const cJSON *e;
-
-    cJSON_ArrayForEach(e, env)
-    {
-        if (cJSON_IsString(e))
-            env_add(fl, e->string, e->valuestring);
-    }
+    if (fx_probe_clear_faults(&p, &err) != 0)
+        fail_msg("%s", err.msg);
 }
 
 const char *const *flow_env(struct h_flow *fl)
@@ -192,92 +108,14 @@ const char *const *flow_env(struct h_flow *fl)
     return (const char *const *)fl->env;
 }
 
-const char *flow_log_dir(void)
-{
-    const char *d = getenv("TEST_LOG");
-    return d != NULL && *d ? d : "/tmp";
-}
-
-long flow_journal_count(struct h_flow *fl, const char *service, const char *method,
-                        const char *path)
-{
-    struct h_proc *p = by_name(fl, service);
-    char url[1024];
-    struct h_resp r;
-    long n = -1;
-
-    snprintf(url, sizeof(url), "/__admin/requests/count?method=%s&path=%s",
-             method != NULL ? method : "", path != NULL ? path : "");
-    h_get(p, url, &r);
-    cJSON *j = h_json(&r);
-    if (cJSON_IsNumber(cJSON_GetObjectItem(j, "count")))
-        n = (long)cJSON_GetObjectItem(j, "count")->valuedouble;
-    cJSON_Delete(j);
-    h_resp_free(&r);
-    return n;
-}
-
-/* Length of the array at key (or of the body itself when key is NULL); -1 if absent. */
-static long array_len(const struct h_resp *r, const char *key)
-{
-    cJSON *j = h_json(r);
-    const cJSON *a = key != NULL ? cJSON_GetObjectItem(j, key) : j;
-    long n = cJSON_IsArray(a) ? cJSON_GetArraySize(a) : -1;
-
-    cJSON_Delete(j);
-    return n;
-}
-
-static long livekit_count(struct h_flow *fl, const char *method)
-{
-    cJSON *c = cJSON_CreateObject();
-    long long now = (long long)time(NULL);
-    char url[512], auth[2048];
-    struct h_resp r;
-
-    cJSON_AddItemToObject(c, "video", cJSON_CreateObject());
-    cJSON *sip = cJSON_AddObjectToObject(c, "sip");
-    cJSON_AddBoolToObject(sip, "admin", 1);
-    cJSON_AddStringToObject(c, "iss", "devkey");
-    cJSON_AddNumberToObject(c, "exp", (double)(now + 600));
-    cJSON_AddNumberToObject(c, "nbf", (double)now);
-    char *t = fk_jwt_sign(c, "secret", false);
-    cJSON_Delete(c);
-    assert_non_null(t);
-    snprintf(auth, sizeof(auth), "Authorization: Bearer %s", t);
-    free(t);
-    const char *hdr[] = {"Content-Type: application/json", auth, NULL};
-    snprintf(url, sizeof(url), "%s/twirp/livekit.SIP/%s", fl->livekit.base, method);
-    h_request("POST", url, hdr, "{}", 0, &r);
-    long n = r.status == 200 ? array_len(&r, "items") : -1;
-    h_resp_free(&r);
-    return n;
-}
-
 void flow_totals(struct h_flow *fl, struct flow_totals *t)
 {
-    char url[512];
-    struct h_resp r;
+    struct fx_probe p = probe(fl);
+    struct fx_totals v;
 
-    /* Basic base64("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:test-auth-token") */
-    static const char *const tw[] = {
-        "Authorization: Basic "
-        "QUNhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYTp0ZXN0LWF1dGgtdG9rZW4=",
-        NULL};
-    snprintf(url, sizeof(url), "%s/2010-04-01/Accounts/%s/IncomingPhoneNumbers.json?PageSize=1000",
-             fl->twilio.base, FLOW_TWILIO_SID);
-    h_request("GET", url, tw, NULL, 0, &r);
-    t->twilio_numbers = array_len(&r, "incoming_phone_numbers");
-    h_resp_free(&r);
-
-    static const char *const sb[] = {"apikey: " FLOW_SERVICE_KEY,
-                                     "Authorization: Bearer " FLOW_SERVICE_KEY, NULL};
-    snprintf(url, sizeof(url), "%s/rest/v1/phone_numbers?select=id&status=eq.active",
-             fl->supabase.base);
-    h_request("GET", url, sb, NULL, 0, &r);
-    t->phone_numbers = array_len(&r, NULL);
-    h_resp_free(&r);
-
-    t->trunks = livekit_count(fl, "ListSIPInboundTrunk");
-    t->dispatch_rules = livekit_count(fl, "ListSIPDispatchRule");
+    fx_probe_totals(&p, &v);
+    t->twilio_numbers = v.v[0];
+    t->phone_numbers = v.v[1];
+    t->trunks = v.v[2];
+    t->dispatch_rules = v.v[3];
 }

@@ -1,15 +1,16 @@
 /* flowkit.h: the three fakes together, as the provisioner sees them, for flow-level tests.
  *
  * flow_start starts fake_twilio, fake_livekit and fake_supabase on free ports (harness.h) and
- * builds the provisioner's environment (base URLs, credentials, keys). flow_login signs a user
- * in through GoTrue. flow_totals counts what exists across the services through their public
- * APIs, so invariants ("one number bought, stored and registered") are checked the way a client
- * would see them. Failures inside these helpers fail the running cmocka test. */
+ * builds the provisioner's environment (base URLs, credentials, keys). flow_totals counts what
+ * exists across the services through their public APIs (the QA runner's probes,
+ * fakes/qa_probe.h), so invariants ("one number bought, stored and registered") are checked the
+ * way a client would see them. Failures inside these helpers fail the running cmocka test. */
 #ifndef H_FLOWKIT_H
 #define H_FLOWKIT_H
 
 #include <cjson/cJSON.h>
 
+#include "fakes/state.h"
 #include "tests/support/harness.h"
 
 #define FLOW_TWILIO_SID   "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -30,28 +31,17 @@ struct h_flow {
     char user_id[64];
     char *env[FLOW_MAX_ENV]; /* "KEY=value", owned */
     size_t nenv;
+    struct fx_running running[FX_NFAKES]; /* the same fakes, for fakes/qa_probe.h */
 };
 
 /* Start the three fakes with --seed seed. 0 or -1. */
 int flow_start(struct h_flow *fl, int seed);
 /* Stop them; 0 when all three exited cleanly. Frees the environment. */
 int flow_stop(struct h_flow *fl);
-/* POST the document to each fake's /__admin/scenario (each takes its own section). */
-void flow_load_scenario(struct h_flow *fl, const cJSON *doc);
 /* Remove every fault and rate limit from the three fakes (the network "recovers"). */
 void flow_clear_faults(struct h_flow *fl);
-/* user: {"email","password"} signs in; {"token":"expired"|"garbage","id":UUID} makes a bad
- * token; NULL leaves no token. Sets fl->token and fl->user_id. */
-void flow_login(struct h_flow *fl, const cJSON *user);
-/* Add "KEY": "value" pairs to the provisioner's environment (later ones win). */
-void flow_set_env(struct h_flow *fl, const cJSON *env);
 /* NULL-terminated environment for h_run_start. */
 const char *const *flow_env(struct h_flow *fl);
-/* Where logs of provisioner runs go ($TEST_LOG or /tmp). */
-const char *flow_log_dir(void);
-/* Journal count on one fake ("twilio", "livekit", "supabase"); method/path may be NULL. */
-long flow_journal_count(struct h_flow *fl, const char *service, const char *method,
-                        const char *path);
 
 struct flow_totals {
     long twilio_numbers; /* IncomingPhoneNumbers owned by the account */

@@ -94,7 +94,7 @@ static const char *const want =
     "    participant twilio\n"
     "    participant supabase\n"
     "    participant livekit\n"
-    "    Note over provisioner,livekit: search: start\n"
+    "    Note over provisioner: search: start\n"
     "    rect rgb(255, 234, 204)\n"
     "    provisioner->>twilio: GET /\u2026/AvailablePhoneNumbers/US/Local.json (search)\n"
     "    twilio-->>provisioner: 429 rate limited \u00b7 0.2 ms\n"
@@ -128,7 +128,7 @@ static void mermaid_of_a_run(void **state)
     assert_int_equal(fx_merged_add(&m, "livekit", cJSON_Parse(livekit_j), &err), 0);
     fx_merged_sort(&m);
     assert_int_equal(fx_timeline_build(&t, &m, trace), 0);
-    fx_mermaid_write(&t, f);
+    fx_mermaid_write(&t, NULL, f);
     fclose(f);
     assert_string_equal(text, want);
     free(text);
