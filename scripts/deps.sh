@@ -2,7 +2,7 @@
 # Install the Debian packages the project builds and tests with.
 # As root: apt-get installs them. Otherwise: print the one line to run, exit 1.
 set -eu
-PKGS="build-essential pkg-config clang clang-format libmicrohttpd-dev libcjson-dev \
+PKGS="build-essential pkg-config git clang clang-format libmicrohttpd-dev libcjson-dev \
 libsqlite3-dev libcurl4-openssl-dev libcmocka-dev libssl-dev nettle-dev nodejs npm curl wrk nginx-light"
 
 missing=""
