@@ -20,20 +20,17 @@
 #include "fakekit/log.h"
 #include "fakekit/store.h"
 
-/* Booleans are the strings true/false (docs/reference/twilio.md section 1). */
+/* Booleans are the strings true/false, in any case (docs/reference/twilio.md section 1). */
 static int parse_bool(const struct fk_req *req, const char *name, int *out, char *msg,
                       size_t msglen)
 {
     const char *v = fk_req_arg(req, name);
+    int b = twilio_bool(v);
 
     if (v == NULL)
         return 0;
-    if (strcasecmp(v, "true") == 0) {
-        *out = 1;
-        return 0;
-    }
-    if (strcasecmp(v, "false") == 0) {
-        *out = 0;
+    if (b >= 0) {
+        *out = b;
         return 0;
     }
     snprintf(msg, msglen, "%s must be true or false", name);

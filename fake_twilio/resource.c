@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fake_twilio/inventory.h"
 #include "fakekit/buf.h"
@@ -145,14 +146,22 @@ static cJSON *row_json(sqlite3_stmt *st)
     return o;
 }
 
+int twilio_bool(const char *v)
+{
+    if (v != NULL && strcasecmp(v, "true") == 0)
+        return 1;
+    if (v != NULL && strcasecmp(v, "false") == 0)
+        return 0;
+    return -1;
+}
+
 int twilio_fields_check(const char *const *vals, char *msg, size_t msglen)
 {
     for (size_t i = 0; i < TWILIO_NFIELDS; i++) {
         const char *v = vals[i];
         if (v == NULL)
             continue;
-        if (twilio_fields[i].kind == TWILIO_F_BOOL && strcmp(v, "true") != 0 &&
-            strcmp(v, "false") != 0) {
+        if (twilio_fields[i].kind == TWILIO_F_BOOL && twilio_bool(v) < 0) {
             snprintf(msg, msglen, "%s must be true or false", twilio_fields[i].form);
             return 20001;
         }
@@ -168,7 +177,7 @@ int twilio_fields_check(const char *const *vals, char *msg, size_t msglen)
 static void bind_field(sqlite3_stmt *st, int idx, size_t field, const char *v)
 {
     if (twilio_fields[field].kind == TWILIO_F_BOOL)
-        sqlite3_bind_int(st, idx, strcmp(v, "true") == 0);
+        sqlite3_bind_int(st, idx, twilio_bool(v) == 1);
     else
         sqlite3_bind_text(st, idx, v, -1, SQLITE_TRANSIENT);
 }
@@ -386,9 +395,12 @@ char *twilio_phone_like(const char *filter)
     return out;
 }
 
-static bool beta_given(const struct twilio_ipn_filter *f)
+/* Twilio's Beta on the list: "whether to include phone numbers new to the Twilio platform",
+ * default true (docs/reference/twilio.md section 5). Only Beta=false filters: it leaves the
+ * beta numbers out; true (or anything else) lists them all. */
+static bool beta_excluded(const struct twilio_ipn_filter *f)
 {
-    return f->beta != NULL && (strcmp(f->beta, "true") == 0 || strcmp(f->beta, "false") == 0);
+    return twilio_bool(f->beta) == 0;
 }
 
 /* head, then " FROM incoming_phone_numbers WHERE" with a term for each filter given only, then
@@ -410,7 +422,7 @@ static int filter_sql(struct fk_buf *b, const char *head, const char *account, c
     if (rc == 0 && f->friendly_name != NULL &&
         (rc = fk_buf_printf(b, "%sfriendly_name = ?3", and)) == 0)
         and = " AND ";
-    if (rc == 0 && beta_given(f) && (rc = fk_buf_printf(b, "%sbeta = ?4", and)) == 0)
+    if (rc == 0 && beta_excluded(f) && (rc = fk_buf_printf(b, "%sbeta = 0", and)) == 0)
         and = " AND ";
     if (rc == 0 && f->origin != NULL && (rc = fk_buf_printf(b, "%sorigin = ?5", and)) == 0)
         and = " AND ";
@@ -426,8 +438,6 @@ static void bind_filters(sqlite3_stmt *st, const char *account, const char *like
         sqlite3_bind_text(st, 2, like, -1, SQLITE_TRANSIENT);
     if (f->friendly_name != NULL)
         sqlite3_bind_text(st, 3, f->friendly_name, -1, SQLITE_TRANSIENT);
-    if (beta_given(f))
-        sqlite3_bind_int(st, 4, strcmp(f->beta, "true") == 0);
     if (f->origin != NULL)
         sqlite3_bind_text(st, 5, f->origin, -1, SQLITE_TRANSIENT);
 }

@@ -73,11 +73,15 @@ bool twilio_ipn_owned(struct fk_store *st, const char *phone_number);
 /* 1 owned, 0 not owned, FK_EIO when the database cannot tell. */
 int twilio_ipn_owned_check(struct fk_store *st, const char *phone_number);
 
+/* A Twilio boolean parameter as Twilio reads it: "true" or "false" in any case (twilio-python
+ * before 9.x sends Python's True/False). 1, 0, or -1 for anything else or NULL. */
+int twilio_bool(const char *v);
+
 /* List filters (docs/reference/twilio.md section 5); NULL means absent. */
 struct twilio_ipn_filter {
     const char *phone_number;  /* partial match, '*' any one digit */
     const char *friendly_name; /* exact */
-    const char *beta;          /* "true" / "false" */
+    const char *beta;          /* Beta: "false" leaves out numbers new to Twilio; else all */
     const char *origin;
 };
 

@@ -3,7 +3,9 @@
 # As root: apt-get installs them. Otherwise: print the one line to run, exit 1.
 set -eu
 PKGS="build-essential pkg-config git clang clang-format libmicrohttpd-dev libcjson-dev \
-libsqlite3-dev libcurl4-openssl-dev libcmocka-dev libssl-dev nettle-dev nodejs npm curl wrk nginx-light"
+libsqlite3-dev libcurl4-openssl-dev libcmocka-dev libssl-dev nettle-dev nodejs npm curl wrk nginx-light \
+python3 python3-venv python3-pip python3-setuptools python3-wheel python3-pytest python3-twilio \
+python3-httpx python3-fastapi python3-jwt"
 
 missing=""
 for p in $PKGS; do

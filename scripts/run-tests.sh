@@ -79,6 +79,15 @@ if [ -x "$BIN/fakes" ]; then
         "s/^readme: ${SUMMARY_F#s/^}"
 fi
 
+# Python: the pytest plugin installed offline, its tests, the README's example and the example
+# FastAPI backend's suite, with the official twilio-python SDK (python/run-tests.sh).
+if [ -x /usr/bin/python3 ] && [ -x "$BIN/fake_twilio" ]; then
+    BIN=$BIN ./python/run-tests.sh >"$LOG/python.log" 2>&1
+    tally python "python (plugin, README, example backend)" $? \
+        's/.* \([0-9][0-9]*\) passed.*/\1/p; s/^\([0-9][0-9]*\) passed.*/\1/p' \
+        's/.* \([0-9][0-9]*\) failed.*/\1/p; s/^\([0-9][0-9]*\) failed.*/\1/p'
+fi
+
 # The integration tests again with every program built under ThreadSanitizer (TSAN_BUILD):
 # one line per binary set; a binary fails when it exits non-zero or any process it started
 # (the fakes, the provisioner) reported a race. A kernel whose address layout TSan cannot
