@@ -108,7 +108,7 @@ static int json_param(struct sb_ctx *c, struct sb_sql *sql, const struct sb_colu
  * was written. */
 static int parse_body(struct sb_ctx *c, bool arrays_ok, cJSON **out)
 {
-    cJSON *body = cJSON_ParseWithLength(c->req->body, c->req->body_len), *it;
+    cJSON *body = fk_req_json(c->req, NULL), *it;
     bool ok = body != NULL && (cJSON_IsObject(body) || (arrays_ok && cJSON_IsArray(body)));
 
     for (it = cJSON_IsArray(body) ? body->child : NULL; it != NULL; it = it->next)

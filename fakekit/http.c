@@ -11,6 +11,8 @@
 
 #include <microhttpd.h>
 
+#include "fakekit/json.h"
+
 const char *fk_req_header(const struct fk_req *req, const char *name)
 {
     for (size_t i = 0; i < req->nheaders; i++)
@@ -39,14 +41,7 @@ const char *fk_req_form(const struct fk_req *req, const char *name)
 
 cJSON *fk_req_json(const struct fk_req *req, struct fk_error *err)
 {
-    const char *end = NULL;
-    cJSON *j = cJSON_ParseWithLengthOpts(req->body, req->body_len, &end, 0);
-
-    if (j == NULL) {
-        size_t off = end != NULL && end >= req->body ? (size_t)(end - req->body) : 0;
-        fk_error_set(err, "invalid JSON at offset %zu", off);
-    }
-    return j;
+    return fk_json_parse(req->body, req->body_len, FK_JSON_LAST, err);
 }
 
 bool fk_req_content_type_is(const struct fk_req *req, const char *type)

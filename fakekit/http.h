@@ -48,7 +48,8 @@ const char *fk_req_header(const struct fk_req *req, const char *name);
 /* First decoded query / form field with that exact name; NULL if absent. */
 const char *fk_req_arg(const struct fk_req *req, const char *name);
 const char *fk_req_form(const struct fk_req *req, const char *name);
-/* The body parsed as JSON; NULL with err set ("invalid JSON at offset 12"). Caller frees. */
+/* The body parsed as JSON by fk_json_parse (json.h): one value, a repeated key meaning its
+ * last value. NULL with err set ("invalid JSON at offset 12"). Caller frees. */
 cJSON *fk_req_json(const struct fk_req *req, struct fk_error *err);
 /* True when Content-Type's media type (before ';') equals type, case-insensitively. */
 bool fk_req_content_type_is(const struct fk_req *req, const char *type);
