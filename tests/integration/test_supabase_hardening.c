@@ -1,0 +1,166 @@
+/* test_supabase_hardening.c: the data-side attacks of issue 15 against fake_supabase.
+ *
+ * The exact requests of the issue, over HTTP against the real (sanitizer) binary: a repeated
+ * "role" in PUT /auth/v1/user must not make the next sign-in a service_role token; a repeated
+ * "user_id" in PATCH must not hand a row to another user (42501). */
+#include "tests/integration/test_supabase_rest_support.h"
+
+#include "fakekit/jwt.h"
+
+#define NUMS   "/rest/v1/phone_numbers"
+
+/* A user's access token from GoTrue's password grant. Caller frees. */
+static char *sign_in(const char *email, const char *password)
+{
+    char body[256];
+    struct h_resp r;
+    cJSON *j;
+    char *token;
+
+    snprintf(body, sizeof body, "{\"email\":\"%s\",\"password\":\"%s\"}", email, password);
+    rest("POST", "/auth/v1/token?grant_type=password", ANON, NULL, NULL, body, &r);
+    j = expect(&r, 200);
+    token = strdup(jstr(j, "access_token"));
+    cJSON_Delete(j);
+    h_resp_free(&r);
+    return token;
+}
+
+/* The "role" claim of token (static buffer). */
+static const char *role_of(const char *token)
+{
+    static char role[64];
+    cJSON *claims = NULL;
+
+    assert_int_equal(fk_jwt_peek(token, &claims), FK_JWT_OK);
+    snprintf(role, sizeof role, "%s", jstr(claims, "role"));
+    cJSON_Delete(claims);
+    return role;
+}
+
+/* One PUT /auth/v1/user with token; returns the status, body parsed into *j (may be NULL). */
+static long put_user(const char *token, const char *body, cJSON **j)
+{
+    struct h_resp r;
+    long status;
+
+    rest("PUT", "/auth/v1/user", ANON, token, NULL, body, &r);
+    status = r.status;
+    *j = h_json(&r);
+    h_resp_free(&r);
+    return status;
+}
+
+static void test_user_update_cannot_raise_role(void **state)
+{
+    char *token = sign_in("one@example.com", "secret-one"), *again;
+    struct h_resp r;
+    cJSON *j = NULL;
+
+    (void)state;
+    /* The issue's exploit: the first "role" was removed, the update stored the second. */
+    assert_int_equal(put_user(token, "{\"role\":\"x\",\"role\":\"service_role\"}", &j), 200);
+    assert_string_equal(jstr(j, "role"), "authenticated");
+    cJSON_Delete(j);
+    /* Admin-only keys are not UserUpdateParams fields: ignored; "data" is user_metadata. */
+    assert_int_equal(put_user(token,
+                              "{\"Role\":\"service_role\",\"email_confirm\":true,\"user_metadata\":"
+                              "{\"x\":1},\"data\":{\"a\":1},\"ban_duration\":\"none\"}",
+                              &j),
+                     200);
+    assert_non_null(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "user_metadata"), "a"));
+    assert_null(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "user_metadata"), "x"));
+    cJSON_Delete(j);
+    /* app_metadata needs the admin group, also under Go's case-insensitive field match. */
+    const char *const apps[] = {"{\"app_metadata\":{\"role\":\"service_role\"}}",
+                                "{\"app_metadata\":null,\"App_Metadata\":{\"claims_admin\":true}}",
+                                "{\"data\":{},\"app_metadata\":{}}"};
+    for (size_t i = 0; i < sizeof apps / sizeof apps[0]; i++) {
+        assert_int_equal(put_user(token, apps[i], &j), 403);
+        assert_string_equal(jstr(j, "error_code"), "not_admin");
+        assert_string_equal(jstr(j, "msg"), "Updating app_metadata requires admin privileges");
+        cJSON_Delete(j);
+    }
+    assert_int_equal(put_user(token, "{\"app_metadata\":{},\"app_metadata\":null}", &j), 200);
+    cJSON_Delete(j);
+
+    again = sign_in("one@example.com", "secret-one");
+    assert_string_equal(role_of(again), "authenticated");
+    rest("GET", "/auth/v1/admin/users", ANON, again, NULL, NULL, &r);
+    j = expect(&r, 403);
+    assert_string_equal(jstr(j, "error_code"), "not_admin");
+    cJSON_Delete(j);
+    h_resp_free(&r);
+    rest("GET", "/rest/v1/profiles?id=eq." U2, ANON, again, NULL, NULL, &r);
+    j = expect(&r, 200);
+    assert_int_equal(cJSON_GetArraySize(j), 0); /* still only its own rows */
+    cJSON_Delete(j);
+    h_resp_free(&r);
+    free(again);
+    free(token);
+}
+
+static void test_admin_api_sets_role_with_service_key(void **state)
+{
+    char *token;
+    struct h_resp r;
+
+    (void)state;
+    /* The last key again, through the one API that may set it. */
+    rest("PUT", "/auth/v1/admin/users/" U2, SERVICE, NULL, NULL,
+         "{\"role\":\"admin\",\"role\":\"support\",\"app_metadata\":{\"tier\":1}}", &r);
+    cJSON_Delete(expect(&r, 200));
+    h_resp_free(&r);
+    token = sign_in("two@example.com", "secret-two");
+    assert_string_equal(role_of(token), "support");
+    free(token);
+    rest("PUT", "/auth/v1/admin/users/" U2, SERVICE, NULL, NULL, "{\"role\":\"authenticated\"}",
+         &r);
+    cJSON_Delete(expect(&r, 200));
+    h_resp_free(&r);
+}
+
+static void test_patch_cannot_hand_a_row_over(void **state)
+{
+    char *token = sign_in("one@example.com", "secret-one");
+    struct h_resp r;
+    cJSON *j;
+
+    (void)state;
+    rest("POST", NUMS, SERVICE, NULL, NULL,
+         "{\"user_id\":\"" U1 "\",\"phone_number\":\"+15552000001\",\"twilio_sid\":\"PNH1\","
+         "\"country_code\":\"US\",\"number_type\":\"local\"}",
+         &r);
+    assert_null(expect(&r, 201));
+    h_resp_free(&r);
+    /* The issue's exploit: the ownership check read the first key, the UPDATE stored the last. */
+    rest("PATCH", NUMS "?twilio_sid=eq.PNH1", ANON, token, NULL,
+         "{\"user_id\":\"" U1 "\",\"user_id\":\"" U2 "\"}", &r);
+    expect_error(&r, 403, "42501");
+    rest("GET", NUMS "?twilio_sid=eq.PNH1&select=user_id", SERVICE, NULL, NULL, NULL, &r);
+    j = expect(&r, 200);
+    assert_string_equal(jstr(cJSON_GetArrayItem(j, 0), "user_id"), U1);
+    cJSON_Delete(j);
+    h_resp_free(&r);
+    /* The other order is the owner keeping its row: allowed. */
+    rest("PATCH", NUMS "?twilio_sid=eq.PNH1", ANON, token, NULL,
+         "{\"user_id\":\"" U2 "\",\"number_type\":\"mobile\",\"user_id\":\"" U1 "\"}", &r);
+    assert_null(expect(&r, 204));
+    h_resp_free(&r);
+    /* Nested repeats follow the same rule; trailing text is not JSON. */
+    rest("POST", NUMS, ANON, token, NULL, "{\"user_id\":\"" U1 "\"} {\"user_id\":\"" U2 "\"}", &r);
+    expect_error(&r, 400, "PGRST102");
+    rest("DELETE", NUMS "?twilio_sid=eq.PNH1", SERVICE, NULL, NULL, NULL, &r);
+    h_resp_free(&r);
+    free(token);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_user_update_cannot_raise_role),
+        cmocka_unit_test(test_admin_api_sets_role_with_service_key),
+        cmocka_unit_test(test_patch_cannot_hand_a_row_over),
+    };
+    return cmocka_run_group_tests(tests, start_fake, stop_fake);
+}
