@@ -2,12 +2,14 @@
  *
  * The exact requests of the issue, over HTTP against the real (sanitizer) binary: a repeated
  * "role" in PUT /auth/v1/user must not make the next sign-in a service_role token; a repeated
- * "user_id" in PATCH must not hand a row to another user (42501). */
+ * "user_id" in PATCH must not hand a row to another user (42501); limit, offset and Range at
+ * the int64 edges answer as PostgREST does. */
 #include "tests/integration/test_supabase_rest_support.h"
 
 #include "fakekit/jwt.h"
 
 #define NUMS   "/rest/v1/phone_numbers"
+#define MAXI64 "9223372036854775807"
 
 /* A user's access token from GoTrue's password grant. Caller frees. */
 static char *sign_in(const char *email, const char *password)
@@ -155,12 +157,84 @@ static void test_patch_cannot_hand_a_row_over(void **state)
     free(token);
 }
 
+/* GET path (of any length: rest() keeps 2 KiB of URL) as the service role. */
+static void get_long(const char *path, const char *const *extra, struct h_resp *r)
+{
+    const char *h[8] = {"apikey: " SERVICE, "Authorization: Bearer " SERVICE};
+    size_t n = 2;
+    size_t len = strlen(fake.base) + strlen(path) + 1;
+    char *url = malloc(len);
+
+    assert_non_null(url);
+    snprintf(url, len, "%s%s", fake.base, path);
+    for (size_t i = 0; extra != NULL && extra[i] != NULL && n < 7; i++)
+        h[n++] = extra[i];
+    assert_int_equal(h_request("GET", url, h, NULL, 0, r), 0);
+    free(url);
+}
+
+/* GET path with extra headers; the status must be want; returns the body's array size. */
+static int get_rows(const char *path, const char *const *extra, long want, const char *range)
+{
+    struct h_resp r;
+    cJSON *j;
+    int n;
+
+    get_long(path, extra, &r);
+    j = expect(&r, want);
+    n = cJSON_GetArraySize(j);
+    if (range != NULL)
+        assert_string_equal(h_resp_header(&r, "Content-Range"), range);
+    cJSON_Delete(j);
+    h_resp_free(&r);
+    return n;
+}
+
+static void test_limit_offset_range_edges(void **state)
+{
+    const char *const whole[] = {"Range: 0-" MAXI64, NULL};
+    const char *const count[] = {"Prefer: count=exact", NULL};
+    const char *const bad_range[] = {"Range: 5-1", NULL};
+    struct h_resp r;
+
+    (void)state;
+    rest("POST", "/rest/v1/profiles", SERVICE, NULL, NULL,
+         "[{\"id\":\"" U1 "\",\"email\":\"one@example.com\"},"
+         "{\"id\":\"" U2 "\",\"email\":\"two@example.com\"}]",
+         &r);
+    assert_null(expect(&r, 201));
+    h_resp_free(&r);
+    /* The issue's three requests: signed overflow before, PostgREST's 200 now. */
+    assert_int_equal(
+        get_rows("/rest/v1/profiles?offset=" MAXI64 "&limit=" MAXI64, NULL, 200, "*/*"), 0);
+    assert_int_equal(get_rows("/rest/v1/profiles?offset=1&limit=" MAXI64, NULL, 200, "1-1/*"), 1);
+    assert_int_equal(get_rows("/rest/v1/profiles", whole, 200, "0-1/*"), 2);
+    /* Around them, PostgREST's rules (RangeQuery.hs, ApiRequest.hs getRanges). */
+    assert_int_equal(get_rows("/rest/v1/profiles?limit=99999999999999999999", NULL, 200, "0-1/*"),
+                     2);
+    assert_int_equal(get_rows("/rest/v1/profiles?limit=abc&offset=-4", NULL, 200, "0-1/*"), 2);
+    assert_int_equal(get_rows("/rest/v1/profiles?offset=-1&limit=2", NULL, 200, "0-0/*"), 1);
+    rest("GET", "/rest/v1/profiles?offset=" MAXI64 "&limit=" MAXI64, SERVICE, NULL, count, NULL,
+         &r);
+    expect_error(&r, 416, "PGRST103"); /* with a count: past the end */
+    rest("GET", "/rest/v1/profiles?limit=-1", SERVICE, NULL, NULL, NULL, &r);
+    expect_error(&r, 416, "PGRST103");
+    rest("GET", "/rest/v1/profiles", SERVICE, NULL, bad_range, NULL, &r);
+    expect_error(&r, 416, "PGRST103");
+    rest("GET", "/rest/v1/profiles?offset=9223372036854775808", SERVICE, NULL, NULL, NULL, &r);
+    expect_error(&r, 400, "22003");
+    assert_int_equal(get_rows("/rest/v1/profiles?limit=0&offset=0", NULL, 200, "*/*"), 0);
+    rest("GET", "/rest/v1/profiles?limit=0&offset=5", SERVICE, NULL, NULL, NULL, &r);
+    expect_error(&r, 416, "PGRST103"); /* [5, 4] is empty and not the limit-zero range */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_user_update_cannot_raise_role),
         cmocka_unit_test(test_admin_api_sets_role_with_service_key),
         cmocka_unit_test(test_patch_cannot_hand_a_row_over),
+        cmocka_unit_test(test_limit_offset_range_edges),
     };
     return cmocka_run_group_tests(tests, start_fake, stop_fake);
 }

@@ -166,9 +166,6 @@ static const struct where_case where_cases[] = {
     {"order=nope", NULL, NULL, "42703"},
     {"order=id.sideways", NULL, NULL, "PGRST100"},
     {"order=,id", NULL, NULL, "PGRST100"},
-    {"limit=abc", NULL, NULL, "PGRST100"},
-    {"limit=-1", NULL, NULL, "PGRST100"},
-    {"offset=1x", NULL, NULL, "PGRST100"},
     {"select=id,nope", NULL, NULL, "42703"},
     {"select=id,", NULL, NULL, "PGRST100"},
     {"select=id,other(*)", NULL, NULL, "PGRST200"},
@@ -307,8 +304,8 @@ static void test_select_order_table(void **state)
         assert_int_equal(sb_sql_order(&ord, tbl(), &q), 0);
         assert_string_equal(fk_buf_str(&sel.text), c->select);
         assert_string_equal(fk_buf_str(&ord.text), c->order);
-        assert_int_equal(q.limit, c->limit);
-        assert_int_equal(q.offset, c->offset);
+        assert_int_equal(q.limit.set ? q.limit.v : -1, c->limit);
+        assert_int_equal(q.offset.set ? q.offset.v : 0, c->offset);
         sb_sql_cleanup(&sel);
         sb_sql_cleanup(&ord);
         sb_query_cleanup(&q);
