@@ -29,9 +29,9 @@
 #include "fakekit/err.h"
 #include "fakekit/http.h"
 
-#define SB_MAX_DEPTH   16    /* nesting of and()/or() groups; deeper is PGRST100 */
-#define SB_MAX_IN_LIST 1000  /* values in one in.(...) list */
-#define SB_MAX_PARAMS  30000 /* placeholders in one statement (SQLite allows 32766) */
+#define SB_MAX_DEPTH   16            /* nesting of and()/or() groups; deeper is PGRST100 */
+#define SB_MAX_PARAMS  30000         /* placeholders in one statement (SQLite allows 32766) */
+#define SB_MAX_IN_LIST SB_MAX_PARAMS /* values in one in.(...) list: one flat IN (...) */
 #define SB_SQL_MAX     (1024 * 1024)
 
 enum sb_op {

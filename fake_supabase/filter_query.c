@@ -111,6 +111,11 @@ static int order_item(void *vctx, char *item, size_t pos)
     /* PostgreSQL's defaults: ASC puts nulls last, DESC puts them first. */
     if (!nulls_set)
         o.nulls_first = o.desc;
+    /* A column already ordered on only breaks ties it has itself made: the term changes no
+     * order, so it is left out, which keeps any number of terms within SQLite's 2,000. */
+    for (size_t i = 0; i < x->q->norder; i++)
+        if (x->q->order[i].col == o.col)
+            return 0;
     grown = realloc(x->q->order, (x->q->norder + 1) * sizeof(*grown));
     if (grown == NULL)
         return FK_ENOMEM;

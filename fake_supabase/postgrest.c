@@ -143,7 +143,7 @@ static int reply_text(struct sb_ctx *c, unsigned status, struct fk_buf *rows, lo
 }
 
 /* SELECT every column of c's table WHERE its filters ORDER BY ... LIMIT ? OFFSET ? of w.
- * 0, or FK_ERANGE / FK_ENOMEM when it could not be written. */
+ * 0, FK_ERANGE (over SB_MAX_PARAMS values or SB_SQL_MAX bytes) or FK_ENOMEM. */
 static int select_sql(struct sb_ctx *c, struct sb_sql *sql, const struct sb_window *w)
 {
     struct sb_param lp = {SB_PARAM_INT, w->limit, 0, NULL};
@@ -175,6 +175,10 @@ static int rest_read(struct sb_ctx *c, bool head)
     sb_sql_init(&sql);
     fk_buf_init(&rows, SIZE_MAX);
     rc = select_sql(c, &sql, &w);
+    if (rc == FK_ERANGE) {
+        rc = sb_pg_too_complex(c->resp, "more than 30000 values or 1 MiB of SQL in one statement");
+        goto out;
+    }
     if (rc != 0 || fk_buf_add(&rows, "[", 1) != 0) {
         rc = FK_ENOMEM;
         goto out;

@@ -519,6 +519,9 @@ static int update_or_delete(struct sb_ctx *c, bool deleting)
     cJSON_Delete(out);
     cJSON_Delete(body);
     sb_sql_cleanup(&sql);
+    if (rc == FK_ERANGE)
+        return sb_pg_too_complex(c->resp, "more than 30000 values or 1 MiB of SQL in one "
+                                          "statement");
     return rc > 0 ? 0 : rc;
 }
 

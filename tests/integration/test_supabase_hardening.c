@@ -3,9 +3,11 @@
  * The exact requests of the issue, over HTTP against the real (sanitizer) binary: a repeated
  * "role" in PUT /auth/v1/user must not make the next sign-in a service_role token; a repeated
  * "user_id" in PATCH must not hand a row to another user (42501); limit, offset and Range at
- * the int64 edges answer as PostgREST does. */
+ * the int64 edges answer as PostgREST does; or= with more conditions than SQLite's expression
+ * depth and order= with more terms than its ORDER BY limit never answer 5xx. */
 #include "tests/integration/test_supabase_rest_support.h"
 
+#include "fakekit/buf.h"
 #include "fakekit/jwt.h"
 
 #define NUMS   "/rest/v1/phone_numbers"
@@ -228,6 +230,80 @@ static void test_limit_offset_range_edges(void **state)
     expect_error(&r, 416, "PGRST103"); /* [5, 4] is empty and not the limit-zero range */
 }
 
+/* prefix, n copies of fmt (given the index) joined by sep, then suffix; caller frees. */
+static char *repeat(const char *prefix, const char *fmt, const char *sep, int n, const char *suffix)
+{
+    struct fk_buf b;
+    char item[128];
+
+    fk_buf_init(&b, 64 * 1024);
+    assert_int_equal(fk_buf_addstr(&b, prefix), 0);
+    for (int i = 0; i < n; i++) {
+        snprintf(item, sizeof item, fmt, i);
+        assert_int_equal(fk_buf_addstr(&b, i > 0 ? sep : ""), 0);
+        assert_int_equal(fk_buf_addstr(&b, item), 0);
+    }
+    assert_int_equal(fk_buf_addstr(&b, suffix), 0);
+    return fk_buf_take(&b, NULL);
+}
+
+static void test_big_or_and_order(void **state)
+{
+    char *path;
+
+    (void)state;
+    /* 1,200 equalities on one column: one IN list. */
+    path = repeat("/rest/v1/profiles?or=(", "id.eq.x%d", ",", 1200, ",id.eq." U2 ")");
+    assert_int_equal(get_rows(path, NULL, 200, NULL), 1);
+    free(path);
+    /* 1,200 conditions that no IN can hold: a balanced tree of ORs. */
+    path =
+        repeat("/rest/v1/profiles?or=(", "id.like.x%d*", ",", 1200, ",email.eq.two@example.com)");
+    assert_int_equal(get_rows(path, NULL, 200, NULL), 1);
+    free(path);
+    /* 300 top-level filters, ANDed (libmicrohttpd's 32 KiB pool holds no more parameters of
+     * this size; test_sb_filter.c runs 5,000 of them through SQLite). */
+    path = repeat("/rest/v1/profiles?select=id", "&id=not.like.x%d*", "", 300, "");
+    assert_int_equal(get_rows(path, NULL, 200, NULL), 2);
+    free(path);
+    /* 2,500 order terms: a repeated column changes no order, so each counts once. */
+    path = repeat("/rest/v1/profiles?order=email.desc,", "id", ",", 2500, "");
+    {
+        struct h_resp r;
+        cJSON *j;
+        get_long(path, NULL, &r);
+        j = expect(&r, 200);
+        assert_string_equal(jstr(cJSON_GetArrayItem(j, 0), "email"), "two@example.com");
+        cJSON_Delete(j);
+        h_resp_free(&r);
+    }
+    free(path);
+    /* Sixteen alternating levels of 60 conditions each: within SQLite's limits, or a 400. */
+    {
+        struct fk_buf b;
+        char item[64];
+        struct h_resp r;
+        fk_buf_init(&b, 64 * 1024);
+        assert_int_equal(fk_buf_addstr(&b, "/rest/v1/profiles?or=("), 0);
+        for (int level = 0; level < 15; level++) {
+            for (int i = 0; i < 60; i++) {
+                snprintf(item, sizeof item, "id.like.y%d*,", i);
+                assert_int_equal(fk_buf_addstr(&b, item), 0);
+            }
+            assert_int_equal(fk_buf_addstr(&b, level % 2 == 0 ? "and(" : "or("), 0);
+        }
+        assert_int_equal(fk_buf_addstr(&b, "id.eq." U1), 0);
+        for (int level = 0; level <= 15; level++)
+            assert_int_equal(fk_buf_addstr(&b, ")"), 0);
+        get_long(fk_buf_str(&b), NULL, &r);
+        if (r.status != 200)
+            expect_error(&r, 400, "54001");
+        else
+            h_resp_free(&r);
+        fk_buf_cleanup(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -235,6 +311,7 @@ int main(void)
         cmocka_unit_test(test_admin_api_sets_role_with_service_key),
         cmocka_unit_test(test_patch_cannot_hand_a_row_over),
         cmocka_unit_test(test_limit_offset_range_edges),
+        cmocka_unit_test(test_big_or_and_order),
     };
     return cmocka_run_group_tests(tests, start_fake, stop_fake);
 }
