@@ -4,7 +4,8 @@
  * "role" in PUT /auth/v1/user must not make the next sign-in a service_role token; a repeated
  * "user_id" in PATCH must not hand a row to another user (42501); limit, offset and Range at
  * the int64 edges answer as PostgREST does; or= with more conditions than SQLite's expression
- * depth and order= with more terms than its ORDER BY limit never answer 5xx. */
+ * depth and order= with more terms than its ORDER BY limit never answer 5xx; %00 and invalid
+ * UTF-8 in a path or a query value are never cut short. */
 #include "tests/integration/test_supabase_rest_support.h"
 
 #include "fakekit/buf.h"
@@ -304,6 +305,36 @@ static void test_big_or_and_order(void **state)
     }
 }
 
+static void test_nul_and_bad_utf8_are_not_cut(void **state)
+{
+    struct h_resp r;
+    cJSON *j;
+
+    (void)state;
+    rest("GET", "/rest/v1/profiles%00x", SERVICE, NULL, NULL, NULL, &r);
+    expect_error(&r, 404, "PGRST205");
+    rest("GET", "/rest/v1/profiles%FF", SERVICE, NULL, NULL, NULL, &r);
+    expect_error(&r, 404, "PGRST205");
+    rest("GET", "/rest/v1/profiles?id=eq." U1 "%00x", SERVICE, NULL, NULL, NULL, &r);
+    j = expect(&r, 200);
+    assert_int_equal(cJSON_GetArraySize(j), 0); /* never the row of the cut value */
+    cJSON_Delete(j);
+    h_resp_free(&r);
+    rest("POST", "/auth/v1/token?grant_type=password%00x", ANON, NULL, NULL,
+         "{\"email\":\"one@example.com\",\"password\":\"secret-one\"}", &r);
+    j = expect(&r, 400);
+    assert_string_equal(jstr(j, "msg"), "unsupported_grant_type");
+    cJSON_Delete(j);
+    h_resp_free(&r);
+    /* A NUL inside a JSON string cannot be carried either: refused, not cut. */
+    rest("POST", "/auth/v1/token?grant_type=password", ANON, NULL, NULL,
+         "{\"email\":\"one@example.com\",\"password\":\"secret-one\\u0000x\"}", &r);
+    j = expect(&r, 400);
+    assert_string_equal(jstr(j, "error_code"), "bad_json");
+    cJSON_Delete(j);
+    h_resp_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -312,6 +343,7 @@ int main(void)
         cmocka_unit_test(test_patch_cannot_hand_a_row_over),
         cmocka_unit_test(test_limit_offset_range_edges),
         cmocka_unit_test(test_big_or_and_order),
+        cmocka_unit_test(test_nul_and_bad_utf8_are_not_cut),
     };
     return cmocka_run_group_tests(tests, start_fake, stop_fake);
 }
