@@ -1,8 +1,9 @@
 /* proto_json.c: a protojson codec driven by the field tables of proto_sip.c.
  *
  * Decoding follows protojson's rules with
- * DiscardUnknown: unknown keys and unknown enum names are dropped, null means unset, a key
- * given twice (json and proto name) or two members of one oneof are errors. */
+ * DiscardUnknown: unknown keys and unknown enum names are dropped, null means unset, a field
+ * given twice (by one name or by its json and proto names), a map key given twice or two
+ * members of one oneof are errors (protobuf-go's encoding/protojson decode.go). */
 #include "fake_livekit/proto_json.h"
 
 #include <ctype.h>
@@ -258,8 +259,13 @@ static int decode_field(const struct lk_field *f, const cJSON *v, const char *pa
             goto fail;
         if (!item)
             continue;
+        if (map && cJSON_GetObjectItemCaseSensitive(acc, e->string)) {
+            fk_error_set(err, "%s: duplicate map key", sub); /* protojson's unmarshalMap */
+            cJSON_Delete(item);
+            rc = FK_EINVAL;
+            goto fail;
+        }
         if (map) {
-            cJSON_DeleteItemFromObjectCaseSensitive(acc, e->string); /* last key wins */
             if (!cJSON_AddItemToObject(acc, e->string, item)) {
                 cJSON_Delete(item);
                 rc = FK_ENOMEM;

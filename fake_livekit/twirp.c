@@ -4,7 +4,6 @@
  * (livekit/protocol livekit_sip.twirp.go); see twirp.h for the order of checks. */
 #include "fake_livekit/twirp.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -16,6 +15,7 @@
 #include "fake_livekit/service.h"
 #include "fake_livekit/trunks.h"
 #include "fakekit/clock.h"
+#include "fakekit/json.h"
 #include "fakekit/log.h"
 
 struct twirp_code {
@@ -227,20 +227,11 @@ static void keep_answer(const struct fk_req *req, const struct method *m,
         fk_log(FK_LOG_DEBUG, "event=read_not_kept method=%s", m->name);
 }
 
-/* Parse the whole body as one JSON value; NULL if it is not exactly that. */
+/* Parse the whole body as one JSON value; NULL if it is not exactly that. Repeated keys are
+ * kept: protojson refuses a repeated field, and lk_pj_decode does as it does. */
 static cJSON *parse_body(const struct fk_req *req)
 {
-    const char *end = NULL;
-    cJSON *json = cJSON_ParseWithLengthOpts(req->body, req->body_len, &end, false);
-    if (!json)
-        return NULL;
-    for (; end && end < req->body + req->body_len; end++) {
-        if (!isspace((unsigned char)*end)) {
-            cJSON_Delete(json);
-            return NULL;
-        }
-    }
-    return json;
+    return fk_json_parse(req->body, req->body_len, FK_JSON_KEEP, NULL);
 }
 
 int lk_twirp_handle(const struct fk_req *req, struct fk_resp *resp)

@@ -339,6 +339,29 @@ static void check_name(const struct sb_table *t, const char *msg, char *out, siz
         snprintf(out, len, "%s", expr[0] != '\0' ? expr : "check");
 }
 
+int sb_pg_too_complex(struct fk_resp *resp, const char *limit)
+{
+    return sb_pg_error(resp, 400, "54001", "statement too complex for the fake's SQLite", limit,
+                       "PostgreSQL would take it; send fewer conditions or nest them less");
+}
+
+/* A limit of SQLite's that a request reached (filter_tree.c keeps most requests inside them);
+ * NULL for any other failure. */
+static const char *sqlite_limit(int rc, const char *msg)
+{
+    static const char *const limits[] = {
+        "Expression tree is too large", "parser stack overflow", "too many terms in",
+        "too many SQL variables",       "too many columns",      NULL,
+    };
+
+    if (rc == SQLITE_TOOBIG)
+        return msg;
+    for (size_t i = 0; limits[i] != NULL; i++)
+        if (strstr(msg, limits[i]) != NULL)
+            return msg;
+    return NULL;
+}
+
 int sb_pg_sqlite_error(struct fk_resp *resp, sqlite3 *db, int rc, const struct sb_schema *s,
                        const struct sb_table *t, const cJSON *row, bool deleting)
 {
@@ -371,6 +394,8 @@ int sb_pg_sqlite_error(struct fk_resp *resp, sqlite3 *db, int rc, const struct s
     case SQLITE_MISMATCH:
         return sb_pg_error(resp, 400, "22P02", "invalid input syntax for type bigint", msg, NULL);
     default:
+        if (sqlite_limit(rc, msg) != NULL)
+            return sb_pg_too_complex(resp, msg);
         return sb_pg_error(resp, 500, "XX000", msg, NULL, NULL);
     }
 }

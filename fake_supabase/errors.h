@@ -40,10 +40,16 @@ void sb_pg_native(struct fk_resp *resp, enum fk_native kind, const char *method,
  * (the request's values, may be NULL) into table t: unique 23505 (409) with PostgreSQL's
  * constraint name and "Key (col)=(val) already exists.", not-null 23502 (400), foreign key
  * 23503 (409; the parent row is looked up to name the key), check 23514 (400), datatype
- * 22P02 (400); anything else 500. deleting selects the "still referenced" form of 23503.
- * s is the whole cache (to find the child table of a delete). 0 or FK_ENOMEM. */
+ * 22P02 (400), one of SQLite's size limits sb_pg_too_complex (400); anything else 500. deleting
+ * selects the "still referenced" form of 23503. s is the whole cache (to find the child table of a
+ * delete). 0 or FK_ENOMEM. */
 int sb_pg_sqlite_error(struct fk_resp *resp, sqlite3 *db, int rc, const struct sb_schema *s,
                        const struct sb_table *t, const cJSON *row, bool deleting) FK_MUST_CHECK;
+
+/* 400 54001 "statement too complex for the fake's SQLite", details naming the limit reached
+ * (SQLite's own message, or the fake's "more than 30000 values"). PostgreSQL has no such
+ * limit at these sizes and would answer; a client's request is never a 500. 0 or FK_ENOMEM. */
+int sb_pg_too_complex(struct fk_resp *resp, const char *limit) FK_MUST_CHECK;
 
 /* A table name as PostgreSQL would print it: auth_users is auth.users, shown as "users". */
 const char *sb_pg_table_display(const char *name);

@@ -181,7 +181,8 @@ static int read_list(struct cur *c, struct sb_cond *leaf)
     for (;;) {
         char *v = NULL;
         if (leaf->nlist >= SB_MAX_IN_LIST)
-            return cur_fail(c, "too many values in the in list");
+            return cur_fail(c, "too many values in the in list: at most 30000, SQLite's "
+                               "32766 variables less room for the other filters");
         rc = read_value(c, &v);
         if (rc == 0)
             rc = add_list(leaf, v);

@@ -12,7 +12,8 @@
  *   inside a group: col.[not.]op.value; a value there may be "double quoted" (backslash
  *   escapes), unquoted it runs to the next ',' or ')'.
  *   in.(a,"b,c","say \"hi\"")  like/ilike: '*' means '%'.
- *   order=c1.desc.nullslast,c2   select=*,a,alias:b   limit=N offset=N
+ *   order=c1.desc.nullslast,c2   select=*,a,alias:b   limit=N offset=N (any integer; other
+ *   text is ignored, as PostgREST ignores it; the window is postgrest_range.c's)
  * Errors carry PostgREST's code and HTTP status: PGRST100 (400) for a parse error, 42703
  * (400) for an unknown column in select/filter/order, PGRST204 (400) for columns=. */
 #ifndef SB_FILTER_H
@@ -28,9 +29,9 @@
 #include "fakekit/err.h"
 #include "fakekit/http.h"
 
-#define SB_MAX_DEPTH   16    /* nesting of and()/or() groups; deeper is PGRST100 */
-#define SB_MAX_IN_LIST 1000  /* values in one in.(...) list */
-#define SB_MAX_PARAMS  30000 /* placeholders in one statement (SQLite allows 32766) */
+#define SB_MAX_DEPTH   16            /* nesting of and()/or() groups; deeper is PGRST100 */
+#define SB_MAX_PARAMS  30000         /* placeholders in one statement (SQLite allows 32766) */
+#define SB_MAX_IN_LIST SB_MAX_PARAMS /* values in one in.(...) list: one flat IN (...) */
 #define SB_SQL_MAX     (1024 * 1024)
 
 enum sb_op {
@@ -68,6 +69,16 @@ struct sb_order {
     bool nulls_first;
 };
 
+/* limit= or offset= as PostgREST reads it: Haskell's readMaybe into an Integer. set when the
+ * text is an integer (spaces around it, an optional minus sign, digits); anything else leaves
+ * it unset, and PostgREST then ignores the parameter. v is the value clamped to the int64
+ * range; big says it was past that range. */
+struct sb_count {
+    bool set;
+    bool big;
+    long long v;
+};
+
 struct sb_select {
     int col;
     char *alias; /* NULL: the column's own name */
@@ -79,9 +90,10 @@ struct sb_query {
     struct sb_cond *where; /* AND of every filter; NULL when none */
     struct sb_order *order;
     size_t norder;
-    long long limit;  /* -1: none */
-    long long offset; /* 0 when absent */
-    int *on_conflict; /* column indexes, NULL when absent */
+    struct sb_count limit;  /* the last limit= */
+    struct sb_count offset; /* the last offset= */
+    char *offset_text;      /* offset= as given when big (PostgreSQL's 22003 quotes it) */
+    int *on_conflict;       /* column indexes, NULL when absent */
     size_t non_conflict;
     int *columns; /* columns= of an insert; NULL when absent */
     size_t ncolumns;

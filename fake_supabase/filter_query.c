@@ -11,17 +11,37 @@
 
 #include "fake_supabase/filter_int.h"
 
-static int parse_count(const char *what, const char *s, long long *out, struct sb_qerr *err)
+/* limit= / offset= into *out (filter.h, struct sb_count); *text gets a copy of the digits
+ * when the value is past int64 (text may be NULL: not kept). 0 or FK_ENOMEM. */
+static int parse_count(const char *s, struct sb_count *out, char **text)
 {
+    const char *p = s, *digits;
     char *end = NULL;
-    long long v;
 
+    memset(out, 0, sizeof(*out));
+    if (text != NULL) {
+        free(*text);
+        *text = NULL;
+    }
+    while (isspace((unsigned char)*p))
+        p++;
+    digits = *p == '-' ? p + 1 : p;
+    if (!isdigit((unsigned char)*digits))
+        return 0;
     errno = 0;
-    v = strtoll(s, &end, 10);
-    if (s[0] == '\0' || *end != '\0' || errno != 0 || v < 0 || !isdigit((unsigned char)s[0]))
-        return sb_qerr_parse(err, what, s, (size_t)(end - s), "expecting a non-negative integer");
-    *out = v;
-    return 0;
+    out->v = strtoll(p, &end, 10);
+    out->big = errno == ERANGE;
+    while (isspace((unsigned char)*end))
+        end++;
+    if (*end != '\0')
+        return 0; /* not an integer: ignored */
+    out->set = true;
+    if (!out->big || out->v < 0 || text == NULL)
+        return 0;
+    while (*digits == '0')
+        digits++; /* as PostgREST prints the Integer */
+    *text = strndup(digits, strspn(digits, "0123456789"));
+    return *text != NULL ? 0 : FK_ENOMEM;
 }
 
 /* Split a comma list, calling fn on each trimmed item (a mutable copy). */
@@ -91,6 +111,11 @@ static int order_item(void *vctx, char *item, size_t pos)
     /* PostgreSQL's defaults: ASC puts nulls last, DESC puts them first. */
     if (!nulls_set)
         o.nulls_first = o.desc;
+    /* A column already ordered on only breaks ties it has itself made: the term changes no
+     * order, so it is left out, which keeps any number of terms within SQLite's 2,000. */
+    for (size_t i = 0; i < x->q->norder; i++)
+        if (x->q->order[i].col == o.col)
+            return 0;
     grown = realloc(x->q->order, (x->q->norder + 1) * sizeof(*grown));
     if (grown == NULL)
         return FK_ENOMEM;
@@ -241,9 +266,9 @@ static int parse_field(const struct sb_table *t, const struct fk_kv *kv, struct 
     if (strcmp(k, "order") == 0)
         return each_item(kv->value, order_item, &x);
     if (strcmp(k, "limit") == 0)
-        return parse_count("limit", kv->value, &q->limit, err);
+        return parse_count(kv->value, &q->limit, NULL);
     if (strcmp(k, "offset") == 0)
-        return parse_count("offset", kv->value, &q->offset, err);
+        return parse_count(kv->value, &q->offset, &q->offset_text);
     if (strcmp(k, "columns") == 0)
         return name_list(&x, kv->value, true, &q->columns, &q->ncolumns);
     if (strcmp(k, "on_conflict") == 0)
@@ -271,7 +296,6 @@ int sb_query_parse(const struct sb_table *t, const struct fk_kv *args, size_t na
     int rc = 0;
 
     memset(q, 0, sizeof(*q));
-    q->limit = -1;
     for (size_t i = 0; rc == 0 && i < nargs; i++) {
         have_select |= strcmp(args[i].key, "select") == 0;
         rc = parse_field(t, &args[i], q, err);
@@ -293,6 +317,6 @@ void sb_query_cleanup(struct sb_query *q)
     free(q->order);
     free(q->on_conflict);
     free(q->columns);
+    free(q->offset_text);
     memset(q, 0, sizeof(*q));
-    q->limit = -1;
 }

@@ -241,7 +241,9 @@ static int h_token(const struct fk_req *req, struct fk_resp *resp)
     if (grant == NULL || (strcmp(grant, "password") != 0 && strcmp(grant, "refresh_token") != 0))
         return sb_gotrue_error(req, resp, 400, "invalid_credentials", "unsupported_grant_type",
                                NULL);
-    body = sb_gotrue_body(req, resp);
+    body = sb_gotrue_body(req, resp,
+                          strcmp(grant, "password") == 0 ? sb_password_grant_fields
+                                                         : sb_refresh_grant_fields);
     if (body == NULL)
         return 0;
     rc = strcmp(grant, "password") == 0 ? grant_password(req, resp, body)
@@ -314,33 +316,63 @@ static int h_user(const struct fk_req *req, struct fk_resp *resp)
     return u != NULL ? sb_gotrue_json(req, resp, 200, u) : FK_ENOMEM;
 }
 
-/* PUT /user: auth-js updateUser({email, phone, password, data}). */
+/* GoTrue's isAdmin: the user's own role is the admin group ("admin" by default). */
+static bool user_is_admin(struct fk_store *st, const char *uid)
+{
+    cJSON *u = sb_user_json(st, uid);
+    const char *role = str_member(u, "role");
+    bool admin = role != NULL && strcmp(role, "admin") == 0;
+
+    cJSON_Delete(u);
+    return admin;
+}
+
+/* PUT /user: auth-js updateUser({email, phone, password, data}), as GoTrue's UserUpdate
+ * (internal/api/user.go): only UserUpdateParams' fields are read, so role, email_confirm,
+ * user_metadata and every other admin-only key are ignored; app_metadata is 403 not_admin
+ * unless the user's own role is the admin group. What may change: email, phone, password and
+ * user_metadata (sent as "data"). */
 static int h_user_update(const struct fk_req *req, struct fk_resp *resp)
 {
+    static const char *const keep[] = {"email", "phone", "password", NULL};
     char uid[SB_ID_MAX], sid[SB_ID_MAX];
     struct fk_error err = {{0}};
-    cJSON *body = NULL, *data = NULL, *u = NULL;
+    cJSON *body = NULL, *upd = NULL, *data = NULL, *app = NULL, *u = NULL;
     const char *pw;
     int rc = 0;
 
     rc = load_caller(req, resp, uid, sid);
-    if (rc != 0 || (body = sb_gotrue_body(req, resp)) == NULL)
+    if (rc != 0 || (body = sb_gotrue_body(req, resp, sb_user_update_fields)) == NULL)
         return 0;
     pw = str_member(body, "password");
+    app = cJSON_DetachItemFromObjectCaseSensitive(body, "app_metadata");
+    data = cJSON_DetachItemFromObjectCaseSensitive(body, "data");
     if (pw != NULL && strlen(pw) < SB_PASSWORD_MIN) {
         rc = sb_weak_password(req, resp);
         goto out;
     }
-    /* The user-facing API calls user_metadata "data" and may not touch app_metadata. */
-    cJSON_DeleteItemFromObjectCaseSensitive(body, "app_metadata");
-    cJSON_DeleteItemFromObjectCaseSensitive(body, "role");
-    cJSON_DeleteItemFromObjectCaseSensitive(body, "email_confirm");
-    cJSON_DeleteItemFromObjectCaseSensitive(body, "phone_confirm");
-    data = cJSON_DetachItemFromObjectCaseSensitive(body, "data");
-    cJSON_DeleteItemFromObjectCaseSensitive(body, "user_metadata");
-    if (data != NULL)
-        cJSON_AddItemToObject(body, "user_metadata", data);
-    rc = sb_user_update(req->store, uid, body, &err);
+    if (app != NULL && !cJSON_IsNull(app) && !user_is_admin(req->store, uid)) {
+        rc = sb_gotrue_error(req, resp, 403, "not_admin",
+                             "Updating app_metadata requires admin privileges", NULL);
+        goto out;
+    }
+    rc = FK_ENOMEM;
+    if ((upd = cJSON_CreateObject()) == NULL)
+        goto out;
+    for (size_t i = 0; keep[i] != NULL; i++) {
+        cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(body, keep[i]);
+        if (v != NULL && !cJSON_AddItemToObject(upd, keep[i], v)) {
+            cJSON_Delete(v);
+            goto out;
+        }
+    }
+    if (data != NULL && !cJSON_AddItemToObject(upd, "user_metadata", data))
+        goto out;
+    data = NULL;
+    if (app != NULL && !cJSON_AddItemToObject(upd, "app_metadata", app))
+        goto out;
+    app = NULL;
+    rc = sb_user_update(req->store, uid, upd, &err);
     if (rc == FK_EEXIST)
         rc = sb_gotrue_error(req, resp, 422, "email_exists", err.msg, NULL);
     else if (rc == FK_EINVAL)
@@ -349,6 +381,9 @@ static int h_user_update(const struct fk_req *req, struct fk_resp *resp)
         rc = (u = sb_user_json(req->store, uid)) != NULL ? sb_gotrue_json(req, resp, 200, u)
                                                          : FK_ENOMEM;
 out:
+    cJSON_Delete(data);
+    cJSON_Delete(app);
+    cJSON_Delete(upd);
     cJSON_Delete(body);
     return rc;
 }
@@ -363,7 +398,8 @@ static int h_signup(const struct fk_req *req, struct fk_resp *resp)
     const cJSON *data = NULL;
     int rc = 0;
 
-    if (sb_apikey_check(req, resp, &role) != 0 || (body = sb_gotrue_body(req, resp)) == NULL)
+    if (sb_apikey_check(req, resp, &role) != 0 ||
+        (body = sb_gotrue_body(req, resp, sb_signup_fields)) == NULL)
         return 0;
     a.email = str_member(body, "email");
     a.phone = str_member(body, "phone");

@@ -77,7 +77,8 @@ int sb_admin_create(const struct fk_req *req, struct fk_resp *resp)
     const cJSON *role = NULL;
     int rc = 0;
 
-    if (require_admin(req, resp) != 0 || (body = sb_gotrue_body(req, resp)) == NULL)
+    if (require_admin(req, resp) != 0 ||
+        (body = sb_gotrue_body(req, resp, sb_admin_user_fields)) == NULL)
         return 0;
     a.id = opt_str(body, "id");
     a.email = opt_str(body, "email");
@@ -178,7 +179,8 @@ int sb_admin_update(const struct fk_req *req, struct fk_resp *resp)
     cJSON *body = NULL;
     int rc;
 
-    if (require_admin(req, resp) != 0 || (body = sb_gotrue_body(req, resp)) == NULL)
+    if (require_admin(req, resp) != 0 ||
+        (body = sb_gotrue_body(req, resp, sb_admin_user_fields)) == NULL)
         return 0;
     pw = opt_str(body, "password");
     if (!sb_user_exists(req->store, req->params[0]))

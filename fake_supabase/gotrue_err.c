@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define API_2024 "2024-01-01"
 
@@ -90,14 +91,72 @@ int sb_weak_password(const struct fk_req *req, struct fk_resp *resp)
     return sb_gotrue_error(req, resp, 422, "weak_password", msg, extra);
 }
 
-cJSON *sb_gotrue_body(const struct fk_req *req, struct fk_resp *resp)
+const char *const sb_password_grant_fields[] = {"email", "phone", "password", NULL};
+const char *const sb_refresh_grant_fields[] = {"refresh_token", NULL};
+const char *const sb_signup_fields[] = {
+    "email",          "phone", "password", "data", "channel", "code_challenge_method",
+    "code_challenge", NULL,
+};
+const char *const sb_user_update_fields[] = {
+    "email",   "password",       "current_password",      "nonce", "data", "app_metadata", "phone",
+    "channel", "code_challenge", "code_challenge_method", NULL,
+};
+const char *const sb_admin_user_fields[] = {
+    "id",
+    "aud",
+    "role",
+    "email",
+    "phone",
+    "password",
+    "password_hash",
+    "email_confirm",
+    "phone_confirm",
+    "user_metadata",
+    "app_metadata",
+    "ban_duration",
+    NULL,
+};
+
+/* The field of fields that name matches ignoring ASCII case (Go's fold match); NULL if none. */
+static const char *field_of(const char *name, const char *const *fields)
+{
+    for (size_t i = 0; name != NULL && fields[i] != NULL; i++)
+        if (strcasecmp(name, fields[i]) == 0)
+            return fields[i];
+    return NULL;
+}
+
+/* The members of body that set a field, in body's order, each under its field's name, the
+ * last one of a field winning. Takes body; NULL on ENOMEM. */
+static cJSON *go_params(cJSON *body, const char *const *fields)
+{
+    cJSON *out = cJSON_CreateObject(), *it = body->child, *next;
+
+    for (; out != NULL && it != NULL; it = next) {
+        const char *f = field_of(it->string, fields);
+        next = it->next;
+        if (f == NULL)
+            continue;
+        cJSON_DeleteItemFromObjectCaseSensitive(out, f);
+        cJSON_DetachItemViaPointer(body, it);
+        if (!cJSON_AddItemToObject(out, f, it)) {
+            cJSON_Delete(it);
+            cJSON_Delete(out);
+            out = NULL;
+        }
+    }
+    cJSON_Delete(body);
+    return out;
+}
+
+cJSON *sb_gotrue_body(const struct fk_req *req, struct fk_resp *resp, const char *const *fields)
 {
     char msg[FK_ERRMSG_MAX + 64];
     struct fk_error err = {{0}};
     cJSON *o = fk_req_json(req, &err);
 
     if (cJSON_IsObject(o))
-        return o;
+        return go_params(o, fields);
     cJSON_Delete(o);
     snprintf(msg, sizeof msg, "Could not parse request body as JSON: %s",
              err.msg[0] != '\0' ? err.msg : "expected an object");

@@ -63,9 +63,20 @@ int sb_gotrue_error(const struct fk_req *req, struct fk_resp *resp, unsigned sta
 int sb_gotrue_json(const struct fk_req *req, struct fk_resp *resp, unsigned status, cJSON *json);
 /* The weak_password 422 (password shorter than SB_PASSWORD_MIN). */
 int sb_weak_password(const struct fk_req *req, struct fk_resp *resp);
-/* The body as a JSON object; NULL with resp filled (400 bad_json) when it is not one.
- * Caller cJSON_Delete()s it. */
-cJSON *sb_gotrue_body(const struct fk_req *req, struct fk_resp *resp);
+/* The body as GoTrue's handlers read it: retrieveRequestParams, Go's encoding/json decoding
+ * into the handler's params struct, whose json names are fields (NULL-terminated). A member
+ * whose name equals a field's ignoring ASCII case sets that field, a later one overwriting an
+ * earlier; any other member is ignored. The result holds one member per field set, under the
+ * field's own name. NULL with resp filled (400 bad_json) when the body is not a JSON object,
+ * or on ENOMEM (resp then untouched). Caller cJSON_Delete()s it. */
+cJSON *sb_gotrue_body(const struct fk_req *req, struct fk_resp *resp, const char *const *fields);
+
+/* The json names of GoTrue's params structs (internal/api, supabase/auth). */
+extern const char *const sb_password_grant_fields[]; /* PasswordGrantParams */
+extern const char *const sb_refresh_grant_fields[];  /* RefreshTokenGrantParams */
+extern const char *const sb_signup_fields[];         /* SignupParams */
+extern const char *const sb_user_update_fields[];    /* UserUpdateParams */
+extern const char *const sb_admin_user_fields[];     /* AdminUserParams */
 
 /* ---- gotrue_admin.c: /auth/v1/admin/users handlers ---- */
 int sb_admin_create(const struct fk_req *req, struct fk_resp *resp);

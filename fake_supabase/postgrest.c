@@ -2,9 +2,9 @@
  *
  * Order of checks, as PostgREST makes them: the key and JWT (sb_authorize), the table in the
  * schema cache (404 PGRST205), the profile headers, the query string (PGRST100/42703), the
- * role. Reads run one SELECT (and a count(*) when Prefer asks for a count); statuses and
- * Content-Range follow PostgREST's rangeStatus (docs/reference/supabase.md section 3). Writes
- * are in postgrest_write.c. */
+ * role. Reads run one SELECT (and a count(*) when Prefer asks for a count) over the window of
+ * postgrest_range.c; statuses and Content-Range follow PostgREST's rangeStatus
+ * (docs/reference/supabase.md section 3). Writes are in postgrest_write.c. */
 #include "fake_supabase/postgrest.h"
 
 #include <ctype.h>
@@ -112,95 +112,6 @@ int sb_rest_reply_rows(struct sb_ctx *c, unsigned status, cJSON *rows)
     return fk_resp_json_ct(c->resp, status, PG_OBJECT_CT, one);
 }
 
-/* n in decimal at the end of buf (at least 21 bytes); returns where it starts. */
-static char *decimal(long long n, char *end)
-{
-    unsigned long long u = n < 0 ? 0ull - (unsigned long long)n : (unsigned long long)n;
-
-    *--end = '\0';
-    do
-        *--end = (char)('0' + u % 10);
-    while ((u /= 10) != 0);
-    if (n < 0)
-        *--end = '-';
-    return end;
-}
-
-int sb_rest_content_range(struct fk_resp *resp, long long lower, long long n, long long total)
-{
-    char v[80], a[24], b[24], t[24];
-    const char *tot = total < 0 ? "*" : decimal(total, t + sizeof t);
-    size_t len = 0;
-
-    /* "lower-upper/total", or "*" then "/total" when no row: by hand, as it runs on every read */
-    if (n > 0 && total != 0) {
-        const char *lo = decimal(lower, a + sizeof a), *hi = decimal(lower + n - 1, b + sizeof b);
-        size_t llo = strlen(lo), lhi = strlen(hi);
-        memcpy(v, lo, llo);
-        v[llo] = '-';
-        memcpy(v + llo + 1, hi, lhi);
-        len = llo + 1 + lhi;
-    } else {
-        v[len++] = '*';
-    }
-    v[len++] = '/';
-    memcpy(v + len, tot, strlen(tot) + 1);
-    return fk_resp_header(resp, "Content-Range", v);
-}
-
-/* "Range: 0-9" (or "items=0-9"), the upper bound optional. False when absent or malformed. */
-static bool parse_range(const char *h, long long *lo, long long *hi)
-{
-    char *end = NULL;
-
-    if (h == NULL)
-        return false;
-    if (strncmp(h, "items=", 6) == 0)
-        h += 6;
-    if (!isdigit((unsigned char)h[0]))
-        return false;
-    *lo = strtoll(h, &end, 10);
-    if (*end != '-')
-        return false;
-    h = end + 1;
-    if (*h == '\0') {
-        *hi = -1;
-        return true;
-    }
-    if (!isdigit((unsigned char)h[0]))
-        return false;
-    *hi = strtoll(h, &end, 10);
-    return *end == '\0';
-}
-
-/* The rows to return: the Range header intersected with offset/limit, as PostgREST does.
- * *limit is -1 for no upper bound. 1 when an error answer was written. */
-static int read_window(struct sb_ctx *c, long long *offset, long long *limit)
-{
-    long long lo = 0, hi = -1;
-    bool has_hi = false;
-
-    if (parse_range(fk_req_header(c->req, "Range"), &lo, &hi)) {
-        has_hi = hi >= 0;
-        if (has_hi && hi < lo)
-            return sb_pg_error(c->resp, 416, "PGRST103", "Requested range not satisfiable",
-                               "The lower boundary must be lower than or equal to the upper "
-                               "boundary",
-                               NULL) == 0
-                       ? 1
-                       : FK_ENOMEM;
-    }
-    if (c->q.offset > lo)
-        lo = c->q.offset;
-    if (c->q.limit >= 0 && (!has_hi || c->q.offset + c->q.limit - 1 < hi)) {
-        hi = c->q.offset + c->q.limit - 1;
-        has_hi = true;
-    }
-    *offset = lo;
-    *limit = !has_hi ? -1 : (hi >= lo ? hi - lo + 1 : 0);
-    return 0;
-}
-
 static long long count_rows(struct sb_ctx *c)
 {
     struct sb_sql sql;
@@ -231,30 +142,48 @@ static int reply_text(struct sb_ctx *c, unsigned status, struct fk_buf *rows, lo
     return fk_resp_set(c->resp, status, PG_OBJECT_CT, rows->data + 1, rows->len - 2);
 }
 
+/* SELECT every column of c's table WHERE its filters ORDER BY ... LIMIT ? OFFSET ? of w.
+ * 0, FK_ERANGE (over SB_MAX_PARAMS values or SB_SQL_MAX bytes) or FK_ENOMEM. */
+static int select_sql(struct sb_ctx *c, struct sb_sql *sql, const struct sb_window *w)
+{
+    struct sb_param lp = {SB_PARAM_INT, w->limit, 0, NULL};
+    struct sb_param op = {SB_PARAM_INT, w->offset, 0, NULL};
+    int rc;
+
+    if ((rc = sb_sql_raw(sql, "SELECT ")) != 0 || (rc = sb_rest_all_columns(sql, c->t)) != 0 ||
+        (rc = sb_sql_raw(sql, " FROM ")) != 0 || (rc = sb_sql_ident(sql, c->t->name)) != 0 ||
+        (rc = sb_sql_raw(sql, " WHERE ")) != 0 || (rc = sb_rest_where(c, sql)) != 0 ||
+        (rc = sb_sql_order(sql, c->t, &c->q)) != 0 || (rc = sb_sql_raw(sql, " LIMIT ")) != 0 ||
+        (rc = sb_sql_param(sql, &lp)) != 0 || (rc = sb_sql_raw(sql, " OFFSET ")) != 0)
+        return rc;
+    return sb_sql_param(sql, &op);
+}
+
 static int rest_read(struct sb_ctx *c, bool head)
 {
     struct sb_sql sql;
     sqlite3_stmt *st = NULL;
     struct fk_buf rows; /* "[row,row" as JSON text; the "]" comes in reply_text */
-    long long offset = 0, limit = -1, n = 0, total = -1;
-    struct sb_param lp = {SB_PARAM_INT, 0, 0, NULL}, op = {SB_PARAM_INT, 0, 0, NULL};
+    long long offset = 0, n = 0, total = -1;
+    struct sb_window w;
     unsigned status = 200;
-    int rc = read_window(c, &offset, &limit), step;
+    int rc = sb_rest_window(c, &w), step;
 
     if (rc != 0)
         return rc > 0 ? 0 : rc;
+    offset = w.offset;
     sb_sql_init(&sql);
     fk_buf_init(&rows, SIZE_MAX);
-    lp.i = limit;
-    op.i = offset;
-    rc = FK_ENOMEM;
-    if (sb_sql_raw(&sql, "SELECT ") != 0 || sb_rest_all_columns(&sql, c->t) != 0 ||
-        sb_sql_raw(&sql, " FROM ") != 0 || sb_sql_ident(&sql, c->t->name) != 0 ||
-        sb_sql_raw(&sql, " WHERE ") != 0 || sb_rest_where(c, &sql) != 0 ||
-        sb_sql_order(&sql, c->t, &c->q) != 0 || sb_sql_raw(&sql, " LIMIT ") != 0 ||
-        sb_sql_param(&sql, &lp) != 0 || sb_sql_raw(&sql, " OFFSET ") != 0 ||
-        sb_sql_param(&sql, &op) != 0 || fk_buf_add(&rows, "[", 1) != 0)
+    rc = select_sql(c, &sql, &w);
+    if (rc == FK_ERANGE) {
+        rc = sb_pg_too_complex(c->resp, "more than 30000 values or 1 MiB of SQL in one statement");
         goto out;
+    }
+    if (rc != 0 || fk_buf_add(&rows, "[", 1) != 0) {
+        rc = FK_ENOMEM;
+        goto out;
+    }
+    rc = FK_ENOMEM;
     st = fk_store_stmt_text(c->req->store, fk_buf_str(&sql.text), sql.text.len);
     if (st == NULL || sb_sql_bind(&sql, st) != SQLITE_OK) {
         rc = sb_pg_sqlite_error(c->resp, c->db, SQLITE_ERROR, c->svc->schema, c->t, NULL, false);
@@ -360,7 +289,6 @@ int sb_rest_table(const struct fk_req *req, struct fk_resp *resp)
     c.resp = resp;
     c.svc = req->svc;
     c.db = fk_store_db(req->store);
-    c.q.limit = -1;
     if (sb_authorize(req, resp, true, &c.caller) != 0)
         return resp->status != 0 ? 0 : FK_ENOMEM;
     c.t = sb_schema_table(c.svc->schema, req->nparams > 0 ? req->params[0] : NULL);

@@ -59,6 +59,15 @@ int sb_rest_row_text(const struct sb_ctx *c, sqlite3_stmt *st, struct fk_buf *ou
 int sb_rest_reply_rows(struct sb_ctx *c, unsigned status, cJSON *rows) FK_MUST_CHECK;
 /* 406 PGRST116 for n rows. */
 int sb_rest_not_single(struct sb_ctx *c, size_t n) FK_MUST_CHECK;
+/* The rows a read returns (postgrest_range.c): its LIMIT (-1: ALL) and OFFSET, which is also
+ * the lower bound Content-Range reports. */
+struct sb_window {
+    long long offset;
+    long long limit;
+};
+/* c's window from limit=, offset= and, on GET, the Range header, as PostgREST works it out.
+ * 0, 1 when an error answer was written (416 PGRST103, 400 22003), or FK_ENOMEM. */
+int sb_rest_window(struct sb_ctx *c, struct sb_window *w) FK_MUST_CHECK;
 /* Content-Range for n rows starting at lower, of total (-1: unknown "*"). */
 int sb_rest_content_range(struct fk_resp *resp, long long lower, long long n,
                           long long total) FK_MUST_CHECK;

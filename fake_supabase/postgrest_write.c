@@ -108,7 +108,7 @@ static int json_param(struct sb_ctx *c, struct sb_sql *sql, const struct sb_colu
  * was written. */
 static int parse_body(struct sb_ctx *c, bool arrays_ok, cJSON **out)
 {
-    cJSON *body = cJSON_ParseWithLength(c->req->body, c->req->body_len), *it;
+    cJSON *body = fk_req_json(c->req, NULL), *it;
     bool ok = body != NULL && (cJSON_IsObject(body) || (arrays_ok && cJSON_IsArray(body)));
 
     for (it = cJSON_IsArray(body) ? body->child : NULL; it != NULL; it = it->next)
@@ -519,6 +519,9 @@ static int update_or_delete(struct sb_ctx *c, bool deleting)
     cJSON_Delete(out);
     cJSON_Delete(body);
     sb_sql_cleanup(&sql);
+    if (rc == FK_ERANGE)
+        return sb_pg_too_complex(c->resp, "more than 30000 values or 1 MiB of SQL in one "
+                                          "statement");
     return rc > 0 ? 0 : rc;
 }
 

@@ -1,8 +1,10 @@
 /* http.c: request accessors, form/query decoding and response builders.
  *
- * Decoding splits on '&' and '=' and hands each part to libmicrohttpd's MHD_http_unescape
- * after turning '+' into ' ' (application/x-www-form-urlencoded). Responses own copies of
- * everything they hold, so a handler may build them from short-lived strings. */
+ * Decoding splits on '&' and '=' and hands each part to fk_url_unescape after turning '+'
+ * into ' ' (application/x-www-form-urlencoded). fk_url_unescape is libmicrohttpd's decoding
+ * less what a C string cannot carry (%00) or UTF-8 does not allow: those escapes stay as
+ * they are, so no path, key or value is ever read shorter than it was sent. Responses own
+ * copies of everything they hold, so a handler may build them from short-lived strings. */
 #include "fakekit/http.h"
 
 #include <stdlib.h>
@@ -10,6 +12,8 @@
 #include <strings.h>
 
 #include <microhttpd.h>
+
+#include "fakekit/json.h"
 
 const char *fk_req_header(const struct fk_req *req, const char *name)
 {
@@ -39,14 +43,7 @@ const char *fk_req_form(const struct fk_req *req, const char *name)
 
 cJSON *fk_req_json(const struct fk_req *req, struct fk_error *err)
 {
-    const char *end = NULL;
-    cJSON *j = cJSON_ParseWithLengthOpts(req->body, req->body_len, &end, 0);
-
-    if (j == NULL) {
-        size_t off = end != NULL && end >= req->body ? (size_t)(end - req->body) : 0;
-        fk_error_set(err, "invalid JSON at offset %zu", off);
-    }
-    return j;
+    return fk_json_parse(req->body, req->body_len, FK_JSON_LAST, err);
 }
 
 bool fk_req_content_type_is(const struct fk_req *req, const char *type)
@@ -66,26 +63,109 @@ bool fk_req_content_type_is(const struct fk_req *req, const char *type)
     return *ct == '\0' || *ct == ';';
 }
 
-/* Decode one component in place: '+' is a space, then %XX by libmicrohttpd. */
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* The byte of the escape "%XX" at s, or -1 when s holds no escape. */
+static int escape_at(const char *s)
+{
+    int hi, lo;
+
+    if (s[0] != '%' || (hi = hex_digit(s[1])) < 0 || (lo = hex_digit(s[2])) < 0)
+        return -1;
+    return hi * 16 + lo;
+}
+
+/* How many escapes from s on spell one valid UTF-8 character (RFC 3629: no overlong form, no
+ * surrogate, nothing past U+10FFFF); 0 when they do not. s starts with an escape of a byte
+ * >= 0x80. */
+static size_t utf8_escapes(const char *s)
+{
+    int b = escape_at(s), lo = 0x80, hi = 0xBF;
+    size_t need;
+
+    if (b >= 0xC2 && b <= 0xDF)
+        need = 2;
+    else if (b >= 0xE0 && b <= 0xEF)
+        need = 3;
+    else if (b >= 0xF0 && b <= 0xF4)
+        need = 4;
+    else
+        return 0;
+    if (b == 0xE0)
+        lo = 0xA0; /* overlong */
+    else if (b == 0xED)
+        hi = 0x9F; /* surrogates */
+    else if (b == 0xF0)
+        lo = 0x90; /* overlong */
+    else if (b == 0xF4)
+        hi = 0x8F; /* past U+10FFFF */
+    for (size_t i = 1; i < need; i++) {
+        int c = escape_at(s + 3 * i);
+        if (c < lo || c > hi)
+            return 0;
+        lo = 0x80;
+        hi = 0xBF;
+    }
+    return need;
+}
+
+size_t fk_url_unescape(char *s)
+{
+    char *w = s;
+    const char *r = s;
+
+    while (*r != '\0') {
+        int b = escape_at(r);
+        size_t n = b >= 0x80 ? utf8_escapes(r) : b > 0 ? 1 : 0;
+        if (n == 0) { /* a plain byte, or an escape kept as it is */
+            *w++ = *r++;
+            continue;
+        }
+        for (size_t i = 0; i < n; i++, r += 3)
+            *w++ = (char)escape_at(r);
+    }
+    *w = '\0';
+    return (size_t)(w - s);
+}
+
+size_t fk_mhd_unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls;
+    (void)conn; /* the same rule for every request */
+    return fk_url_unescape(s);
+}
+
+/* Decode one component in place: '+' is a space, then %XX by fk_url_unescape. */
 static void decode_component(char *s)
 {
     for (char *p = s; *p != '\0'; p++)
         if (*p == '+')
             *p = ' ';
-    MHD_http_unescape(s);
+    fk_url_unescape(s);
 }
 
 int fk_form_decode(const char *s, size_t len, size_t max, struct fk_kv **fields, size_t *nfields)
 {
-    size_t n = 0, cap = 1;
+    size_t n = 0, cap = 0;
 
     *fields = NULL;
     *nfields = 0;
-    for (size_t i = 0; i < len; i++)
-        if (s[i] == '&')
+    for (size_t i = 0; i < len; i++) /* non-empty fields: those "&&" leaves out are none */
+        if (s[i] != '&' && (i == 0 || s[i - 1] == '&'))
             cap++;
     if (cap > max)
-        cap = max;
+        return FK_ERANGE;
+    if (cap == 0)
+        cap = 1;
     /* One block: the array first, then a copy of the text that the fields point into. */
     size_t arr = cap * sizeof(struct fk_kv);
     char *block = malloc(arr + len + 1);

@@ -2,8 +2,9 @@
  *
  * A struct fk_req is self-contained: method, decoded path, raw query, headers, body and the
  * decoded query and form fields are plain arrays, so unit tests and fuzzers build one
- * without a socket. Percent-decoding is libmicrohttpd's (MHD_http_unescape); '+' means a
- * space in queries and form bodies, as application/x-www-form-urlencoded says.
+ * without a socket. Percent-decoding is fk_url_unescape's, for the path too (the server
+ * installs fk_mhd_unescape in libmicrohttpd); '+' means a space in queries and form bodies,
+ * as application/x-www-form-urlencoded says.
  *
  * A struct fk_resp owns its body and headers; fk_resp_cleanup frees them. */
 #ifndef FK_HTTP_H
@@ -48,14 +49,27 @@ const char *fk_req_header(const struct fk_req *req, const char *name);
 /* First decoded query / form field with that exact name; NULL if absent. */
 const char *fk_req_arg(const struct fk_req *req, const char *name);
 const char *fk_req_form(const struct fk_req *req, const char *name);
-/* The body parsed as JSON; NULL with err set ("invalid JSON at offset 12"). Caller frees. */
+/* The body parsed as JSON by fk_json_parse (json.h): one value, a repeated key meaning its
+ * last value. NULL with err set ("invalid JSON at offset 12"). Caller frees. */
 cJSON *fk_req_json(const struct fk_req *req, struct fk_error *err);
 /* True when Content-Type's media type (before ';') equals type, case-insensitively. */
 bool fk_req_content_type_is(const struct fk_req *req, const char *type);
 
+/* Percent-decode s in place (RFC 3986 %XX) and return its new length. Two escapes stay the
+ * three characters they are: %00, where a C string would end and the path or value would be
+ * read cut short, and an escape whose byte would not make valid UTF-8 where it stands
+ * (%FF, a lone %C3, an overlong or surrogate sequence). The handler then sees a name or
+ * value that matches nothing and answers its service's own 404 or 400. */
+size_t fk_url_unescape(char *s);
+struct MHD_Connection;
+/* fk_url_unescape as libmicrohttpd's MHD_OPTION_UNESCAPE_CALLBACK (for the request path). */
+size_t fk_mhd_unescape(void *cls, struct MHD_Connection *conn, char *s);
+
 /* Decode "a=1&b=%2B2" into fields. One allocation holds the strings and the array:
- * *fields points into it and the caller free()s *fields. At most max fields are kept
- * (the rest are dropped). Returns 0 or FK_ENOMEM. */
+ * *fields points into it and the caller free()s *fields. More than max non-empty fields is
+ * FK_ERANGE with nothing decoded, never a silent cut; the server passes FK_MAX_ARGS, which
+ * no request within the size limits can reach (limits.h). Returns 0, FK_ERANGE or
+ * FK_ENOMEM. */
 int fk_form_decode(const char *s, size_t len, size_t max, struct fk_kv **fields,
                    size_t *nfields) FK_MUST_CHECK;
 /* Percent-encode s for a query value (RFC 3986 unreserved kept). Caller frees. */

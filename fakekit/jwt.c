@@ -5,7 +5,9 @@
  * start-up); the MAC is compared with memeql_sec so that timing says nothing about how many
  * bytes matched. Checks run in
  * the order the real servers report them: shape, algorithm, signature, then exp and nbf.
- * The reasons follow golang-jwt, which GoTrue and LiveKit use (docs/reference/supabase.md). */
+ * The reasons follow golang-jwt, which GoTrue and LiveKit use (docs/reference/supabase.md).
+ * Header and claims are read by fk_json_parse: a claim given twice means its last value, as
+ * golang-jwt's encoding/json takes it. */
 #include "fakekit/jwt.h"
 
 #include <nettle/base64.h>
@@ -13,6 +15,8 @@
 #include <nettle/memops.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "fakekit/json.h"
 
 #define JWT_SHA256_LEN SHA256_DIGEST_SIZE
 
@@ -81,7 +85,6 @@ static cJSON *decode_object(const char *s, size_t len, enum fk_jwt_status *st)
 {
     unsigned char *raw;
     size_t rawlen = 0;
-    const char *end = NULL;
     cJSON *obj;
 
     raw = fk_base64url_decode(s, len, &rawlen);
@@ -95,7 +98,7 @@ static cJSON *decode_object(const char *s, size_t len, enum fk_jwt_status *st)
         *st = FK_JWT_MALFORMED;
         return NULL;
     }
-    obj = cJSON_ParseWithOpts((const char *)raw, &end, 1);
+    obj = fk_json_parse((const char *)raw, rawlen, FK_JSON_LAST, NULL);
     free(raw);
     if (obj == NULL || !cJSON_IsObject(obj)) {
         cJSON_Delete(obj);

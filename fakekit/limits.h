@@ -15,7 +15,7 @@
 #define FK_JOURNAL_DEFAULT    1000          /* --journal-size default */
 #define FK_JOURNAL_MAX        1000000       /* --journal-size upper bound */
 #define FK_MAX_PATH_PARAMS    8             /* {name} captures per route */
-#define FK_MAX_ARGS           1000          /* query or form fields kept per request */
+#define FK_MAX_ARGS           524289        /* query or form fields per request (below) */
 #define FK_MAX_HEADERS        100           /* request headers kept per request */
 #define FK_CONNECTION_LIMIT   1000          /* open connections at once */
 #define FK_CONNECTION_MEMORY  (32 * 1024)   /* libmicrohttpd per-connection pool (see above) */
@@ -25,5 +25,11 @@
 #define FK_RULES_MAX          100000        /* fault rules or rate limits loaded at once */
 #define FK_ID_MAX             128           /* length of a rule id */
 #define FK_ERRMSG_MAX         256           /* struct fk_error message */
+
+/* FK_MAX_ARGS is more fields than a body of FK_BODY_LIMIT bytes can hold (each non-empty field
+ * takes a byte and a separator), so no field is ever dropped: a form's 1,001st field is read
+ * like its first. The decoded fields cost 16 bytes each, at most 8 MiB for the largest body,
+ * and only while its request is served. */
+_Static_assert(FK_MAX_ARGS == FK_BODY_LIMIT / 2 + 1, "FK_MAX_ARGS must cover FK_BODY_LIMIT");
 
 #endif

@@ -271,8 +271,8 @@ int fk_scenario_load_file(struct fk_app *app, const char *path, struct fk_error 
         goto out;
     }
     text[len] = '\0';
-    if ((doc = cJSON_ParseWithLength(text, (size_t)len)) == NULL) {
-        fk_error_set(err, "scenario %s: invalid JSON", path);
+    if ((doc = fk_json_parse(text, (size_t)len, FK_JSON_LAST, &inner)) == NULL) {
+        fk_error_set(err, "scenario %s: %s", path, inner.msg);
         rc = FK_EINVAL;
         goto out;
     }

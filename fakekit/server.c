@@ -543,7 +543,8 @@ int fk_server_start(const struct fk_server_opts *opts, struct fk_server **out, s
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)FK_CONNECTION_LIMIT,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)FK_CONNECTION_MEMORY,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)FK_CONNECTION_TIMEOUT, MHD_OPTION_EXTERNAL_LOGGER,
-        mhd_log, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+        mhd_log, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_UNESCAPE_CALLBACK,
+        fk_mhd_unescape, NULL, MHD_OPTION_END);
     freeaddrinfo(ai);
     if (s->mhd == NULL) {
         fk_error_set(err, "cannot listen on %s:%ld: %s", opts->host, opts->port,

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "fakekit/fault.h"
+#include "fakekit/json.h"
 #include "fakekit/ratelimit.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -27,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                          .args = args,
                          .nargs = 1,
                          .remote = "127.0.0.1"};
-    cJSON *json = cJSON_ParseWithLength((const char *)data, size);
+    cJSON *json = fk_json_parse((const char *)data, size, FK_JSON_LAST, NULL);
     struct fk_faults *f = fk_faults_new();
     struct fk_limits *l = fk_limits_new();
     struct fk_error err;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "fakekit/app.h"
+#include "fakekit/json.h"
 #include "fakekit/scenario.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -37,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (fk_store_open(":memory:", svc.schema_sql, &app.store, &err) != 0)
             abort();
     }
-    if ((doc = cJSON_ParseWithLength((const char *)data, size)) == NULL)
+    if ((doc = fk_json_parse((const char *)data, size, FK_JSON_LAST, NULL)) == NULL)
         return 0;
     if (fk_scenario_apply(&app, doc, &summary, &err) == 0)
         cJSON_Delete(summary);

@@ -367,8 +367,16 @@ static void routing_and_decoding(void **state)
     expect_twirp("ListSIPInboundTrunk", "{\"numbers\":\"+1\"}", 400, "malformed", NULL);
     expect_twirp("CreateSIPInboundTrunk", "{\"trunk\":{\"numbers\":[\"+1\"],\"krispEnabled\":1}}",
                  400, "malformed", "the json request could not be decoded");
-    /* Unknown fields are ignored. */
+    /* Unknown fields are ignored, repeated ones too; a repeated field or map key is an error,
+     * as protojson makes it (the fakes' one rule: the value checked is the value used). */
     cJSON_Delete(call("ListSIPInboundTrunk", "{\"futureField\":{\"x\":1}}", 200));
+    cJSON_Delete(call("ListSIPInboundTrunk", "{\"future\":1,\"future\":2}", 200));
+    expect_twirp("CreateSIPInboundTrunk",
+                 "{\"trunk\":{\"name\":\"a\",\"numbers\":[\"+1\"],\"name\":\"b\"}}", 400,
+                 "malformed", "the json request could not be decoded");
+    expect_twirp("CreateSIPInboundTrunk",
+                 "{\"trunk\":{\"numbers\":[\"+1\"],\"headers\":{\"X-A\":\"1\",\"X-A\":\"2\"}}}",
+                 400, "malformed", "the json request could not be decoded");
     expect_twirp("CreateSIPParticipant", "{}", 401, "unauthenticated", "permissions denied");
 
     h_get(&fake, "/twirp/livekit.RoomService/ListRooms", &r);

@@ -11,23 +11,6 @@
     "{\"user_id\":\"" uid "\",\"phone_number\":\"" pn "\",\"twilio_sid\":\"" sid "\","             \
     "\"country_code\":\"US\",\"number_type\":\"local\"}"
 
-/* A user's access token from GoTrue's password grant. Caller frees. */
-static char *sign_in(const char *email, const char *password)
-{
-    char body[256];
-    struct h_resp r;
-    cJSON *j;
-    char *token;
-
-    snprintf(body, sizeof body, "{\"email\":\"%s\",\"password\":\"%s\"}", email, password);
-    rest("POST", "/auth/v1/token?grant_type=password", ANON, NULL, NULL, body, &r);
-    j = expect(&r, 200);
-    token = strdup(jstr(j, "access_token"));
-    cJSON_Delete(j);
-    h_resp_free(&r);
-    return token;
-}
-
 static void test_constraint_errors(void **state)
 {
     struct h_resp r;

@@ -87,6 +87,34 @@ static inline const char *jstr(const cJSON *o, const char *key)
     return cJSON_IsString(v) ? v->valuestring : "(missing)";
 }
 
+/* The status must be want and the body's member key the string value; frees r. */
+static inline void expect_str(struct h_resp *r, long want, const char *key, const char *value)
+{
+    cJSON *j = expect(r, want);
+
+    if (strcmp(jstr(j, key), value) != 0)
+        fail_msg("%s is %s, want %s: %s", key, jstr(j, key), value, r->body);
+    cJSON_Delete(j);
+    h_resp_free(r);
+}
+
+/* A user's access token from GoTrue's password grant. Caller frees. */
+static inline char *sign_in(const char *email, const char *password)
+{
+    char body[256];
+    struct h_resp r;
+    cJSON *j;
+    char *token;
+
+    snprintf(body, sizeof body, "{\"email\":\"%s\",\"password\":\"%s\"}", email, password);
+    rest("POST", "/auth/v1/token?grant_type=password", ANON, NULL, NULL, body, &r);
+    j = expect(&r, 200);
+    token = strdup(jstr(j, "access_token"));
+    cJSON_Delete(j);
+    h_resp_free(&r);
+    return token;
+}
+
 static inline int start_fake(void **state)
 {
     struct h_resp r;

@@ -478,6 +478,36 @@ static void unknown_paths_and_admin_state(void **state)
     cJSON_Delete(b);
 }
 
+/* Issue 15: no form field is dropped, no path is cut at %00. */
+static void long_forms_and_odd_paths(void **state)
+{
+    enum { JUNK = 1200 };
+    static const char *const cut[] = {IPN "%00evil", BASE "/IncomingPhoneNumbers%00.json",
+                                      IPN "%FF"};
+    char *form = malloc(JUNK * 16 + 64);
+    size_t n = 0;
+    cJSON *b;
+
+    (void)state; /* shared fake, reset before */
+    assert_non_null(form);
+    for (int i = 0; i < JUNK; i++)
+        n += (size_t)snprintf(form + n, 16, "F%d=x&", i);
+    snprintf(form + n, 64, "PhoneNumber=%%2B15005550006");
+    b = call("POST", IPN, form, 201); /* the number came past the 1,000th field */
+    assert_string_equal(str(b, "phone_number"), "+15005550006");
+    cJSON_Delete(b);
+    free(form);
+
+    for (size_t i = 0; i < sizeof cut / sizeof cut[0]; i++) {
+        b = call("GET", cut[i], NULL, 404); /* never served as the shorter path */
+        expect_error(b, 20404, 404);
+        cJSON_Delete(b);
+    }
+    b = call("GET", IPN "?PhoneNumber=%2B15005550006%00", NULL, 200);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(b, "incoming_phone_numbers")), 0);
+    cJSON_Delete(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -488,6 +518,7 @@ int main(void)
         cmocka_unit_test_setup(credentials_are_checked, reset_each),
         cmocka_unit_test_setup(native_errors_for_faults_and_limits, reset_each),
         cmocka_unit_test_setup(unknown_paths_and_admin_state, reset_each),
+        cmocka_unit_test_setup(long_forms_and_odd_paths, reset_each),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -2,6 +2,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,11 +51,57 @@ static void test_form_field_cap(void **state)
 {
     struct fk_kv *kv = NULL;
     size_t n = 0;
+    enum { MAX = 1024 * 1024 };
+    char *body = malloc(MAX + 1);
 
     (void)state; /* unused */
-    assert_int_equal(fk_form_decode("a=1&b=2&c=3&d=4", 15, 2, &kv, &n), 0);
-    assert_int_equal(n, 2);
+    /* Past the cap: an error, never a silent cut (issue 15: the 1,001st field was lost). */
+    assert_int_equal(fk_form_decode("a=1&b=2&c=3&d=4", 15, 2, &kv, &n), FK_ERANGE);
+    assert_null(kv);
+    assert_int_equal(fk_form_decode("a=1&&&b=2&", 10, 2, &kv, &n), 0);
+    assert_int_equal(n, 2); /* empty fields are no fields */
     free(kv);
+    /* The largest body holds no more fields than FK_MAX_ARGS: its last is read. */
+    assert_non_null(body);
+    for (size_t i = 0; i < MAX; i += 2)
+        memcpy(body + i, "a&", 2);
+    body[MAX - 2] = 'z';
+    assert_int_equal(fk_form_decode(body, MAX, FK_MAX_ARGS, &kv, &n), 0);
+    assert_int_equal(n, MAX / 2);
+    assert_string_equal(kv[n - 1].key, "z");
+    free(kv);
+    free(body);
+}
+
+static void test_unescape_never_cuts(void **state)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"/rest/v1/profiles%00x", "/rest/v1/profiles%00x"}, /* a NUL would end the path */
+        {"password%00x", "password%00x"},
+        {"a%2Fb%20c%41", "a/b cA"},
+        {"caf%C3%A9", "caf\xc3\xa9"},         /* valid UTF-8 is decoded */
+        {"%F0%9F%98%80", "\xf0\x9f\x98\x80"}, /* four bytes */
+        {"x%FF", "x%FF"},                     /* never a UTF-8 byte */
+        {"x%C3", "x%C3"},                     /* a lead byte alone */
+        {"x%C3%28", "x%C3("},                 /* not followed by a continuation */
+        {"%C0%AF", "%C0%AF"},                 /* overlong "/" */
+        {"%E0%80%AF", "%E0%80%AF"},           /* overlong, three bytes */
+        {"%ED%A0%80", "%ED%A0%80"},           /* a surrogate */
+        {"%F4%90%80%80", "%F4%90%80%80"},     /* past U+10FFFF */
+        {"%80", "%80"},                       /* a continuation alone */
+        {"%zz%4", "%zz%4"},                   /* not escapes */
+        {"\xc3\xa9", "\xc3\xa9"},             /* raw bytes are left as sent */
+    };
+
+    (void)state; /* table-driven */
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char buf[64];
+        snprintf(buf, sizeof buf, "%s", cases[i].in);
+        assert_int_equal(fk_url_unescape(buf), strlen(cases[i].out));
+        assert_string_equal(buf, cases[i].out);
+    }
 }
 
 static void test_accessors(void **state)
@@ -119,7 +166,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_form_decoding), cmocka_unit_test(test_form_field_cap),
         cmocka_unit_test(test_accessors),     cmocka_unit_test(test_response_builders),
-        cmocka_unit_test(test_url_encode),
+        cmocka_unit_test(test_url_encode),    cmocka_unit_test(test_unescape_never_cuts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -195,6 +196,77 @@ static void print_and_add(void **state)
     cJSON_Delete(obj);
 }
 
+/* fk_json_parse: one value, and a repeated key means its last value, at every depth. */
+static const struct {
+    const char *in;
+    enum fk_json_dups dups;
+    const char *out; /* compact text, NULL when the input must be refused */
+    size_t len;      /* of in, when it holds a NUL; 0: strlen */
+} parse_cases[] = {
+    {"{\"role\":\"x\",\"role\":\"service_role\"}", FK_JSON_LAST, "{\"role\":\"service_role\"}", 0},
+    {"{\"a\":1,\"b\":2,\"a\":3}", FK_JSON_LAST, "{\"b\":2,\"a\":3}", 0},
+    {"{\"a\":{\"x\":1,\"x\":2},\"l\":[{\"y\":1,\"y\":null}]}", FK_JSON_LAST,
+     "{\"a\":{\"x\":2},\"l\":[{\"y\":null}]}", 0},
+    {"{\"a\":{\"x\":1},\"a\":{\"y\":2}}", FK_JSON_LAST, "{\"a\":{\"y\":2}}", 0}, /* no merge */
+    {"{\"A\":1,\"a\":2}", FK_JSON_LAST, "{\"A\":1,\"a\":2}", 0},                 /* exact bytes */
+    {"{\"a\":1,\"a\":2}", FK_JSON_KEEP, "{\"a\":1,\"a\":2}", 0},
+    {" [1, {\"k\":1}]\r\n", FK_JSON_LAST, "[1,{\"k\":1}]", 0},
+    {"{} x", FK_JSON_LAST, NULL, 0}, /* trailing text */
+    {"{}{}", FK_JSON_LAST, NULL, 0},
+    {"{\"a\":\"x\\u0000y\"}", FK_JSON_LAST, NULL, 0}, /* the escape u0000 would cut it */
+    {"{\"a\0b\":1}", FK_JSON_LAST, NULL, 10},         /* so would a raw NUL */
+    {"{\"a\":\"tab\there\"}", FK_JSON_LAST, NULL, 0}, /* a raw control character */
+    {"{\"a\":\"x\\\\u0000\"}", FK_JSON_LAST, "{\"a\":\"x\\\\u0000\"}",
+     0}, /* an escaped backslash */
+    {"", FK_JSON_LAST, NULL, 0},
+};
+
+static void parse_last_key_wins(void **state)
+{
+    (void)state; /* table-driven */
+    for (size_t i = 0; i < sizeof parse_cases / sizeof parse_cases[0]; i++) {
+        struct fk_error err = {{0}};
+        size_t len = parse_cases[i].len ? parse_cases[i].len : strlen(parse_cases[i].in);
+        cJSON *j;
+        char *text;
+
+        j = fk_json_parse(parse_cases[i].in, len, parse_cases[i].dups, &err);
+        if (parse_cases[i].out == NULL) {
+            if (j != NULL)
+                fail_msg("case %zu: parsed, expected a refusal", i);
+            assert_non_null(strstr(err.msg, "invalid JSON at offset"));
+            continue;
+        }
+        if (j == NULL)
+            fail_msg("case %zu: %s", i, err.msg);
+        text = fk_json_print(j);
+        assert_string_equal(text, parse_cases[i].out);
+        cJSON_free(text);
+        cJSON_Delete(j);
+    }
+}
+
+static void parse_large_objects_in_linear_time(void **state)
+{
+    enum { N = 100000 };
+    size_t cap = (size_t)N * 24 + 16, n = 0;
+    char *doc = malloc(cap);
+    cJSON *j;
+
+    (void)state; /* no fixture */
+    assert_non_null(doc);
+    doc[n++] = '{';
+    for (int i = 0; i < N; i++) /* distinct keys, and every tenth one repeated */
+        n += (size_t)snprintf(doc + n, cap - n, "\"k%d\":%d,", i % 10 == 9 ? i - 1 : i, i);
+    memcpy(doc + n - 1, "}", 2);
+    j = fk_json_parse(doc, n, FK_JSON_LAST, NULL);
+    assert_non_null(j);
+    assert_int_equal(cJSON_GetArraySize(j), N - N / 10);
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(j, "k8")->valueint, 9);
+    cJSON_Delete(j);
+    free(doc);
+}
+
 static void error_set_truncates_and_accepts_null(void **state)
 {
     struct fk_error err;
@@ -218,6 +290,8 @@ int main(void)
         cmocka_unit_test(check_keys),
         cmocka_unit_test(print_and_add),
         cmocka_unit_test(error_set_truncates_and_accepts_null),
+        cmocka_unit_test(parse_last_key_wins),
+        cmocka_unit_test(parse_large_objects_in_linear_time),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

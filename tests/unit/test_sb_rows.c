@@ -84,7 +84,6 @@ static void compare_rows(sqlite3_stmt *stmt, const char *sel)
     memset(&c, 0, sizeof c);
     memset(&qe, 0, sizeof qe);
     c.t = t;
-    c.q.limit = -1;
     assert_int_equal(sb_query_parse(t, args, sel[0] != '\0' ? 1 : 0, &c.q, &qe), 0);
     while (sqlite3_step(stmt) == SQLITE_ROW) {
         cJSON *full = sb_rest_row(t, stmt);
