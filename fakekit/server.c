@@ -498,7 +498,6 @@ static struct MHD_Daemon *start_daemon(struct fk_server *s, const struct addrinf
     unsigned pool = cores < 2 ? 2u : (unsigned)cores; /* libmicrohttpd warns about 0 or 1 */
     unsigned per_client = s->opts.max_per_client > 0 ? s->opts.max_per_client : FK_CONNS_PER_CLIENT;
 
-    fk_signals_block();
     return MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
@@ -526,6 +525,9 @@ int fk_server_start(const struct fk_server_opts *opts, struct fk_server **out, s
     }
     s->opts = *opts;
     atomic_init(&s->stopping, false);
+    /* Before any thread starts, so that every thread inherits the mask and SIGTERM can only
+     * reach fk_wait_for_signal (one unmasked thread would take it and die of it). */
+    fk_signals_block();
     if ((why = start_helpers(s, opts)) != NULL)
         return fail_start(s, err, why);
     snprintf(port, sizeof(port), "%ld", opts->port);

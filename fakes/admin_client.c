@@ -1,11 +1,20 @@
-/* admin_client.c: blocking libcurl requests to the fakes' admin API. */
+/* admin_client.c: blocking libcurl requests to the fakes' admin API, with the admin token
+ * (fakes/token.c) when there is one. */
 #include "fakes/admin_client.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <curl/curl.h>
+
+static const char *admin_token;
+
+void fx_http_set_admin_token(const char *token)
+{
+    admin_token = token;
+}
 
 int fx_http_global_init(void)
 {
@@ -53,6 +62,14 @@ int fx_http_do(const char *method, const char *url, const char *body, long timeo
     memset(out, 0, sizeof(*out));
     if (c == NULL)
         goto out;
+    if (admin_token != NULL) {
+        char auth[512];
+        snprintf(auth, sizeof(auth), "Authorization: Bearer %s", admin_token);
+        struct curl_slist *nl = curl_slist_append(hl, auth);
+        if (nl == NULL)
+            goto out;
+        hl = nl;
+    }
     if (body != NULL) {
         struct curl_slist *nl = curl_slist_append(hl, "Content-Type: application/json");
         if (nl == NULL)

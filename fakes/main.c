@@ -14,6 +14,7 @@
 
 #include "fakes/admin_client.h"
 #include "fakes/commands.h"
+#include "fakes/token.h"
 
 enum {
     O_STATE = 1 << 0,
@@ -41,7 +42,7 @@ static const struct command commands[] = {
     {"up", fx_cmd_up, O_STATE | O_ENV | O_SCEN | O_DB | O_BIN | O_SEED | O_CREDS, 0,
      "up [--scenario FILE] [--env-file PATH] [--db-dir DIR] [--state-dir DIR] [--bin DIR]\n"
      "             [--seed N] [--account-sid AC..] [--auth-token T] [--api-key K]\n"
-     "             [--api-secret S] [--jwt-secret S]\n"
+     "             [--api-secret S] [--jwt-secret S] [--admin-token T]\n"
      "      start the three fakes on free ports, load the scenario, write the env file\n"
      "      (its path on stdout)"},
     {"down", fx_cmd_down, O_STATE, 0,
@@ -65,7 +66,8 @@ static void usage(FILE *out)
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(out, "  fakes %s\n", commands[i].usage);
     fputs("\nenvironment: FAKES_STATE (state dir, default ./.fakes), FAKES_BIN (where the fakes\n"
-          "are, default the directory of this program)\n"
+          "are, default the directory of this program), FAKE_ADMIN_TOKEN (the admin token;\n"
+          "else the one in the env file `up` wrote)\n"
           "exit status: 0 ok, 1 runtime failure, 2 usage\n",
           out);
 }
@@ -85,6 +87,7 @@ static const struct option long_opts[] = {
     {"api-key", required_argument, NULL, 'K'},
     {"api-secret", required_argument, NULL, 'Z'},
     {"jwt-secret", required_argument, NULL, 'J'},
+    {"admin-token", required_argument, NULL, 'a'},
     {"service", required_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -182,6 +185,9 @@ static int set_opt(struct fx_opts *o, int c, const char *arg)
     case 'J':
         o->creds.jwt_secret = arg;
         break;
+    case 'a':
+        o->creds.admin_token = arg;
+        break;
     default:
         return -1;
     }
@@ -259,6 +265,8 @@ int main(int argc, char **argv)
         defaults(&o);
         rc = parse(&commands[i], argc - 1, argv + 1, &o);
         if (rc >= 0)
+            return rc;
+        if ((rc = fx_token_setup(&o, commands[i].fn == fx_cmd_up)) != 0)
             return rc;
         if (fx_http_global_init() != 0) {
             fprintf(stderr, "fakes: cannot initialise libcurl\n");
