@@ -469,6 +469,7 @@ static int fail_start(struct fk_server *s, struct fk_error *err, const char *why
     if (why != NULL)
         fk_error_set(err, "%s", why);
     fk_workers_close(s->workers);
+    fk_workers_free(s->workers);
     fk_waits_close(s->waits);
     fk_waits_free(s->waits);
     fk_heads_free(s->heads);
@@ -561,6 +562,7 @@ void fk_server_stop(struct fk_server *s)
     fk_workers_close(s->workers); /* flows under way finish; queued ones are closed */
     fk_waits_close(s->waits);     /* resumes every parked connection; they see stopping */
     MHD_stop_daemon(s->mhd);      /* every connection is closed (and disarmed) by now */
+    fk_workers_free(s->workers);
     fk_waits_free(s->waits);
     fk_heads_free(s->heads);
     free(s);

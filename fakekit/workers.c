@@ -3,7 +3,8 @@
  * One mutex and one condition variable: submit appends and signals, a thread takes the head
  * or sleeps. Closing sets a flag, wakes every thread, and the threads run what they hold to
  * its end; the queue's remainder is handed back cancelled on the closing thread, after the
- * joins, so no run() is left running when fk_workers_close returns. */
+ * joins, so no run() is left running when fk_workers_close returns. Freeing is separate: the
+ * server's event loop may still try to submit (and be refused) until it has stopped. */
 #include "fakekit/workers.h"
 
 #include <pthread.h>
@@ -55,6 +56,7 @@ struct fk_workers *fk_workers_new(unsigned n, fk_work_fn run)
     for (; ws->n < n; ws->n++) {
         if (pthread_create(&ws->threads[ws->n], NULL, worker, ws) != 0) {
             fk_workers_close(ws);
+            fk_workers_free(ws);
             return NULL;
         }
     }
@@ -93,13 +95,22 @@ void fk_workers_close(struct fk_workers *ws)
     pthread_mutex_unlock(&ws->mu);
     for (unsigned i = 0; i < ws->n; i++)
         pthread_join(ws->threads[i], NULL);
-    left = ws->head; /* no thread is left to change the queue */
+    ws->n = 0;                   /* a second close joins nothing */
+    pthread_mutex_lock(&ws->mu); /* submit may still look (and refuse) */
+    left = ws->head;
     ws->head = ws->tail = NULL;
+    pthread_mutex_unlock(&ws->mu);
     while (left != NULL) {
         struct fk_work *w = left;
         left = w->next;
         ws->run(w->item, true);
     }
+}
+
+void fk_workers_free(struct fk_workers *ws)
+{
+    if (ws == NULL)
+        return;
     pthread_cond_destroy(&ws->cv);
     pthread_mutex_destroy(&ws->mu);
     free(ws);

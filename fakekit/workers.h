@@ -29,8 +29,10 @@ struct fk_workers *fk_workers_new(unsigned n, fk_work_fn run);
 /* Queue w (for item). Returns false once fk_workers_close has begun: the caller handles
  * the item itself. */
 bool fk_workers_submit(struct fk_workers *ws, struct fk_work *w, void *item);
-/* Refuse new work, cancel what is queued, wait for the work under way, join the threads and
- * free. NULL-safe. */
+/* Refuse new work (fk_workers_submit returns false from now on), wait for the work under
+ * way, join the threads, and hand what is still queued to run(item, true). NULL-safe. */
 void fk_workers_close(struct fk_workers *ws);
+/* Free, once nothing can call fk_workers_submit any more. NULL-safe. */
+void fk_workers_free(struct fk_workers *ws);
 
 #endif

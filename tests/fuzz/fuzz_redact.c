@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(out);
     }
     if ((out = fk_redact_form(s, size, &n, &oom)) != NULL) {
-        if (n > size * 2 + 16 || strstr(out, "***") == NULL)
+        if (n > size * 2 + 16 || memmem(out, n, "***", 3) == NULL)
             abort();
         free(out);
     }

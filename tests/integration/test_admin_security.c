@@ -336,19 +336,21 @@ static void test_rules_capped_by_size(void **state)
         }
         h_resp_free(&r);
     }
-    assert_int_equal(added, 16); /* 16 MiB / 1 MB */
-    h_get(&prog, "/__admin/faults", &r);
-    cJSON *all = h_json(&r);
-    assert_int_equal(cJSON_GetArraySize(all), 16);
-    cJSON_Delete(all);
-    h_resp_free(&r);
+    assert_int_equal(added, 16);                    /* 16 MiB / 1 MB */
     h_delete(&prog, "/__admin/faults/fault-1", &r); /* removing one makes room for one */
+    assert_int_equal(r.status, 200);
     h_resp_free(&r);
     h_post_json(&prog, "/__admin/faults", rule, &r);
     assert_int_equal(r.status, 201);
     h_resp_free(&r);
     h_post_json(&prog, "/__admin/faults", rule, &r);
     assert_int_equal(r.status, 413);
+    h_resp_free(&r);
+    /* (Counted by deleting them: listing 16 MB of rules is slow under ThreadSanitizer.) */
+    h_delete(&prog, "/__admin/faults", &r);
+    cJSON *j = h_json(&r);
+    assert_int_equal(cJSON_GetNumberValue(cJSON_GetObjectItem(j, "deleted")), 16);
+    cJSON_Delete(j);
     h_resp_free(&r);
     free(rule);
 }
