@@ -29,7 +29,7 @@
 #define FK_CONNECTION_MEMORY   (32 * 1024)   /* libmicrohttpd per-connection pool (see above) */
 #define FK_ANSWER_ROOM         2048          /* of it, left for the answer's headers, or 431 */
 #define FK_RULE_HEADERS_MAX    1024          /* bytes of headers a fault rule may add */
-#define FK_CONNECTION_TIMEOUT  60            /* seconds a connection may stay silent mid-body */
+#define FK_CONNECTION_TIMEOUT  60            /* seconds of silence mid-body or mid-answer */
 #define FK_CONNS_PER_CLIENT    256           /* --max-conns-per-client default (see above) */
 #define FK_HEAD_TIMEOUT_MS     10000         /* --head-timeout-ms default (see above) */
 #define FK_HEAD_TIMEOUT_MAX_MS 600000        /* --head-timeout-ms upper bound */

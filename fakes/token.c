@@ -57,6 +57,8 @@ int fx_token_setup(struct fx_opts *o, bool up)
             return 2;
         }
         o->creds.admin_token = token;
+    } else if (up) {
+        unsetenv("FAKE_ADMIN_TOKEN"); /* an empty one would stop the fakes from starting */
     }
     fx_http_set_admin_token(token);
     return 0;
