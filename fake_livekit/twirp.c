@@ -288,8 +288,9 @@ int lk_twirp_handle(const struct fk_req *req, struct fk_resp *resp)
     if (rc == FK_ENOMEM)
         goto out;
     if (rc != 0) {
-        fk_log(FK_LOG_DEBUG, "event=malformed method=%s reason=\"%s\"", m->name,
-               json ? err.msg : "not JSON");
+        char q[FK_LOG_QUOTED];
+        fk_log(FK_LOG_DEBUG, "event=malformed method=%s reason=%s", m->name,
+               fk_log_quote(q, sizeof(q), json ? err.msg : "not JSON"));
         rc = lk_twirp_error(resp, "malformed", "the json request could not be decoded", NULL);
         goto out;
     }

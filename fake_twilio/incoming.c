@@ -151,7 +151,9 @@ int twilio_ipn_create(const struct fk_req *req, struct fk_resp *resp)
     rc = twilio_ipn_insert(req->store, &n, vals, sid, &err);
     twilio_owned_wrote(svc->owned, req->store, mark, svc->epoch, n.phone_number);
     if (rc != 0) {
-        fk_log(FK_LOG_ERROR, "event=buy_failed number=%s reason=\"%s\"", n.phone_number, err.msg);
+        char qn[FK_LOG_QUOTED], qr[FK_LOG_QUOTED];
+        fk_log(FK_LOG_ERROR, "event=buy_failed number=%s reason=%s",
+               fk_log_quote(qn, sizeof(qn), n.phone_number), fk_log_quote(qr, sizeof(qr), err.msg));
         return rc;
     }
     return answer_resource(req, resp, account, sid, 201);

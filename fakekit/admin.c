@@ -1,8 +1,10 @@
 /* admin.c: the /__admin/ API (docs/DESIGN.md "Admin API"), the same for every fake.
  *
- * Answers are JSON; errors are {"error": "..."} with 400 (bad input), 404 (unknown id or
- * endpoint) or 405 (known endpoint, wrong method). The admin API itself is never faulted,
- * rate-limited or journaled: run.c sends /__admin/ here before any of that happens. */
+ * Answers are JSON; errors are {"error": "..."} with 400 (bad input), 401 (no or a wrong
+ * admin token, when --admin-token is set), 404 (unknown id or endpoint), 405 (known endpoint,
+ * wrong method) or 413 (rules over their count or size limit, a body over 1 MiB). The admin
+ * API itself is never faulted, rate-limited or journaled: run.c sends /__admin/ here before
+ * any of that happens. */
 #include "fakekit/app.h"
 
 #include <stdio.h>
@@ -88,6 +90,57 @@ static void reply_error(struct fk_resp *resp, unsigned status, const char *msg)
     if (j != NULL)
         cJSON_AddStringToObject(j, "error", msg);
     reply(resp, status, j);
+}
+
+/* The status an admin error code answers with. */
+static unsigned error_status(int rc)
+{
+    switch (rc) {
+    case FK_ENOMEM:
+        return 500;
+    case FK_EEXIST:
+        return 409;
+    case FK_ERANGE:
+        return 413;
+    default:
+        return 400;
+    }
+}
+
+/* Compare in time independent of where the first difference is. */
+static bool same_secret(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    unsigned char diff = la != lb;
+
+    for (size_t i = 0; i < la; i++)
+        diff |= (unsigned char)(a[i] ^ b[i % (lb > 0 ? lb : 1)]);
+    return diff == 0;
+}
+
+/* True when the admin API is open or req carries "Authorization: Bearer <token>"; otherwise
+ * the 401 is in resp. */
+static bool authorized(const struct fk_app *app, const struct fk_req *req, struct fk_resp *resp)
+{
+    const char *auth = fk_req_header(req, "Authorization");
+
+    if (app->admin_token == NULL)
+        return true;
+    if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0 &&
+        same_secret(auth + 7, app->admin_token))
+        return true;
+    reply_error(resp, 401,
+                auth == NULL ? "the admin API needs Authorization: Bearer <admin token>"
+                             : "wrong admin token");
+    if (fk_resp_header(resp, "WWW-Authenticate", "Bearer realm=\"fakes admin\"") != 0)
+        resp->status = 500;
+    return false;
+}
+
+void fk_admin_too_large(struct fk_app *app, const struct fk_req *req, struct fk_resp *resp)
+{
+    if (authorized(app, req, resp))
+        reply_error(resp, 413, "request body over 1 MiB");
 }
 
 static cJSON *count_json(const char *key, double n)
@@ -238,10 +291,8 @@ static bool handle_ruleset(struct fk_app *app, const struct fk_req *req, struct 
                 return true;
             int rc = rs->add(app, json, &added, &err);
             cJSON_Delete(json);
-            if (rc == FK_ENOMEM)
-                reply_error(resp, 500, "out of memory");
-            else if (rc != 0)
-                reply_error(resp, rc == FK_EEXIST ? 409 : 400, err.msg);
+            if (rc != 0)
+                reply_error(resp, error_status(rc), rc == FK_ENOMEM ? "out of memory" : err.msg);
             else
                 reply(resp, 201, added);
         } else {
@@ -344,7 +395,7 @@ static void scenario(struct fk_app *app, const struct fk_req *req, struct fk_res
                         : fk_scenario_apply(app, json, &summary, &err);
     cJSON_Delete(json);
     if (rc != 0)
-        reply_error(resp, rc == FK_ENOMEM ? 500 : 400, err.msg);
+        reply_error(resp, error_status(rc), err.msg);
     else
         reply(resp, 200, summary);
 }
@@ -353,7 +404,9 @@ void fk_admin_handle(struct fk_app *app, const struct fk_req *req, struct fk_res
 {
     const char *p = req->path;
 
-    if (strcmp(p, "/__admin/health") == 0) {
+    if (!authorized(app, req, resp)) {
+        return;
+    } else if (strcmp(p, "/__admin/health") == 0) {
         health(app, resp);
     } else if (strcmp(p, "/__admin/reset") == 0) {
         if (strcasecmp(req->method, "POST") == 0)

@@ -18,6 +18,7 @@ struct fk_app {
     struct fk_faults *faults;
     struct fk_limits *limits;
     struct fk_journal *journal;
+    const char *admin_token; /* NULL: /__admin/ needs no credential */
 };
 
 /* Validate an "error" shorthand against the running service (for fault parsing). */
@@ -30,7 +31,11 @@ int fk_app_reseed(struct fk_app *app, struct fk_error *err) FK_MUST_CHECK;
 int fk_app_load_state(struct fk_app *app, const cJSON *state, const char *path,
                       struct fk_error *err) FK_MUST_CHECK;
 
-/* Handle GET/POST/DELETE /__admin/... (store locking is done inside). */
+/* Handle GET/POST/DELETE /__admin/... (store locking is done inside). With an admin token,
+ * a request without "Authorization: Bearer <token>" gets 401 and nothing else happens. */
 void fk_admin_handle(struct fk_app *app, const struct fk_req *req, struct fk_resp *resp);
+/* The answer to an admin request whose body was over the limit: 401 as above, else 413, in
+ * the admin API's shape. */
+void fk_admin_too_large(struct fk_app *app, const struct fk_req *req, struct fk_resp *resp);
 
 #endif

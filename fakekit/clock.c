@@ -88,3 +88,14 @@ void fk_rfc2822(int64_t us, char *out, size_t outlen)
              tm.tm_mday, month_names[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
              tm.tm_sec);
 }
+
+void fk_http_date(int64_t us, char *out, size_t outlen)
+{
+    struct tm tm;
+    long frac;
+
+    split_us(us, &tm, &frac);
+    snprintf(out, outlen, "%s, %02d %s %04d %02d:%02d:%02d GMT", day_names[tm.tm_wday % 7],
+             tm.tm_mday, month_names[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+             tm.tm_sec);
+}

@@ -17,6 +17,8 @@ void fk_clock_set(int64_t fake_now_us);
 void fk_rfc3339_us(int64_t us, char *out, size_t outlen);
 /* RFC 3339 UTC in seconds: 2026-11-25T16:23:03Z. Needs 21 bytes. */
 void fk_rfc3339(int64_t us, char *out, size_t outlen);
+/* The HTTP Date format (RFC 9110 IMF-fixdate): Thu, 30 Jul 2015 23:19:04 GMT. Needs 30 bytes. */
+void fk_http_date(int64_t us, char *out, size_t outlen);
 /* RFC 2822 GMT as Twilio writes it: Thu, 30 Jul 2015 23:19:04 +0000. Needs 32 bytes. */
 void fk_rfc2822(int64_t us, char *out, size_t outlen);
 

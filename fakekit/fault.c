@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fakekit/json.h"
 #include "fakekit/rand.h"
@@ -116,6 +117,42 @@ static int parse_body(const cJSON *json, struct fk_action *a, const char *path,
     return 0;
 }
 
+/* RFC 9110 token characters, what a header name is made of. */
+static bool is_token(const char *s)
+{
+    if (*s == '\0')
+        return false;
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              strchr("!#$%&'*+-.^_`|~", c) != NULL))
+            return false;
+    }
+    return true;
+}
+
+/* A header the server can send as given: libmicrohttpd drops the others without a word
+ * (CR or LF in the value, an empty value, framing headers it writes itself), so they are
+ * refused here, when the rule is created, with the key's path. */
+static int check_header(const struct fk_pair *h, const char *path, struct fk_error *err)
+{
+    const char *why = NULL;
+
+    if (!is_token(h->key))
+        why = "not a valid header name";
+    else if (strpbrk(h->value, "\r\n") != NULL)
+        why = "header values must not contain CR or LF";
+    else if (h->value[0] == '\0')
+        why = "empty header values are not sent";
+    else if (strcasecmp(h->key, "Content-Length") == 0 ||
+             strcasecmp(h->key, "Transfer-Encoding") == 0)
+        why = "the server writes this header itself";
+    if (why == NULL)
+        return 0;
+    fk_error_set(err, "%s.headers.%s: %s", path, h->key, why);
+    return FK_EINVAL;
+}
+
 static int parse_headers(const cJSON *json, struct fk_action *a, const char *path,
                          struct fk_error *err)
 {
@@ -146,7 +183,18 @@ static int parse_headers(const cJSON *json, struct fk_action *a, const char *pat
     m.headers = NULL;
     m.nheaders = 0;
     fk_match_cleanup(&m);
-    return 0;
+    size_t total = 0;
+    for (size_t i = 0; rc == 0 && i < a->nheaders; i++) {
+        rc = check_header(&a->headers[i], path, err);
+        total += strlen(a->headers[i].key) + strlen(a->headers[i].value) + 4;
+    }
+    if (rc == 0 && total > FK_RULE_HEADERS_MAX) {
+        /* they must fit the connection's pool beside the request (limits.h) */
+        fk_error_set(err, "%s.headers: %zu bytes of headers, at most %d", path, total,
+                     FK_RULE_HEADERS_MAX);
+        rc = FK_EINVAL;
+    }
+    return rc;
 }
 
 static int parse_fault(const cJSON *json, struct fk_action *a, const char *path,
@@ -326,6 +374,7 @@ int fk_rule_parse(const cJSON *json, const char *path, fk_error_check_fn check,
         snprintf(r->head.id, sizeof(r->head.id), "%s", id);
     }
     r->head.auto_id = !id;
+    r->head.bytes = fk_item_weight(json);
     *out = r;
     return 0;
 }

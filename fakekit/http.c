@@ -137,13 +137,6 @@ size_t fk_url_unescape(char *s)
     return (size_t)(w - s);
 }
 
-size_t fk_mhd_unescape(void *cls, struct MHD_Connection *conn, char *s)
-{
-    (void)cls;
-    (void)conn; /* the same rule for every request */
-    return fk_url_unescape(s);
-}
-
 /* Decode one component in place: '+' is a space, then %XX by fk_url_unescape. */
 static void decode_component(char *s)
 {

@@ -62,8 +62,6 @@ bool fk_req_content_type_is(const struct fk_req *req, const char *type);
  * value that matches nothing and answers its service's own 404 or 400. */
 size_t fk_url_unescape(char *s);
 struct MHD_Connection;
-/* fk_url_unescape as libmicrohttpd's MHD_OPTION_UNESCAPE_CALLBACK (for the request path). */
-size_t fk_mhd_unescape(void *cls, struct MHD_Connection *conn, char *s);
 
 /* Decode "a=1&b=%2B2" into fields. One allocation holds the strings and the array:
  * *fields points into it and the caller free()s *fields. More than max non-empty fields is

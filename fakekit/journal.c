@@ -3,7 +3,9 @@
  * Each entry is one allocation (the struct, its header array and every string), built
  * before the lock is taken and freed after it is released, so the lock only guards the
  * ring's indices. seq numbers come from one process-wide counter that clear() never resets:
- * a client polling with ?since=N never sees a number twice. */
+ * a client polling with ?since=N never sees a number twice. Unless the journal keeps secrets
+ * (--journal-secrets), an entry is made from fk_redact_req's copy of the request, so no
+ * credential is ever stored. */
 #include "fakekit/journal.h"
 
 #include <pthread.h>
@@ -16,6 +18,7 @@
 #include "fakekit/clock.h"
 #include "fakekit/json.h"
 #include "fakekit/match.h"
+#include "fakekit/redact.h"
 
 struct entry {
     uint64_t seq;
@@ -35,6 +38,7 @@ struct entry {
 };
 
 struct fk_journal {
+    bool keep_secrets; /* set before serving starts; false: entries are redacted (redact.h) */
     pthread_mutex_t mu;
     struct entry **ring; /* NULL when cap is 0: nothing is kept */
     size_t cap;
@@ -58,6 +62,11 @@ struct fk_journal *fk_journal_new(size_t cap)
         return NULL;
     }
     return j;
+}
+
+void fk_journal_keep_secrets(struct fk_journal *j, bool keep)
+{
+    j->keep_secrets = keep;
 }
 
 static void drop_all(struct fk_journal *j)
@@ -149,9 +158,17 @@ uint64_t fk_journal_add(struct fk_journal *j, const struct fk_req *req, unsigned
     uint64_t seq;
 
     if (j->cap) {
-        e = entry_new(req, status, fault, rate_limited, time_us, duration_us);
-        if (!e) {
+        struct fk_redacted rd;
+        if (!j->keep_secrets && fk_redact_req(req, FK_JOURNAL_BODY_MAX, &rd) != 0) {
             return 0; /* out of memory: the exchange goes unrecorded */
+        }
+        e = entry_new(j->keep_secrets ? req : &rd.req, status, fault, rate_limited, time_us,
+                      duration_us);
+        if (!j->keep_secrets) {
+            fk_redact_req_free(&rd);
+        }
+        if (!e) {
+            return 0;
         }
     }
     pthread_mutex_lock(&j->mu);

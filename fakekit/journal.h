@@ -2,7 +2,8 @@
  *
  * A ring of the last `cap` exchanges; when full the oldest is dropped. Each entry keeps
  * seq, time, method, path, query, headers, the first FK_JOURNAL_BODY_MAX bytes of the body,
- * status, the fault rule id, rate_limited and the duration. Thread-safe. */
+ * status, the fault rule id, rate_limited and the duration, with secrets redacted unless
+ * told otherwise (redact.h). Thread-safe. */
 #ifndef FK_JOURNAL_H
 #define FK_JOURNAL_H
 
@@ -26,6 +27,9 @@ struct fk_journal_filter {
 };
 
 struct fk_journal *fk_journal_new(size_t cap); /* NULL on ENOMEM */
+/* Keep secrets whole (true) or redact them (false, the default: redact.h). Call before the
+ * journal is shared between threads. */
+void fk_journal_keep_secrets(struct fk_journal *j, bool keep);
 void fk_journal_free(struct fk_journal *j);
 /* Record one exchange (everything copied). fault may be NULL. Returns the entry's seq. */
 uint64_t fk_journal_add(struct fk_journal *j, const struct fk_req *req, unsigned status,

@@ -55,7 +55,12 @@ struct fk_item {
     char path[128];         /* JSON path it was parsed from ("faults[2]"), for messages */
     struct fk_match match;
     unsigned long long seq; /* place in the list (rises with every add), set when added */
+    size_t bytes;           /* fk_item_weight of the JSON it was parsed from */
 };
+
+/* The size of an item's JSON as the rule-size limit counts it: the bytes of every key and
+ * string, plus 8 for each value (FK_RULES_BYTES_MAX bounds their sum per set). */
+size_t fk_item_weight(const cJSON *json);
 
 struct fk_item_kind {
     const char *prefix; /* "fault": automatic ids "fault-1", "fault-2"... */
@@ -124,17 +129,21 @@ struct fk_item *fk_items_iter_next(struct fk_items_iter *it);
 
 /* A list with its lock (item_set.c): what struct fk_faults and struct fk_limits are. Every
  * call below takes the lock itself; to walk the list (fk_items_iter_*), hold mu. count is
- * list.n, readable without the lock: no items (the usual case) costs a request no lock. */
+ * list.n, readable without the lock: no items (the usual case) costs a request no lock.
+ * bytes is the sum of the items' weights, kept at most FK_RULES_BYTES_MAX. */
 struct fk_item_set {
     const struct fk_item_kind *kind;
     pthread_mutex_t mu;
     struct fk_items list;
     atomic_size_t count;
+    size_t bytes; /* under mu */
 };
 
 int fk_item_set_init(struct fk_item_set *s, const struct fk_item_kind *kind) FK_MUST_CHECK;
 void fk_item_set_destroy(struct fk_item_set *s);
-/* fk_items_add under the lock: on failure the caller still owns items. */
+/* fk_items_add under the lock: on failure the caller still owns items. FK_ERANGE ("path:
+ * fault rules too large: ...") when their weights would take the set past
+ * FK_RULES_BYTES_MAX. */
 int fk_item_set_add(struct fk_item_set *s, struct fk_item **items, size_t n, cJSON **added,
                     struct fk_error *err) FK_MUST_CHECK;
 /* Parse json (fk_items_parse, ctx passed on) and add the items, all or none; *added (may be

@@ -149,6 +149,7 @@ int fk_limit_parse(const cJSON *json, const char *path, struct fk_limit **out, s
         snprintf(l->head.id, sizeof(l->head.id), "%s", id);
     }
     l->head.auto_id = !id;
+    l->head.bytes = fk_item_weight(json);
     l->limit = (long)limit;
     l->per_ms = (long)per_ms;
     l->retry_after_s = (long)retry;

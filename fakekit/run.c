@@ -8,6 +8,8 @@
  * everything is freed so that LeakSanitizer sees a clean exit. */
 #include "fakekit/run.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,10 @@ struct fk_common fk_common = {
     .seed = 0,
     .journal_size = FK_JOURNAL_DEFAULT,
     .log_level = "info",
+    .admin_token = NULL,
+    .journal_secrets = false,
+    .max_conns_per_client = FK_CONNS_PER_CLIENT,
+    .head_timeout_ms = FK_HEAD_TIMEOUT_MS,
 };
 
 static const struct fk_option common_options[] = {
@@ -47,6 +53,16 @@ static const struct fk_option common_options[] = {
      "N", "requests kept in the journal"},
     {"log-level", "FAKE_LOG_LEVEL", FK_OPT_STRING, &fk_common.log_level, 0, 0, "LEVEL",
      "error|warn|info|debug"},
+    {"admin-token", "FAKE_ADMIN_TOKEN", FK_OPT_STRING, &fk_common.admin_token, 0, 0, "T",
+     "require Authorization: Bearer T on /__admin/"},
+    {"journal-secrets", "FAKE_JOURNAL_SECRETS", FK_OPT_FLAG, &fk_common.journal_secrets, 0, 0, NULL,
+     "keep credentials and passwords whole in the journal"},
+    {"max-conns-per-client", "FAKE_MAX_CONNS_PER_CLIENT", FK_OPT_INT,
+     &fk_common.max_conns_per_client, 1, FK_CONNECTION_LIMIT, "N",
+     "connections open at once from one address; more are closed at once"},
+    {"head-timeout-ms", "FAKE_HEAD_TIMEOUT_MS", FK_OPT_INT, &fk_common.head_timeout_ms, 100,
+     FK_HEAD_TIMEOUT_MAX_MS, "MS",
+     "a request's line and headers must arrive within this (from connect or the last answer)"},
     {NULL, NULL, FK_OPT_STRING, NULL, 0, 0, NULL, NULL},
 };
 
@@ -195,7 +211,25 @@ static void too_large(void *ctx, struct fk_req *req, struct fk_reply *reply)
 {
     struct fk_app *app = ctx;
 
-    native(app, &reply->resp, req, FK_NATIVE_TOO_LARGE, 0);
+    if (is_admin(req))
+        fk_admin_too_large(app, req, &reply->resp);
+    else
+        native(app, &reply->resp, req, FK_NATIVE_TOO_LARGE, 0);
+}
+
+/* The exchange's log line. Every value a client chose is quoted (log.h), so a path such as
+ * "/x status=200" cannot add a key to the line. */
+static void log_exchange(const struct fk_req *req, unsigned status, const char *fault,
+                         int64_t duration_us)
+{
+    char method[64], path[FK_LOG_QUOTED], rule[FK_ID_MAX * 4 + 8];
+
+    if (fk_log_level_ < FK_LOG_INFO)
+        return;
+    fk_log_write(FK_LOG_INFO, "method=%s path=%s status=%u fault=%s us=%lld",
+                 fk_log_quote(method, sizeof(method), req->method),
+                 fk_log_quote(path, sizeof(path), req->path), status,
+                 fk_log_quote(rule, sizeof(rule), fault), (long long)duration_us);
 }
 
 static void done(void *ctx, const struct fk_req *req, const struct fk_reply *reply,
@@ -212,8 +246,34 @@ static void done(void *ctx, const struct fk_req *req, const struct fk_reply *rep
         return;
     fk_journal_add(app->journal, req, status, fault, limited, fk_now_us() - duration_us,
                    duration_us);
-    fk_log(FK_LOG_INFO, "method=%s path=%s status=%u fault=%s us=%lld", req->method, req->path,
-           status, fault != NULL ? fault : "-", (long long)duration_us);
+    log_exchange(req, status, fault, duration_us);
+}
+
+/* A loopback address (127.0.0.0/8, ::1, localhost): only this machine can connect. */
+static bool is_loopback(const char *host)
+{
+    struct in_addr a4;
+    struct in6_addr a6;
+
+    if (strcmp(host, "localhost") == 0)
+        return true;
+    if (inet_pton(AF_INET, host, &a4) == 1)
+        return (ntohl(a4.s_addr) >> 24) == 127;
+    if (inet_pton(AF_INET6, host, &a6) == 1)
+        return IN6_IS_ADDR_LOOPBACK(&a6) || (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
+    return false; /* a name may resolve to anything */
+}
+
+/* One warning line when the admin API is open to more than this machine. */
+static void warn_open_admin(void)
+{
+    char host[FK_LOG_QUOTED];
+
+    if (fk_common.admin_token == NULL && !is_loopback(fk_common.host))
+        fk_log(FK_LOG_WARN,
+               "msg=\"the admin API is open to anyone who can reach this address: set "
+               "--admin-token (README, Security)\" host=%s",
+               fk_log_quote(host, sizeof(host), fk_common.host));
 }
 
 static int write_port_file(const char *path, unsigned port)
@@ -258,6 +318,11 @@ int fk_run(const struct fk_service *svc, int argc, char **argv)
         return 2;
     }
     fk_log_level_ = level;
+    if (fk_common.admin_token != NULL && fk_common.admin_token[0] == '\0') {
+        fprintf(stderr, "%s: --admin-token: must not be empty\n", svc->name);
+        return 2;
+    }
+    app.admin_token = fk_common.admin_token;
     fk_rand_seed((uint64_t)fk_common.seed);
 
     fk_app_set_current(&app);
@@ -273,6 +338,7 @@ int fk_run(const struct fk_service *svc, int argc, char **argv)
         status = 1;
         goto out;
     }
+    fk_journal_keep_secrets(app.journal, fk_common.journal_secrets);
     if (fk_store_open(fk_common.db, svc->schema_sql, &app.store, &err) != 0) {
         fprintf(stderr, "%s: %s\n", svc->name, err.msg);
         status = 1;
@@ -309,7 +375,10 @@ int fk_run(const struct fk_service *svc, int argc, char **argv)
         .too_large = too_large,
         .done = done,
         .ctx = &app,
+        .max_per_client = (unsigned)fk_common.max_conns_per_client,
+        .head_timeout_ms = fk_common.head_timeout_ms,
     };
+    warn_open_admin();
     if (fk_server_start(&so, &server, &err) != 0) {
         fprintf(stderr, "%s: %s\n", svc->name, err.msg);
         status = 1;

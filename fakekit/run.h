@@ -6,6 +6,8 @@
 #ifndef FK_RUN_H
 #define FK_RUN_H
 
+#include <stdbool.h>
+
 #include "fakekit/service.h"
 
 /* Values of the common flags, readable by a fake's handlers and init (e.g. --seed). */
@@ -18,6 +20,10 @@ struct fk_common {
     long seed;
     long journal_size;
     const char *log_level;
+    const char *admin_token; /* NULL: the admin API is open (loopback use) */
+    bool journal_secrets;    /* keep credentials whole in the journal */
+    long max_conns_per_client;
+    long head_timeout_ms;
 };
 extern struct fk_common fk_common;
 

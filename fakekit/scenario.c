@@ -60,22 +60,44 @@ static int check_unique_ids(const struct parsed *p, const char *path, struct fk_
     return rc;
 }
 
+/* The count and total size limits of a rule set (limits.h), checked before anything is
+ * applied: the set would refuse them only after the state had been rebuilt. */
+static int check_size(const cJSON *arr, const char *path, const char *what, struct fk_error *err)
+{
+    size_t n = (size_t)cJSON_GetArraySize(arr), bytes = 0;
+    const cJSON *it;
+
+    if (n > FK_RULES_MAX) {
+        fk_error_set(err, "%s: more than %d %s", path, FK_RULES_MAX, what);
+        return FK_ERANGE;
+    }
+    cJSON_ArrayForEach(it, arr)
+    {
+        bytes += fk_item_weight(it);
+    }
+    if (bytes > FK_RULES_BYTES_MAX) {
+        fk_error_set(err, "%s: %s too large: %zu bytes (at most %d)", path, what, bytes,
+                     FK_RULES_BYTES_MAX);
+        return FK_ERANGE;
+    }
+    return 0;
+}
+
 static int parse_rules(const cJSON *arr, const char *path, struct parsed *p, struct fk_error *err)
 {
     size_t n = (size_t)cJSON_GetArraySize(arr);
     char ipath[160];
     const cJSON *it;
+    int rc = check_size(arr, path, "rules", err);
 
-    if (n > FK_RULES_MAX) {
-        fk_error_set(err, "%s: more than %d rules", path, FK_RULES_MAX);
-        return FK_EINVAL;
-    }
+    if (rc != 0)
+        return rc;
     if (n > 0 && (p->rules = calloc(n, sizeof(*p->rules))) == NULL)
         return FK_ENOMEM;
     cJSON_ArrayForEach(it, arr)
     {
         snprintf(ipath, sizeof(ipath), "%s[%zu]", path, p->nrules);
-        int rc = fk_rule_parse(it, ipath, fk_app_check_error, &p->rules[p->nrules], err);
+        rc = fk_rule_parse(it, ipath, fk_app_check_error, &p->rules[p->nrules], err);
         if (rc != 0)
             return rc;
         p->nrules++;
@@ -89,16 +111,16 @@ static int parse_limits(const cJSON *arr, const char *path, struct parsed *p, st
     char ipath[160];
     const cJSON *it;
 
-    if (n > FK_RULES_MAX) {
-        fk_error_set(err, "%s: more than %d rate limits", path, FK_RULES_MAX);
-        return FK_EINVAL;
-    }
+    int rc = check_size(arr, path, "rate limits", err);
+
+    if (rc != 0)
+        return rc;
     if (n > 0 && (p->limits = calloc(n, sizeof(*p->limits))) == NULL)
         return FK_ENOMEM;
     cJSON_ArrayForEach(it, arr)
     {
         snprintf(ipath, sizeof(ipath), "%s[%zu]", path, p->nlimits);
-        int rc = fk_limit_parse(it, ipath, &p->limits[p->nlimits], err);
+        rc = fk_limit_parse(it, ipath, &p->limits[p->nlimits], err);
         if (rc != 0)
             return rc;
         p->nlimits++;
@@ -264,6 +286,11 @@ int fk_scenario_load_file(struct fk_app *app, const char *path, struct fk_error 
     if (f == NULL) {
         fk_error_set(err, "cannot read scenario %s", path);
         return FK_EIO;
+    }
+    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) > FK_SCENARIO_FILE_MAX) {
+        fk_error_set(err, "scenario %s: %ld bytes, at most %d", path, len, FK_SCENARIO_FILE_MAX);
+        rc = FK_ERANGE;
+        goto out;
     }
     if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0 ||
         (text = malloc((size_t)len + 1)) == NULL || fread(text, 1, (size_t)len, f) != (size_t)len) {

@@ -1,108 +1,87 @@
 /* server.c: libmicrohttpd glue: buffered requests, replies, delays and network faults.
  *
- * Two modes (server.h). Event mode, the fakes': an epoll loop on a pool of threads; a reply
- * that must wait (delay, each slice of a slow body, a hang) suspends its connection and parks
- * it in waits.c, whose thread resumes it when due, so a waiting answer holds up no thread and
- * no neighbour (docs/DESIGN.md "Connections"; libmicrohttpd's MHD_suspend_connection). Blocking
- * mode, for a serve() that itself waits on the network: one thread per connection, and waits sleep
- * on a condition variable that fk_server_stop broadcasts, so shutdown never waits them out.
+ * An epoll loop on a pool of threads (server.h). A reply that must wait (delay, each slice of
+ * a slow body, a hang) suspends its connection and parks it in waits.c, whose thread resumes
+ * it when due, so a waiting answer holds up no thread and no neighbour (docs/DESIGN.md
+ * "Connections"; libmicrohttpd's MHD_suspend_connection). With workers, serve() itself runs
+ * on workers.c's threads while its connection is suspended, and the worker resumes it.
  *
  * Per-request state is allocated by the URI-log callback (the first thing libmicrohttpd
  * calls, with the raw URI, query included) and freed only in the completion callback, which
- * also runs for aborted connections (libmicrohttpd's MHD_OPTION_NOTIFY_COMPLETED). */
+ * also runs for aborted connections (libmicrohttpd's MHD_OPTION_NOTIFY_COMPLETED).
+ * Per-connection state (conn_slot) lives from the connection's start to its close: the
+ * request-head deadline (heads.c) is armed at the start and after every answer, disarmed
+ * when a request's headers are complete. Heads too large are answered in server_conn.c. */
 #include "fakekit/server.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
-#include <poll.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
 
 #include "fakekit/buf.h"
 #include "fakekit/clock.h"
+#include "fakekit/heads.h"
 #include "fakekit/limits.h"
 #include "fakekit/log.h"
+#include "fakekit/server_conn.h"
 #include "fakekit/waits.h"
+#include "fakekit/workers.h"
 
 struct fk_server {
     struct MHD_Daemon *mhd;
     struct fk_server_opts opts;
     unsigned port;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    /* Set once, under mu (server_wait sleeps on cv); request threads also read it without
-     * mu, so it is atomic. */
-    atomic_bool stopping;
-    bool event;             /* event mode (!opts.blocking) */
-    struct fk_waits *waits; /* event mode: parked connections */
+    atomic_bool stopping;       /* read by request threads without a lock */
+    struct fk_waits *waits;     /* parked connections */
+    struct fk_heads *heads;     /* request-head deadlines */
+    struct fk_workers *workers; /* NULL: serve() runs on the event loop */
 };
 
-/* Why an exchange's connection is suspended (event mode). */
-enum park { PARK_NONE, PARK_DELAY, PARK_HANG, PARK_SLICE };
+/* Why an exchange's connection is suspended. */
+enum park { PARK_NONE, PARK_DELAY, PARK_HANG, PARK_SLICE, PARK_WORK };
 
 /* Everything one exchange owns, from the first byte to the completion callback. */
 struct exchange {
     struct fk_server *srv;
-    char *uri; /* raw request target, query included */
+    char *uri;          /* raw request target, query included */
+    const char *uri_at; /* libmicrohttpd's copy, to know its unescape call (on_unescape) */
+    bool in_query;      /* libmicrohttpd is storing the query's fields (on_unescape) */
     struct fk_buf body;
     bool too_large;
     bool started;     /* the header-only first call has been seen */
-    bool answered;    /* the reply has been built (done() is due) */
+    bool answered;    /* the reply has been built or is being built (done() is due) */
     int64_t start_us; /* monotonic */
     struct fk_req req;
     struct fk_kv *headers; /* arrays behind req */
     struct fk_kv *args;
     struct fk_kv *form;
-    char *scratch;
     char remote[64];
     struct fk_reply reply;
     size_t sent; /* content-reader progress (slow, truncate) */
     struct MHD_Connection *conn;
-    struct fk_wait wait;   /* event mode: where it is parked */
-    enum park parked;      /* event mode: why it was suspended */
-    bool ever_parked;      /* event mode: handed to waits.c at least once */
+    struct fk_wait wait;   /* where it is parked */
+    struct fk_work work;   /* its place in the workers' queue */
+    enum park parked;      /* why it was suspended */
+    bool ever_parked;      /* handed to waits.c at least once */
     int64_t next_slice_us; /* slow body: when the next slice may go */
 };
 
-/* Sleep up to ms, waking early when the server stops. Returns false when stopping. */
-static bool server_wait(struct fk_server *s, long ms)
-{
-    struct timespec until;
-    bool ok;
-
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += ms / 1000;
-    until.tv_nsec += (ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
-    pthread_mutex_lock(&s->mu);
-    while (!atomic_load(&s->stopping) &&
-           pthread_cond_timedwait(&s->cv, &s->mu, &until) != ETIMEDOUT)
-        ;
-    ok = !atomic_load(&s->stopping);
-    pthread_mutex_unlock(&s->mu);
-    return ok;
-}
-
-/* Per connection: the exchange on_uri made and the completion callback has not freed yet.
- * libmicrohttpd drops a request that fails while its headers are read (too many of them, say)
- * without a completion callback, so the connection's close frees what is left here. */
+/* Per connection: the exchange on_uri made and the completion callback has not freed yet
+ * (libmicrohttpd drops a request that fails while its headers are read, too many of them
+ * say, without a completion callback, so the connection's close frees what is left here),
+ * the client's address and the request-head deadline. */
 struct conn_slot {
     struct exchange *pending;
     char remote[64]; /* the client's address, "" until the first request asks */
+    struct fk_head head;
 };
 
 static struct conn_slot *slot_of(struct MHD_Connection *conn)
@@ -112,20 +91,39 @@ static struct conn_slot *slot_of(struct MHD_Connection *conn)
     return ci != NULL ? ci->socket_context : NULL;
 }
 
-static void exchange_free(struct exchange *x);
+static int conn_fd(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return ci != NULL ? ci->connect_fd : -1;
+}
+
+static void exchange_free(struct exchange *x)
+{
+    free(x->uri);
+    fk_buf_cleanup(&x->body);
+    free(x->headers);
+    free(x->args);
+    free(x->form);
+    fk_resp_cleanup(&x->reply.resp);
+    free(x);
+}
 
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
                           enum MHD_ConnectionNotificationCode toe)
 {
+    struct fk_server *s = cls;
     struct conn_slot *slot = *socket_context;
 
-    (void)cls;  /* one handler for the daemon */
-    (void)conn; /* the slot is all the state a connection has */
     if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
-        *socket_context = calloc(1, sizeof(struct conn_slot));
+        slot = calloc(1, sizeof(struct conn_slot));
+        *socket_context = slot;
+        if (slot != NULL)
+            fk_heads_arm(s->heads, &slot->head, conn_fd(conn));
         return;
     }
     if (slot != NULL) {
+        fk_heads_disarm(s->heads, &slot->head); /* before libmicrohttpd closes the socket */
         if (slot->pending != NULL)
             exchange_free(slot->pending);
         free(slot);
@@ -152,6 +150,18 @@ static void park(struct exchange *x, enum park why, int64_t due_us, int fd)
         MHD_resume_connection(x->conn); /* the server is stopping: go on at once */
 }
 
+/* workers.c calls this on a worker thread: run serve() (or, at close, give up), resume. */
+static void work(void *item, bool cancelled)
+{
+    struct exchange *x = item;
+
+    if (cancelled)
+        x->reply.net = FK_NET_EMPTY; /* the server is stopping: close without an answer */
+    else
+        x->srv->opts.serve(x->srv->opts.ctx, &x->req, &x->reply);
+    MHD_resume_connection(x->conn);
+}
+
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
     struct exchange *x = calloc(1, sizeof(*x));
@@ -166,22 +176,30 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     }
     x->srv = cls;
     x->uri = strdup(uri != NULL ? uri : "/");
+    x->uri_at = uri;
+    x->in_query = uri != NULL;
     x->start_us = fk_mono_us();
     fk_buf_init(&x->body, x->srv->opts.body_limit);
     fk_resp_init(&x->reply.resp);
     return x;
 }
 
-static void exchange_free(struct exchange *x)
+/* libmicrohttpd stores the query's fields right after on_uri and decodes each through this
+ * callback, then the path: the path's call comes last, when every field was stored or the
+ * pool ran out. (If it runs out so badly that libmicrohttpd closes the connection there and
+ * then, on_completed sees in_query still set.) Either way the answer is fk_refuse_head's. */
+static size_t on_unescape(void *cls, struct MHD_Connection *conn, char *s)
 {
-    free(x->uri);
-    fk_buf_cleanup(&x->body);
-    free(x->headers);
-    free(x->args);
-    free(x->form);
-    free(x->scratch);
-    fk_resp_cleanup(&x->reply.resp);
-    free(x);
+    struct conn_slot *slot = slot_of(conn);
+    struct exchange *x = slot != NULL ? slot->pending : NULL;
+
+    (void)cls; /* the check needs only the connection */
+    if (x != NULL && x->in_query && s == x->uri_at) {
+        x->in_query = false;
+        if (fk_query_fields_lost(conn, x->uri))
+            fk_refuse_head(conn, conn_fd(conn), 414);
+    }
+    return fk_url_unescape(s); /* %00 and invalid UTF-8 stay as sent (http.h) */
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
@@ -189,18 +207,22 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 {
     struct fk_server *s = cls;
     struct exchange *x = *req_cls;
+    struct conn_slot *slot = slot_of(conn);
 
-    (void)toe; /* aborted exchanges are journaled like the others */
+    (void)toe;        /* aborted exchanges are journaled like the others */
+    if (slot != NULL) /* the next request's head has its own time, from now */
+        fk_heads_arm(s->heads, &slot->head, conn_fd(conn));
     if (x == NULL)
         return;
+    if (x->in_query) /* closed while storing the query's fields: they did not fit */
+        fk_refuse_head(conn, conn_fd(conn), 414);
     if (x->answered && s->opts.done != NULL)
         s->opts.done(s->opts.ctx, &x->req, &x->reply, fk_mono_us() - x->start_us);
-    struct conn_slot *slot = slot_of(conn);
     if (slot != NULL && slot->pending == x)
         slot->pending = NULL;
     /* Only an exchange that was parked can still be in waits.c (parking happens in this
      * connection's own callbacks): the others skip its lock. */
-    if (s->waits != NULL && x->ever_parked)
+    if (x->ever_parked)
         fk_waits_remove(s->waits, &x->wait);
     exchange_free(x);
     *req_cls = NULL;
@@ -224,24 +246,6 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
         hc->n++;
     }
     return MHD_YES;
-}
-
-/* The client's address as text ("127.0.0.1"), "?" when unknown. */
-static void client_address(struct MHD_Connection *conn, char *out, size_t len)
-{
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-
-    snprintf(out, len, "?");
-    if (ci != NULL && ci->client_addr != NULL) {
-        const struct sockaddr *sa = ci->client_addr;
-        if (sa->sa_family == AF_INET)
-            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
-                      (socklen_t)len);
-        else if (sa->sa_family == AF_INET6)
-            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
-                      (socklen_t)len);
-    }
 }
 
 /* Fill x->req from the connection and the buffered body. 0 or FK_ENOMEM. */
@@ -281,41 +285,14 @@ static int build_request(struct exchange *x, struct MHD_Connection *conn, const 
     /* The address is the connection's: formatted once, kept for its later requests. */
     struct conn_slot *slot = slot_of(conn);
     if (slot == NULL) {
-        client_address(conn, x->remote, sizeof(x->remote));
+        fk_client_address(conn, x->remote, sizeof(x->remote));
         r->remote = x->remote;
     } else {
         if (slot->remote[0] == '\0')
-            client_address(conn, slot->remote, sizeof(slot->remote));
+            fk_client_address(conn, slot->remote, sizeof(slot->remote));
         r->remote = slot->remote;
     }
     return 0;
-}
-
-static int conn_fd(struct MHD_Connection *conn)
-{
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-    return ci != NULL ? ci->connect_fd : -1;
-}
-
-/* Wait until the client closes its side, the server stops, or FK_HANG_MAX_MS passes. */
-static void hang(struct exchange *x, struct MHD_Connection *conn)
-{
-    int fd = conn_fd(conn);
-    int64_t end = fk_mono_us() + (int64_t)FK_HANG_MAX_MS * 1000;
-
-    while (fk_mono_us() < end) {
-        struct pollfd p = {.fd = fd, .events = POLLIN | POLLRDHUP};
-        char c;
-        if (fd >= 0 && poll(&p, 1, 0) > 0) {
-            if (p.revents & (POLLRDHUP | POLLHUP | POLLERR))
-                return;
-            if (recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0)
-                return;
-        }
-        if (!server_wait(x->srv, 50))
-            return;
-    }
 }
 
 /* Content reader for "slow" (dribble) and "truncate" (stop halfway, then error). */
@@ -335,10 +312,7 @@ static ssize_t read_body(void *cls, uint64_t pos, char *buf, size_t max)
         size_t slice = len / 20 > 0 ? len / 20 : 1;
         if (pos >= len)
             return MHD_CONTENT_READER_END_OF_STREAM;
-        if (!x->srv->event) {
-            if (pos > 0 && !server_wait(x->srv, x->reply.slow_ms / 20))
-                return MHD_CONTENT_READER_END_WITH_ERROR;
-        } else if (pos > 0 && fk_mono_us() < x->next_slice_us) {
+        if (pos > 0 && fk_mono_us() < x->next_slice_us) {
             /* Not yet: park until the slice is due and tell libmicrohttpd "nothing now". */
             if (atomic_load(&x->srv->stopping))
                 return MHD_CONTENT_READER_END_WITH_ERROR;
@@ -355,6 +329,21 @@ static ssize_t read_body(void *cls, uint64_t pos, char *buf, size_t max)
     return (ssize_t)n;
 }
 
+/* Abort the connection with a TCP RST. libmicrohttpd shuts the write side down before
+ * closing, which would send a FIN first; disconnecting with AF_UNSPEC makes Linux abort the
+ * connection at once (tcp_disconnect), and leaves the descriptor for libmicrohttpd. */
+static void reset(struct MHD_Connection *conn)
+{
+    struct linger lg = {.l_onoff = 1, .l_linger = 0};
+    struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+    int fd = conn_fd(conn);
+
+    if (fd >= 0) {
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+        connect(fd, &unspec, sizeof(unspec));
+    }
+}
+
 static enum MHD_Result send_reply(struct exchange *x, struct MHD_Connection *conn)
 {
     struct fk_reply *rp = &x->reply;
@@ -362,32 +351,15 @@ static enum MHD_Result send_reply(struct exchange *x, struct MHD_Connection *con
     struct MHD_Response *resp;
     enum MHD_Result ret;
 
-    /* Event mode has done its delay already, parked (on_request). */
-    if (!x->srv->event && rp->delay_ms > 0 && !server_wait(x->srv, rp->delay_ms))
-        return MHD_NO;
     switch (rp->net) {
-    case FK_NET_RESET: {
-        /* libmicrohttpd shuts the write side down before closing, which would send a FIN
-         * first; disconnecting with AF_UNSPEC makes Linux abort the connection with an RST
-         * at once (tcp_disconnect), and leaves the descriptor for libmicrohttpd to close. */
-        struct linger lg = {.l_onoff = 1, .l_linger = 0};
-        struct sockaddr unspec = {.sa_family = AF_UNSPEC};
-        int fd = conn_fd(conn);
-        if (fd >= 0) {
-            setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-            connect(fd, &unspec, sizeof(unspec));
-        }
+    case FK_NET_RESET:
+        reset(conn);
         return MHD_NO;
-    }
     case FK_NET_EMPTY:
         return MHD_NO;
     case FK_NET_HANG:
-        if (x->srv->event) {
-            park(x, PARK_HANG, fk_mono_us() + (int64_t)FK_HANG_MAX_MS * 1000, conn_fd(conn));
-            return MHD_YES;
-        }
-        hang(x, conn);
-        return MHD_NO;
+        park(x, PARK_HANG, fk_mono_us() + (int64_t)FK_HANG_MAX_MS * 1000, conn_fd(conn));
+        return MHD_YES;
     case FK_NET_TRUNCATE:
     case FK_NET_SLOW:
         if (r->body_len > 0) {
@@ -412,6 +384,47 @@ static enum MHD_Result send_reply(struct exchange *x, struct MHD_Connection *con
     return ret;
 }
 
+/* The reply is built: wait out its delay (parked), or send it now. */
+static enum MHD_Result answer(struct exchange *x, struct MHD_Connection *conn)
+{
+    if (x->reply.delay_ms > 0) {
+        park(x, PARK_DELAY, fk_mono_us() + (int64_t)x->reply.delay_ms * 1000, -1);
+        return MHD_YES;
+    }
+    return send_reply(x, conn);
+}
+
+/* Called again after a resume: finish what the park interrupted. */
+static enum MHD_Result resumed(struct exchange *x, struct MHD_Connection *conn)
+{
+    enum park why = x->parked;
+
+    x->parked = PARK_NONE;
+    if (why == PARK_WORK)
+        return answer(x, conn);
+    if (why == PARK_DELAY)
+        return atomic_load(&x->srv->stopping) ? MHD_NO : send_reply(x, conn);
+    return why == PARK_HANG ? MHD_NO : MHD_YES;
+}
+
+/* Build the reply: on this thread, or handed to a worker with the connection suspended. */
+static enum MHD_Result dispatch(struct fk_server *s, struct exchange *x,
+                                struct MHD_Connection *conn)
+{
+    if (x->too_large && s->opts.too_large != NULL) {
+        s->opts.too_large(s->opts.ctx, &x->req, &x->reply);
+    } else if (s->workers != NULL) {
+        x->parked = PARK_WORK;
+        MHD_suspend_connection(conn);
+        if (!fk_workers_submit(s->workers, &x->work, x))
+            work(x, true);
+        return MHD_YES;
+    } else {
+        s->opts.serve(s->opts.ctx, &x->req, &x->reply);
+    }
+    return answer(x, conn);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **req_cls)
@@ -423,9 +436,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (x == NULL)
         return MHD_NO;
     if (!x->started) {
-        /* First call: headers only. An announced oversize body is refused unread. */
+        /* First call: the head is complete. An announced oversize body is refused unread. */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        struct conn_slot *slot = slot_of(conn);
         x->started = true;
+        if (slot != NULL && fk_heads_disarm(s->heads, &slot->head))
+            return MHD_NO; /* its time ran out as the last bytes came: it is closed already */
+        if (fk_head_leaves_no_room(conn)) {
+            fk_refuse_head(conn, conn_fd(conn), 431); /* the answer would not fit */
+            return MHD_NO;
+        }
         if (cl == NULL || strtoull(cl, NULL, 10) <= s->opts.body_limit)
             return MHD_YES;
         x->too_large = true;
@@ -435,61 +455,59 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_data_size = 0; /* consumed (or dropped, once over the limit) */
         return MHD_YES;
     }
-    if (x->answered) {
-        /* Called again after a resume: finish what the park interrupted. */
-        enum park why = x->parked;
-        x->parked = PARK_NONE;
-        if (why == PARK_DELAY)
-            return atomic_load(&s->stopping) ? MHD_NO : send_reply(x, conn);
-        return why == PARK_HANG ? MHD_NO : MHD_YES;
-    }
+    if (x->answered)
+        return resumed(x, conn);
     if (build_request(x, conn, url, method) != 0)
         return MHD_NO;
     x->answered = true;
-    if (x->too_large && s->opts.too_large != NULL)
-        s->opts.too_large(s->opts.ctx, &x->req, &x->reply);
-    else
-        s->opts.serve(s->opts.ctx, &x->req, &x->reply);
     x->conn = conn;
-    if (s->event && x->reply.delay_ms > 0) {
-        park(x, PARK_DELAY, fk_mono_us() + (int64_t)x->reply.delay_ms * 1000, -1);
-        return MHD_YES;
-    }
-    return send_reply(x, conn);
+    return dispatch(s, x, conn);
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap)
+static int fail_start(struct fk_server *s, struct fk_error *err, const char *why)
 {
-    char line[512];
-
-    (void)cls; /* one logger for every daemon */
-    vsnprintf(line, sizeof(line), fmt, ap);
-    line[strcspn(line, "\n")] = '\0';
-    fk_log(FK_LOG_DEBUG, "msg=\"libmicrohttpd: %s\"", line);
+    if (why != NULL)
+        fk_error_set(err, "%s", why);
+    fk_workers_close(s->workers);
+    fk_workers_free(s->workers);
+    fk_waits_close(s->waits);
+    fk_waits_free(s->waits);
+    fk_heads_free(s->heads);
+    free(s);
+    return why != NULL ? FK_ENOMEM : FK_EIO;
 }
 
-void fk_signals_block(void)
+/* The threads every server has (waits, heads) and, with opts->workers, the pool. */
+static const char *start_helpers(struct fk_server *s, const struct fk_server_opts *opts)
 {
-    sigset_t set;
+    long head_ms = opts->head_timeout_ms > 0 ? opts->head_timeout_ms : FK_HEAD_TIMEOUT_MS;
 
-    signal(SIGPIPE, SIG_IGN);
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    if ((s->waits = fk_waits_new(wake)) == NULL)
+        return "cannot start the waiter thread";
+    if ((s->heads = fk_heads_new(head_ms)) == NULL)
+        return "cannot start the request-head thread";
+    if (opts->workers > 0 && (s->workers = fk_workers_new(opts->workers, work)) == NULL)
+        return "cannot start the worker threads";
+    return NULL;
 }
 
-int fk_wait_for_signal(void)
+static struct MHD_Daemon *start_daemon(struct fk_server *s, const struct addrinfo *ai)
 {
-    sigset_t set;
-    int sig = 0;
+    unsigned flags = MHD_USE_ERROR_LOG | MHD_USE_TURBO | MHD_USE_EPOLL_INTERNAL_THREAD |
+                     MHD_ALLOW_SUSPEND_RESUME | (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned pool = cores < 2 ? 2u : (unsigned)cores; /* libmicrohttpd warns about 0 or 1 */
+    unsigned per_client = s->opts.max_per_client > 0 ? s->opts.max_per_client : FK_CONNS_PER_CLIENT;
 
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    while (sigwait(&set, &sig) != 0)
-        ;
-    return sig;
+    return MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_UNESCAPE_CALLBACK, on_unescape,
+        s, MHD_OPTION_THREAD_POOL_SIZE, pool, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)FK_CONNECTION_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_client,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)FK_CONNECTION_MEMORY,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)FK_CONNECTION_TIMEOUT, MHD_OPTION_EXTERNAL_LOGGER,
+        fk_mhd_log, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
 }
 
 int fk_server_start(const struct fk_server_opts *opts, struct fk_server **out, struct fk_error *err)
@@ -498,8 +516,7 @@ int fk_server_start(const struct fk_server_opts *opts, struct fk_server **out, s
     struct addrinfo *ai = NULL;
     char port[16];
     struct fk_server *s;
-    unsigned flags = MHD_USE_ERROR_LOG | MHD_USE_TURBO;
-    unsigned pool = 0;
+    const char *why;
     int gai;
 
     *out = NULL;
@@ -509,59 +526,27 @@ int fk_server_start(const struct fk_server_opts *opts, struct fk_server **out, s
     }
     s->opts = *opts;
     atomic_init(&s->stopping, false);
-    s->event = !opts->blocking;
-    if (s->event) {
-        long cores = sysconf(_SC_NPROCESSORS_ONLN);
-        pool = cores < 2 ? 2u : (unsigned)cores;
-        flags |= MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME;
-        if ((s->waits = fk_waits_new(wake)) == NULL) {
-            free(s);
-            fk_error_set(err, "cannot start the waiter thread");
-            return FK_ENOMEM;
-        }
-    } else {
-        flags |= MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL;
-    }
-    pthread_mutex_init(&s->mu, NULL);
-    pthread_cond_init(&s->cv, NULL);
+    /* Before any thread starts, so that every thread inherits the mask and SIGTERM can only
+     * reach fk_wait_for_signal (one unmasked thread would take it and die of it). */
+    fk_signals_block();
+    if ((why = start_helpers(s, opts)) != NULL)
+        return fail_start(s, err, why);
     snprintf(port, sizeof(port), "%ld", opts->port);
     if ((gai = getaddrinfo(opts->host, port, &hints, &ai)) != 0) {
         fk_error_set(err, "cannot resolve host %s: %s", opts->host, gai_strerror(gai));
-        goto fail;
+        return fail_start(s, err, NULL);
     }
-    if (ai->ai_family == AF_INET6)
-        flags |= MHD_USE_IPv6;
-    /* A pool size is only passed in event mode: libmicrohttpd warns about a size of 0 or 1. */
-    struct MHD_OptionItem pool_opt[] = {
-        {s->event ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, (intptr_t)pool, NULL},
-        {MHD_OPTION_END, 0, NULL}};
-    fk_signals_block();
-    s->mhd = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_ARRAY, pool_opt,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)FK_CONNECTION_LIMIT,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)FK_CONNECTION_MEMORY,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)FK_CONNECTION_TIMEOUT, MHD_OPTION_EXTERNAL_LOGGER,
-        mhd_log, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_UNESCAPE_CALLBACK,
-        fk_mhd_unescape, NULL, MHD_OPTION_END);
+    s->mhd = start_daemon(s, ai);
     freeaddrinfo(ai);
     if (s->mhd == NULL) {
         fk_error_set(err, "cannot listen on %s:%ld: %s", opts->host, opts->port,
                      errno != 0 ? strerror(errno) : "address in use or not available");
-        goto fail;
+        return fail_start(s, err, NULL);
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
     s->port = di != NULL ? di->port : (unsigned)opts->port;
     *out = s;
     return 0;
-fail:
-    fk_waits_close(s->waits);
-    fk_waits_free(s->waits);
-    pthread_cond_destroy(&s->cv);
-    pthread_mutex_destroy(&s->mu);
-    free(s);
-    return FK_EIO;
 }
 
 unsigned fk_server_port(const struct fk_server *s)
@@ -573,14 +558,12 @@ void fk_server_stop(struct fk_server *s)
 {
     if (s == NULL)
         return;
-    pthread_mutex_lock(&s->mu);
     atomic_store(&s->stopping, true);
-    pthread_cond_broadcast(&s->cv);
-    pthread_mutex_unlock(&s->mu);
-    fk_waits_close(s->waits); /* resumes every parked connection; they see stopping */
-    MHD_stop_daemon(s->mhd);
+    fk_workers_close(s->workers); /* flows under way finish; queued ones are closed */
+    fk_waits_close(s->waits);     /* resumes every parked connection; they see stopping */
+    MHD_stop_daemon(s->mhd);      /* every connection is closed (and disarmed) by now */
+    fk_workers_free(s->workers);
     fk_waits_free(s->waits);
-    pthread_cond_destroy(&s->cv);
-    pthread_mutex_destroy(&s->mu);
+    fk_heads_free(s->heads);
     free(s);
 }

@@ -1,13 +1,21 @@
 /* server.h: the HTTP server under every fake and the provisioner's `serve`.
  *
- * libmicrohttpd, in one of two modes. The fakes' mode is an epoll loop on a pool of threads
- * (one per core): a delayed, dribbled or hanging answer suspends its connection and parks it
- * (waits.h), so it holds up nobody and costs no thread. The blocking mode gives each
- * connection its own thread, for a serve() that itself waits on the network. The server buffers the
- * whole request body (up to body_limit; above it the too_large callback answers), hands a complete
- * struct fk_req to serve(), then carries out the reply: an optional delay, then the response or one
- * of the network faults below. done() runs after the exchange (journal, log line). Waits (delay,
- * slow, hang) end early when the server stops. */
+ * libmicrohttpd, as an epoll loop on a pool of threads (one per core). A delayed, dribbled
+ * or hanging answer suspends its connection and parks it (waits.h), so it holds up nobody
+ * and costs no thread. A serve() that itself waits on the network (provisioner serve) runs
+ * on a fixed pool of worker threads instead of the loop (workers.h), its connection
+ * suspended meanwhile. The server buffers the whole request body (up to body_limit; above it
+ * the too_large callback answers), hands a complete struct fk_req to serve(), then carries
+ * out the reply: an optional delay, then the response or one of the network faults below.
+ * done() runs after the exchange (journal, log line). Waits (delay, slow, hang) end early when
+ * the server stops.
+ *
+ * Connections: at most FK_CONNECTION_LIMIT at once and max_per_client from one address (a
+ * further one is closed as soon as it is accepted); a request's line and headers must arrive
+ * within head_timeout_ms of the connect or of the previous answer (heads.h), or the
+ * connection is closed without an answer. A head too large for the connection's pool gets
+ * 414 (the line or its query parameters) or 431 (the headers), always with libmicrohttpd's
+ * one-line HTML body and Connection: close. */
 #ifndef FK_SERVER_H
 #define FK_SERVER_H
 
@@ -38,15 +46,17 @@ typedef void (*fk_done_fn)(void *ctx, const struct fk_req *req, const struct fk_
                            int64_t duration_us);
 
 struct fk_server_opts {
-    const char *host;      /* "127.0.0.1"; "0.0.0.0" or "::" for all */
-    long port;             /* 0: a free port */
-    size_t body_limit;     /* FK_BODY_LIMIT */
-    fk_serve_fn serve;     /* required; must not sleep */
-    fk_serve_fn too_large; /* answers a request whose body is over the limit */
-    fk_done_fn done;       /* may be NULL */
-    bool blocking;         /* true: one thread per connection and serve() may block (the
-                            * provisioner's serve runs a whole flow); false: an event loop on
-                            * a pool of threads, waits parked without a thread (the fakes) */
+    const char *host;        /* "127.0.0.1"; "0.0.0.0" or "::" for all */
+    long port;               /* 0: a free port */
+    size_t body_limit;       /* FK_BODY_LIMIT */
+    fk_serve_fn serve;       /* required; must not sleep */
+    fk_serve_fn too_large;   /* answers a request whose body is over the limit */
+    fk_done_fn done;         /* may be NULL */
+    unsigned workers;        /* 0: serve() runs on the event loop and must not block (the
+                              * fakes); N: on a pool of N threads, and may block (the
+                              * provisioner's serve runs a whole flow) */
+    unsigned max_per_client; /* connections one address may hold; 0: FK_CONNS_PER_CLIENT */
+    long head_timeout_ms;    /* deadline of a request's head; 0: FK_HEAD_TIMEOUT_MS */
     void *ctx;
 };
 

@@ -197,8 +197,11 @@ sqlite3_stmt *fk_store_stmt(struct fk_store *st, const char *sql)
         return hand_out(st, c);
     }
     s = prepare_cached(st, sql, sql, len, h);
-    if (s == NULL)
-        fk_log(FK_LOG_ERROR, "msg=\"prepare failed\" error=\"%s\"", sqlite3_errmsg(st->db));
+    if (s == NULL && fk_log_level_ >= FK_LOG_ERROR) {
+        char q[FK_LOG_QUOTED];
+        fk_log_write(FK_LOG_ERROR, "msg=\"prepare failed\" error=%s",
+                     fk_log_quote(q, sizeof(q), sqlite3_errmsg(st->db)));
+    }
     return s;
 }
 

@@ -1,12 +1,21 @@
-/* admin_client.c: blocking libcurl requests to the fakes' admin API. */
+/* admin_client.c: blocking libcurl requests to the fakes' admin API, with the admin token
+ * (fakes/token.c) when there is one. */
 #include "fakes/admin_client.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <curl/curl.h>
+
+static const char *admin_token;
+
+void fx_http_set_admin_token(const char *token)
+{
+    admin_token = token;
+}
 
 int fx_http_global_init(void)
 {
@@ -49,6 +58,15 @@ static struct curl_slist *header_list(const struct fx_http_req *rq, bool *oom)
     bool typed = false;
 
     *oom = false;
+    /* The admin token goes to the admin API only: the services' own APIs carry their own
+     * Authorization (a user's token, a LiveKit key token). */
+    if (admin_token != NULL && strstr(rq->url, "/__admin") != NULL) {
+        char auth[512];
+        snprintf(auth, sizeof(auth), "Authorization: Bearer %s", admin_token);
+        if ((nl = curl_slist_append(hl, auth)) == NULL)
+            goto oom;
+        hl = nl;
+    }
     for (size_t i = 0; rq->headers != NULL && rq->headers[i] != NULL; i++) {
         typed |= strncasecmp(rq->headers[i], "Content-Type:", 13) == 0;
         if ((nl = curl_slist_append(hl, rq->headers[i])) == NULL)

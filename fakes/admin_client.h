@@ -16,6 +16,10 @@ struct fx_http {
     char error[256]; /* transport failure ("Couldn't connect to server"), "" otherwise */
 };
 
+/* Send "Authorization: Bearer token" with every request from now on (NULL: none). The
+ * string is borrowed for the life of the process. */
+void fx_http_set_admin_token(const char *token);
+
 /* Once per process, before any request (curl_global_init) / at exit. */
 int fx_http_global_init(void) FK_MUST_CHECK;
 void fx_http_global_cleanup(void);

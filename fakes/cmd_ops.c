@@ -243,12 +243,11 @@ int fx_cmd_reset(struct fx_opts *o)
     return failed;
 }
 
-char *fx_env_file_read(struct fx_opts *o, struct fk_error *err)
+char *fx_env_file_read(const struct fx_opts *o, struct fk_error *err)
 {
     char path[PATH_MAX], envp[PATH_MAX];
     char *where, *text;
 
-    fx_resolve_state(o);
     /* `up --env-file` may have put it elsewhere; STATE/env-file says where. */
     where = fx_read_file(fx_state_path(o, "env-file", path, sizeof(path)), err);
     if (where != NULL)
@@ -262,9 +261,10 @@ char *fx_env_file_read(struct fx_opts *o, struct fk_error *err)
 int fx_cmd_env(struct fx_opts *o)
 {
     struct fk_error err = {{0}};
-    char *text = fx_env_file_read(o, &err);
+    char *text;
 
-    if (text == NULL) {
+    fx_resolve_state(o);
+    if ((text = fx_env_file_read(o, &err)) == NULL) {
         fprintf(stderr, "fakes env: %s (run `fakes up` first)\n", err.msg);
         return 1;
     }

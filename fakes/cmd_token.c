@@ -45,6 +45,7 @@ static int env_read(struct fx_opts *o, struct env_vals *e)
     char *where, *text;
 
     memset(e, 0, sizeof(*e));
+    fx_resolve_state(o);
     if ((text = fx_env_file_read(o, &err)) == NULL) {
         fprintf(stderr, "fakes token: %s (run `fakes up` first)\n", err.msg);
         return 1;

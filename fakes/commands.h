@@ -67,7 +67,7 @@ const char *fx_base_url(const struct fx_running *r, char *buf, size_t len);
 /* STATE/name into buf. */
 const char *fx_state_path(const struct fx_opts *o, const char *name, char *buf, size_t len);
 /* The env file `up` wrote (wherever --env-file put it), whole; NULL with err set. */
-char *fx_env_file_read(struct fx_opts *o, struct fk_error *err);
+char *fx_env_file_read(const struct fx_opts *o, struct fk_error *err);
 /* Read a whole file (NUL-terminated, caller frees); NULL with err set. */
 char *fx_read_file(const char *path, struct fk_error *err);
 /* Check a scenario file before anything runs: readable, valid JSON, valid against

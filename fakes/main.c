@@ -18,6 +18,7 @@
 #include "fakekit/log.h"
 #include "fakekit/version.h"
 #include "fakes/admin_client.h"
+#include "fakes/admin_token.h"
 #include "fakes/commands.h"
 
 enum {
@@ -65,6 +66,7 @@ static const struct command commands[] = {
      "up [--scenario FILE] [--user EMAIL:PASSWORD]... [--log-level LEVEL] [--env-file PATH]\n"
      "             [--db-dir DIR] [--state-dir DIR] [--bin DIR] [--seed N] [--account-sid AC..]\n"
      "             [--auth-token T] [--api-key K] [--api-secret S] [--jwt-secret S]\n"
+     "             [--admin-token T]\n"
      "      start the three fakes on free ports, load the scenario, create the users, write\n"
      "      the env file (its path on stdout); logs at LEVEL (default info) in STATE/NAME.log"},
     {"down", fx_cmd_down, O_STATE, 0,
@@ -100,7 +102,8 @@ static void usage(FILE *out)
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(out, "  fakes %s\n", commands[i].usage);
     fputs("\nenvironment: FAKES_STATE (state dir, default ./.fakes), FAKES_BIN (where the fakes\n"
-          "are, default the directory of this program)\n"
+          "are, default the directory of this program), FAKE_ADMIN_TOKEN (the admin token;\n"
+          "else the one in the env file `up` wrote)\n"
           "exit status: 0 ok, 1 runtime failure (or a failed case), 2 usage\n",
           out);
 }
@@ -120,6 +123,7 @@ static const struct option long_opts[] = {
     {"api-key", required_argument, NULL, 'K'},
     {"api-secret", required_argument, NULL, 'Z'},
     {"jwt-secret", required_argument, NULL, 'J'},
+    {"admin-token", required_argument, NULL, 'a'},
     {"service", required_argument, NULL, 'v'},
     {"log-level", required_argument, NULL, L_LOG},
     {"user", required_argument, NULL, L_USER},
@@ -289,6 +293,9 @@ static int set_opt(struct fx_opts *o, int c, const char *arg)
     case 'J':
         o->creds.jwt_secret = arg;
         break;
+    case 'a':
+        o->creds.admin_token = arg;
+        break;
     default:
         return set_opt_more(o, c, arg);
     }
@@ -376,6 +383,8 @@ int main(int argc, char **argv)
         defaults(&o);
         rc = parse(&commands[i], argc - 1, argv + 1, &o);
         if (rc >= 0)
+            return rc;
+        if ((rc = fx_token_setup(&o, commands[i].fn == fx_cmd_up)) != 0)
             return rc;
         if (fx_http_global_init() != 0) {
             fprintf(stderr, "fakes: cannot initialise libcurl\n");

@@ -130,6 +130,8 @@ void fx_env_print(FILE *out, const struct fx_creds *c, const struct fx_running *
             "FAKE_SUPABASE_ADMIN=http://127.0.0.1:%u/__admin\n",
             tw, c->account_sid, c->auth_token, sb, c->anon_key, c->service_key, c->jwt_secret, lk,
             c->lk_key, c->lk_secret, tw, lk, sb);
+    if (c->admin_token != NULL)
+        fprintf(out, "FAKE_ADMIN_TOKEN=%s\n", c->admin_token);
 }
 
 int fx_env_write(const char *path, const struct fx_creds *c, const struct fx_running *r,

@@ -16,6 +16,7 @@
 #include <curl/curl.h>
 
 #include "fakekit/config.h"
+#include "fakekit/limits.h"
 #include "provisioner/ctx.h"
 
 /* docs/reference/supabase.md section 5: the Supabase CLI's local anon and service_role keys. */
@@ -43,6 +44,9 @@ void prov_config_defaults(struct prov_config *c)
     c->type_arg = "local";
     c->host = "127.0.0.1";
     c->port = 8000;
+    c->workers = 16;
+    c->max_conns_per_client = FK_CONNS_PER_CLIENT;
+    c->head_timeout_ms = FK_HEAD_TIMEOUT_MS;
 }
 
 /* Parse with the option table, or print it to usage_out when that is non-NULL. */
@@ -105,6 +109,13 @@ static int table_parse(struct prov_config *c, int argc, char **argv, bool *want_
          "error|warn|info|debug (serve)"},
         {"port-file", "PROV_PORT_FILE", FK_OPT_STRING, &c->port_file, 0, 0, "PATH",
          "serve: write the bound port here"},
+        {"workers", "PROV_WORKERS", FK_OPT_INT, &c->workers, 1, 1024, "N",
+         "serve: flows run at once (more wait their turn)"},
+        {"max-conns-per-client", "PROV_MAX_CONNS_PER_CLIENT", FK_OPT_INT, &c->max_conns_per_client,
+         1, FK_CONNECTION_LIMIT, "N", "serve: connections open at once from one address"},
+        {"head-timeout-ms", "PROV_HEAD_TIMEOUT_MS", FK_OPT_INT, &c->head_timeout_ms, 100,
+         FK_HEAD_TIMEOUT_MAX_MS, "MS",
+         "serve: a request's line and headers must arrive within this"},
         {NULL, NULL, 0, NULL, 0, 0, NULL, NULL},
     };
     const struct fk_option *const tables[] = {opts, NULL};

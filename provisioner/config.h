@@ -59,6 +59,9 @@ struct prov_config {
     long port;
     const char *port_file;
     const char *log_level;
+    long workers;              /* serve: flows run at once */
+    long max_conns_per_client; /* serve: connections one address may hold */
+    long head_timeout_ms;      /* serve: deadline of a request's line and headers */
     /* normalised by prov_config_validate */
     char country[3]; /* upper-case ISO-3166 alpha-2 */
 };

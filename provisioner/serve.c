@@ -3,9 +3,10 @@
  *   POST /api/twilio/purchase_phone_number?country_code=US&number_type=local[&area_code=415]
  *   Authorization: Bearer <user JWT>
  * answers with the CLI's JSON object and an HTTP status per exit code (prov_http_status_for).
- * fakekit's server runs one thread per connection, so a request may block in the flow without
- * holding up others; each request has its own context. Finished flows leave their curl handle
- * in a small pool, so the next flow reuses its keep-alive connections to the three services
+ * fakekit's server runs each flow on one of --workers threads (16) while the connection waits
+ * suspended, so a request may block in the flow without holding up others, and idle or slow
+ * connections cost no thread; each request has its own context. Finished flows leave their curl
+ * handle in a small pool, so the next flow reuses its keep-alive connections to the three services
  * instead of connecting afresh (a call that must reach a service at most once reuses one only
  * as http.h allows). */
 #include "provisioner/cli.h"
@@ -168,7 +169,9 @@ int prov_serve(const struct prov_config *cfg, struct prov_trace *trace, FILE *ou
         .serve = serve_one,
         .too_large = too_large,
         .ctx = &st,
-        .blocking = true, /* each request runs a whole flow over the network */
+        .workers = (unsigned)cfg->workers, /* each request runs a whole flow over the network */
+        .max_per_client = (unsigned)cfg->max_conns_per_client,
+        .head_timeout_ms = cfg->head_timeout_ms,
     };
     struct fk_server *srv = NULL;
     struct fk_error e = {{0}};

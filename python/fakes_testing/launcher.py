@@ -94,7 +94,7 @@ class Fakes:
         self.seed = seed
         self.log_level = log_level
         self.creds = {**DEFAULTS, **(credentials or {})}
-        self.admin_token = admin_token
+        self.admin_token = admin_token or os.environ.get("FAKE_ADMIN_TOKEN") or None
         self._procs: Dict[str, _Proc] = {}
         self.twilio: Optional[TwilioFake] = None
         self.livekit: Optional[LiveKitFake] = None

@@ -10,7 +10,7 @@ enum gen {
     G_BIG_BODY,    /* body of 1 MiB + 1 */
     G_BIG_HEADER,  /* one 70 KiB header */
     G_PARAMS,      /* 300 query parameters appended */
-    G_PARAMS_HUGE, /* 5000 of them: over libmicrohttpd's 32 KiB connection pool (known limit) */
+    G_PARAMS_HUGE, /* 5000 of them: over libmicrohttpd's 32 KiB connection pool (414) */
     G_DEEP_JSON,   /* 50,000 nested arrays in the body */
 };
 
@@ -60,9 +60,9 @@ static const struct hcase cases[] = {
     {TW, "many params", "GET", ACC "/AvailablePhoneNumbers/US/Local.json?AreaCode=415", "", "",
      G_PARAMS, X_NATIVE, 0},
     /* Past ~450 query parameters the connection's 32 KiB pool (fakekit/limits.h) is exhausted
-     * and libmicrohttpd closes without an answer, where nginx in front of Twilio or Supabase
-     * would answer 414 past 8 KiB of request line; the exchange fakekit/server.c made for it
-     * must still be freed (it is, when the connection closes: LeakSanitizer checks at exit). */
+     * and the answer is 414 with libmicrohttpd's HTML body (test_conns checks it exactly);
+     * the exchange fakekit/server.c made for it must still be freed (it is, when the
+     * connection closes: LeakSanitizer checks at exit). */
     {TW, "huge params", "GET", ACC "/AvailablePhoneNumbers/US/Local.json?AreaCode=415", "", "",
      G_PARAMS_HUGE, X_REFUSED, 0},
     {TW, "bad page size", "GET", ACC "/IncomingPhoneNumbers.json?PageSize=99999999999999999999", "",

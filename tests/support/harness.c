@@ -24,7 +24,24 @@ const char *h_bin(const char *program)
     return path;
 }
 
+/* Remember the value of "--admin-token T" (or "--admin-token=T") among args. */
+static void note_admin_token(struct h_proc *p, const char *const *args)
+{
+    for (size_t i = 0; args != NULL && args[i] != NULL; i++) {
+        if (strcmp(args[i], "--admin-token") == 0 && args[i + 1] != NULL)
+            snprintf(p->admin_token, sizeof(p->admin_token), "%s", args[i + 1]);
+        else if (strncmp(args[i], "--admin-token=", 14) == 0)
+            snprintf(p->admin_token, sizeof(p->admin_token), "%s", args[i] + 14);
+    }
+}
+
 int h_start(struct h_proc *p, const char *program, const char *const *args)
+{
+    return h_start_logged(p, program, args, NULL);
+}
+
+int h_start_logged(struct h_proc *p, const char *program, const char *const *args,
+                   const char *log_path)
 {
     const char *argv[64];
     int fds[2], n = 0;
@@ -32,6 +49,7 @@ int h_start(struct h_proc *p, const char *program, const char *const *args)
     static unsigned counter;
 
     memset(p, 0, sizeof(*p));
+    note_admin_token(p, args);
     snprintf(p->port_file, sizeof(p->port_file), "/tmp/h-port-%d-%u", (int)getpid(), counter++);
     argv[n++] = h_bin(program);
     argv[n++] = "--port";
@@ -54,6 +72,11 @@ int h_start(struct h_proc *p, const char *program, const char *const *args)
         dup2(fds[1], STDOUT_FILENO);
         close(fds[0]);
         close(fds[1]);
+        if (log_path != NULL) {
+            FILE *log = fopen(log_path, "a");
+            if (log != NULL)
+                dup2(fileno(log), STDERR_FILENO);
+        }
         execv(argv[0], (char *const *)argv);
         fprintf(stderr, "harness: cannot exec %s: %s\n", argv[0], strerror(errno));
         _exit(127);
@@ -61,7 +84,7 @@ int h_start(struct h_proc *p, const char *program, const char *const *args)
     close(fds[1]);
     FILE *out = fdopen(fds[0], "r");
     if (out == NULL || fgets(line, sizeof(line), out) == NULL ||
-        sscanf(line, "listening on http://127.0.0.1:%u", &p->port) != 1) {
+        sscanf(line, "listening on http://%*[^:]:%u", &p->port) != 1) {
         if (out != NULL)
             fclose(out);
         else
@@ -189,29 +212,40 @@ cJSON *h_json(const struct h_resp *r)
     return r->body != NULL ? cJSON_Parse(r->body) : NULL;
 }
 
-int h_get(const struct h_proc *p, const char *path, struct h_resp *out)
+/* One request to p: its admin token on /__admin/ paths, and content_type when non-NULL. */
+static int proc_request(const struct h_proc *p, const char *method, const char *path,
+                        const char *content_type, const char *body, struct h_resp *out)
 {
-    char url[2048];
+    char url[2048], auth[192], ct[128];
+    const char *hdr[3];
+    int n = 0;
 
     snprintf(url, sizeof(url), "%s%s", p->base, path);
-    return h_request("GET", url, NULL, NULL, 0, out);
+    if (p->admin_token[0] != '\0' && strncmp(path, "/__admin", 8) == 0) {
+        snprintf(auth, sizeof(auth), "Authorization: Bearer %s", p->admin_token);
+        hdr[n++] = auth;
+    }
+    if (content_type != NULL) {
+        snprintf(ct, sizeof(ct), "Content-Type: %s", content_type);
+        hdr[n++] = ct;
+    }
+    hdr[n] = NULL;
+    return h_request(method, url, hdr, body, 0, out);
+}
+
+int h_get(const struct h_proc *p, const char *path, struct h_resp *out)
+{
+    return proc_request(p, "GET", path, NULL, NULL, out);
 }
 
 int h_post_json(const struct h_proc *p, const char *path, const char *json, struct h_resp *out)
 {
-    static const char *const hdr[] = {"Content-Type: application/json", NULL};
-    char url[2048];
-
-    snprintf(url, sizeof(url), "%s%s", p->base, path);
-    return h_request("POST", url, hdr, json, 0, out);
+    return proc_request(p, "POST", path, "application/json", json, out);
 }
 
 int h_delete(const struct h_proc *p, const char *path, struct h_resp *out)
 {
-    char url[2048];
-
-    snprintf(url, sizeof(url), "%s%s", p->base, path);
-    return h_request("DELETE", url, NULL, NULL, 0, out);
+    return proc_request(p, "DELETE", path, NULL, NULL, out);
 }
 
 int h_suite_start(struct h_proc *p, const char *program, const char *const *args)

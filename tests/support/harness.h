@@ -4,7 +4,12 @@
  * --port-file; h_start reads its "listening on http://HOST:PORT" line from a pipe (no
  * sleeping, no polling) and returns once it is accepting. h_stop sends SIGTERM and reaps it,
  * returning its exit status, so a leak found by LeakSanitizer at exit fails the test.
- * Programs are found in $BIN (set by scripts/run-tests.sh), default build/asan/bin. */
+ * Programs are found in $BIN (set by scripts/run-tests.sh), default build/asan/bin.
+ *
+ * A fake started with "--admin-token T" among its args remembers T, and the shorthands
+ * below (h_get, h_post_json, h_delete, h_admin_reset) send "Authorization: Bearer T" on
+ * /__admin/ paths, so a test written without a token runs unchanged against a fake that
+ * requires one. */
 #ifndef H_HARNESS_H
 #define H_HARNESS_H
 
@@ -19,11 +24,15 @@ struct h_proc {
     unsigned port;
     char base[64]; /* "http://127.0.0.1:PORT" */
     char port_file[256];
+    char admin_token[128]; /* from "--admin-token T" in the args; "" when none */
 };
 
 /* Start program (e.g. "fake_twilio") with extra args (NULL-terminated, may be NULL).
  * Returns 0, or -1 if it exited or printed no listening line. */
 int h_start(struct h_proc *p, const char *program, const char *const *args);
+/* h_start with the program's stderr appended to log_path (NULL: inherited). */
+int h_start_logged(struct h_proc *p, const char *program, const char *const *args,
+                   const char *log_path);
 /* SIGTERM, wait; returns the exit status (0 on a clean stop), or -1 if it died by a signal. */
 int h_stop(struct h_proc *p);
 /* For a test file that shares one fake: curl_global_init, then h_start. */
