@@ -134,8 +134,11 @@ static double start_once(char **argv, int argc)
         line[strcspn(line, "\n")] = '\0';
         snprintf(url, sizeof(url), "%s/__admin/health", line + 13);
         CURL *c = curl_easy_init();
+        const char *ca = getenv("BENCH_CA_FILE"); /* a fake started with --tls-cert */
         curl_easy_setopt(c, CURLOPT_URL, url);
         curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
+        if (ca != NULL)
+            curl_easy_setopt(c, CURLOPT_CAINFO, ca);
         for (int i = 0; i < 1000 && t < 0; i++) {
             long code = 0;
             if (curl_easy_perform(c) == CURLE_OK &&

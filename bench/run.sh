@@ -245,6 +245,24 @@ done
 # The floor start-up stands on: fork and exec of a program that does nothing.
 echo "exec_true|$("$TOOL" exec 20 "$(type -P true)")" >>"$RES"
 
+# ---- TLS: fake_twilio's read over HTTPS beside the plain one, and its start-up with TLS --------
+# A self-signed P-256 certificate for 127.0.0.1 (openssl, from the ca-certificates dependency).
+# wrk keeps its 64 connections alive, so the figure is TLS record cost, not handshakes; the
+# start-up includes the first handshake, through libcurl trusting the certificate.
+TLSD=$OUT/tls
+mkdir -p "$TLSD"
+if part fakes && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -keyout "$TLSD/key.pem" -out "$TLSD/cert.pem" -days 2 -subj /CN=localhost \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" >/dev/null 2>&1; then
+    echo "bench: fake_twilio over TLS" >&2
+    start fake_twilio "$BIN/fake_twilio" --port 0 --log-level warn \
+        --tls-cert "$TLSD/cert.pem" --tls-key "$TLSD/key.pem"
+    run_read twilio "twilio read tls"
+    stop "$PID"
+    echo "startup_tls_twilio|$(BENCH_CA_FILE=$TLSD/cert.pem "$TOOL" startup 20 "$BIN/fake_twilio" \
+        --log-level warn --tls-cert "$TLSD/cert.pem" --tls-key "$TLSD/key.pem")" >>"$RES"
+fi
+
 # ---- The ceiling: nginx serving each read body as a static file ----------------------------
 NG=$OUT/nginx
 mkdir -p "$NG/tmp"
@@ -380,6 +398,13 @@ awk -F'|' '
             split(v["rss_idle_" f], r0, "|"); split(v["rss_1_" f], r1, "|"); split(v["rss_2_" f], r2, "|")
             printf "%-10s %14.1f %12.1f %12.1f %20s %20s\n", f, st[1], lt[1], r0[2] / 1024,
                    sprintf("%.1f MB @ %d", r1[3] / 1024, r1[2]), sprintf("%.1f MB @ %d", r2[3] / 1024, r2[2])
+        }
+        if ("twilio read tls" in v) {
+            split(v["twilio read tls"], tl, "|"); split(v["twilio read idle"], pl, "|")
+            split(v["startup_tls_twilio"], su, "|"); split(su[2], sut, " ")
+            split(v["startup_twilio"], sp, "|"); split(sp[2], spt, " ")
+            printf "twilio read over TLS: %d req/s, p50 %.2f ms, p99 %.2f ms (plain: %d req/s, %.2fx); start %.1f ms with TLS (plain %.1f ms)\n",
+                   tl[2], tl[3], tl[4], pl[2], (pl[2] > 0 ? tl[2] / pl[2] : 0), sut[1], spt[1]
         }
         split(v["exec_true"], et, "|"); split(et[2], ett, " ")
         printf "(fork + exec of true: %.1f ms; --help: exec and dynamic loading, no server)\n", ett[1]

@@ -21,6 +21,7 @@
 #include "fakekit/log.h"
 #include "fakekit/rand.h"
 #include "fakekit/scenario.h"
+#include "fakekit/tls.h"
 
 struct fk_common fk_common = {
     .host = "127.0.0.1",
@@ -63,6 +64,10 @@ static const struct fk_option common_options[] = {
     {"head-timeout-ms", "FAKE_HEAD_TIMEOUT_MS", FK_OPT_INT, &fk_common.head_timeout_ms, 100,
      FK_HEAD_TIMEOUT_MAX_MS, "MS",
      "a request's line and headers must arrive within this (from connect or the last answer)"},
+    {"tls-cert", "FAKE_TLS_CERT", FK_OPT_STRING, &fk_common.tls_cert, 0, 0, "FILE",
+     "serve HTTPS with this PEM certificate (with --tls-key)"},
+    {"tls-key", "FAKE_TLS_KEY", FK_OPT_STRING, &fk_common.tls_key, 0, 0, "FILE",
+     "the certificate's PEM private key"},
     {NULL, NULL, FK_OPT_STRING, NULL, 0, 0, NULL, NULL},
 };
 
@@ -294,6 +299,7 @@ int fk_run(const struct fk_service *svc, int argc, char **argv)
     struct fk_server *server = NULL;
     struct fk_error err = {{0}};
     bool help = false, version = false;
+    struct fk_tls tls = {0};
     int status = 2, level;
 
     fk_log_set_name(svc->name);
@@ -323,11 +329,22 @@ int fk_run(const struct fk_service *svc, int argc, char **argv)
         return 2;
     }
     app.admin_token = fk_common.admin_token;
+    if ((fk_common.tls_cert != NULL) != (fk_common.tls_key != NULL)) {
+        fprintf(stderr, "%s: --tls-cert and --tls-key go together\n", svc->name);
+        return 2;
+    }
+    if (fk_common.tls_cert != NULL &&
+        fk_tls_load(fk_common.tls_cert, fk_common.tls_key, &tls, &err) != 0) {
+        fprintf(stderr, "%s: %s\n", svc->name, err.msg);
+        fk_tls_free(&tls);
+        return 2;
+    }
     fk_rand_seed((uint64_t)fk_common.seed);
 
     fk_app_set_current(&app);
     if (svc->init != NULL && svc->init(&app.svc_state, &err) != 0) {
         fprintf(stderr, "%s: %s\n", svc->name, err.msg);
+        fk_tls_free(&tls);
         return 2;
     }
     app.faults = fk_faults_new();
@@ -377,6 +394,8 @@ int fk_run(const struct fk_service *svc, int argc, char **argv)
         .ctx = &app,
         .max_per_client = (unsigned)fk_common.max_conns_per_client,
         .head_timeout_ms = fk_common.head_timeout_ms,
+        .tls_cert = tls.cert,
+        .tls_key = tls.key,
     };
     warn_open_admin();
     if (fk_server_start(&so, &server, &err) != 0) {
@@ -391,9 +410,9 @@ int fk_run(const struct fk_service *svc, int argc, char **argv)
         goto out;
     }
     if (strchr(fk_common.host, ':') != NULL)
-        printf("listening on http://[%s]:%u\n", fk_common.host, port);
+        printf("listening on %s://[%s]:%u\n", tls.cert ? "https" : "http", fk_common.host, port);
     else
-        printf("listening on http://%s:%u\n", fk_common.host, port);
+        printf("listening on %s://%s:%u\n", tls.cert ? "https" : "http", fk_common.host, port);
     fflush(stdout);
 
     int sig = fk_wait_for_signal();
@@ -410,5 +429,6 @@ out:
     if (svc->fini != NULL)
         svc->fini(app.svc_state);
     fk_app_set_current(NULL);
+    fk_tls_free(&tls);
     return status;
 }

@@ -24,6 +24,8 @@ struct fk_common {
     bool journal_secrets;    /* keep credentials whole in the journal */
     long max_conns_per_client;
     long head_timeout_ms;
+    const char *tls_cert; /* --tls-cert and --tls-key: PEM files; both, or neither */
+    const char *tls_key;
 };
 extern struct fk_common fk_common;
 

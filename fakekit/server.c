@@ -498,7 +498,15 @@ static struct MHD_Daemon *start_daemon(struct fk_server *s, const struct addrinf
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned pool = cores < 2 ? 2u : (unsigned)cores; /* libmicrohttpd warns about 0 or 1 */
     unsigned per_client = s->opts.max_per_client > 0 ? s->opts.max_per_client : FK_CONNS_PER_CLIENT;
+    bool tls = s->opts.tls_cert != NULL && s->opts.tls_key != NULL;
+    /* HTTPS through libmicrohttpd's GnuTLS: the PEM texts are copied by it at start. */
+    struct MHD_OptionItem tls_opts[] = {
+        {tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)s->opts.tls_cert},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)s->opts.tls_key},
+        {MHD_OPTION_END, 0, NULL}};
 
+    if (tls)
+        flags |= MHD_USE_TLS;
     return MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
@@ -507,7 +515,8 @@ static struct MHD_Daemon *start_daemon(struct fk_server *s, const struct addrinf
         (unsigned)FK_CONNECTION_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_client,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)FK_CONNECTION_MEMORY,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)FK_CONNECTION_TIMEOUT, MHD_OPTION_EXTERNAL_LOGGER,
-        fk_mhd_log, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+        fk_mhd_log, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_ARRAY, tls_opts,
+        MHD_OPTION_END);
 }
 
 int fk_server_start(const struct fk_server_opts *opts, struct fk_server **out, struct fk_error *err)

@@ -57,6 +57,8 @@ struct fk_server_opts {
                               * provisioner's serve runs a whole flow) */
     unsigned max_per_client; /* connections one address may hold; 0: FK_CONNS_PER_CLIENT */
     long head_timeout_ms;    /* deadline of a request's head; 0: FK_HEAD_TIMEOUT_MS */
+    const char *tls_cert;    /* PEM certificate (and chain) and key: both set, HTTPS; both */
+    const char *tls_key;     /* NULL, plain HTTP (fakekit/tls.h checks them first) */
     void *ctx;
 };
 

@@ -134,8 +134,12 @@ void fk_refuse_head(struct MHD_Connection *conn, int fd, unsigned status)
                      date, sizeof(too_big) - 1);
     struct iovec iov[2] = {{head, (size_t)n}, {(void *)too_big, sizeof(too_big) - 1}};
     struct msghdr mh = {.msg_iov = iov, .msg_iovlen = 2};
+    /* On a TLS connection plain bytes would break the stream: closed without an answer. */
+    const union MHD_ConnectionInfo *tls =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
     if (fd >= 0) {
-        (void)sendmsg(fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (tls == NULL || tls->tls_session == NULL)
+            (void)sendmsg(fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
         shutdown(fd, SHUT_RDWR);
     }
     fk_client_address(conn, client, sizeof(client));

@@ -12,6 +12,18 @@
 
 static const char *admin_token;
 
+static const char *ca_file;
+
+void fx_http_set_ca(const char *path)
+{
+    ca_file = path;
+}
+
+const char *fx_http_ca(void)
+{
+    return ca_file;
+}
+
 void fx_http_set_admin_token(const char *token)
 {
     admin_token = token;
@@ -125,6 +137,8 @@ int fx_http_send(const struct fx_http_req *rq, struct fx_http *out)
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     /* The fakes listen on loopback; a CI runner's http_proxy must not capture that. */
     curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+    if (ca_file != NULL) /* the fakes of `up --tls`: their throw-away CA and nothing else */
+        curl_easy_setopt(c, CURLOPT_CAINFO, ca_file);
     cc = curl_easy_perform(c);
     if (b.oom) {
         rc = FK_ENOMEM;

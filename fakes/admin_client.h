@@ -19,6 +19,10 @@ struct fx_http {
 /* Send "Authorization: Bearer token" with every request from now on (NULL: none). The
  * string is borrowed for the life of the process. */
 void fx_http_set_admin_token(const char *token);
+/* The fakes speak HTTPS with the CA in path (`up --tls`): every request trusts that CA only,
+ * and fx_base_url says https. NULL: plain HTTP. The string is borrowed for the process. */
+void fx_http_set_ca(const char *path);
+const char *fx_http_ca(void);
 
 /* Once per process, before any request (curl_global_init) / at exit. */
 int fx_http_global_init(void) FK_MUST_CHECK;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -37,9 +38,18 @@ const char *fx_state_path(const struct fx_opts *o, const char *name, char *buf, 
     return buf;
 }
 
+void fx_tls_detect(const struct fx_opts *o)
+{
+    static char ca[PATH_MAX + 16];
+
+    snprintf(ca, sizeof(ca), "%s/tls/ca.pem", o->state_dir);
+    if (access(ca, R_OK) == 0)
+        fx_http_set_ca(ca);
+}
+
 const char *fx_base_url(const struct fx_running *r, char *buf, size_t len)
 {
-    snprintf(buf, len, "http://127.0.0.1:%u", r->port);
+    snprintf(buf, len, "%s://127.0.0.1:%u", fx_http_ca() != NULL ? "https" : "http", r->port);
     return buf;
 }
 

@@ -22,9 +22,11 @@
 #include <unistd.h>
 
 #include "fakekit/clock.h"
+#include "fakes/admin_client.h"
 #include "fakes/qa_case.h"
 #include "fakes/qa_report.h"
 #include "fakes/qa_run.h"
+#include "fakes/tls_certs.h"
 #include "fakes/trio.h"
 
 struct slot {
@@ -187,9 +189,21 @@ static int test_cases(struct fx_opts *o, struct fx_cases *cs, const struct fx_cr
         return 1;
     }
     struct fx_run_env env = {.bin = bin, .logs = logs, .creds = creds};
+    char tls[PATH_MAX + 8], ca[PATH_MAX + 16];
+    if (o->tls) { /* one throw-away CA for the run; every case's fakes use its certificate */
+        snprintf(tls, sizeof(tls), "%s/tls", logs);
+        snprintf(ca, sizeof(ca), "%s/ca.pem", tls);
+        if ((mkdir(tls, 0755) != 0 && errno != EEXIST) || fx_tls_make(tls, &err) != 0) {
+            fprintf(stderr, "fakes test: %s\n", err.msg[0] ? err.msg : strerror(errno));
+            free(res);
+            return 1;
+        }
+        fx_http_set_ca(ca);
+        env.tls_dir = tls;
+    }
     int jobs = o->jobs > 0 ? o->jobs : 1;
-    printf("fakes test: %zu case%s, %d at a time, logs in %s\n", cs->n, cs->n == 1 ? "" : "s", jobs,
-           logs);
+    printf("fakes test: %zu case%s, %d at a time%s, logs in %s\n", cs->n, cs->n == 1 ? "" : "s",
+           jobs, o->tls ? ", over HTTPS" : "", logs);
     if (run_all(&env, cs, jobs, res, color) == 0) {
         double secs = (double)(fk_mono_us() - t0) / 1e6;
         for (size_t i = 0; i < cs->n; i++)

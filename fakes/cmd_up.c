@@ -19,6 +19,7 @@
 
 #include "fakes/admin_client.h"
 #include "fakes/procs.h"
+#include "fakes/tls_certs.h"
 #include "fakes/trio.h"
 
 #define STOP_GRACE_MS 10000
@@ -116,6 +117,38 @@ static bool already_running(const struct fx_opts *o)
     return false;
 }
 
+/* --tls: a throw-away CA and certificate in STATE/tls, trusted by the launcher's own calls and
+ * named in the env file. Without it, an earlier run's STATE/tls is removed, so that the other
+ * commands (fx_tls_detect) see plain HTTP. */
+static int tls_setup(struct fx_opts *o, const char **tls_dir, struct fk_error *err)
+{
+    static char dir[PATH_MAX], ca[PATH_MAX + 16];
+    static const char *const files[] = {"ca.pem", "cert.pem", "key.pem"};
+
+    fx_state_path(o, "tls", dir, sizeof(dir));
+    snprintf(ca, sizeof(ca), "%s/ca.pem", dir);
+    if (!o->tls) {
+        for (size_t i = 0; i < 3; i++) {
+            char p[PATH_MAX + 16];
+            snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
+            unlink(p);
+        }
+        rmdir(dir);
+        *tls_dir = NULL;
+        return 0;
+    }
+    if (ensure_dir(dir) != 0) {
+        fk_error_set(err, "%s: %s", dir, strerror(errno));
+        return FK_EIO;
+    }
+    if (fx_tls_make(dir, err) != 0)
+        return FK_EIO;
+    fx_http_set_ca(ca);
+    o->creds.ca_file = ca;
+    *tls_dir = dir;
+    return 0;
+}
+
 static int up_steps(struct fx_opts *o, struct fx_running *r, int *started, char **keys)
 {
     char bin[PATH_MAX], path[PATH_MAX], envp[PATH_MAX], base[64];
@@ -130,6 +163,10 @@ static int up_steps(struct fx_opts *o, struct fx_running *r, int *started, char 
 
     if (fx_bin_dir(o->bin_dir, bin, sizeof(bin)) != 0) {
         fprintf(stderr, "fakes up: cannot find the fakes (use --bin DIR or FAKES_BIN)\n");
+        return 1;
+    }
+    if (tls_setup(o, &t.tls_dir, &err) != 0) {
+        fprintf(stderr, "fakes up: %s\n", err.msg);
         return 1;
     }
     if (fx_trio_start(&t, r, &err) != 0) {

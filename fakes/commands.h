@@ -38,6 +38,7 @@ struct fx_opts {
     const char *junit, *filter, *logs; /* test --junit, --filter, --logs */
     int jobs;                          /* test --jobs (0: 1) */
     bool livekit;                      /* token --livekit */
+    bool tls;                          /* up/test --tls: the fakes speak HTTPS */
     const char *grants;                /* token --grants JSON */
     struct fx_creds creds;
 };
@@ -66,6 +67,9 @@ int fx_load_running(const struct fx_opts *o, struct fx_running *r, int *n);
 const char *fx_base_url(const struct fx_running *r, char *buf, size_t len);
 /* STATE/name into buf. */
 const char *fx_state_path(const struct fx_opts *o, const char *name, char *buf, size_t len);
+/* When the running fakes of o's state dir speak HTTPS (`up --tls` left STATE/tls/ca.pem),
+ * make every request trust that CA and fx_base_url say https. */
+void fx_tls_detect(const struct fx_opts *o);
 /* The env file `up` wrote (wherever --env-file put it), whole; NULL with err set. */
 char *fx_env_file_read(const struct fx_opts *o, struct fk_error *err);
 /* Read a whole file (NUL-terminated, caller frees); NULL with err set. */

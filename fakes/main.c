@@ -37,6 +37,7 @@ enum {
     O_USER = 1 << 12,
     O_TEST = 1 << 13, /* --junit --filter --jobs --logs */
     O_LIVEKIT = 1 << 14,
+    O_TLS = 1 << 15,
 };
 
 /* Long options without a one-letter twin. */
@@ -50,6 +51,7 @@ enum {
     L_LIVEKIT,
     L_GRANTS,
     L_TITLE,
+    L_TLS,
 };
 
 struct command {
@@ -61,14 +63,15 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"up", fx_cmd_up, O_STATE | O_ENV | O_SCEN | O_DB | O_BIN | O_SEED | O_CREDS | O_LOG | O_USER,
-     0,
-     "up [--scenario FILE] [--user EMAIL:PASSWORD]... [--log-level LEVEL] [--env-file PATH]\n"
-     "             [--db-dir DIR] [--state-dir DIR] [--bin DIR] [--seed N] [--account-sid AC..]\n"
-     "             [--auth-token T] [--api-key K] [--api-secret S] [--jwt-secret S]\n"
-     "             [--admin-token T]\n"
+    {"up", fx_cmd_up,
+     O_STATE | O_ENV | O_SCEN | O_DB | O_BIN | O_SEED | O_CREDS | O_LOG | O_USER | O_TLS, 0,
+     "up [--scenario FILE] [--user EMAIL:PASSWORD]... [--log-level LEVEL] [--tls]\n"
+     "             [--env-file PATH] [--db-dir DIR] [--state-dir DIR] [--bin DIR] [--seed N]\n"
+     "             [--account-sid AC..] [--auth-token T] [--api-key K] [--api-secret S]\n"
+     "             [--jwt-secret S] [--admin-token T]\n"
      "      start the three fakes on free ports, load the scenario, create the users, write\n"
-     "      the env file (its path on stdout); logs at LEVEL (default info) in STATE/NAME.log"},
+     "      the env file (its path on stdout); logs at LEVEL (default info) in STATE/NAME.log;\n"
+     "      --tls: HTTPS with a throw-away CA (STATE/tls/ca.pem, PROV_CA_FILE in the env file)"},
     {"down", fx_cmd_down, O_STATE, 0,
      "down [--state-dir DIR]\n      stop exactly the fakes `up` started (nothing running: exit 0)"},
     {"scenario", fx_cmd_scenario, O_STATE | O_SERVICE, 1,
@@ -89,11 +92,12 @@ static const struct command commands[] = {
      "diagram [--trace FILE] [--out PREFIX] [--title TEXT] [--state-dir DIR]\n"
      "      sequence picture of the journals: PREFIX.mmd (Mermaid) and PREFIX.html (SVG);\n"
      "      --trace adds the provisioner's steps (its --trace json lines) as notes"},
-    {"test", fx_cmd_test, O_TEST | O_BIN | O_CREDS, -1,
-     "test [--junit FILE] [--filter GLOB] [--jobs N] [--logs DIR] [--bin DIR] PATH...\n"
+    {"test", fx_cmd_test, O_TEST | O_BIN | O_CREDS | O_TLS, -1,
+     "test [--junit FILE] [--filter GLOB] [--jobs N] [--logs DIR] [--bin DIR] [--tls] PATH...\n"
      "      run QA's cases: each NAME.json (scenario) with NAME.expect.json beside it, in the\n"
      "      files or folders given (folders searched recursively), each against three fresh\n"
-     "      fakes; one line per case, then 'N passed, N failed'; exit 1 when any failed"},
+     "      fakes; one line per case, then 'N passed, N failed'; exit 1 when any failed;\n"
+     "      --tls: every case over HTTPS, the provisioner trusting a throw-away CA"},
 };
 
 static void usage(FILE *out)
@@ -134,6 +138,7 @@ static const struct option long_opts[] = {
     {"livekit", no_argument, NULL, L_LIVEKIT},
     {"grants", required_argument, NULL, L_GRANTS},
     {"title", required_argument, NULL, L_TITLE},
+    {"tls", no_argument, NULL, L_TLS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -174,6 +179,8 @@ static unsigned opt_bit(int c)
     case L_LIVEKIT:
     case L_GRANTS:
         return O_LIVEKIT;
+    case L_TLS:
+        return O_TLS;
     default:
         return O_CREDS;
     }
@@ -234,6 +241,9 @@ static int set_opt_more(struct fx_opts *o, int c, const char *arg)
         return 0;
     case L_TITLE:
         o->title = arg;
+        return 0;
+    case L_TLS:
+        o->tls = true;
         return 0;
     default:
         return -1;
@@ -386,6 +396,8 @@ int main(int argc, char **argv)
             return rc;
         if ((rc = fx_token_setup(&o, commands[i].fn == fx_cmd_up)) != 0)
             return rc;
+        if (commands[i].fn != fx_cmd_up && commands[i].fn != fx_cmd_test)
+            fx_tls_detect(&o); /* the running fakes may speak HTTPS (`up --tls`) */
         if (fx_http_global_init() != 0) {
             fprintf(stderr, "fakes: cannot initialise libcurl\n");
             return 1;

@@ -148,7 +148,11 @@ int fx_spawn(const char *path, const char *const *args, const char *log_path, lo
     }
     int rc = read_line(fds[0], fk_mono_us() + timeout_ms * 1000, line, sizeof(line), &why);
     close(fds[0]);
-    if (rc == 0 && sscanf(line, "listening on http://%*[^:]:%u", port) == 1 && *port > 0) {
+    const char *url = strncmp(line, "listening on ", 13) == 0 ? line + 13 : "";
+    const char *host = strncmp(url, "https://", 8) == 0  ? url + 8
+                       : strncmp(url, "http://", 7) == 0 ? url + 7
+                                                         : NULL;
+    if (rc == 0 && host != NULL && sscanf(host, "%*[^:]:%u", port) == 1 && *port > 0) {
         *pid = child;
         return 0;
     }

@@ -17,6 +17,7 @@
 
 #include "fakekit/buf.h"
 #include "fakekit/clock.h"
+#include "fakes/admin_client.h"
 #include "fakes/commands.h"
 #include "fakes/procs.h"
 #include "fakes/qa_probe.h"
@@ -107,6 +108,8 @@ static void build_env(struct run *r)
     env_set(r, "PROV_DEADLINE_MS", "15000");
     env_set(r, "PROV_BACKOFF_BASE_MS", "20");
     env_set(r, "PROV_BACKOFF_CAP_MS", "200");
+    if (fx_http_ca() != NULL)
+        env_set(r, "PROV_CA_FILE", fx_http_ca());
     cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r->c->expect, "env"))
     {
         if (cJSON_IsString(e))
@@ -374,7 +377,8 @@ static void run_case(struct run *r)
                              .seed = seed_text,
                              .log_level = "info",
                              .creds = r->env->creds,
-                             .spawn_flags = FX_SPAWN_TIED};
+                             .spawn_flags = FX_SPAWN_TIED,
+                             .tls_dir = r->env->tls_dir};
     if (fx_trio_start(&t, r->fakes, &err) != 0) {
         fail(r, "the fakes did not start: %s", err.msg);
         return;

@@ -20,6 +20,7 @@ struct fx_run_env {
     const char *bin;              /* the fakes and the provisioner */
     const char *logs;             /* each case gets the folder logs/NAME */
     const struct fx_creds *creds; /* the fakes' credentials, anon and service keys included */
+    const char *tls_dir;          /* fx_tls_make's folder: the fakes speak HTTPS; NULL: HTTP */
 };
 
 struct fx_result {

@@ -113,25 +113,31 @@ static unsigned port_of(const struct fx_running *r, const char *name)
 void fx_env_print(FILE *out, const struct fx_creds *c, const struct fx_running *r)
 {
     unsigned tw = port_of(r, "twilio"), lk = port_of(r, "livekit"), sb = port_of(r, "supabase");
+    const char *s = c->ca_file != NULL ? "https" : "http";
 
     fprintf(out,
-            "TWILIO_API_BASE=http://127.0.0.1:%u\n"
+            "TWILIO_API_BASE=%s://127.0.0.1:%u\n"
             "TWILIO_ACCOUNT_SID=%s\n"
             "TWILIO_AUTH_TOKEN=%s\n"
-            "SUPABASE_URL=http://127.0.0.1:%u\n"
+            "SUPABASE_URL=%s://127.0.0.1:%u\n"
             "SUPABASE_ANON_KEY=%s\n"
             "SUPABASE_SERVICE_ROLE_KEY=%s\n"
             "SUPABASE_JWT_SECRET=%s\n"
-            "LIVEKIT_URL=http://127.0.0.1:%u\n"
+            "LIVEKIT_URL=%s://127.0.0.1:%u\n"
             "LIVEKIT_API_KEY=%s\n"
             "LIVEKIT_API_SECRET=%s\n"
-            "FAKE_TWILIO_ADMIN=http://127.0.0.1:%u/__admin\n"
-            "FAKE_LIVEKIT_ADMIN=http://127.0.0.1:%u/__admin\n"
-            "FAKE_SUPABASE_ADMIN=http://127.0.0.1:%u/__admin\n",
-            tw, c->account_sid, c->auth_token, sb, c->anon_key, c->service_key, c->jwt_secret, lk,
-            c->lk_key, c->lk_secret, tw, lk, sb);
+            "FAKE_TWILIO_ADMIN=%s://127.0.0.1:%u/__admin\n"
+            "FAKE_LIVEKIT_ADMIN=%s://127.0.0.1:%u/__admin\n"
+            "FAKE_SUPABASE_ADMIN=%s://127.0.0.1:%u/__admin\n",
+            s, tw, c->account_sid, c->auth_token, s, sb, c->anon_key, c->service_key, c->jwt_secret,
+            s, lk, c->lk_key, c->lk_secret, s, tw, s, lk, s, sb);
     if (c->admin_token != NULL)
         fprintf(out, "FAKE_ADMIN_TOKEN=%s\n", c->admin_token);
+    /* The throw-away CA of `up --tls`: the provisioner's setting, the launcher's own name for
+     * it, and Node's, which adds it to Node's trust store rather than replacing that store. */
+    if (c->ca_file != NULL)
+        fprintf(out, "PROV_CA_FILE=%s\nFAKES_CA_FILE=%s\nNODE_EXTRA_CA_CERTS=%s\n", c->ca_file,
+                c->ca_file, c->ca_file);
 }
 
 int fx_env_write(const char *path, const struct fx_creds *c, const struct fx_running *r,

@@ -32,6 +32,7 @@ struct fx_creds {
     const char *jwt_secret;               /* supabase */
     const char *anon_key, *service_key;   /* supabase, derived from jwt_secret */
     const char *admin_token;              /* FAKE_ADMIN_TOKEN, NULL: the admin API is open */
+    const char *ca_file;                  /* the CA of `up --tls`; NULL: plain HTTP */
 };
 
 /* Write path atomically (temporary file, then rename). 0 or FK_EIO with err. */

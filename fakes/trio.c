@@ -38,8 +38,9 @@ static int start_one(const struct fx_trio_opts *t, const char *name, struct fx_r
                      struct fk_error *err)
 {
     char path[PATH_MAX + 32], port_file[PATH_MAX + 16], log[PATH_MAX + 16], db[PATH_MAX + 16];
+    char cert[PATH_MAX + 16], key[PATH_MAX + 16];
     const struct fx_creds *c = t->creds;
-    const char *args[24];
+    const char *args[32];
     int n = 0;
     struct fk_error why = {{0}};
 
@@ -62,6 +63,14 @@ static int start_one(const struct fx_trio_opts *t, const char *name, struct fx_r
     if (t->seed != NULL) {
         args[n++] = "--seed";
         args[n++] = t->seed;
+    }
+    if (t->tls_dir != NULL) {
+        snprintf(cert, sizeof(cert), "%s/cert.pem", t->tls_dir);
+        snprintf(key, sizeof(key), "%s/key.pem", t->tls_dir);
+        args[n++] = "--tls-cert";
+        args[n++] = cert;
+        args[n++] = "--tls-key";
+        args[n++] = key;
     }
     if (strcmp(name, "twilio") == 0) {
         args[n++] = "--account-sid";

@@ -21,6 +21,7 @@ struct fx_trio_opts {
     const char *log_level;        /* --log-level; NULL: the fakes' default (info) */
     const struct fx_creds *creds; /* passed as each fake's credential flags */
     unsigned spawn_flags;         /* FX_SPAWN_TIED for fakes test, 0 for daemons */
+    const char *tls_dir;          /* cert.pem and key.pem of fx_tls_make: HTTPS; NULL: HTTP */
 };
 
 /* Start the three in fx_fake_names order into r. 0, or FK_EIO with err naming the fake and

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -73,6 +74,9 @@ static int table_parse(struct prov_config *c, int argc, char **argv, bool *want_
          "LiveKit API key (local: devkey)"},
         {"livekit-api-secret", "LIVEKIT_API_SECRET", FK_OPT_STRING, &c->lk_secret, 0, 0, "S",
          "LiveKit API secret (local: secret)"},
+        {"ca-file", "PROV_CA_FILE", FK_OPT_STRING, &c->ca_file, 0, 0, "PEM",
+         "CA certificates to trust instead of the system's (else $CURL_CA_BUNDLE, "
+         "$SSL_CERT_FILE)"},
         {"request-timeout-ms", "PROV_REQUEST_TIMEOUT_MS", FK_OPT_INT, &c->request_timeout_ms, 1,
          3600000, "MS", "timeout of one HTTP attempt"},
         {"deadline-ms", "PROV_DEADLINE_MS", FK_OPT_INT, &c->deadline_ms, 1, 86400000, "MS",
@@ -299,6 +303,26 @@ bool prov_url_is_loopback(const char *url)
     return yes;
 }
 
+/* The CA bundle to trust: --ca-file / PROV_CA_FILE, else the variables curl users set
+ * (CURL_CA_BUNDLE, then OpenSSL's SSL_CERT_FILE), else the system store. It must be readable:
+ * a typo would otherwise show up only as "certificate not trusted" on the first call. */
+static int ca_file(struct prov_config *c, struct fk_error *err)
+{
+    const char *from = "PROV_CA_FILE";
+
+    if (c->ca_file == NULL && (c->ca_file = getenv("CURL_CA_BUNDLE")) != NULL)
+        from = "CURL_CA_BUNDLE";
+    if (c->ca_file == NULL && (c->ca_file = getenv("SSL_CERT_FILE")) != NULL)
+        from = "SSL_CERT_FILE";
+    if (c->ca_file != NULL && *c->ca_file == '\0')
+        c->ca_file = NULL;
+    if (c->ca_file != NULL && access(c->ca_file, R_OK) != 0) {
+        fk_error_set(err, "%s: cannot read %s", from, c->ca_file);
+        return FK_EINVAL;
+    }
+    return 0;
+}
+
 /* The local development defaults of the Supabase and LiveKit settings, used only when every
  * base URL that is set is loopback; otherwise a missing one is named. */
 static int local_fallback(struct prov_config *c, struct fk_error *err)
@@ -343,7 +367,7 @@ int prov_config_validate(struct prov_config *c, struct fk_error *err)
         fk_error_set(err, "--trace: expected text or json, got '%s'", c->trace);
         return FK_EINVAL;
     }
-    if ((rc = local_fallback(c, err)) != 0)
+    if ((rc = local_fallback(c, err)) != 0 || (rc = ca_file(c, err)) != 0)
         return rc;
     if ((rc = prov_check_url("TWILIO_API_BASE", c->twilio_base, err)) != 0 ||
         (rc = prov_check_url("SUPABASE_URL", c->sb_url, err)) != 0 ||

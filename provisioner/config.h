@@ -34,6 +34,7 @@ struct prov_config {
     const char *lk_url;
     const char *lk_key;
     const char *lk_secret;
+    const char *ca_file; /* PROV_CA_FILE, else CURL_CA_BUNDLE, else SSL_CERT_FILE; NULL: system */
     /* time and retries */
     long request_timeout_ms;
     long deadline_ms;

@@ -44,6 +44,7 @@ const char *prov_class_name(enum prov_class c)
         [PROV_C_RESET] = "reset",
         [PROV_C_MALFORMED] = "malformed",
         [PROV_C_OTHER] = "transport_error",
+        [PROV_C_TLS] = "tls_untrusted",
     };
     if ((unsigned)c >= sizeof(names) / sizeof(names[0]))
         return "unknown";
@@ -52,7 +53,7 @@ const char *prov_class_name(enum prov_class c)
 
 bool prov_class_transient(enum prov_class c)
 {
-    return c != PROV_C_OK && c != PROV_C_CLIENT;
+    return c != PROV_C_OK && c != PROV_C_CLIENT && c != PROV_C_TLS;
 }
 
 bool prov_class_ambiguous(enum prov_class c, bool sent)
@@ -178,6 +179,8 @@ enum prov_class prov_classify(int net, long status, const char *body, size_t len
         return PROV_C_RESET;
     case PROV_NET_TOO_LARGE:
         return PROV_C_MALFORMED;
+    case PROV_NET_TLS:
+        return PROV_C_TLS;
     default:
         return PROV_C_OTHER;
     }
@@ -285,7 +288,8 @@ int prov_call(struct prov_ctx *ctx, const struct prov_call *c, struct prov_resul
                                     .user = c->user,
                                     .password = c->password,
                                     .timeout_ms = timeout,
-                                    .at_most_once = !c->idempotent};
+                                    .at_most_once = !c->idempotent,
+                                    .ca_file = ctx->cfg->ca_file};
         int hrc = prov_http_do(ctx->curl, &req, &resp);
         if (hrc == FK_ENOMEM) {
             rc = FK_ENOMEM;
@@ -305,8 +309,11 @@ int prov_call(struct prov_ctx *ctx, const struct prov_call *c, struct prov_resul
         if (r->cls == PROV_C_OK)
             r->message[0] = '\0';
         else if (resp.net != PROV_NET_OK)
-            snprintf(r->message, sizeof(r->message), "%s %s %s: %s (%s)", c->service, c->method,
-                     url_path(c->url), prov_class_name(r->cls), resp.error);
+            snprintf(r->message, sizeof(r->message), "%s %s %s: %s (%s)%s", c->service, c->method,
+                     url_path(c->url), prov_class_name(r->cls), resp.error,
+                     r->cls == PROV_C_TLS ? "; name the CA to trust with PROV_CA_FILE (or "
+                                            "CURL_CA_BUNDLE, SSL_CERT_FILE)"
+                                          : "");
         else
             snprintf(r->message, sizeof(r->message), "%s %s %s: HTTP %ld %s%s%s%s%s%s", c->service,
                      c->method, url_path(c->url), resp.status, prov_class_name(r->cls),

@@ -48,7 +48,8 @@ enum prov_class {
     PROV_C_REFUSED, /* nothing was sent */
     PROV_C_RESET,
     PROV_C_MALFORMED, /* 2xx whose body is not the JSON expected, or too large */
-    PROV_C_OTHER,     /* other transport error (TLS...) */
+    PROV_C_OTHER,     /* other transport error */
+    PROV_C_TLS,       /* the server's certificate is not trusted: a setting, not retried */
 };
 const char *prov_class_name(enum prov_class c);
 bool prov_class_transient(enum prov_class c);

@@ -121,6 +121,14 @@ enum prov_net prov_http_classify(CURLcode code, bool *sent)
     case CURLE_UNSUPPORTED_PROTOCOL:
         *sent = false;
         return PROV_NET_ERROR;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+        *sent = false; /* the certificate was refused: no request byte left this process */
+        return PROV_NET_TLS;
+    case CURLE_SSL_CONNECT_ERROR:
+        *sent = false; /* the handshake broke off (a reset, an overload): try again */
+        return PROV_NET_REFUSED;
     default:
         return PROV_NET_ERROR;
     }
@@ -139,6 +147,8 @@ const char *prov_net_name(enum prov_net n)
         return "reset";
     case PROV_NET_TOO_LARGE:
         return "too_large";
+    case PROV_NET_TLS:
+        return "tls";
     case PROV_NET_ERROR:
         return "error";
     }
@@ -175,6 +185,8 @@ int prov_http_do(CURL *curl, const struct prov_http_req *req, struct prov_http_r
     SET(CURLOPT_HEADERDATA, resp);
     SET(CURLOPT_USERAGENT, "provisioner/1.0 libcurl");
     SET(CURLOPT_PROTOCOLS_STR, "http,https");
+    if (req->ca_file != NULL)
+        SET(CURLOPT_CAINFO, req->ca_file);
     if (req->headers != NULL)
         SET(CURLOPT_HTTPHEADER, req->headers);
     struct once_body once = {req->body, req->body ? strlen(req->body) : 0, 0};

@@ -26,7 +26,9 @@ enum prov_net {
     PROV_NET_REFUSED,   /* could not connect (refused, unreachable, DNS): nothing was sent */
     PROV_NET_RESET,     /* reset, closed early, empty reply or truncated body */
     PROV_NET_TOO_LARGE, /* body over PROV_BODY_MAX */
-    PROV_NET_ERROR,     /* anything else curl reports (TLS, bad URL...) */
+    PROV_NET_TLS,       /* the server's certificate was not trusted (or TLS failed before any
+                         * request was sent): a setting to fix, never retried */
+    PROV_NET_ERROR,     /* anything else curl reports (bad URL...) */
 };
 
 struct prov_http_req {
@@ -37,8 +39,9 @@ struct prov_http_req {
     const char *user;                 /* HTTP Basic user, or NULL */
     const char *password;             /* HTTP Basic password */
     long timeout_ms;
-    bool at_most_once; /* the request must never reach the server twice (a purchase, a
-                        * create): see prov_http_do */
+    bool at_most_once;   /* the request must never reach the server twice (a purchase, a
+                          * create): see prov_http_do */
+    const char *ca_file; /* PEM CA bundle to trust instead of the system's; NULL: system */
 };
 
 struct prov_http_resp {

@@ -70,6 +70,11 @@ if [ -x "$BIN/fakes" ]; then
     "$BIN/fakes" test --jobs 2 --junit "$LOG/scenarios.junit.xml" --logs "$LOG/scenarios" \
         tests/scenarios >"$LOG/scenarios.log" 2>&1
     tally scenarios "scenarios (fakes test)" $? "$SUMMARY_P" "$SUMMARY_F"
+    # The same cases over HTTPS: the fakes with a throw-away CA's certificate, the provisioner
+    # trusting that CA only (PROV_CA_FILE), the transport production uses.
+    "$BIN/fakes" test --tls --jobs 2 --junit "$LOG/scenarios-tls.junit.xml" \
+        --logs "$LOG/scenarios-tls" tests/scenarios >"$LOG/scenarios-tls.log" 2>&1
+    tally scenarios-tls "scenarios over TLS (fakes test --tls)" $? "$SUMMARY_P" "$SUMMARY_F"
 fi
 
 # The README's CI examples, copied into a shell as written (tests/readme/ci-examples.sh).

@@ -125,7 +125,7 @@ class Fakes:
         ready, _, _ = select.select([p.stdout], [], [], START_TIMEOUT_S)
         line = p.stdout.readline().decode() if ready else ""
         p.stdout.close()
-        if not line.startswith("listening on http://"):
+        if not line.startswith(("listening on http://", "listening on https://")):
             p.kill()
             p.wait()
             raise FakesError(f"fake_{name} did not start: {log.read_text()[-500:]!r}")

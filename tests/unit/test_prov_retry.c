@@ -205,7 +205,9 @@ static void test_curl_codes(void **state)
         {CURLE_SEND_FAIL_REWIND, PROV_NET_RESET, true}, /* libcurl's resend, refused */
         {CURLE_WRITE_ERROR, PROV_NET_TOO_LARGE, true},
         {CURLE_URL_MALFORMAT, PROV_NET_ERROR, false},
-        {CURLE_SSL_CONNECT_ERROR, PROV_NET_ERROR, true},
+        {CURLE_SSL_CONNECT_ERROR, PROV_NET_REFUSED, false},    /* a handshake that broke off */
+        {CURLE_PEER_FAILED_VERIFICATION, PROV_NET_TLS, false}, /* a CA to fix, not retried */
+        {CURLE_SSL_CACERT_BADFILE, PROV_NET_TLS, false},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         bool sent = !cases[i].sent;
