@@ -5,42 +5,6 @@
 
 #include "fake_livekit/proto_json.h"
 
-static bool has_empty(const cJSON *arr)
-{
-    for (const cJSON *e = arr ? arr->child : NULL; e; e = e->next) {
-        if (cJSON_IsString(e) && e->valuestring[0] == '\0')
-            return true;
-    }
-    return false;
-}
-
-int lk_list_update_validate(const cJSON *lu, struct fk_error *err)
-{
-    if (!lu)
-        return 0;
-    int nset = lk_array_len(lu, "set");
-    int ndelta = lk_array_len(lu, "add") + lk_array_len(lu, "remove");
-    bool clear = lk_get_bool(lu, "clear");
-    if (!clear && nset + ndelta == 0) {
-        fk_error_set(err, "unsupported list update operation");
-        return FK_EINVAL;
-    }
-    if (clear && nset + ndelta > 0) {
-        fk_error_set(err, "cannot clear and change the list at the same time");
-        return FK_EINVAL;
-    }
-    if (nset > 0 && ndelta > 0) {
-        fk_error_set(err, "cannot set and change the list at the same time");
-        return FK_EINVAL;
-    }
-    if (has_empty(lk_get_array(lu, "set")) || has_empty(lk_get_array(lu, "add")) ||
-        has_empty(lk_get_array(lu, "remove"))) {
-        fk_error_set(err, "empty element in the list");
-        return FK_EINVAL;
-    }
-    return 0;
-}
-
 static int replace_key(cJSON *obj, const char *key, cJSON *v)
 {
     if (!v)
@@ -97,6 +61,38 @@ int lk_apply_present(cJSON *obj, const cJSON *upd, const char *key)
     if (!v)
         return 0;
     return replace_key(obj, key, cJSON_Duplicate(v, true));
+}
+
+int lk_media_upgrade(cJSON *info)
+{
+    cJSON *media = cJSON_GetObjectItemCaseSensitive(info, "media");
+    if (!cJSON_IsObject(media)) {
+        if (replace_key(info, "media", cJSON_CreateObject()) != 0)
+            return FK_ENOMEM;
+        media = cJSON_GetObjectItemCaseSensitive(info, "media");
+    }
+    const cJSON *enc = cJSON_GetObjectItemCaseSensitive(info, "media_encryption");
+    /* DISABLE (0) is the zero value, which UpgradeWith reads as "unset". */
+    if (!cJSON_GetObjectItemCaseSensitive(media, "encryption") && cJSON_IsNumber(enc) &&
+        enc->valuedouble != 0)
+        return replace_key(media, "encryption", cJSON_CreateNumber(enc->valuedouble));
+    return 0;
+}
+
+int lk_update_media(cJSON *info, const cJSON *upd)
+{
+    int rc = lk_apply_present(info, upd, "media");
+    if (rc == 0)
+        rc = lk_apply_present(info, upd, "media_encryption");
+    if (rc == 0)
+        rc = lk_media_upgrade(info);
+    if (rc != 0)
+        return rc;
+    /* The legacy field mirrors the media's (Deref: unset is DISABLE). */
+    const cJSON *media = cJSON_GetObjectItemCaseSensitive(info, "media");
+    const cJSON *enc = cJSON_GetObjectItemCaseSensitive(media, "encryption");
+    return replace_key(info, "media_encryption",
+                       cJSON_CreateNumber(cJSON_IsNumber(enc) ? enc->valuedouble : 0));
 }
 
 int lk_apply_map_diff(cJSON *obj, const cJSON *upd, const char *key)
