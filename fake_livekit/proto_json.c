@@ -362,8 +362,19 @@ const char *lk_get_str(const cJSON *obj, const char *key)
 
 int lk_set_str(cJSON *obj, const char *key, const char *value)
 {
+    return lk_put(obj, key, cJSON_CreateString(value));
+}
+
+int lk_put(cJSON *obj, const char *key, cJSON *v)
+{
+    if (!v)
+        return FK_ENOMEM;
     cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
-    return cJSON_AddStringToObject(obj, key, value) ? 0 : FK_ENOMEM;
+    if (!cJSON_AddItemToObject(obj, key, v)) {
+        cJSON_Delete(v);
+        return FK_ENOMEM;
+    }
+    return 0;
 }
 
 bool lk_get_bool(const cJSON *obj, const char *key)

@@ -108,5 +108,7 @@ int lk_array_len(const cJSON *obj, const char *key);
 bool lk_array_has(const cJSON *arr, const char *s);
 /* obj[key] = value, replacing any earlier value. 0 or FK_ENOMEM. */
 int lk_set_str(cJSON *obj, const char *key, const char *value) FK_MUST_CHECK;
+/* obj[key] = v (taken, even on failure; NULL means ENOMEM), replacing any earlier value. */
+int lk_put(cJSON *obj, const char *key, cJSON *v) FK_MUST_CHECK;
 
 #endif

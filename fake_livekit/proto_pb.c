@@ -115,19 +115,6 @@ static const struct lk_field *field_by_number(const struct lk_msg *m, uint32_t n
     return NULL;
 }
 
-/* obj[key] = v (taken), replacing an earlier value; 0 or FK_ENOMEM. */
-static int put(cJSON *obj, const char *key, cJSON *v)
-{
-    if (!v)
-        return FK_ENOMEM;
-    cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
-    if (!cJSON_AddItemToObject(obj, key, v)) {
-        cJSON_Delete(v);
-        return FK_ENOMEM;
-    }
-    return 0;
-}
-
 /* obj[key] as an array or object, added when absent; NULL on ENOMEM. */
 static cJSON *container(cJSON *obj, const char *key, bool array)
 {
@@ -135,7 +122,7 @@ static cJSON *container(cJSON *obj, const char *key, bool array)
     if (array ? cJSON_IsArray(c) : cJSON_IsObject(c))
         return c;
     c = array ? cJSON_CreateArray() : cJSON_CreateObject();
-    return put(obj, key, c) == 0 ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+    return lk_put(obj, key, c) == 0 ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
 }
 
 /* ---- decoding values ---- */
@@ -217,7 +204,7 @@ static int dec_time(const struct rd *sub, const struct lk_field *f, cJSON *obj,
         lk_duration_format(s, (int)ns, text, sizeof(text));
     else
         lk_timestamp_format(s, (int)ns, text, sizeof(text));
-    return put(obj, f->name, cJSON_CreateString(text));
+    return lk_put(obj, f->name, cJSON_CreateString(text));
 }
 
 /* A message we do not model: its bytes, appended to earlier ones (concatenation is how
@@ -237,7 +224,7 @@ static int dec_opaque(const struct rd *sub, const struct lk_field *f, cJSON *obj
     }
     free(old);
     free(all);
-    int rc = text ? put(obj, f->name, cJSON_CreateString(text)) : FK_ENOMEM;
+    int rc = text ? lk_put(obj, f->name, cJSON_CreateString(text)) : FK_ENOMEM;
     free(text);
     return rc;
 }
@@ -270,7 +257,7 @@ static int dec_map_entry(const struct rd *sub, const struct lk_field *f, cJSON *
     if (rc == 0 && !map)
         rc = FK_ENOMEM;
     if (rc == 0)
-        rc = put(map, key ? key->valuestring : "", val ? val : cJSON_CreateString(""));
+        rc = lk_put(map, key ? key->valuestring : "", val ? val : cJSON_CreateString(""));
     else
         cJSON_Delete(val);
     cJSON_Delete(key);
@@ -346,7 +333,7 @@ static int dec_single(struct rd *r, const struct lk_field *f, cJSON *obj, struct
         cJSON_DeleteItemFromObjectCaseSensitive(obj, f->name);
         return 0;
     }
-    return put(obj, f->name, item);
+    return lk_put(obj, f->name, item);
 }
 
 /* Setting one member of a oneof clears the others. */

@@ -135,7 +135,7 @@ static int parse_offset(const char *s, long long *off)
         *off = 0;
         return 0;
     }
-    if ((s[0] != '+' && s[0] != '-') || s[3] != ':' || strlen(s) != 6)
+    if (strlen(s) != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':')
         return FK_EINVAL;
     long hh = digits(s + 1, 2), mm = digits(s + 4, 2);
     if (hh < 0 || mm < 0 || hh > 23 || mm > 59)

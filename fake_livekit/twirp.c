@@ -4,7 +4,6 @@
  * (livekit/protocol livekit/livekit_sip.twirp.go); see twirp.h for the order of checks. */
 #include "fake_livekit/twirp.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,20 +279,12 @@ static const char *wire_type(enum lk_wire wire)
     return wire == LK_WIRE_JSON ? "application/json" : "application/protobuf";
 }
 
-/* Parse the whole body as one JSON value; NULL if it is not exactly that. */
+/* The body's first JSON value, as the generated server reads it (json.NewDecoder(...).Decode
+ * into a json.RawMessage, livekit_sip.twirp.go:2016): bytes after a complete object or array
+ * are never looked at. NULL when there is no value. */
 static cJSON *parse_body(const struct fk_req *req)
 {
-    const char *end = NULL;
-    cJSON *json = cJSON_ParseWithLengthOpts(req->body, req->body_len, &end, false);
-    if (!json)
-        return NULL;
-    for (; end && end < req->body + req->body_len; end++) {
-        if (!isspace((unsigned char)*end)) {
-            cJSON_Delete(json);
-            return NULL;
-        }
-    }
-    return json;
+    return cJSON_ParseWithLengthOpts(req->body, req->body_len, NULL, false);
 }
 
 /* Decode the body as m in its encoding into *body. 0; 1 when the malformed error was

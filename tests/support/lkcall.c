@@ -1,10 +1,16 @@
 /* lkcall.c: in-memory calls of fake_livekit's Twirp handler (see lkcall.h). */
 #include "tests/support/lkcall.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <cmocka.h>
 
 #include "fake_livekit/db.h"
 #include "fake_livekit/grants.h"
@@ -106,4 +112,56 @@ int h_lk_put(struct h_lk *lk, const char *kind, const char *json)
     fk_store_unlock(lk->st);
     cJSON_Delete(info);
     return rc == 0 ? 0 : -1;
+}
+
+int h_lk_setup(void **state)
+{
+    static struct h_lk lk;
+    *state = &lk;
+    return h_lk_open(&lk);
+}
+
+int h_lk_teardown(void **state)
+{
+    h_lk_close(*state);
+    return 0;
+}
+
+cJSON *h_lk_expect(struct h_lk *lk, const char *method, const char *body, unsigned want)
+{
+    unsigned status = 0;
+    cJSON *j = h_lk_json(lk, method, body, &status);
+    if (status != want) {
+        char *text = j ? cJSON_PrintUnformatted(j) : NULL;
+        fail_msg("%s %s: status %u, want %u: %s", method, body, status, want, text ? text : "");
+    }
+    assert_non_null(j);
+    return j;
+}
+
+void h_lk_expect_error(struct h_lk *lk, const char *method, const char *body, unsigned status,
+                       const char *code, const char *msg)
+{
+    cJSON *j = h_lk_expect(lk, method, body, status);
+    const char *got_code = cJSON_GetStringValue(cJSON_GetObjectItem(j, "code"));
+    const char *got_msg = cJSON_GetStringValue(cJSON_GetObjectItem(j, "msg"));
+    if (!got_code || !got_msg || strcmp(got_code, code) != 0 || strcmp(got_msg, msg) != 0)
+        fail_msg("%s %s:\n got %s %s\nwant %s %s", method, body, got_code ? got_code : "-",
+                 got_msg ? got_msg : "-", code, msg);
+    cJSON_Delete(j);
+}
+
+void h_lk_stored(struct h_lk *lk, const char *kind, const char *json)
+{
+    if (h_lk_put(lk, kind, json) != 0)
+        fail_msg("cannot store %s", json);
+}
+
+const char *h_lk_media(const cJSON *answer)
+{
+    static char buf[256];
+    char *s = cJSON_PrintUnformatted(cJSON_GetObjectItem(answer, "media"));
+    snprintf(buf, sizeof(buf), "%s", s ? s : "(none)");
+    cJSON_free(s);
+    return buf;
 }

@@ -31,6 +31,20 @@ int h_lk_post(struct h_lk *lk, const char *method, const char *ct, const void *b
 /* A JSON call (body text): the answer parsed (caller deletes; NULL if not JSON) and, in
  * *status, its status. */
 cJSON *h_lk_json(struct h_lk *lk, const char *method, const char *body, unsigned *status);
+/* cmocka fixtures: a fresh h_lk in *state for each test, closed afterwards. */
+int h_lk_setup(void **state);
+int h_lk_teardown(void **state);
+/* A JSON call that must answer status want (the test fails otherwise); its body parsed
+ * (caller deletes). */
+cJSON *h_lk_expect(struct h_lk *lk, const char *method, const char *body, unsigned want);
+/* A JSON call that must fail with status, Twirp code and msg. */
+void h_lk_expect_error(struct h_lk *lk, const char *method, const char *body, unsigned status,
+                       const char *code, const char *msg);
+/* The compact JSON of an answer's "media" ("(none)" when absent), in a static buffer. */
+const char *h_lk_media(const cJSON *answer);
+/* h_lk_put that fails the test when the item does not store. */
+void h_lk_stored(struct h_lk *lk, const char *kind, const char *json);
+
 /* Store a trunk or rule given as protojson text, with the id it names (ids fix the order
  * lists and conflict checks walk). kind: "inbound", "outbound" or "rule". 0 or -1. */
 int h_lk_put(struct h_lk *lk, const char *kind, const char *json);

@@ -105,6 +105,7 @@ static const struct decode_case decodes[] = {
     {&lk_msg_create_inbound, "{\"trunk\":{\"updatedAt\":\"1970-01-01T00:00:00.5Z\"}}",
      "{\"trunk\":{\"updated_at\":\"1970-01-01T00:00:00.500Z\"}}"},
     {&lk_msg_create_inbound, "{\"trunk\":{\"createdAt\":\"2024-02-30T00:00:00Z\"}}", NULL},
+    {&lk_msg_create_inbound, "{\"trunk\":{\"createdAt\":\"2024-05-01T10:00:00+1\"}}", NULL},
     /* protojson refuses strings that are not UTF-8. */
     {&lk_msg_trunk_id_req, "{\"sipTrunkId\":\"\xff\"}", NULL},
     {&lk_msg_create_inbound, "{\"trunk\":{\"headers\":{\"\xc3\":\"x\"}}}", NULL},

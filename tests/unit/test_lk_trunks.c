@@ -16,50 +16,6 @@
 #include "fake_livekit/filter.h"
 #include "tests/support/lkcall.h"
 
-static int setup(void **state)
-{
-    static struct h_lk lk;
-    *state = &lk;
-    return h_lk_open(&lk);
-}
-
-static int teardown(void **state)
-{
-    h_lk_close(*state);
-    return 0;
-}
-
-/* A call that must answer status; the body is returned (caller deletes). */
-static cJSON *call(struct h_lk *lk, const char *method, const char *body, unsigned want)
-{
-    unsigned status = 0;
-    cJSON *j = h_lk_json(lk, method, body, &status);
-    if (status != want) {
-        char *text = j ? cJSON_PrintUnformatted(j) : NULL;
-        fail_msg("%s %s: status %u, want %u: %s", method, body, status, want, text ? text : "");
-    }
-    assert_non_null(j);
-    return j;
-}
-
-/* A call that must fail with code and msg. */
-static void fails(struct h_lk *lk, const char *method, const char *body, unsigned status,
-                  const char *code, const char *msg)
-{
-    cJSON *j = call(lk, method, body, status);
-    assert_string_equal(cJSON_GetObjectItem(j, "code")->valuestring, code);
-    if (strcmp(cJSON_GetObjectItem(j, "msg")->valuestring, msg) != 0)
-        fail_msg("%s %s:\n got %s\nwant %s", method, body,
-                 cJSON_GetObjectItem(j, "msg")->valuestring, msg);
-    cJSON_Delete(j);
-}
-
-static void stored(struct h_lk *lk, const char *kind, const char *json)
-{
-    if (h_lk_put(lk, kind, json) != 0)
-        fail_msg("cannot store %s", json);
-}
-
 /* livekit/sip.go:1180 NormalizeNumber, reNumber ^\+?[\d\- ()]+$ (sip.go:1195). */
 static void normalize_numbers(void **state)
 {
@@ -94,21 +50,25 @@ static void normalize_numbers(void **state)
 static void numbers_normalised_before_comparison(void **state)
 {
     struct h_lk *lk = *state;
-    stored(lk, "inbound", "{\"sip_trunk_id\":\"ST_a\",\"numbers\":[\"+14155550310\"]}");
-    fails(lk, "CreateSIPInboundTrunk", "{\"trunk\":{\"numbers\":[\"14155550310\"]}}", 400,
-          "invalid_argument", CONFLICT("<new>", "ST_a", "[\"14155550310\"]", NO_ALLOWED));
-    fails(lk, "CreateSIPInboundTrunk", "{\"trunk\":{\"numbers\":[\"+1 (415) 555-0310\"]}}", 400,
-          "invalid_argument", CONFLICT("<new>", "ST_a", "[\"+1 (415) 555-0310\"]", NO_ALLOWED));
+    h_lk_stored(lk, "inbound", "{\"sip_trunk_id\":\"ST_a\",\"numbers\":[\"+14155550310\"]}");
+    h_lk_expect_error(lk, "CreateSIPInboundTrunk", "{\"trunk\":{\"numbers\":[\"14155550310\"]}}",
+                      400, "invalid_argument",
+                      CONFLICT("<new>", "ST_a", "[\"14155550310\"]", NO_ALLOWED));
+    h_lk_expect_error(lk, "CreateSIPInboundTrunk",
+                      "{\"trunk\":{\"numbers\":[\"+1 (415) 555-0310\"]}}", 400, "invalid_argument",
+                      CONFLICT("<new>", "ST_a", "[\"+1 (415) 555-0310\"]", NO_ALLOWED));
     /* sip/sip.go:319: allowed numbers are normalised too. */
-    stored(lk, "inbound",
-           "{\"sip_trunk_id\":\"ST_b\",\"numbers\":[\"+15550001\"],\"allowed_numbers\":[\"555\"]}");
-    fails(lk, "CreateSIPInboundTrunk",
-          "{\"trunk\":{\"numbers\":[\"+15550001\"],\"allowed_numbers\":[\"+1666\",\"+555\"]}}", 400,
-          "invalid_argument",
-          CONFLICT("<new>", "ST_b", "[\"+15550001\"]", " and AllowedNumber \"+555\""));
-    cJSON_Delete(call(lk, "CreateSIPInboundTrunk",
-                      "{\"trunk\":{\"numbers\":[\"+15550001\"],\"allowed_numbers\":[\"+1777\"]}}",
-                      200));
+    h_lk_stored(
+        lk, "inbound",
+        "{\"sip_trunk_id\":\"ST_b\",\"numbers\":[\"+15550001\"],\"allowed_numbers\":[\"555\"]}");
+    h_lk_expect_error(
+        lk, "CreateSIPInboundTrunk",
+        "{\"trunk\":{\"numbers\":[\"+15550001\"],\"allowed_numbers\":[\"+1666\",\"+555\"]}}", 400,
+        "invalid_argument",
+        CONFLICT("<new>", "ST_b", "[\"+15550001\"]", " and AllowedNumber \"+555\""));
+    cJSON_Delete(h_lk_expect(
+        lk, "CreateSIPInboundTrunk",
+        "{\"trunk\":{\"numbers\":[\"+15550001\"],\"allowed_numbers\":[\"+1777\"]}}", 200));
 }
 
 /* pkg/service/sip.go:354 iters.MultiIter alternates the stored list (id order) with the one
@@ -118,17 +78,18 @@ static void numbers_normalised_before_comparison(void **state)
 static void conflicts_named_in_walk_order(void **state)
 {
     struct h_lk *lk = *state;
-    stored(lk, "inbound", "{\"sip_trunk_id\":\"ST_b\",\"numbers\":[\"+2\",\"+1\"]}");
-    stored(lk, "inbound",
-           "{\"sip_trunk_id\":\"ST_a\",\"numbers\":[\"+9\"],\"auth_username\":\"u\"}");
-    stored(lk, "inbound", "{\"sip_trunk_id\":\"ST_0\"}"); /* no numbers: not listed by number */
-    fails(lk, "CreateSIPInboundTrunk", "{\"trunk\":{\"numbers\":[\"+1\"]}}", 400,
-          "invalid_argument", CONFLICT("ST_b", "<new>", "[\"+2\" \"+1\"]", NO_ALLOWED));
-    fails(lk, "CreateSIPInboundTrunk", "{\"trunk\":{\"numbers\":[\"+9\",\"+1\"]}}", 400,
-          "invalid_argument", CONFLICT("ST_a", "<new>", "[\"+9\"]", NO_ALLOWED));
+    h_lk_stored(lk, "inbound", "{\"sip_trunk_id\":\"ST_b\",\"numbers\":[\"+2\",\"+1\"]}");
+    h_lk_stored(lk, "inbound",
+                "{\"sip_trunk_id\":\"ST_a\",\"numbers\":[\"+9\"],\"auth_username\":\"u\"}");
+    h_lk_stored(lk, "inbound",
+                "{\"sip_trunk_id\":\"ST_0\"}"); /* no numbers: not listed by number */
+    h_lk_expect_error(lk, "CreateSIPInboundTrunk", "{\"trunk\":{\"numbers\":[\"+1\"]}}", 400,
+                      "invalid_argument", CONFLICT("ST_b", "<new>", "[\"+2\" \"+1\"]", NO_ALLOWED));
+    h_lk_expect_error(lk, "CreateSIPInboundTrunk", "{\"trunk\":{\"numbers\":[\"+9\",\"+1\"]}}", 400,
+                      "invalid_argument", CONFLICT("ST_a", "<new>", "[\"+9\"]", NO_ALLOWED));
     /* Two trunks without numbers share the bucket "" (sip/sip.go:366): "<any>". */
-    fails(lk, "CreateSIPInboundTrunk", "{\"trunk\":{\"auth_username\":\"u\"}}", 400,
-          "invalid_argument", CONFLICT("<new>", "ST_0", "<any>", NO_ALLOWED));
+    h_lk_expect_error(lk, "CreateSIPInboundTrunk", "{\"trunk\":{\"auth_username\":\"u\"}}", 400,
+                      "invalid_argument", CONFLICT("<new>", "ST_0", "<any>", NO_ALLOWED));
 }
 
 /* sip.go:222: an update walks the stored trunks listed by its NEW numbers, the updated one
@@ -138,12 +99,13 @@ static void conflicts_named_in_walk_order(void **state)
 static void update_walks_trunks_of_the_new_numbers(void **state)
 {
     struct h_lk *lk = *state;
-    stored(lk, "inbound", "{\"sip_trunk_id\":\"ST_a\",\"numbers\":[\"+1\"]}");
-    stored(lk, "inbound", "{\"sip_trunk_id\":\"ST_b\",\"numbers\":[\"+2\"]}");
-    fails(lk, "UpdateSIPInboundTrunk",
-          "{\"sip_trunk_id\":\"ST_b\",\"update\":{\"numbers\":{\"add\":[\"1\"]}}}", 400,
-          "invalid_argument", CONFLICT("ST_b", "ST_a", "[\"+2\" \"1\"]", NO_ALLOWED));
-    cJSON *t = call(lk, "UpdateSIPInboundTrunk",
+    h_lk_stored(lk, "inbound", "{\"sip_trunk_id\":\"ST_a\",\"numbers\":[\"+1\"]}");
+    h_lk_stored(lk, "inbound", "{\"sip_trunk_id\":\"ST_b\",\"numbers\":[\"+2\"]}");
+    h_lk_expect_error(lk, "UpdateSIPInboundTrunk",
+                      "{\"sip_trunk_id\":\"ST_b\",\"update\":{\"numbers\":{\"add\":[\"1\"]}}}", 400,
+                      "invalid_argument", CONFLICT("ST_b", "ST_a", "[\"+2\" \"1\"]", NO_ALLOWED));
+    cJSON *t =
+        h_lk_expect(lk, "UpdateSIPInboundTrunk",
                     "{\"sip_trunk_id\":\"ST_b\",\"update\":{\"numbers\":{\"set\":[\"+1\"]}}}", 200);
     assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(t, "numbers"), 0)->valuestring,
                         "+1");
@@ -154,26 +116,20 @@ static void update_walks_trunks_of_the_new_numbers(void **state)
 static void get_needs_an_id(void **state)
 {
     struct h_lk *lk = *state;
-    fails(lk, "GetSIPInboundTrunk", "{}", 400, "invalid_argument", "trunk ID is required");
-    fails(lk, "GetSIPOutboundTrunk", "{}", 400, "invalid_argument", "trunk ID is required");
-    fails(lk, "GetSIPInboundTrunk", "{\"sip_trunk_id\":\"ST_none\"}", 404, "not_found",
-          "requested sip trunk does not exist");
-    stored(lk, "outbound", "{\"sip_trunk_id\":\"ST_o\",\"address\":\"h\",\"numbers\":[\"+1\"]}");
-    fails(lk, "GetSIPInboundTrunk", "{\"sip_trunk_id\":\"ST_o\"}", 404, "not_found",
-          "requested sip trunk does not exist");
-    cJSON *g = call(lk, "GetSIPOutboundTrunk", "{\"sip_trunk_id\":\"ST_o\"}", 200);
+    h_lk_expect_error(lk, "GetSIPInboundTrunk", "{}", 400, "invalid_argument",
+                      "trunk ID is required");
+    h_lk_expect_error(lk, "GetSIPOutboundTrunk", "{}", 400, "invalid_argument",
+                      "trunk ID is required");
+    h_lk_expect_error(lk, "GetSIPInboundTrunk", "{\"sip_trunk_id\":\"ST_none\"}", 404, "not_found",
+                      "requested sip trunk does not exist");
+    h_lk_stored(lk, "outbound",
+                "{\"sip_trunk_id\":\"ST_o\",\"address\":\"h\",\"numbers\":[\"+1\"]}");
+    h_lk_expect_error(lk, "GetSIPInboundTrunk", "{\"sip_trunk_id\":\"ST_o\"}", 404, "not_found",
+                      "requested sip trunk does not exist");
+    cJSON *g = h_lk_expect(lk, "GetSIPOutboundTrunk", "{\"sip_trunk_id\":\"ST_o\"}", 200);
     assert_string_equal(
         cJSON_GetObjectItem(cJSON_GetObjectItem(g, "trunk"), "sip_trunk_id")->valuestring, "ST_o");
     cJSON_Delete(g);
-}
-
-static const char *media_text(const cJSON *t)
-{
-    static char buf[256];
-    char *s = cJSON_PrintUnformatted(cJSON_GetObjectItem(t, "media"));
-    snprintf(buf, sizeof(buf), "%s", s ? s : "(none)");
-    cJSON_free(s);
-    return buf;
 }
 
 /* livekit/sip.go:582 updateMediaConfig + Upgrade (sip.go:1217, 1274): after an update the
@@ -182,29 +138,30 @@ static const char *media_text(const cJSON *t)
 static void media_filled_by_update(void **state)
 {
     struct h_lk *lk = *state;
-    cJSON *t = call(lk, "CreateSIPInboundTrunk",
-                    "{\"trunk\":{\"numbers\":[\"+3\"],\"media_encryption\":"
-                    "\"SIP_MEDIA_ENCRYPT_ALLOW\"}}",
-                    200);
-    assert_string_equal(media_text(t), "null");
+    cJSON *t = h_lk_expect(lk, "CreateSIPInboundTrunk",
+                           "{\"trunk\":{\"numbers\":[\"+3\"],\"media_encryption\":"
+                           "\"SIP_MEDIA_ENCRYPT_ALLOW\"}}",
+                           200);
+    assert_string_equal(h_lk_media(t), "null");
     char body[256];
     snprintf(body, sizeof(body), "{\"sip_trunk_id\":\"%s\",\"update\":{\"name\":\"n\"}}",
              cJSON_GetObjectItem(t, "sip_trunk_id")->valuestring);
     cJSON_Delete(t);
-    t = call(lk, "UpdateSIPInboundTrunk", body, 200);
-    assert_string_equal(media_text(t), "{\"only_listed_codecs\":false,\"codecs\":[],"
+    t = h_lk_expect(lk, "UpdateSIPInboundTrunk", body, 200);
+    assert_string_equal(h_lk_media(t), "{\"only_listed_codecs\":false,\"codecs\":[],"
                                        "\"encryption\":\"SIP_MEDIA_ENCRYPT_ALLOW\"}");
     assert_string_equal(cJSON_GetObjectItem(t, "media_encryption")->valuestring,
                         "SIP_MEDIA_ENCRYPT_ALLOW");
     cJSON_Delete(t);
-    stored(lk, "outbound", "{\"sip_trunk_id\":\"ST_o\",\"address\":\"h\",\"numbers\":[\"+1\"]}");
-    t = call(lk, "UpdateSIPOutboundTrunk", "{\"sip_trunk_id\":\"ST_o\",\"update\":{}}", 200);
-    assert_string_equal(media_text(t), "{\"only_listed_codecs\":false,\"codecs\":[]}");
+    h_lk_stored(lk, "outbound",
+                "{\"sip_trunk_id\":\"ST_o\",\"address\":\"h\",\"numbers\":[\"+1\"]}");
+    t = h_lk_expect(lk, "UpdateSIPOutboundTrunk", "{\"sip_trunk_id\":\"ST_o\",\"update\":{}}", 200);
+    assert_string_equal(h_lk_media(t), "{\"only_listed_codecs\":false,\"codecs\":[]}");
     cJSON_Delete(t);
-    t = call(lk, "UpdateSIPOutboundTrunk",
-             "{\"sip_trunk_id\":\"ST_o\",\"replace\":{\"address\":\"h\",\"numbers\":[\"+1\"]}}",
-             200);
-    assert_string_equal(media_text(t), "null");
+    t = h_lk_expect(
+        lk, "UpdateSIPOutboundTrunk",
+        "{\"sip_trunk_id\":\"ST_o\",\"replace\":{\"address\":\"h\",\"numbers\":[\"+1\"]}}", 200);
+    assert_string_equal(h_lk_media(t), "null");
     cJSON_Delete(t);
 }
 
@@ -216,45 +173,48 @@ static void media_filled_by_update(void **state)
 static void update_result_errors_unwrapped(void **state)
 {
     struct h_lk *lk = *state;
-    stored(lk, "inbound", "{\"sip_trunk_id\":\"ST_i\",\"numbers\":[\"+4\"]}");
-    stored(lk, "outbound", "{\"sip_trunk_id\":\"ST_o\",\"address\":\"h\",\"numbers\":[\"+1\"]}");
-    fails(lk, "UpdateSIPInboundTrunk",
-          "{\"sip_trunk_id\":\"ST_i\",\"update\":{\"numbers\":{\"clear\":true}}}", 400,
-          "invalid_argument",
-          "twirp error unknown: for security, one of the fields must be set: "
-          "AuthUsername+AuthPassword, AllowedAddresses or Numbers");
-    fails(lk, "UpdateSIPInboundTrunk", "{\"sip_trunk_id\":\"ST_i\",\"replace\":{\"name\":\"x\"}}",
-          400, "invalid_argument",
-          "for security, one of the fields must be set: AuthUsername+AuthPassword, "
-          "AllowedAddresses or Numbers");
-    fails(lk, "UpdateSIPOutboundTrunk",
-          "{\"sip_trunk_id\":\"ST_o\",\"update\":{\"numbers\":{\"clear\":true}}}", 500, "unknown",
-          "no trunk numbers specified");
-    fails(lk, "UpdateSIPOutboundTrunk",
-          "{\"sip_trunk_id\":\"ST_o\",\"update\":{\"address\":\"sip:a@b\"}}", 500, "unknown",
-          "trunk address should be a hostname or IP, not SIP URI");
+    h_lk_stored(lk, "inbound", "{\"sip_trunk_id\":\"ST_i\",\"numbers\":[\"+4\"]}");
+    h_lk_stored(lk, "outbound",
+                "{\"sip_trunk_id\":\"ST_o\",\"address\":\"h\",\"numbers\":[\"+1\"]}");
+    h_lk_expect_error(lk, "UpdateSIPInboundTrunk",
+                      "{\"sip_trunk_id\":\"ST_i\",\"update\":{\"numbers\":{\"clear\":true}}}", 400,
+                      "invalid_argument",
+                      "twirp error unknown: for security, one of the fields must be set: "
+                      "AuthUsername+AuthPassword, AllowedAddresses or Numbers");
+    h_lk_expect_error(lk, "UpdateSIPInboundTrunk",
+                      "{\"sip_trunk_id\":\"ST_i\",\"replace\":{\"name\":\"x\"}}", 400,
+                      "invalid_argument",
+                      "for security, one of the fields must be set: AuthUsername+AuthPassword, "
+                      "AllowedAddresses or Numbers");
+    h_lk_expect_error(lk, "UpdateSIPOutboundTrunk",
+                      "{\"sip_trunk_id\":\"ST_o\",\"update\":{\"numbers\":{\"clear\":true}}}", 500,
+                      "unknown", "no trunk numbers specified");
+    h_lk_expect_error(lk, "UpdateSIPOutboundTrunk",
+                      "{\"sip_trunk_id\":\"ST_o\",\"update\":{\"address\":\"sip:a@b\"}}", 500,
+                      "unknown", "trunk address should be a hostname or IP, not SIP URI");
     /* The request's own checks come first and are wrapped (livekit/sip.go:461-486). */
-    fails(lk, "UpdateSIPOutboundTrunk", "{\"update\":{}}", 400, "invalid_argument",
-          "trunk id must be set");
-    fails(lk, "UpdateSIPOutboundTrunk", "{\"sip_trunk_id\":\"ST_o\"}", 400, "invalid_argument",
-          "missing or unsupported update action");
-    fails(lk, "UpdateSIPOutboundTrunk", "{\"sip_trunk_id\":\"ST_o\",\"update\":{\"numbers\":{}}}",
-          400, "invalid_argument", "unsupported list update operation");
-    fails(lk, "UpdateSIPOutboundTrunk",
-          "{\"sip_trunk_id\":\"ST_o\",\"update\":{\"media\":{\"codecs\":[{}]}}}", 400,
-          "invalid_argument", "missing codec name");
+    h_lk_expect_error(lk, "UpdateSIPOutboundTrunk", "{\"update\":{}}", 400, "invalid_argument",
+                      "trunk id must be set");
+    h_lk_expect_error(lk, "UpdateSIPOutboundTrunk", "{\"sip_trunk_id\":\"ST_o\"}", 400,
+                      "invalid_argument", "missing or unsupported update action");
+    h_lk_expect_error(lk, "UpdateSIPOutboundTrunk",
+                      "{\"sip_trunk_id\":\"ST_o\",\"update\":{\"numbers\":{}}}", 400,
+                      "invalid_argument", "unsupported list update operation");
+    h_lk_expect_error(lk, "UpdateSIPOutboundTrunk",
+                      "{\"sip_trunk_id\":\"ST_o\",\"update\":{\"media\":{\"codecs\":[{}]}}}", 400,
+                      "invalid_argument", "missing codec name");
 }
 
 /* livekit/sip.go:447 and sip.go:411: create and delete messages. */
 static void create_and_delete_messages(void **state)
 {
     struct h_lk *lk = *state;
-    fails(lk, "CreateSIPInboundTrunk", "{}", 400, "invalid_argument", "missing trunk");
-    fails(lk, "CreateSIPOutboundTrunk", "{\"trunk\":{\"sip_trunk_id\":\"ST_x\"}}", 400,
-          "invalid_argument", "trunk id must not be set");
-    fails(lk, "DeleteSIPTrunk", "{}", 400, "invalid_argument", "trunk ID is required");
+    h_lk_expect_error(lk, "CreateSIPInboundTrunk", "{}", 400, "invalid_argument", "missing trunk");
+    h_lk_expect_error(lk, "CreateSIPOutboundTrunk", "{\"trunk\":{\"sip_trunk_id\":\"ST_x\"}}", 400,
+                      "invalid_argument", "trunk id must not be set");
+    h_lk_expect_error(lk, "DeleteSIPTrunk", "{}", 400, "invalid_argument", "trunk ID is required");
     /* redisstore_sip.go:108: deleting an unknown id is no error; the id is echoed. */
-    cJSON *d = call(lk, "DeleteSIPTrunk", "{\"sip_trunk_id\":\"ST_gone\"}", 200);
+    cJSON *d = h_lk_expect(lk, "DeleteSIPTrunk", "{\"sip_trunk_id\":\"ST_gone\"}", 200);
     assert_string_equal(cJSON_GetObjectItem(d, "sip_trunk_id")->valuestring, "ST_gone");
     assert_string_equal(cJSON_GetObjectItem(d, "kind")->valuestring, "TRUNK_LEGACY");
     cJSON_Delete(d);
@@ -264,13 +224,15 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(normalize_numbers),
-        cmocka_unit_test_setup_teardown(numbers_normalised_before_comparison, setup, teardown),
-        cmocka_unit_test_setup_teardown(conflicts_named_in_walk_order, setup, teardown),
-        cmocka_unit_test_setup_teardown(update_walks_trunks_of_the_new_numbers, setup, teardown),
-        cmocka_unit_test_setup_teardown(get_needs_an_id, setup, teardown),
-        cmocka_unit_test_setup_teardown(media_filled_by_update, setup, teardown),
-        cmocka_unit_test_setup_teardown(update_result_errors_unwrapped, setup, teardown),
-        cmocka_unit_test_setup_teardown(create_and_delete_messages, setup, teardown),
+        cmocka_unit_test_setup_teardown(numbers_normalised_before_comparison, h_lk_setup,
+                                        h_lk_teardown),
+        cmocka_unit_test_setup_teardown(conflicts_named_in_walk_order, h_lk_setup, h_lk_teardown),
+        cmocka_unit_test_setup_teardown(update_walks_trunks_of_the_new_numbers, h_lk_setup,
+                                        h_lk_teardown),
+        cmocka_unit_test_setup_teardown(get_needs_an_id, h_lk_setup, h_lk_teardown),
+        cmocka_unit_test_setup_teardown(media_filled_by_update, h_lk_setup, h_lk_teardown),
+        cmocka_unit_test_setup_teardown(update_result_errors_unwrapped, h_lk_setup, h_lk_teardown),
+        cmocka_unit_test_setup_teardown(create_and_delete_messages, h_lk_setup, h_lk_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
