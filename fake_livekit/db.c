@@ -21,30 +21,22 @@ const char lk_schema_sql[] =
     " kind TEXT NOT NULL CHECK (kind IN ('inbound', 'outbound')), info TEXT NOT NULL);\n"
     "CREATE TABLE IF NOT EXISTS dispatch_rules (seq INTEGER PRIMARY KEY,"
     " id TEXT NOT NULL UNIQUE, info TEXT NOT NULL);\n"
-    /* rule_keys.h: one row per (trunk, number, PIN) of a rule, for the conflict check. */
-    "CREATE TABLE IF NOT EXISTS dispatch_rule_keys (rule_id TEXT NOT NULL,"
-    " trunk_id TEXT NOT NULL, number TEXT NOT NULL, pin TEXT NOT NULL);\n"
-    "CREATE INDEX IF NOT EXISTS dispatch_rule_keys_key"
-    " ON dispatch_rule_keys (trunk_id, number, pin);\n"
-    "CREATE INDEX IF NOT EXISTS dispatch_rule_keys_rule ON dispatch_rule_keys (rule_id);\n"
     /* rule_keys.h: one row per listed trunk of a rule (a wild row without), for List. */
     "CREATE TABLE IF NOT EXISTS dispatch_rule_trunks (rule_id TEXT NOT NULL,"
     " trunk_id TEXT NOT NULL, wild INTEGER NOT NULL);\n"
     "CREATE INDEX IF NOT EXISTS dispatch_rule_trunks_trunk ON dispatch_rule_trunks (trunk_id);\n"
     "CREATE INDEX IF NOT EXISTS dispatch_rule_trunks_wild ON dispatch_rule_trunks (wild);\n"
     "CREATE INDEX IF NOT EXISTS dispatch_rule_trunks_rule ON dispatch_rule_trunks (rule_id);\n"
-    /* trunk_keys.h: the numbers and allowed numbers of trunks, for conflicts and List. */
+    /* trunk_keys.h: the numbers of trunks, for the `numbers` filter (n_allowed is no longer
+     * read; the column stays so that a database file of an earlier version still takes rows). */
     "CREATE TABLE IF NOT EXISTS trunk_numbers (trunk_id TEXT NOT NULL, kind TEXT NOT NULL,"
     " number TEXT NOT NULL, norm TEXT NOT NULL, wild INTEGER NOT NULL,"
     " n_allowed INTEGER NOT NULL);\n"
-    "CREATE INDEX IF NOT EXISTS trunk_numbers_number ON trunk_numbers (number, kind);\n"
     "CREATE INDEX IF NOT EXISTS trunk_numbers_norm ON trunk_numbers (norm, kind);\n"
     "CREATE INDEX IF NOT EXISTS trunk_numbers_wild ON trunk_numbers (wild, kind);\n"
     "CREATE INDEX IF NOT EXISTS trunk_numbers_trunk ON trunk_numbers (trunk_id);\n"
-    "CREATE TABLE IF NOT EXISTS trunk_allowed_numbers (trunk_id TEXT NOT NULL,"
-    " number TEXT NOT NULL);\n"
-    "CREATE INDEX IF NOT EXISTS trunk_allowed_numbers_trunk"
-    " ON trunk_allowed_numbers (trunk_id, number);\n";
+    /* lists.h: pages of ids (kind, id > after ORDER BY id LIMIT n) read from an index. */
+    "CREATE INDEX IF NOT EXISTS trunks_kind_id ON trunks (kind, id);\n";
 
 /* livekit/protocol utils/guid: shortuuid's alphabet (no 0, 1, I, O, l). */
 static const char guid_alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
@@ -56,7 +48,7 @@ void lk_new_id(const char *prefix, char *out, size_t outlen)
     snprintf(out, outlen, "%s%s", prefix, tail);
 }
 
-static const char *kind_name(enum lk_kind k)
+const char *lk_kind_name(enum lk_kind k)
 {
     return k == LK_INBOUND ? "inbound" : "outbound";
 }
@@ -130,8 +122,7 @@ int lk_db_secret(struct fk_store *st, const char *key, char *out, size_t outlen)
     return fk_store_first_text(s, out, outlen);
 }
 
-/* Run a prepared "SELECT info[, kind] ..." and collect column 0 parsed as JSON. */
-static cJSON *collect(sqlite3_stmt *s)
+cJSON *lk_db_collect(sqlite3_stmt *s)
 {
     cJSON *arr = cJSON_CreateArray();
     int step;
@@ -174,11 +165,11 @@ int lk_db_trunk_get(struct fk_store *st, const char *id, enum lk_kind *kind, cJS
 
 cJSON *lk_db_trunk_list(struct fk_store *st, enum lk_kind kind)
 {
-    sqlite3_stmt *s = fk_store_stmt(st, "SELECT info FROM trunks WHERE kind = ? ORDER BY seq");
+    sqlite3_stmt *s = fk_store_stmt(st, "SELECT info FROM trunks WHERE kind = ? ORDER BY id");
     if (!s)
         return NULL;
-    sqlite3_bind_text(s, 1, kind_name(kind), -1, SQLITE_STATIC);
-    return collect(s);
+    sqlite3_bind_text(s, 1, lk_kind_name(kind), -1, SQLITE_STATIC);
+    return lk_db_collect(s);
 }
 
 /* Bind info's compact text to parameter i and step s to completion. */
@@ -232,7 +223,7 @@ int lk_db_trunk_put(struct fk_store *st, enum lk_kind kind, const cJSON *info)
     int rc = FK_EIO;
     if (s) {
         sqlite3_bind_text(s, 1, lk_get_str(info, "sip_trunk_id"), -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(s, 2, kind_name(kind), -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, lk_kind_name(kind), -1, SQLITE_STATIC);
         rc = step_with_info(s, 3, info);
     }
     if (rc == 0)
@@ -270,7 +261,7 @@ int lk_db_rule_get(struct fk_store *st, const char *id, cJSON **info)
     if (!s)
         return FK_EIO;
     sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
-    cJSON *arr = collect(s);
+    cJSON *arr = lk_db_collect(s);
     if (!arr)
         return FK_EIO;
     *info = cJSON_DetachItemFromArray(arr, 0);
@@ -280,8 +271,8 @@ int lk_db_rule_get(struct fk_store *st, const char *id, cJSON **info)
 
 cJSON *lk_db_rule_list(struct fk_store *st)
 {
-    sqlite3_stmt *s = fk_store_stmt(st, "SELECT info FROM dispatch_rules ORDER BY seq");
-    return s ? collect(s) : NULL;
+    sqlite3_stmt *s = fk_store_stmt(st, "SELECT info FROM dispatch_rules ORDER BY id");
+    return s ? lk_db_collect(s) : NULL;
 }
 
 int lk_db_rule_put(struct fk_store *st, const cJSON *info)
@@ -308,154 +299,6 @@ int lk_db_rule_delete(struct fk_store *st, const char *id)
     if (rc == 0)
         rc = lk_rule_keys_delete(st, id);
     return end_write(st, rc);
-}
-
-/* ---- filtered lists (the candidates of lk_filter_list, through the index tables) ----
- *
- * Each list gathers the seq of its rows with indexed point lookups, then reads the rows by
- * seq in ascending order. Sets and order are kept in C on purpose: "IN (SELECT ...)",
- * UNION and ORDER BY make SQLite open ephemeral tables, each with a fresh page cache, and
- * that allocation cost more than the lookups themselves. */
-
-struct seqs {
-    sqlite3_int64 *v;
-    size_t n, cap;
-};
-
-/* Step s (parameters bound) and append its column 0 to q. 0, FK_EIO, FK_ENOMEM. */
-static int add_seqs(sqlite3_stmt *s, struct seqs *q)
-{
-    int step, rc = 0;
-    while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (q->n == q->cap) {
-            size_t cap = q->cap ? 2 * q->cap : 16;
-            sqlite3_int64 *v = realloc(q->v, cap * sizeof(*v));
-            if (!v) {
-                rc = FK_ENOMEM;
-                break;
-            }
-            q->v = v;
-            q->cap = cap;
-        }
-        q->v[q->n++] = sqlite3_column_int64(s, 0);
-    }
-    if (rc == 0 && step != SQLITE_DONE)
-        rc = FK_EIO;
-    sqlite3_reset(s);
-    return rc;
-}
-
-/* Bind text to ?1 of the cached statement sql, then add_seqs. */
-static int add_seqs_for(struct fk_store *st, const char *sql, const char *text, const char *kind,
-                        struct seqs *q)
-{
-    sqlite3_stmt *s = fk_store_stmt(st, sql);
-    if (!s)
-        return FK_EIO;
-    if (text)
-        sqlite3_bind_text(s, 1, text, -1, SQLITE_TRANSIENT);
-    if (kind)
-        sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
-    return add_seqs(s, q);
-}
-
-static int cmp_seq(const void *a, const void *b)
-{
-    sqlite3_int64 x = *(const sqlite3_int64 *)a, y = *(const sqlite3_int64 *)b;
-    return (x > y) - (x < y);
-}
-
-/* The infos of the rows of q (freed here) in seq order, each once; NULL on error or when
- * rc (the gathering's result) is not 0. sql selects info by seq. */
-static cJSON *by_seq(struct fk_store *st, const char *sql, struct seqs *q, int rc)
-{
-    cJSON *arr = rc == 0 ? cJSON_CreateArray() : NULL;
-    if (arr && q->n > 1)
-        qsort(q->v, q->n, sizeof(q->v[0]), cmp_seq);
-    for (size_t i = 0; arr && i < q->n; i++) {
-        if (i > 0 && q->v[i] == q->v[i - 1])
-            continue;
-        sqlite3_stmt *s = fk_store_stmt(st, sql);
-        cJSON *got = NULL;
-        if (s) {
-            sqlite3_bind_int64(s, 1, q->v[i]);
-            got = collect(s);
-        }
-        cJSON *item = got ? cJSON_DetachItemFromArray(got, 0) : NULL;
-        cJSON_Delete(got);
-        if (!got || (item && !cJSON_AddItemToArray(arr, item))) {
-            cJSON_Delete(item);
-            cJSON_Delete(arr);
-            arr = NULL;
-        }
-    }
-    free(q->v);
-    return arr;
-}
-
-/* The strings of arr, each through add_seqs_for (normalized first when norm). */
-static int add_seqs_each(struct fk_store *st, const char *sql, const cJSON *arr, const char *kind,
-                         bool norm, struct seqs *q)
-{
-    char buf[LK_TRUNK_NUM_MAX];
-    int rc = 0;
-    for (const cJSON *e = arr ? arr->child : NULL; rc == 0 && e; e = e->next) {
-        if (!cJSON_IsString(e))
-            continue;
-        if (norm)
-            lk_normalize_number(e->valuestring, buf, sizeof(buf));
-        rc = add_seqs_for(st, sql, norm ? buf : e->valuestring, kind, q);
-    }
-    return rc;
-}
-
-static const char trunk_by_seq[] = "SELECT info FROM trunks WHERE seq = ?1";
-static const char rule_by_seq[] = "SELECT info FROM dispatch_rules WHERE seq = ?1";
-
-cJSON *lk_db_trunk_list_ids(struct fk_store *st, enum lk_kind kind, const cJSON *ids)
-{
-    struct seqs q = {0};
-    int rc = add_seqs_each(st, "SELECT seq FROM trunks WHERE id = ?1 AND kind = ?2", ids,
-                           kind_name(kind), false, &q);
-    return by_seq(st, trunk_by_seq, &q, rc);
-}
-
-cJSON *lk_db_trunk_list_numbers(struct fk_store *st, enum lk_kind kind, const cJSON *want)
-{
-    struct seqs q = {0};
-    int rc = add_seqs_for(st,
-                          "SELECT t.seq FROM trunk_numbers n JOIN trunks t ON t.id = n.trunk_id"
-                          " WHERE n.wild = 1 AND n.kind = ?2",
-                          NULL, kind_name(kind), &q);
-    if (rc == 0)
-        rc = add_seqs_each(st,
-                           "SELECT t.seq FROM trunk_numbers n JOIN trunks t ON t.id = n.trunk_id"
-                           " WHERE n.norm = ?1 AND n.kind = ?2",
-                           want, kind_name(kind), true, &q);
-    return by_seq(st, trunk_by_seq, &q, rc);
-}
-
-cJSON *lk_db_rule_list_ids(struct fk_store *st, const cJSON *ids)
-{
-    struct seqs q = {0};
-    int rc =
-        add_seqs_each(st, "SELECT seq FROM dispatch_rules WHERE id = ?1", ids, NULL, false, &q);
-    return by_seq(st, rule_by_seq, &q, rc);
-}
-
-cJSON *lk_db_rule_list_trunks(struct fk_store *st, const cJSON *trunk_ids)
-{
-    struct seqs q = {0};
-    int rc = add_seqs_for(st,
-                          "SELECT r.seq FROM dispatch_rule_trunks k"
-                          " JOIN dispatch_rules r ON r.id = k.rule_id WHERE k.wild = 1",
-                          NULL, NULL, &q);
-    if (rc == 0)
-        rc = add_seqs_each(st,
-                           "SELECT r.seq FROM dispatch_rule_trunks k"
-                           " JOIN dispatch_rules r ON r.id = k.rule_id WHERE k.trunk_id = ?1",
-                           trunk_ids, NULL, false, &q);
-    return by_seq(st, rule_by_seq, &q, rc);
 }
 
 /* ---- state documents ---- */

@@ -1,10 +1,11 @@
 /* db.h: fake_livekit's state in SQLite: API keys, trunks, dispatch rules.
  *
- * Trunks and rules are stored as their sparse protojson (proto_json.h) in a text column, in
- * creation order (rowid); an update keeps a row's place. Index tables (trunk_keys.h,
- * rule_keys.h) follow every write, in the same savepoint, so that conflict checks and List
- * filters are lookups. Every function expects the store to be locked, as fakekit does
- * around handlers and admin calls. The state document for scenarios and POST
+ * Trunks and rules are stored as their sparse protojson (proto_json.h) in a text column. Lists
+ * come back in id order (text order, as livekit-server's store sorts them); the rowid (seq)
+ * only dedups index lookups. Index tables (trunk_keys.h, rule_keys.h) follow every write, in
+ * the same savepoint, so that the `numbers` and `trunk_ids` filters are lookups. Every
+ * function expects the store to be locked, as fakekit does around handlers and admin calls. The
+ * state document for scenarios and POST
  * /__admin/state is
  *   {"api_keys":[{"key","secret"}], "inbound_trunks":[SIPInboundTrunkInfo...],
  *    "outbound_trunks":[SIPOutboundTrunkInfo...], "dispatch_rules":[SIPDispatchRuleInfo...]}
@@ -46,31 +47,45 @@ int lk_db_reindex(struct fk_store *st, const char *clear_sql, const char *select
  * livekit's guid.New. out needs strlen(prefix) + 13 bytes. */
 void lk_new_id(const char *prefix, char *out, size_t outlen);
 
+/* "inbound" or "outbound", as the kind column holds it. */
+const char *lk_kind_name(enum lk_kind k);
+/* Step a prepared "SELECT info ..." to its end and collect column 0 parsed as JSON, in row
+ * order; NULL on error. The statement is reset. */
+cJSON *lk_db_collect(sqlite3_stmt *s);
+
 /* Trunk by id: *info (caller cJSON_Delete()s) and *kind. 0, FK_ENOTFOUND, FK_EIO, FK_ENOMEM. */
 int lk_db_trunk_get(struct fk_store *st, const char *id, enum lk_kind *kind,
                     cJSON **info) FK_MUST_CHECK;
-/* Every trunk of kind as an array of sparse infos (caller deletes); NULL on error. */
+/* Every trunk of kind as an array of sparse infos in id order (caller deletes); NULL on
+ * error. */
 cJSON *lk_db_trunk_list(struct fk_store *st, enum lk_kind kind);
 /* Insert, or replace in place, the trunk info["sip_trunk_id"]. 0, FK_EIO. */
 int lk_db_trunk_put(struct fk_store *st, enum lk_kind kind, const cJSON *info) FK_MUST_CHECK;
 /* 0 or FK_ENOTFOUND (or FK_EIO). */
 int lk_db_trunk_delete(struct fk_store *st, const char *id) FK_MUST_CHECK;
 
-/* The candidates of lk_filter_list (filter.h) for a List call, read through the index
- * tables instead of every stored row; each is an array of sparse infos in creation order
- * (caller deletes), NULL on error. lk_filter_list still applies every filter to them.
+/* Candidates of a List filter read through the index tables instead of every stored row:
+ * a superset of what the filter keeps, in id order (caller deletes), NULL on error.
  * _ids: the items whose id is one of ids (a string array). _numbers: the trunks of kind
  * without numbers plus those listing a number whose lk_normalize_number equals that of one
- * of want (so every trunk the `numbers` filter keeps, inbound or outbound). */
+ * of want. _trunks: the rules without trunk_ids plus those listing one of trunk_ids. */
 cJSON *lk_db_trunk_list_ids(struct fk_store *st, enum lk_kind kind, const cJSON *ids);
 cJSON *lk_db_trunk_list_numbers(struct fk_store *st, enum lk_kind kind, const cJSON *want);
-/* The rules whose id is one of ids; the rules without trunk_ids plus those listing one of
- * trunk_ids (so every rule the `trunk_ids` filter keeps). */
 cJSON *lk_db_rule_list_ids(struct fk_store *st, const cJSON *ids);
 cJSON *lk_db_rule_list_trunks(struct fk_store *st, const cJSON *trunk_ids);
 
+/* Sort the objects of arr by their string idkey, as Go's strings.Compare orders ids
+ * (bytes). 0 or FK_ENOMEM. */
+int lk_sort_by_id(cJSON *arr, const char *idkey) FK_MUST_CHECK;
+
+/* One page as livekit-server's redisIterPage reads it (pkg/service/redisstore.go:1050): at
+ * most limit items (limit > 0) whose id is greater than after_id as text (every id when
+ * after_id is ""), in id order. Caller deletes; NULL on error. */
+cJSON *lk_db_trunk_page(struct fk_store *st, enum lk_kind kind, const char *after_id, int limit);
+cJSON *lk_db_rule_page(struct fk_store *st, const char *after_id, int limit);
+
 int lk_db_rule_get(struct fk_store *st, const char *id, cJSON **info) FK_MUST_CHECK;
-cJSON *lk_db_rule_list(struct fk_store *st);
+cJSON *lk_db_rule_list(struct fk_store *st); /* every rule, in id order */
 int lk_db_rule_put(struct fk_store *st, const cJSON *info) FK_MUST_CHECK;
 int lk_db_rule_delete(struct fk_store *st, const char *id) FK_MUST_CHECK;
 

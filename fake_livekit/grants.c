@@ -1,10 +1,10 @@
-/* grants.c: the auth middleware and grant check of livekit-server, over fakekit/jwt.
- *
- * Texts of the plain-text 401s are docs/reference/livekit.md §5's; the reasons after "invalid
- * authorization token: " are go-jose's wording for the same failures, so clients that log them see
- * what the real server would have said. */
+/* grants.c: the auth middleware and grant check of livekit-server, over fakekit/jwt (see
+ * grants.h for the answers). golang-jwt's checks are repeated here in its order: parse
+ * without verifying (golang-jwt parser.go ParseUnverified), look the key up, then the method,
+ * the HMAC and the claims (parser.go ParseWithClaims, validator.go Validate). */
 #include "fake_livekit/grants.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,21 +20,146 @@ static void reject(struct lk_auth *out, const char *text)
     snprintf(out->text, sizeof(out->text), "%s", text);
 }
 
-static const char *jose_reason(enum fk_jwt_status st)
+/* ---- ParseUnverified ---- */
+
+/* One base64url part (RawURLEncoding: no '=') parsed as JSON; NULL when it is not. */
+static cJSON *decode_part(const char *s, size_t len)
 {
-    switch (st) {
-    case FK_JWT_BAD_SIGNATURE:
-        return "go-jose/go-jose: error in cryptographic primitive";
-    case FK_JWT_EXPIRED:
-        return "go-jose/go-jose/jwt: validation failed, token is expired (exp)";
-    case FK_JWT_NOT_YET_VALID:
-        return "go-jose/go-jose/jwt: validation failed, token not valid yet (nbf)";
-    default:
-        return fk_jwt_strerror(st);
+    size_t n = 0;
+    if (memchr(s, '=', len))
+        return NULL;
+    unsigned char *raw = fk_base64url_decode(s, len, &n);
+    if (!raw)
+        return NULL;
+    const char *end = NULL, *text = (const char *)raw;
+    cJSON *j = strlen(text) == n ? cJSON_ParseWithLengthOpts(text, n, &end, false) : NULL;
+    while (j && end && end < text + n && strchr(" \t\r\n", *end)) /* json.Unmarshal: one value */
+        end++;
+    if (j && end != text + n) {
+        cJSON_Delete(j);
+        j = NULL;
     }
+    free(raw);
+    return j;
 }
 
-/* ---- tokens already verified ------------------------------------------------------------ */
+/* The algorithms golang-jwt registers (GetSigningMethod). */
+static bool known_alg(const char *alg)
+{
+    static const char *const algs[] = {"HS256", "HS384", "HS512", "RS256", "RS384",
+                                       "RS512", "PS256", "PS384", "PS512", "ES256",
+                                       "ES384", "ES512", "EdDSA", "none"};
+    for (size_t i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
+        if (strcmp(alg, algs[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A NumericDate claim (golang-jwt types.go): a JSON number, a string holding one, or null.
+ * *has tells whether it is set; *secs is its floor (TimePrecision is a second). */
+static bool numeric_date(const cJSON *v, bool *has, double *secs)
+{
+    *has = false;
+    if (!v || cJSON_IsNull(v))
+        return true;
+    double d;
+    if (cJSON_IsNumber(v)) {
+        d = v->valuedouble;
+    } else if (cJSON_IsString(v)) {
+        cJSON *n = cJSON_Parse(v->valuestring); /* json.Number takes a string of a number */
+        bool ok = cJSON_IsNumber(n);
+        d = ok ? n->valuedouble : 0;
+        cJSON_Delete(n);
+        if (!ok)
+            return false;
+    } else {
+        return false;
+    }
+    *has = true;
+    *secs = floor(d);
+    return true;
+}
+
+/* jwt.RegisteredClaims decoding: iss, sub, jti strings; aud a string or strings; exp, nbf,
+ * iat NumericDates. Any other type fails ParseUnverified. */
+static bool registered_claims_ok(const cJSON *c)
+{
+    static const char *const strings[] = {"iss", "sub", "jti"};
+    static const char *const dates[] = {"exp", "nbf", "iat"};
+    bool has;
+    double d;
+    if (cJSON_IsNull(c))
+        return true;
+    if (!cJSON_IsObject(c))
+        return false;
+    for (size_t i = 0; i < 3; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, strings[i]);
+        if (v && !cJSON_IsString(v) && !cJSON_IsNull(v))
+            return false;
+        if (!numeric_date(cJSON_GetObjectItemCaseSensitive(c, dates[i]), &has, &d))
+            return false;
+    }
+    const cJSON *aud = cJSON_GetObjectItemCaseSensitive(c, "aud");
+    if (cJSON_IsArray(aud)) {
+        for (const cJSON *a = aud->child; a; a = a->next) {
+            if (!cJSON_IsString(a))
+                return false;
+        }
+        return true;
+    }
+    return !aud || cJSON_IsString(aud) || cJSON_IsNull(aud);
+}
+
+/* ParseAPIToken (auth/verifier.go:39): token split, decoded and typed as golang-jwt does
+ * without the key. On success *claims (caller deletes; may be null JSON) and alg. */
+static bool parse_unverified(const char *token, cJSON **claims, char *alg, size_t alglen)
+{
+    const char *d1 = strchr(token, '.'), *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+    *claims = NULL;
+    if (!d2 || strchr(d2 + 1, '.'))
+        return false;
+    cJSON *hdr = decode_part(token, (size_t)(d1 - token));
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(cJSON_IsObject(hdr) ? hdr : NULL, "alg");
+    bool ok = cJSON_IsString(a) && known_alg(a->valuestring);
+    if (ok)
+        snprintf(alg, alglen, "%s", a->valuestring);
+    cJSON_Delete(hdr);
+    *claims = ok ? decode_part(d1 + 1, (size_t)(d2 - d1 - 1)) : NULL;
+    ok = ok && *claims && registered_claims_ok(*claims);
+    size_t siglen = 0;
+    unsigned char *sig = ok ? fk_base64url_decode(d2 + 1, strlen(d2 + 1), &siglen) : NULL;
+    ok = ok && sig && !strchr(d2 + 1, '=');
+    free(sig);
+    if (!ok) {
+        cJSON_Delete(*claims);
+        *claims = NULL;
+    }
+    return ok;
+}
+
+/* ---- claims validation (golang-jwt validator.go) ---- */
+
+/* "token has invalid claims: " and every failed check, joined by ", "; "" when none fails. */
+static void claims_failure(bool has_exp, double exp, bool has_nbf, double nbf, int64_t now,
+                           char *out, size_t outlen)
+{
+    const char *why[2];
+    int n = 0;
+    if (!has_exp)
+        why[n++] = "token is missing required claim: exp claim is required";
+    else if (!((double)now < exp + LK_JWT_LEEWAY_S))
+        why[n++] = "token is expired";
+    if (has_nbf && (double)now < nbf - LK_JWT_LEEWAY_S)
+        why[n++] = "token is not valid yet";
+    if (n == 0)
+        snprintf(out, outlen, "%s", "");
+    else
+        snprintf(out, outlen, "invalid authorization token: token has invalid claims: %s%s%s",
+                 why[0], n > 1 ? ", " : "", n > 1 ? why[1] : "");
+}
+
+/* ---- tokens already verified ---- */
 
 #define ISS_MAX    128
 #define SECRET_MAX FK_JWT_CACHE_SECRET
@@ -43,6 +168,8 @@ static const char *jose_reason(enum fk_jwt_status st)
 struct lk_seen {
     char iss[ISS_MAX];
     unsigned grants;
+    bool has_nbf;
+    double exp, nbf; /* floored, as golang-jwt reads them */
 };
 _Static_assert(sizeof(struct lk_seen) <= FK_JWT_CACHE_DATA, "lk_seen must fit the cache");
 
@@ -61,31 +188,61 @@ void lk_auth_cache_clear(void)
     fk_jwt_cache_clear(&cache);
 }
 
-/* The outcome of fk_jwt_verify for a token whose signature is known to be good: exp, then
- * nbf, exactly as fk_jwt_verify compares them. */
-static void check_times(const struct fk_jwt_seen *e, int64_t now, struct lk_auth *out)
+/* A token verified before: only its times are checked again. */
+static void check_times(const struct lk_seen *d, int64_t now, struct lk_auth *out)
 {
-    enum fk_jwt_status st = FK_JWT_OK;
-
-    if (e->exp <= (double)(now - LK_JWT_LEEWAY_S))
-        st = FK_JWT_EXPIRED;
-    else if (e->has_nbf && e->nbf > (double)(now + LK_JWT_LEEWAY_S))
-        st = FK_JWT_NOT_YET_VALID;
-    if (st != FK_JWT_OK) {
+    claims_failure(true, d->exp, d->has_nbf, d->nbf, now, out->text, sizeof(out->text));
+    if (out->text[0]) {
         out->result = LK_AUTH_REJECT;
-        snprintf(out->text, sizeof(out->text), "invalid authorization token: %s", jose_reason(st));
         return;
     }
     out->result = LK_AUTH_TOKEN;
-    out->grants = seen_data(e).grants;
+    out->grants = d->grants;
+}
+
+/* Verify a parsed token under secret (auth/verifier.go:65) and fill out. */
+static void verify(const char *token, const cJSON *claims, const char *alg, const char *secret,
+                   int64_t now, struct lk_auth *out)
+{
+    struct lk_seen d = {{0}, 0, false, 0, 0};
+    bool has_exp;
+    if (strcmp(alg, "HS256") != 0) {
+        snprintf(out->text, sizeof(out->text),
+                 "invalid authorization token: token signature is invalid: signing method %s "
+                 "is invalid",
+                 alg);
+        out->result = LK_AUTH_REJECT;
+        return;
+    }
+    if (!fk_jwt_hs256_ok(token, secret)) {
+        reject(out, "invalid authorization token: token signature is invalid: signature is "
+                    "invalid");
+        return;
+    }
+    (void)numeric_date(cJSON_GetObjectItemCaseSensitive(claims, "exp"), &has_exp, &d.exp);
+    (void)numeric_date(cJSON_GetObjectItemCaseSensitive(claims, "nbf"), &d.has_nbf, &d.nbf);
+    claims_failure(has_exp, d.exp, d.has_nbf, d.nbf, now, out->text, sizeof(out->text));
+    if (out->text[0]) {
+        out->result = LK_AUTH_REJECT;
+        return;
+    }
+    d.grants = (lk_has_sip_grant(claims, "admin") ? LK_GRANT_ADMIN : 0) |
+               (lk_has_sip_grant(claims, "call") ? LK_GRANT_CALL : 0);
+    out->result = LK_AUTH_TOKEN;
+    out->grants = d.grants;
+    const char *iss = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(claims, "iss"));
+    if (iss && strlen(iss) < sizeof(d.iss)) { /* only an iss that fits is remembered */
+        memcpy(d.iss, iss, strlen(iss) + 1);
+        fk_jwt_cache_put(&cache, token, secret, claims, &d, sizeof d);
+    }
 }
 
 void lk_auth_check(const char *authorization, const char *query_token, int64_t now,
                    lk_secret_fn lookup, void *ctx, struct lk_auth *out)
 {
     const char *token = NULL;
-    cJSON *peek = NULL, *claims = NULL;
-    char secret[SECRET_MAX], iss[ISS_MAX];
+    cJSON *claims = NULL;
+    char secret[SECRET_MAX], alg[16];
     struct fk_jwt_seen seen;
     memset(out, 0, sizeof(*out));
     out->result = LK_AUTH_NONE;
@@ -103,56 +260,27 @@ void lk_auth_check(const char *authorization, const char *query_token, int64_t n
         return;
 
     if (fk_jwt_cache_get(&cache, token, &seen)) {
-        /* Its payload decoded and named iss before, as it would now. */
-        if (!lookup || !lookup(ctx, seen_data(&seen).iss, secret, sizeof(secret))) {
+        struct lk_seen d = seen_data(&seen);
+        /* Its parts decoded and named iss before, as they would now. */
+        if (!lookup || !lookup(ctx, d.iss, secret, sizeof(secret))) {
             reject(out, "invalid API key");
             return;
         }
         if (strcmp(secret, seen.secret) == 0) {
-            check_times(&seen, now, out);
+            check_times(&d, now, out);
             return;
         }
         /* The key's secret changed since: verify from scratch below. */
     }
-
-    enum fk_jwt_status st = fk_jwt_peek(token, &peek);
-    if (st == FK_JWT_NOMEM) {
-        out->result = LK_AUTH_NOMEM;
-        return;
-    }
-    if (st != FK_JWT_OK) {
+    if (!parse_unverified(token, &claims, alg, sizeof(alg))) {
         reject(out, "invalid authorization token");
         return;
     }
-    const cJSON *is = cJSON_GetObjectItemCaseSensitive(peek, "iss");
-    bool known =
-        cJSON_IsString(is) && lookup && lookup(ctx, is->valuestring, secret, sizeof(secret));
-    /* Only an iss that fits is remembered; "" never matches one. */
-    snprintf(iss, sizeof(iss), "%s",
-             known && strlen(is->valuestring) < sizeof(iss) ? is->valuestring : "");
-    cJSON_Delete(peek);
-    if (!known) {
+    const char *iss = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(claims, "iss"));
+    if (!lookup || !lookup(ctx, iss ? iss : "", secret, sizeof(secret)))
         reject(out, "invalid API key");
-        return;
-    }
-    st = fk_jwt_verify(token, secret, now, LK_JWT_LEEWAY_S, true, &claims);
-    if (st == FK_JWT_NOMEM) {
-        out->result = LK_AUTH_NOMEM;
-    } else if (st == FK_JWT_MALFORMED || st == FK_JWT_BAD_ALG) {
-        reject(out, "invalid authorization token");
-    } else if (st != FK_JWT_OK) {
-        out->result = LK_AUTH_REJECT;
-        snprintf(out->text, sizeof(out->text), "invalid authorization token: %s", jose_reason(st));
-    } else {
-        out->result = LK_AUTH_TOKEN;
-        out->grants = (lk_has_sip_grant(claims, "admin") ? LK_GRANT_ADMIN : 0) |
-                      (lk_has_sip_grant(claims, "call") ? LK_GRANT_CALL : 0);
-        if (iss[0]) {
-            struct lk_seen d = {.grants = out->grants};
-            memcpy(d.iss, iss, strlen(iss) + 1);
-            fk_jwt_cache_put(&cache, token, secret, claims, &d, sizeof d);
-        }
-    }
+    else
+        verify(token, claims, alg, secret, now, out);
     cJSON_Delete(claims);
 }
 

@@ -1,10 +1,23 @@
 /* grants.h: LiveKit's API-key authentication and the sip.admin grant.
  *
- * Two steps, as livekit-server does them (docs/reference/livekit.md §5): the HTTP middleware
- * checks the Authorization header (Bearer JWT, HS256, iss = a known API key) and answers a
- * failure itself with a plain-text 401; the SIP service then requires the sip.admin grant
- * (sip.call for participants) and answers Twirp unauthenticated "permissions denied". A
- * request without any token passes the middleware and fails the grant check. */
+ * Two steps, as livekit-server does them (livekit/livekit pkg/service/auth.go:63-117 at
+ * 788d4c3, livekit/protocol auth/verifier.go at 17c16cf): the HTTP middleware checks the
+ * Authorization header and answers a failure itself with a plain-text 401:
+ *   - a header not starting "Bearer ": "invalid authorization header. Must start with Bearer ";
+ *   - a token golang-jwt cannot parse unverified (not three parts, base64url or JSON that does
+ *     not decode, claims of the wrong JSON type, an alg golang-jwt does not know):
+ *     "invalid authorization token";
+ *   - an iss that is no API key: "invalid API key";
+ *   - then golang-jwt v5.3.1's verification, as "invalid authorization token: " + its error:
+ *     "token signature is invalid: signing method HS512 is invalid" (only HS256 is allowed),
+ *     "token signature is invalid: signature is invalid", or "token has invalid claims: " and
+ *     the failed claims joined by ", ": "token is missing required claim: exp claim is
+ *     required" (WithExpirationRequired), "token is expired", "token is not valid yet", with
+ *     a leeway of one minute on exp and nbf.
+ * The SIP service then requires the sip.admin grant (sip.call for participants) and answers
+ * Twirp unauthenticated "permissions denied". A request without any token passes the
+ * middleware and fails the grant check. Grants of the wrong JSON type (which golang-jwt
+ * reports as a malformed token) are not modelled: the fake reads only sip.admin and sip.call. */
 #ifndef LK_GRANTS_H
 #define LK_GRANTS_H
 
@@ -16,7 +29,7 @@
 
 #include "fakekit/err.h"
 
-/* go-jose's default clock leeway, which livekit-server's token validation uses. */
+/* livekit/protocol auth/verifier.go:24: tokenLeeway = time.Minute (golang-jwt WithLeeway). */
 #define LK_JWT_LEEWAY_S 60
 
 enum lk_auth_result {

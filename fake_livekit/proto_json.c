@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fake_livekit/proto_wkt.h"
+
 /* ---- names ---- */
 
 void lk_json_name(const char *proto_name, char *out, size_t outlen)
@@ -45,85 +47,6 @@ static const struct lk_field *find_field(const struct lk_msg *m, const char *key
             return &m->fields[i];
     }
     return NULL;
-}
-
-/* ---- Duration ---- */
-
-int lk_duration_parse(const char *s, long long *seconds, int *nanos)
-{
-    const char *p = s;
-    bool neg = false;
-    long long sec = 0;
-    int ns = 0, digits = 0;
-    if (*p == '-') {
-        neg = true;
-        p++;
-    }
-    if (!isdigit((unsigned char)*p))
-        return FK_EINVAL;
-    while (isdigit((unsigned char)*p)) {
-        if (sec > 315576000000LL)
-            return FK_EINVAL;
-        sec = sec * 10 + (*p - '0');
-        p++;
-    }
-    if (*p == '.') {
-        p++;
-        while (isdigit((unsigned char)*p)) {
-            if (++digits > 9)
-                return FK_EINVAL;
-            ns = ns * 10 + (*p - '0');
-            p++;
-        }
-        if (digits == 0)
-            return FK_EINVAL;
-        for (int i = digits; i < 9; i++)
-            ns *= 10;
-    }
-    if (p[0] != 's' || p[1] != '\0' || sec > 315576000000LL)
-        return FK_EINVAL;
-    *seconds = neg ? -sec : sec;
-    *nanos = neg ? -ns : ns;
-    return 0;
-}
-
-void lk_duration_format(long long seconds, int nanos, char *out, size_t outlen)
-{
-    bool neg = seconds < 0 || nanos < 0;
-    unsigned long long s = (unsigned long long)(seconds < 0 ? -seconds : seconds);
-    int n = nanos < 0 ? -nanos : nanos;
-    if (n == 0)
-        snprintf(out, outlen, "%s%llus", neg ? "-" : "", s);
-    else if (n % 1000000 == 0)
-        snprintf(out, outlen, "%s%llu.%03ds", neg ? "-" : "", s, n / 1000000);
-    else if (n % 1000 == 0)
-        snprintf(out, outlen, "%s%llu.%06ds", neg ? "-" : "", s, n / 1000);
-    else
-        snprintf(out, outlen, "%s%llu.%09ds", neg ? "-" : "", s, n);
-}
-
-/* RFC 3339 as protojson accepts it: date 'T' time, optional fraction, 'Z' or an offset. */
-static bool timestamp_ok(const char *s)
-{
-    static const char pat[] = "dddd-dd-ddTdd:dd:dd";
-    size_t i = 0;
-    for (; pat[i]; i++) {
-        if (pat[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != pat[i])
-            return false;
-    }
-    s += i;
-    if (*s == '.') {
-        s++;
-        if (!isdigit((unsigned char)*s))
-            return false;
-        while (isdigit((unsigned char)*s))
-            s++;
-    }
-    if (strcmp(s, "Z") == 0)
-        return true;
-    return (s[0] == '+' || s[0] == '-') && isdigit((unsigned char)s[1]) &&
-           isdigit((unsigned char)s[2]) && s[3] == ':' && isdigit((unsigned char)s[4]) &&
-           isdigit((unsigned char)s[5]) && s[6] == '\0';
 }
 
 /* ---- decoding ---- */
@@ -162,7 +85,7 @@ static int decode_value(const struct lk_field *f, const cJSON *v, const char *pa
     *out = NULL;
     switch (f->type) {
     case LK_T_STRING:
-        if (!cJSON_IsString(v))
+        if (!cJSON_IsString(v) || !lk_utf8_valid(v->valuestring, strlen(v->valuestring)))
             goto bad;
         *out = cJSON_CreateString(v->valuestring);
         break;
@@ -202,18 +125,23 @@ static int decode_value(const struct lk_field *f, const cJSON *v, const char *pa
     case LK_T_DURATION: {
         long long s = 0;
         int ns = 0;
-        char buf[40];
+        char buf[LK_WKT_TEXT_MAX];
         if (!cJSON_IsString(v) || lk_duration_parse(v->valuestring, &s, &ns) != 0)
             goto bad;
         lk_duration_format(s, ns, buf, sizeof(buf));
         *out = cJSON_CreateString(buf);
         break;
     }
-    case LK_T_TIMESTAMP:
-        if (!cJSON_IsString(v) || !timestamp_ok(v->valuestring))
+    case LK_T_TIMESTAMP: {
+        long long s = 0;
+        int ns = 0;
+        char buf[LK_WKT_TEXT_MAX];
+        if (!cJSON_IsString(v) || lk_timestamp_parse(v->valuestring, &s, &ns) != 0)
             goto bad;
-        *out = cJSON_CreateString(v->valuestring);
+        lk_timestamp_format(s, ns, buf, sizeof(buf));
+        *out = cJSON_CreateString(buf);
         break;
+    }
     case LK_T_OPAQUE:
         if (!cJSON_IsObject(v))
             goto bad;
@@ -251,6 +179,11 @@ static int decode_field(const struct lk_field *f, const cJSON *v, const char *pa
             sub[0] = '\0';
         if (cJSON_IsNull(e)) {
             fk_error_set(err, "%s: null is not a valid element", sub);
+            rc = FK_EINVAL;
+            goto fail;
+        }
+        if (map && !lk_utf8_valid(e->string, strlen(e->string))) {
+            fk_error_set(err, "%s: invalid UTF-8 in a map key", sub);
             rc = FK_EINVAL;
             goto fail;
         }
@@ -393,6 +326,8 @@ cJSON *lk_pj_encode(const cJSON *sparse, const struct lk_msg *m)
         const struct lk_field *f = &m->fields[i];
         const cJSON *v = sparse ? cJSON_GetObjectItemCaseSensitive(sparse, f->name) : NULL;
         cJSON *out = NULL;
+        if (f->type == LK_T_OPAQUE && cJSON_IsString(v))
+            v = NULL; /* raw bytes from the binary encoding (proto_pb.h): no JSON form */
         if (v && !cJSON_IsNull(v)) {
             if (f->flags & LK_F_REPEATED) {
                 out = cJSON_CreateArray();
@@ -433,8 +368,19 @@ const char *lk_get_str(const cJSON *obj, const char *key)
 
 int lk_set_str(cJSON *obj, const char *key, const char *value)
 {
+    return lk_put(obj, key, cJSON_CreateString(value));
+}
+
+int lk_put(cJSON *obj, const char *key, cJSON *v)
+{
+    if (!v)
+        return FK_ENOMEM;
     cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
-    return cJSON_AddStringToObject(obj, key, value) ? 0 : FK_ENOMEM;
+    if (!cJSON_AddItemToObject(obj, key, v)) {
+        cJSON_Delete(v);
+        return FK_ENOMEM;
+    }
+    return 0;
 }
 
 bool lk_get_bool(const cJSON *obj, const char *key)

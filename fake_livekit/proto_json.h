@@ -6,10 +6,13 @@
  * proto3 `optional` and oneof members left out when unset). See docs/reference/livekit.md §1a.
  *
  * Internally a message is a "sparse" cJSON object: snake_case keys, only the fields that were
- * present, enums as numbers, Durations normalised to protojson's text ("30s", "1.500s").
- * lk_pj_decode builds one from request JSON; lk_pj_encode turns one into the answer form.
- * Fake state is stored in the sparse form. RoomConfiguration (livekit_room.proto, not in our
- * reference) is kept as an opaque object and echoed as given. */
+ * present, enums as numbers, Durations and Timestamps normalised to protojson's text ("30s",
+ * "1.500s", "2024-05-01T08:00:00Z"; proto_wkt.h). lk_pj_decode builds one from request JSON,
+ * lk_pb_decode (proto_pb.h) from the binary encoding; lk_pj_encode turns one into the JSON
+ * answer form. Fake state is stored in the sparse form. Strings must be UTF-8, as protojson
+ * requires. RoomConfiguration (livekit_room.proto, not in our reference) is kept as an opaque
+ * object and echoed as given; one that arrived in binary (a base64url string of its bytes,
+ * proto_pb.h) reads as unset here. */
 #ifndef LK_PROTO_JSON_H
 #define LK_PROTO_JSON_H
 
@@ -43,6 +46,7 @@ struct lk_enum {
 
 struct lk_field {
     const char *name; /* proto (snake_case) name; the json name is derived */
+    unsigned num;     /* field number (the binary encoding's key, proto_pb.h) */
     enum lk_type type;
     unsigned flags;
     int oneof;       /* 0: none; fields sharing a non-zero value form one oneof */
@@ -56,6 +60,7 @@ struct lk_msg {
 };
 
 /* The messages of livekit_sip.proto the fake speaks. */
+extern const struct lk_msg lk_msg_media;           /* SIPMediaConfig */
 extern const struct lk_msg lk_msg_inbound_trunk;   /* SIPInboundTrunkInfo */
 extern const struct lk_msg lk_msg_outbound_trunk;  /* SIPOutboundTrunkInfo */
 extern const struct lk_msg lk_msg_trunk_info;      /* SIPTrunkInfo (deprecated) */
@@ -68,11 +73,19 @@ extern const struct lk_msg lk_msg_update_inbound;  /* UpdateSIPInboundTrunkReque
 extern const struct lk_msg lk_msg_update_outbound; /* UpdateSIPOutboundTrunkRequest */
 extern const struct lk_msg lk_msg_trunk_id_req;    /* Get...TrunkRequest, DeleteSIPTrunkRequest */
 extern const struct lk_msg lk_msg_list_trunks;     /* ListSIP{In,Out}boundTrunkRequest */
+extern const struct lk_msg lk_msg_list_legacy;     /* ListSIPTrunkRequest (deprecated) */
 extern const struct lk_msg lk_msg_create_rule;     /* CreateSIPDispatchRuleRequest */
 extern const struct lk_msg lk_msg_update_rule;     /* UpdateSIPDispatchRuleRequest */
 extern const struct lk_msg lk_msg_list_rules;      /* ListSIPDispatchRuleRequest */
 extern const struct lk_msg lk_msg_rule_id_req;     /* DeleteSIPDispatchRuleRequest */
 extern const struct lk_msg lk_msg_empty;           /* requests we accept but do not read */
+/* Answers: GetSIP{In,Out}boundTrunkResponse {trunk}, List*Response {items}. */
+extern const struct lk_msg lk_msg_get_inbound_resp;
+extern const struct lk_msg lk_msg_get_outbound_resp;
+extern const struct lk_msg lk_msg_list_inbound_resp;
+extern const struct lk_msg lk_msg_list_outbound_resp;
+extern const struct lk_msg lk_msg_list_legacy_resp;
+extern const struct lk_msg lk_msg_list_rules_resp;
 
 /* Decode in (borrowed) as message m into a new sparse object (*out, caller cJSON_Delete()s).
  * FK_EINVAL when in does not decode (err says where: "trunk.numbers[0]: expected a string"),
@@ -84,10 +97,6 @@ int lk_pj_decode(const cJSON *in, const struct lk_msg *m, cJSON **out,
  * cJSON_Delete()s the result; NULL on ENOMEM. */
 cJSON *lk_pj_encode(const cJSON *sparse, const struct lk_msg *m);
 
-/* Parse protojson Duration text ("30s", "-1.5s"); 0 or FK_EINVAL. */
-int lk_duration_parse(const char *s, long long *seconds, int *nanos) FK_MUST_CHECK;
-/* Format as protojson does: 0, 3, 6 or 9 fractional digits ("1.500s"). out >= 32 bytes. */
-void lk_duration_format(long long seconds, int nanos, char *out, size_t outlen);
 /* The lowerCamelCase json name of a proto name ("sip_trunk_id" -> "sipTrunkId"). */
 void lk_json_name(const char *proto_name, char *out, size_t outlen);
 
@@ -99,5 +108,7 @@ int lk_array_len(const cJSON *obj, const char *key);
 bool lk_array_has(const cJSON *arr, const char *s);
 /* obj[key] = value, replacing any earlier value. 0 or FK_ENOMEM. */
 int lk_set_str(cJSON *obj, const char *key, const char *value) FK_MUST_CHECK;
+/* obj[key] = v (taken, even on failure; NULL means ENOMEM), replacing any earlier value. */
+int lk_put(cJSON *obj, const char *key, cJSON *v) FK_MUST_CHECK;
 
 #endif

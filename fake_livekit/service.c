@@ -73,6 +73,7 @@ const struct fk_service lk_service = {
     .routes = routes,
     .nroutes = sizeof(routes) / sizeof(routes[0]),
     .schema_sql = lk_schema_sql,
+    .body_limit = LK_BODY_LIMIT, /* livekit-server's default, not fakekit's 1 MiB */
     .init = init,
     .fini = fini,
     .seed = lk_db_seed,

@@ -1,10 +1,11 @@
-/* twirp.c: the Twirp transport of fake_livekit and its method table.
+/* twirp.c: the Twirp transport of fake_livekit (JSON and protobuf) and its method table.
  *
  * Messages for routing and decoding failures are those of the twirp v8 generated server
- * (livekit/protocol livekit_sip.twirp.go); see twirp.h for the order of checks. */
+ * (livekit/protocol livekit/livekit_sip.twirp.go); see twirp.h for the order of checks. */
 #include "fake_livekit/twirp.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -12,8 +13,10 @@
 #include "fake_livekit/dispatch.h"
 #include "fake_livekit/grants.h"
 #include "fake_livekit/proto_json.h"
+#include "fake_livekit/proto_pb.h"
 #include "fake_livekit/service.h"
 #include "fake_livekit/trunks.h"
+#include "fake_livekit/validate.h"
 #include "fakekit/clock.h"
 #include "fakekit/json.h"
 #include "fakekit/log.h"
@@ -82,31 +85,50 @@ nomem:
     return FK_ENOMEM;
 }
 
-int lk_reply(struct fk_resp *resp, cJSON *json)
+int lk_answer(struct lk_call *c, const cJSON *sparse, const struct lk_msg *m)
 {
-    if (!json)
-        return FK_ENOMEM;
-    return fk_resp_json(resp, 200, json);
+    if (c->wire == LK_WIRE_JSON) {
+        cJSON *json = lk_pj_encode(sparse, m);
+        return json ? fk_resp_json(c->resp, 200, json) : FK_ENOMEM;
+    }
+    struct fk_buf b;
+    fk_buf_init(&b, LK_PB_MAX_OUT);
+    int rc = lk_pb_encode(sparse, m, &b);
+    if (rc == 0)
+        rc = fk_resp_set(c->resp, 200, "application/protobuf", b.data ? b.data : "", b.len);
+    fk_buf_cleanup(&b);
+    return rc == FK_ERANGE ? FK_ENOMEM : rc;
 }
 
-int lk_reply_items(struct fk_resp *resp, cJSON *arr, const struct lk_msg *m)
+int lk_answer_with(struct lk_call *c, const char *key, cJSON *value, const struct lk_msg *m)
 {
-    cJSON *out = cJSON_CreateObject();
-    cJSON *items = cJSON_AddArrayToObject(out, "items");
-    int rc = arr && items ? 0 : FK_ENOMEM;
-    for (const cJSON *e = arr ? arr->child : NULL; rc == 0 && e; e = e->next) {
-        cJSON *enc = lk_pj_encode(cJSON_IsNull(e) ? NULL : e, m);
-        if (!enc || !cJSON_AddItemToArray(items, enc)) {
-            cJSON_Delete(enc);
-            rc = FK_ENOMEM;
-        }
+    cJSON *wrap = cJSON_CreateObject();
+    if (!wrap || !value || !cJSON_AddItemToObject(wrap, key, value)) {
+        cJSON_Delete(wrap);
+        cJSON_Delete(value);
+        return FK_ENOMEM;
     }
-    cJSON_Delete(arr);
-    if (rc != 0) {
-        cJSON_Delete(out);
-        return rc;
-    }
-    return lk_reply(resp, out);
+    int rc = lk_answer(c, wrap, m);
+    cJSON_Delete(wrap);
+    return rc;
+}
+
+int lk_answer_invalid(struct lk_call *c, const struct lk_verr *e)
+{
+    return lk_twirp_error(c->resp, "invalid_argument", lk_verr_text(e), NULL);
+}
+
+int lk_answer_raw(struct lk_call *c, const struct lk_verr *e)
+{
+    if (!e->coded)
+        return lk_twirp_error(c->resp, "unknown", lk_verr_text(e), NULL);
+    struct fk_buf b;
+    fk_buf_init(&b, LK_MSG_MAX + 64);
+    int rc = fk_buf_printf(&b, "twirp error unknown: %s", lk_verr_text(e));
+    if (rc == 0)
+        rc = lk_twirp_error(c->resp, "invalid_argument", fk_buf_str(&b), NULL);
+    fk_buf_cleanup(&b);
+    return rc == 0 ? 0 : FK_ENOMEM;
 }
 
 static int bad_route(struct fk_resp *resp, const struct fk_req *req, const char *msg)
@@ -144,7 +166,7 @@ static const struct method methods[] = {
     {"GetSIPOutboundTrunk", &lk_msg_trunk_id_req, "admin", lk_trunk_get_outbound, NO_SLOT},
     {"ListSIPInboundTrunk", &lk_msg_list_trunks, "admin", lk_trunk_list_inbound, SLOT_LIST_IN},
     {"ListSIPOutboundTrunk", &lk_msg_list_trunks, "admin", lk_trunk_list_outbound, SLOT_LIST_OUT},
-    {"ListSIPTrunk", &lk_msg_empty, "admin", lk_trunk_list_legacy, SLOT_LIST_LEGACY},
+    {"ListSIPTrunk", &lk_msg_list_legacy, "admin", lk_trunk_list_legacy, SLOT_LIST_LEGACY},
     {"UpdateSIPInboundTrunk", &lk_msg_update_inbound, "admin", lk_trunk_update_inbound, NO_SLOT},
     {"UpdateSIPOutboundTrunk", &lk_msg_update_outbound, "admin", lk_trunk_update_outbound, NO_SLOT},
     {"DeleteSIPTrunk", &lk_msg_trunk_id_req, "admin", lk_trunk_delete, NO_SLOT},
@@ -156,18 +178,24 @@ static const struct method methods[] = {
     {"TransferSIPParticipant", &lk_msg_empty, "call", unimplemented, NO_SLOT},
 };
 
-/* Media type before ';', trimmed, compared case-insensitively (the Go server's rule). */
-static bool is_json_type(const char *ct)
+/* The encoding a Content-Type names: its media type before ';', trimmed and lowercased, is
+ * application/json or application/protobuf (the Go server's rule). -1 for anything else. */
+static int wire_of(const char *ct)
 {
+    static const char *const types[] = {"application/json", "application/protobuf"};
     size_t n;
     if (!ct)
-        return false;
+        return -1;
     while (*ct == ' ' || *ct == '\t')
         ct++;
     n = strcspn(ct, ";");
     while (n > 0 && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
         n--;
-    return n == strlen("application/json") && strncasecmp(ct, "application/json", n) == 0;
+    for (int i = 0; i < 2; i++) {
+        if (n == strlen(types[i]) && strncasecmp(ct, types[i], n) == 0)
+            return i == 0 ? LK_WIRE_JSON : LK_WIRE_PROTOBUF;
+    }
+    return -1;
 }
 
 /* The store's generation, for struct lk_reads. */
@@ -204,58 +232,109 @@ static bool lookup_secret(void *ctx, const char *key, char *secret, size_t secre
     return true;
 }
 
+/* The key a read-only answer is kept under: the encoding (the answers differ), then the body. */
+static char *answer_key(const struct fk_req *req, enum lk_wire wire, size_t *len)
+{
+    char *key = malloc(req->body_len + 1);
+    if (!key)
+        return NULL;
+    key[0] = wire == LK_WIRE_JSON ? 'j' : 'p';
+    if (req->body_len)
+        memcpy(key + 1, req->body, req->body_len);
+    *len = req->body_len + 1;
+    return key;
+}
+
 /* The kept answer of m for this exact body, if any (a read-only method, store unchanged). */
-static const char *kept_answer(const struct fk_req *req, const struct method *m, size_t *len)
+static const char *kept_answer(const struct fk_req *req, const struct method *m, enum lk_wire wire,
+                               size_t *len)
 {
     struct lk_svc *svc = req->svc;
+    size_t keylen;
     if (!svc || m->slot == NO_SLOT)
         return NULL;
     sync_reads(req);
-    return lk_reads_get(&svc->reads, (size_t)m->slot, req->body, req->body_len, len);
+    char *key = answer_key(req, wire, &keylen);
+    const char *v = key ? lk_reads_get(&svc->reads, (size_t)m->slot, key, keylen, len) : NULL;
+    free(key);
+    return v;
 }
 
 /* Keep a read-only method's plain 200 answer for its body. */
-static void keep_answer(const struct fk_req *req, const struct method *m,
+static void keep_answer(const struct fk_req *req, const struct method *m, enum lk_wire wire,
                         const struct fk_resp *resp)
 {
     struct lk_svc *svc = req->svc;
-    if (!svc || m->slot == NO_SLOT || resp->status != 200 || resp->nheaders != 0 ||
-        !resp->content_type || strcmp(resp->content_type, "application/json") != 0)
+    size_t keylen;
+    if (!svc || m->slot == NO_SLOT || resp->status != 200 || resp->nheaders != 0)
         return;
-    if (lk_reads_put(&svc->reads, (size_t)m->slot, req->body, req->body_len,
-                     resp->body ? resp->body : "", resp->body_len) != 0)
+    char *key = answer_key(req, wire, &keylen);
+    if (!key || lk_reads_put(&svc->reads, (size_t)m->slot, key, keylen,
+                             resp->body ? resp->body : "", resp->body_len) != 0)
         fk_log(FK_LOG_DEBUG, "event=read_not_kept method=%s", m->name);
+    free(key);
 }
 
-/* Parse the whole body as one JSON value; NULL if it is not exactly that. Repeated keys are
- * kept: protojson refuses a repeated field, and lk_pj_decode does as it does. */
+static const char *wire_type(enum lk_wire wire)
+{
+    return wire == LK_WIRE_JSON ? "application/json" : "application/protobuf";
+}
+
+/* The body's first JSON value, as the generated server reads it (json.NewDecoder(...).Decode
+ * into a json.RawMessage, livekit_sip.twirp.go:2016): bytes after a complete object or array
+ * are never looked at. Within that value repeated keys are kept (FK_JSON_KEEP), because
+ * protojson then refuses a repeated field and lk_pj_decode does as it does. NULL when there
+ * is no value. */
 static cJSON *parse_body(const struct fk_req *req)
 {
-    return fk_json_parse(req->body, req->body_len, FK_JSON_KEEP, NULL);
+    const char *end = NULL;
+    cJSON *first = cJSON_ParseWithLengthOpts(req->body, req->body_len, &end, false);
+
+    if (first == NULL)
+        return NULL;
+    cJSON_Delete(first);
+    return fk_json_parse(req->body, (size_t)(end - req->body), FK_JSON_KEEP, NULL);
 }
 
-int lk_twirp_handle(const struct fk_req *req, struct fk_resp *resp)
+/* Decode the body as m in its encoding into *body. 0; 1 when the malformed error was
+ * answered; FK_ENOMEM. */
+static int decode(const struct fk_req *req, struct fk_resp *resp, const struct method *m,
+                  enum lk_wire wire, cJSON **body)
 {
-    struct lk_auth auth;
     struct fk_error err = {{0}};
-    cJSON *json = NULL, *body = NULL;
+    int rc;
+    if (wire == LK_WIRE_PROTOBUF) {
+        rc = lk_pb_decode(req->body, req->body_len, m->req, body, &err);
+    } else {
+        cJSON *json = parse_body(req);
+        rc = json ? lk_pj_decode(json, m->req, body, &err) : FK_EINVAL;
+        if (!json)
+            fk_error_set(&err, "not JSON");
+        cJSON_Delete(json);
+    }
+    if (rc != FK_EINVAL)
+        return rc;
+    char q[FK_LOG_QUOTED];
+    fk_log(FK_LOG_DEBUG, "event=malformed method=%s reason=%s", m->name,
+           fk_log_quote(q, sizeof(q), err.msg));
+    rc = lk_twirp_error(resp, "malformed",
+                        wire == LK_WIRE_JSON ? "the json request could not be decoded"
+                                             : "the protobuf request could not be decoded",
+                        NULL);
+    return rc == 0 ? 1 : rc;
+}
+
+/* The method of the path, or NULL after answering bad_route (*rc says how that went). */
+static const struct method *route(const struct fk_req *req, struct fk_resp *resp, int *wire,
+                                  int *rc)
+{
     const struct method *m = NULL;
     char msg[600];
-    int rc;
-
-    lk_auth_check(fk_req_header(req, "Authorization"), fk_req_arg(req, "access_token"),
-                  fk_now_us() / 1000000, lookup_secret, (void *)req, &auth);
-    if (auth.result == LK_AUTH_NOMEM)
-        return FK_ENOMEM;
-    if (auth.result == LK_AUTH_REJECT) {
-        /* http.Error-less write in livekit-server: Go sniffs the type of the text. */
-        return fk_resp_set(resp, 401, "text/plain; charset=utf-8", auth.text, strlen(auth.text));
-    }
-
+    *rc = 0;
     if (strcmp(req->method, "POST") != 0) {
         snprintf(msg, sizeof(msg), "unsupported method \"%s\" (only POST is allowed)", req->method);
-        rc = bad_route(resp, req, msg);
-        goto out;
+        *rc = bad_route(resp, req, msg);
+        return NULL;
     }
     for (size_t i = 0; req->nparams > 0 && i < sizeof(methods) / sizeof(methods[0]); i++) {
         if (strcmp(methods[i].name, req->params[0]) == 0)
@@ -263,47 +342,59 @@ int lk_twirp_handle(const struct fk_req *req, struct fk_resp *resp)
     }
     if (!m) {
         snprintf(msg, sizeof(msg), "no handler for path \"%s\"", req->path);
-        rc = bad_route(resp, req, msg);
-        goto out;
+        *rc = bad_route(resp, req, msg);
+        return NULL;
     }
     const char *ct = fk_req_header(req, "Content-Type");
-    if (!is_json_type(ct)) {
+    if ((*wire = wire_of(ct)) < 0) {
         snprintf(msg, sizeof(msg), "unexpected Content-Type: \"%s\"", ct ? ct : "");
-        rc = bad_route(resp, req, msg);
-        goto out;
+        *rc = bad_route(resp, req, msg);
+        return NULL;
     }
+    return m;
+}
+
+int lk_twirp_handle(const struct fk_req *req, struct fk_resp *resp)
+{
+    struct lk_auth auth;
+    cJSON *body = NULL;
+    int rc, wire = LK_WIRE_JSON;
+
+    lk_auth_check(fk_req_header(req, "Authorization"), fk_req_arg(req, "access_token"),
+                  fk_now_us() / 1000000, lookup_secret, (void *)req, &auth);
+    if (auth.result == LK_AUTH_NOMEM)
+        return FK_ENOMEM;
+    if (auth.result == LK_AUTH_REJECT) {
+        /* HandleError's plain write in livekit-server: Go sniffs the type of the text. */
+        return fk_resp_set(resp, 401, "text/plain; charset=utf-8", auth.text, strlen(auth.text));
+    }
+    const struct method *m = route(req, resp, &wire, &rc);
+    if (!m)
+        goto out;
     /* A kept answer was made from these very body bytes, so they decode: what remains of
      * the checks below is the grant. */
     const char *kept;
     size_t kept_len;
-    if ((kept = kept_answer(req, m, &kept_len)) != NULL) {
+    if ((kept = kept_answer(req, m, (enum lk_wire)wire, &kept_len)) != NULL) {
         if (!lk_auth_has_grant(&auth, m->grant))
             rc = lk_twirp_error(resp, "unauthenticated", "permissions denied", NULL);
         else
-            rc = fk_resp_set(resp, 200, "application/json", kept, kept_len);
+            rc = fk_resp_set(resp, 200, wire_type((enum lk_wire)wire), kept, kept_len);
         goto out;
     }
-    json = parse_body(req);
-    rc = json ? lk_pj_decode(json, m->req, &body, &err) : FK_EINVAL;
-    if (rc == FK_ENOMEM)
-        goto out;
-    if (rc != 0) {
-        char q[FK_LOG_QUOTED];
-        fk_log(FK_LOG_DEBUG, "event=malformed method=%s reason=%s", m->name,
-               fk_log_quote(q, sizeof(q), json ? err.msg : "not JSON"));
-        rc = lk_twirp_error(resp, "malformed", "the json request could not be decoded", NULL);
+    if ((rc = decode(req, resp, m, (enum lk_wire)wire, &body)) != 0) {
+        rc = rc > 0 ? 0 : rc;
         goto out;
     }
     if (!lk_auth_has_grant(&auth, m->grant)) {
         rc = lk_twirp_error(resp, "unauthenticated", "permissions denied", NULL);
         goto out;
     }
-    struct lk_call call = {req, resp, req->store, body};
+    struct lk_call call = {req, resp, req->store, body, (enum lk_wire)wire};
     rc = m->fn(&call);
     if (rc == 0)
-        keep_answer(req, m, resp);
+        keep_answer(req, m, (enum lk_wire)wire, resp);
 out:
-    cJSON_Delete(json);
     cJSON_Delete(body);
     lk_auth_cleanup(&auth);
     return rc;
@@ -335,13 +426,11 @@ void lk_native(struct fk_resp *resp, const struct fk_req *req, enum fk_native ki
         rc = bad_route(resp, req, msg);
         break;
     case FK_NATIVE_TOO_LARGE:
-        /* The Twirp Go server answers an unreadable body with malformed/400; docs/DESIGN.md
-         * ("Connections") gives every fake 413 for bodies over 1 MiB, so the Twirp body keeps its
-         * code and only the status is 413. */
-        rc =
-            lk_twirp_error(resp, "malformed", "failed to read request body: body over 1 MiB", NULL);
-        if (rc == 0)
-            resp->status = 413;
+        if (fk_req_header(req, "Content-Length")) /* RequestBodyLimiter, before auth */
+            rc = fk_resp_set(resp, 413, "text/plain; charset=utf-8", "request body too large",
+                             strlen("request body too large"));
+        else /* the Twirp read fails through http.MaxBytesReader */
+            rc = lk_twirp_error(resp, "malformed", "failed to read request body", NULL);
         break;
     case FK_NATIVE_RATE_LIMITED:
         snprintf(msg, sizeof(msg), "%ld", retry_after_s);

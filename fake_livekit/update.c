@@ -5,62 +5,14 @@
 
 #include "fake_livekit/proto_json.h"
 
-static bool has_empty(const cJSON *arr)
-{
-    for (const cJSON *e = arr ? arr->child : NULL; e; e = e->next) {
-        if (cJSON_IsString(e) && e->valuestring[0] == '\0')
-            return true;
-    }
-    return false;
-}
-
-int lk_list_update_validate(const cJSON *lu, struct fk_error *err)
-{
-    if (!lu)
-        return 0;
-    int nset = lk_array_len(lu, "set");
-    int ndelta = lk_array_len(lu, "add") + lk_array_len(lu, "remove");
-    bool clear = lk_get_bool(lu, "clear");
-    if (!clear && nset + ndelta == 0) {
-        fk_error_set(err, "unsupported list update operation");
-        return FK_EINVAL;
-    }
-    if (clear && nset + ndelta > 0) {
-        fk_error_set(err, "cannot clear and change the list at the same time");
-        return FK_EINVAL;
-    }
-    if (nset > 0 && ndelta > 0) {
-        fk_error_set(err, "cannot set and change the list at the same time");
-        return FK_EINVAL;
-    }
-    if (has_empty(lk_get_array(lu, "set")) || has_empty(lk_get_array(lu, "add")) ||
-        has_empty(lk_get_array(lu, "remove"))) {
-        fk_error_set(err, "empty element in the list");
-        return FK_EINVAL;
-    }
-    return 0;
-}
-
-static int replace_key(cJSON *obj, const char *key, cJSON *v)
-{
-    if (!v)
-        return FK_ENOMEM;
-    cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
-    if (!cJSON_AddItemToObject(obj, key, v)) {
-        cJSON_Delete(v);
-        return FK_ENOMEM;
-    }
-    return 0;
-}
-
 int lk_list_update_apply(cJSON *obj, const char *key, const cJSON *lu)
 {
     if (!lu)
         return 0;
     if (lk_get_bool(lu, "clear"))
-        return replace_key(obj, key, cJSON_CreateArray());
+        return lk_put(obj, key, cJSON_CreateArray());
     if (lk_array_len(lu, "set") > 0)
-        return replace_key(obj, key, cJSON_Duplicate(lk_get_array(lu, "set"), true));
+        return lk_put(obj, key, cJSON_Duplicate(lk_get_array(lu, "set"), true));
 
     const cJSON *cur = lk_get_array(obj, key);
     cJSON *arr = cur ? cJSON_Duplicate(cur, true) : cJSON_CreateArray();
@@ -88,7 +40,7 @@ int lk_list_update_apply(cJSON *obj, const char *key, const cJSON *lu)
             return FK_ENOMEM;
         }
     }
-    return replace_key(obj, key, arr);
+    return lk_put(obj, key, arr);
 }
 
 int lk_apply_present(cJSON *obj, const cJSON *upd, const char *key)
@@ -96,7 +48,39 @@ int lk_apply_present(cJSON *obj, const cJSON *upd, const char *key)
     const cJSON *v = upd ? cJSON_GetObjectItemCaseSensitive(upd, key) : NULL;
     if (!v)
         return 0;
-    return replace_key(obj, key, cJSON_Duplicate(v, true));
+    return lk_put(obj, key, cJSON_Duplicate(v, true));
+}
+
+int lk_media_upgrade(cJSON *info)
+{
+    cJSON *media = cJSON_GetObjectItemCaseSensitive(info, "media");
+    if (!cJSON_IsObject(media)) {
+        if (lk_put(info, "media", cJSON_CreateObject()) != 0)
+            return FK_ENOMEM;
+        media = cJSON_GetObjectItemCaseSensitive(info, "media");
+    }
+    const cJSON *enc = cJSON_GetObjectItemCaseSensitive(info, "media_encryption");
+    /* DISABLE (0) is the zero value, which UpgradeWith reads as "unset". */
+    if (!cJSON_GetObjectItemCaseSensitive(media, "encryption") && cJSON_IsNumber(enc) &&
+        enc->valuedouble != 0)
+        return lk_put(media, "encryption", cJSON_CreateNumber(enc->valuedouble));
+    return 0;
+}
+
+int lk_update_media(cJSON *info, const cJSON *upd)
+{
+    int rc = lk_apply_present(info, upd, "media");
+    if (rc == 0)
+        rc = lk_apply_present(info, upd, "media_encryption");
+    if (rc == 0)
+        rc = lk_media_upgrade(info);
+    if (rc != 0)
+        return rc;
+    /* The legacy field mirrors the media's (Deref: unset is DISABLE). */
+    const cJSON *media = cJSON_GetObjectItemCaseSensitive(info, "media");
+    const cJSON *enc = cJSON_GetObjectItemCaseSensitive(media, "encryption");
+    return lk_put(info, "media_encryption",
+                  cJSON_CreateNumber(cJSON_IsNumber(enc) ? enc->valuedouble : 0));
 }
 
 int lk_apply_map_diff(cJSON *obj, const cJSON *upd, const char *key)
@@ -106,7 +90,7 @@ int lk_apply_map_diff(cJSON *obj, const cJSON *upd, const char *key)
         return 0;
     cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (!cJSON_IsObject(m)) {
-        if (replace_key(obj, key, cJSON_CreateObject()) != 0)
+        if (lk_put(obj, key, cJSON_CreateObject()) != 0)
             return FK_ENOMEM;
         m = cJSON_GetObjectItemCaseSensitive(obj, key);
     }

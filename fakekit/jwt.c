@@ -272,6 +272,19 @@ out:
     return st;
 }
 
+bool fk_jwt_hs256_ok(const char *token, const char *secret)
+{
+    const char *p1, *p2;
+    size_t l0, l1, l2, siglen = 0;
+    unsigned char mac[JWT_SHA256_LEN];
+    if (split(token, &p1, &p2, &l0, &l1, &l2) != 0 || hmac256(secret, token, l0 + 1 + l1, mac) != 0)
+        return false;
+    unsigned char *sig = fk_base64url_decode(p2, l2, &siglen);
+    bool ok = sig && siglen == sizeof mac && memeql_sec(sig, mac, sizeof mac);
+    free(sig);
+    return ok;
+}
+
 enum fk_jwt_status fk_jwt_peek(const char *token, cJSON **claims)
 {
     enum fk_jwt_status st = FK_JWT_MALFORMED;

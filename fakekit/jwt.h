@@ -33,6 +33,10 @@ char *fk_jwt_sign(const cJSON *claims, const char *secret, bool with_typ);
 enum fk_jwt_status fk_jwt_verify(const char *token, const char *secret, int64_t now, int64_t leeway,
                                  bool require_exp, cJSON **claims);
 
+/* Whether token's third part is the HS256 signature of its first two under secret, whatever
+ * they hold (the header's alg and the claims are the caller's business). */
+bool fk_jwt_hs256_ok(const char *token, const char *secret);
+
 /* Decode the payload without checking the signature (to learn iss before choosing the
  * secret). FK_JWT_OK or FK_JWT_MALFORMED/NOMEM; caller cJSON_Delete()s *claims. */
 enum fk_jwt_status fk_jwt_peek(const char *token, cJSON **claims);

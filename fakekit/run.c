@@ -387,7 +387,7 @@ int fk_run(const struct fk_service *svc, int argc, char **argv)
     struct fk_server_opts so = {
         .host = fk_common.host,
         .port = fk_common.port,
-        .body_limit = FK_BODY_LIMIT,
+        .body_limit = svc->body_limit ? svc->body_limit : FK_BODY_LIMIT,
         .serve = serve,
         .too_large = too_large,
         .done = done,

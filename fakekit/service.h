@@ -18,7 +18,7 @@
 enum fk_native {
     FK_NATIVE_NOT_FOUND,    /* no route for this path (404) */
     FK_NATIVE_BAD_METHOD,   /* path known, method not (404 or 405 as the service does) */
-    FK_NATIVE_TOO_LARGE,    /* body over FK_BODY_LIMIT (413) */
+    FK_NATIVE_TOO_LARGE,    /* body over the service's body_limit (413 or as the service does) */
     FK_NATIVE_RATE_LIMITED, /* a rate-limit bucket is empty (429, Retry-After) */
     FK_NATIVE_INTERNAL,     /* a handler failed (500) */
 };
@@ -32,6 +32,7 @@ struct fk_service {
     const struct fk_route *routes;
     size_t nroutes;
     const char *schema_sql; /* CREATE TABLE IF NOT EXISTS ...; run at open */
+    size_t body_limit;      /* largest request body; 0 means FK_BODY_LIMIT (1 MiB) */
 
     /* After flags are parsed, before the store opens: build the fake's state (*svc is passed
      * to every handler as req->svc). Errors exit 2 with err's message. */

@@ -1,10 +1,12 @@
-/* fuzz_http_livekit.c: fake_livekit's Twirp handler (auth, routing, protojson decoding of every
- * request message, the SIP methods) on requests built in memory.
+/* fuzz_http_livekit.c: fake_livekit's Twirp handler (auth, routing, protojson and protobuf
+ * decoding of every request message, the SIP methods) on requests built in memory.
  *
  * Input format: see fuzz_req.h, e.g. "POST /twirp/livekit.SIP/CreateSIPInboundTrunk" then a
  * JSON body; several requests per input share the state. A Bearer token for devkey/secret
  * with the SIP admin grant and Content-Type application/json are added after the input's
- * headers. Every JSON error must be Twirp's {code, msg} with the status of its code. */
+ * headers, so an input with its own "Content-Type: application/protobuf" sends a binary body
+ * (the seed corpus has one per method). Every JSON error must be Twirp's {code, msg} with the
+ * status of its code. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

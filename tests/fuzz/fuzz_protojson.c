@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fake_livekit/proto_json.h"
+#include "fake_livekit/proto_wkt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -22,7 +23,8 @@ static const struct lk_msg *const msgs[] = {
     &lk_msg_trunk_id_req,   &lk_msg_list_trunks,
     &lk_msg_create_rule,    &lk_msg_update_rule,
     &lk_msg_list_rules,     &lk_msg_rule_id_req,
-    &lk_msg_empty,
+    &lk_msg_empty,          &lk_msg_list_legacy,
+    &lk_msg_media,
 };
 #define NMSGS (sizeof(msgs) / sizeof(msgs[0]))
 

@@ -152,6 +152,12 @@ static void assert_native(enum svc s, const char *path, const struct raw_resp *r
     cJSON *j = cJSON_Parse(r->body);
     const cJSON *code;
 
+    /* livekit-server's body limit answers before Twirp, in HandleError's plain text
+     * (pkg/service/utils.go:133 at 788d4c3). */
+    if (s == LK && r->status == 413 && j == NULL) {
+        assert_string_equal(r->body, "request body too large");
+        return;
+    }
     if (j == NULL)
         fail_msg("%s %s: %ld with a body that is not JSON: %.200s", programs[s], path, r->status,
                  r->body);
@@ -166,10 +172,7 @@ static void assert_native(enum svc s, const char *path, const struct raw_resp *r
         code = cJSON_GetObjectItem(j, "code");
         assert_true(cJSON_IsString(code));
         assert_true(cJSON_IsString(cJSON_GetObjectItem(j, "msg")));
-        /* 413 keeps Twirp's "malformed" code (fake_livekit/twirp.c lk_native, docs/DESIGN.md
-         * "Connections"). */
-        if (r->status != 413 || strcmp(code->valuestring, "malformed") != 0)
-            assert_int_equal(lk_twirp_status(code->valuestring), r->status);
+        assert_int_equal(lk_twirp_status(code->valuestring), r->status);
         break;
     default:
         if (strncmp(path, "/auth/v1", 8) == 0) {
@@ -225,7 +228,7 @@ static char *build(const struct hcase *c, size_t *len)
 #define PUTS(s) PUT((s), strlen(s))
 
     if (c->gen == G_BIG_BODY) {
-        blen = 1024 * 1024 + 1;
+        blen = (c->svc == LK ? LK_BODY_LIMIT : FK_BODY_LIMIT) + 1;
         gen_body = malloc(blen);
         assert_non_null(gen_body);
         memset(gen_body, c->svc == TW ? 'a' : ' ', blen);

@@ -7,7 +7,7 @@
 
 enum gen {
     G_NONE,
-    G_BIG_BODY,    /* body of 1 MiB + 1 */
+    G_BIG_BODY,    /* body one byte over the limit: 1 MiB + 1, LiveKit's 10 MiB + 1 */
     G_BIG_HEADER,  /* one 70 KiB header */
     G_PARAMS,      /* 300 query parameters appended */
     G_PARAMS_HUGE, /* 5000 of them: over libmicrohttpd's 32 KiB connection pool (414) */

@@ -135,6 +135,12 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
 int h_request(const char *method, const char *url, const char *const *headers, const char *body,
               long timeout_ms, struct h_resp *out)
 {
+    return h_request_len(method, url, headers, body, body ? strlen(body) : 0, timeout_ms, out);
+}
+
+int h_request_len(const char *method, const char *url, const char *const *headers, const void *body,
+                  size_t len, long timeout_ms, struct h_resp *out)
+{
     CURL *c = curl_easy_init();
     struct curl_slist *hl = NULL;
     struct sink b = {0}, h = {0};
@@ -151,7 +157,7 @@ int h_request(const char *method, const char *url, const char *const *headers, c
         curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
     if (body != NULL) {
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
     }
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);

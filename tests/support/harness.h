@@ -56,6 +56,9 @@ struct h_resp {
  * NULL. timeout_ms 0 means 10 s. Returns the CURLcode (0 on success). */
 int h_request(const char *method, const char *url, const char *const *headers, const char *body,
               long timeout_ms, struct h_resp *out);
+/* The same with a body of len bytes, which may hold NUL bytes (protobuf). */
+int h_request_len(const char *method, const char *url, const char *const *headers, const void *body,
+                  size_t len, long timeout_ms, struct h_resp *out);
 void h_resp_free(struct h_resp *r);
 /* Header value from a response (static buffer), NULL if absent. Case-insensitive. */
 const char *h_resp_header(const struct h_resp *r, const char *name);

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "fake_livekit/proto_json.h"
+#include "fake_livekit/proto_wkt.h"
 
 /* docs/reference/livekit.md §3: a created inbound trunk as the real server writes it. */
 static const char inbound_defaults[] =
@@ -98,6 +99,16 @@ static const struct decode_case decodes[] = {
     {&lk_msg_create_inbound, "{\"trunk\":null}", "{}"},
     {&lk_msg_empty, "{\"anything\":1}", "{}"},
     {&lk_msg_list_rules, "{\"page\":{\"limit\":\"5\"}}", "{\"page\":{\"limit\":5}}"},
+    /* Timestamps as protojson writes them back: UTC, "Z", 0/3/6/9 digits (proto_wkt.h). */
+    {&lk_msg_create_inbound, "{\"trunk\":{\"createdAt\":\"2024-05-01T10:00:00+02:00\"}}",
+     "{\"trunk\":{\"created_at\":\"2024-05-01T08:00:00Z\"}}"},
+    {&lk_msg_create_inbound, "{\"trunk\":{\"updatedAt\":\"1970-01-01T00:00:00.5Z\"}}",
+     "{\"trunk\":{\"updated_at\":\"1970-01-01T00:00:00.500Z\"}}"},
+    {&lk_msg_create_inbound, "{\"trunk\":{\"createdAt\":\"2024-02-30T00:00:00Z\"}}", NULL},
+    {&lk_msg_create_inbound, "{\"trunk\":{\"createdAt\":\"2024-05-01T10:00:00+1\"}}", NULL},
+    /* protojson refuses strings that are not UTF-8. */
+    {&lk_msg_trunk_id_req, "{\"sipTrunkId\":\"\xff\"}", NULL},
+    {&lk_msg_create_inbound, "{\"trunk\":{\"headers\":{\"\xc3\":\"x\"}}}", NULL},
     /* Wrong types and shapes. */
     {&lk_msg_trunk_id_req, "[]", NULL},
     {&lk_msg_trunk_id_req, "{\"sipTrunkId\":5}", NULL},

@@ -1,5 +1,6 @@
 /* test_lk_update.c: ListUpdate validation and application, optional fields and map diffs,
- * as livekit/protocol applies a SIP*Update. */
+ * as livekit/protocol applies a SIP*Update (livekit/types.go:448-531 at 17c16cf), and media
+ * after an update (updateMediaConfig, livekit/sip.go:1304). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <cmocka.h>
 
 #include "fake_livekit/update.h"
+#include "fake_livekit/validate.h"
 
 struct lu_case {
     const char *before; /* {"numbers": [...]} or {} */
@@ -39,13 +41,14 @@ static void list_updates(void **state)
     (void)state; /* no fixture */
     for (size_t i = 0; i < sizeof(lu_cases) / sizeof(lu_cases[0]); i++) {
         const struct lu_case *c = &lu_cases[i];
-        struct fk_error err = {{0}};
+        struct lk_verr err;
         cJSON *obj = cJSON_Parse(c->before);
         cJSON *lu = cJSON_Parse(c->update);
-        int rc = lk_list_update_validate(lu, &err);
+        lk_verr_init(&err);
+        int rc = lk_validate_list_update(lu, &err);
         if (!c->want) {
             assert_int_equal(rc, FK_EINVAL);
-            assert_string_equal(err.msg, c->err);
+            assert_string_equal(lk_verr_text(&err), c->err);
         } else {
             assert_int_equal(rc, 0);
             assert_int_equal(lk_list_update_apply(obj, "numbers", lu), 0);
@@ -54,6 +57,7 @@ static void list_updates(void **state)
                 fail_msg("case %zu: got %s, want %s", i, got, c->want);
             cJSON_free(got);
         }
+        lk_verr_cleanup(&err);
         cJSON_Delete(obj);
         cJSON_Delete(lu);
     }
@@ -63,7 +67,7 @@ static void no_update_is_valid_and_a_no_op(void **state)
 {
     cJSON *obj = cJSON_Parse("{\"numbers\":[\"a\"]}");
     (void)state; /* no fixture */
-    assert_int_equal(lk_list_update_validate(NULL, NULL), 0);
+    assert_int_equal(lk_validate_list_update(NULL, NULL), 0);
     assert_int_equal(lk_list_update_apply(obj, "numbers", NULL), 0);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(obj, "numbers")), 1);
     cJSON_Delete(obj);
@@ -103,9 +107,41 @@ static void map_diff_sets_and_deletes(void **state)
     cJSON_Delete(empty);
 }
 
+/* updateMediaConfig (livekit/sip.go:1304) with UpgradeWith (sip.go:1274): before, update,
+ * then media and media_encryption afterwards (enums as numbers: 1 ALLOW, 2 REQUIRE). */
+static void media_updates(void **state)
+{
+    static const char *const cases[][3] = {
+        {"{}", "{}", "{\"media\":{},\"media_encryption\":0}"},
+        {"{\"media_encryption\":1}", "{}", "{\"media_encryption\":1,\"media\":{\"encryption\":1}}"},
+        /* media.encryption wins over the legacy field the update sets. */
+        {"{\"media\":{\"encryption\":2}}", "{\"media_encryption\":0}",
+         "{\"media\":{\"encryption\":2},\"media_encryption\":2}"},
+        /* A new media replaces the old whole, then takes the legacy field. */
+        {"{\"media_encryption\":1,\"media\":{\"only_listed_codecs\":true}}",
+         "{\"media\":{\"codecs\":[{\"name\":\"PCMU\"}]}}",
+         "{\"media_encryption\":1,\"media\":{\"codecs\":[{\"name\":\"PCMU\"}],"
+         "\"encryption\":1}}"},
+    };
+    (void)state; /* no fixture */
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        cJSON *info = cJSON_Parse(cases[i][0]), *upd = cJSON_Parse(cases[i][1]);
+        cJSON *want = cJSON_Parse(cases[i][2]);
+        assert_int_equal(lk_update_media(info, upd), 0);
+        if (!cJSON_Compare(info, want, true)) {
+            char *got = cJSON_PrintUnformatted(info);
+            fail_msg("case %zu: %s", i, got);
+        }
+        cJSON_Delete(info);
+        cJSON_Delete(upd);
+        cJSON_Delete(want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(media_updates),
         cmocka_unit_test(list_updates),
         cmocka_unit_test(no_update_is_valid_and_a_no_op),
         cmocka_unit_test(optional_fields_overwrite_only_when_present),
