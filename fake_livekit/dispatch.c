@@ -174,10 +174,10 @@ int lk_rule_create(struct lk_call *c)
         return FK_ENOMEM;
     /* Checked with an empty id, so that a conflict names the new rule "<new>". */
     rc = check(c, info);
-    if (rc == 0) {
-        lk_new_id("SDR_", id, sizeof(id));
+    if (rc == 0)
+        rc = lk_new_id(c->st, "SDR_", id, sizeof(id));
+    if (rc == 0)
         rc = lk_set_str(info, "sip_dispatch_rule_id", id);
-    }
     if (rc != 0) {
         cJSON_Delete(info);
         return rc > 0 ? 0 : rc;

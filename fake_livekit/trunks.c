@@ -281,8 +281,9 @@ static int create(struct lk_call *c, const struct kind *k)
     /* The id stays empty until the rule passes, so that the message says "<new>". */
     if (k->kind == LK_INBOUND && (rc = conflict(c, trunk)) != 0)
         return rc > 0 ? 0 : rc;
+    if ((rc = lk_new_id(c->st, "ST_", id, sizeof(id))) != 0)
+        return rc;
     cJSON *info = cJSON_Duplicate(trunk, true);
-    lk_new_id("ST_", id, sizeof(id));
     if (!info || lk_set_str(info, "sip_trunk_id", id) != 0) {
         cJSON_Delete(info);
         return FK_ENOMEM;
