@@ -69,6 +69,18 @@ struct prov_out {
     cJSON *extra; /* owned: more keys merged into the output (reconcile), may be NULL */
 };
 
+/* How often a write whose outcome is unknown (its answer was lost) is read back and sent
+ * again before the command gives up on it. */
+#define PROV_RESEND_MAX 3
+
+/* What this run itself created (not adopted), so that a run that finds it lost its job can
+ * release what nobody records (steps.h, prov_abandon). "" when nothing. */
+struct prov_made {
+    char sid[64];
+    char trunk[64];
+    char rule[64];
+};
+
 struct prov_ctx {
     const struct prov_config *cfg;
     CURL *curl;
@@ -78,6 +90,10 @@ struct prov_ctx {
     const char *step;    /* current step name, for the trace */
     char run_id[40];     /* this run's lease owner id */
     bool deadline_hit;
+    bool lost;           /* a fenced write found the job held by another run */
+    bool purchase_doubt; /* a number may have been bought under this job beside the one
+                          * adopted (an ambiguous purchase, an earlier run's purchase) */
+    struct prov_made made;
     struct prov_out out;
 };
 

@@ -79,6 +79,7 @@ static int run_parser(enum parser p, const char *text)
         struct prov_lk_items *items = calloc(1, sizeof(*items));
         assert_non_null(items);
         rc = prov_lk_parse_items(j, p == P_LK_RULES, "ST_1", items, &err);
+        prov_lk_items_cleanup(items);
         free(items);
         break;
     }
