@@ -268,7 +268,12 @@ static int acquire(struct prov_ctx *ctx, struct prov_job *job, enum held_as *as)
             prov_step_finish(ctx, "claimed", job->id);
             return PROV_EXIT_OK;
         }
-        if (!exists || prov_job_get(ctx, want.user_id, job, &found, &r) != 0 || !found)
+        /* The row read back after a 409 is the other job's; read it when it was not. */
+        if (exists && strcmp(job->id, want.id) != 0)
+            found = true;
+        else if (exists && prov_job_get(ctx, want.user_id, job, &found, &r) != 0)
+            found = false;
+        if (!exists || !found)
             prov_fail_call(ctx, exists ? "read job" : "create job", &r);
         prov_result_cleanup(&r);
         if (ctx->out.exit != PROV_EXIT_OK)

@@ -205,13 +205,25 @@ int prov_job_insert(struct prov_ctx *ctx, struct prov_job *job, bool *exists, st
     char *text = print_taken(o);
     struct prov_job row;
     bool applied = false;
+    memset(&row, 0, sizeof(row));
     int rc = text ? send_judged(ctx, job, "POST", "provisioning_jobs", text, judge_insert, &row,
                                 &applied, r)
                   : FK_ENOMEM;
     cJSON_free(text);
-    if (rc == 0 && applied)
-        *job = row;
-    else if (rc == 0 || r->status == 409)
+    if (rc == 0 && !applied && row.id[0] == '\0') {
+        /* Created, but answered without the row: it is the row as sent. */
+        applied = true;
+        row = *job;
+        prov_set(row.owner, sizeof(row.owner), ctx->run_id);
+        prov_set(row.status, sizeof(row.status), releasing ? "releasing" : "running");
+        prov_set(row.step, sizeof(row.step), "created");
+        row.fence = 1;
+    }
+    if (rc == 0)
+        *job = row; /* ours, or the other job's row as read back */
+    else if (r->status == 409)
+        *exists = true;
+    if (rc == 0 && !applied)
         *exists = true; /* another job's row is there */
     return rc == 0 && !applied ? FK_EEXIST : rc;
 }

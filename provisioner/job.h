@@ -77,7 +77,9 @@ void prov_lease_time(long ms, char out[40]);
 
 /* Row operations. Each returns 0 on success, else nonzero with r filled. */
 /* Insert job (id, user_id, country, type, area set; status "running" unless job->status
- * says "releasing"; ids as set) owned by this run. *exists on a row of another job. */
+ * says "releasing"; ids as set) owned by this run. *exists on a row of another job, which is
+ * then in *job when it was read back (its id differs from the one asked for), else job is
+ * left as it was. */
 int prov_job_insert(struct prov_ctx *ctx, struct prov_job *job, bool *exists,
                     struct prov_result *r);
 int prov_job_get(struct prov_ctx *ctx, const char *user_id, struct prov_job *job, bool *found,
