@@ -353,24 +353,19 @@ int prov_job_save(struct prov_ctx *ctx, struct prov_job *job, enum prov_step ste
     return rc;
 }
 
-int prov_job_restart(struct prov_ctx *ctx, struct prov_job *job, bool *held, struct prov_result *r)
+/* Send a held write (body taken) judged as its kind needs; the row it leaves goes into *job
+ * when still held, and a lost job is noted. judged is the job the read-back is compared to. */
+static int held_write(struct prov_ctx *ctx, struct prov_job *job, const struct prov_job *judged,
+                      const char *method, cJSON *body, judge_fn judge, bool *held,
+                      struct prov_result *r)
 {
-    struct prov_job next = *job;
     char *q = held_query(ctx, job);
-    prov_uuid(next.id);
-    cJSON *b = cJSON_CreateObject();
-    cJSON_AddStringToObject(b, "id", next.id);
-    cJSON_AddStringToObject(b, "step", prov_step_name(PROV_STEP_CREATED));
-    cJSON_AddStringToObject(b, "status", "running");
-    cJSON_AddNullToObject(b, "last_error");
-    next.phone_number[0] = next.twilio_sid[0] = next.trunk_id[0] = next.rule_id[0] = '\0';
-    add_ids(b, &next);
-    char *text = print_taken(b);
+    char *text = body != NULL ? print_taken(body) : NULL;
     struct prov_job row;
-    /* Judged against the new id: a row under it is the restart applied. */
-    int rc =
-        text ? send_judged(ctx, &next, "PATCH", q, text, judge_restart, &row, held, r) : FK_ENOMEM;
-    if (rc == 0 && *held)
+    int rc = body == NULL || text != NULL
+                 ? send_judged(ctx, judged, method, q, text, judge, &row, held, r)
+                 : FK_ENOMEM;
+    if (rc == 0 && *held && strcmp(method, "DELETE") != 0)
         *job = row;
     if (rc == 0)
         note_held(ctx, *held);
@@ -379,10 +374,24 @@ int prov_job_restart(struct prov_ctx *ctx, struct prov_job *job, bool *held, str
     return rc;
 }
 
+int prov_job_restart(struct prov_ctx *ctx, struct prov_job *job, bool *held, struct prov_result *r)
+{
+    struct prov_job next = *job;
+    prov_uuid(next.id);
+    cJSON *b = cJSON_CreateObject();
+    cJSON_AddStringToObject(b, "id", next.id);
+    cJSON_AddStringToObject(b, "step", prov_step_name(PROV_STEP_CREATED));
+    cJSON_AddStringToObject(b, "status", "running");
+    cJSON_AddNullToObject(b, "last_error");
+    next.phone_number[0] = next.twilio_sid[0] = next.trunk_id[0] = next.rule_id[0] = '\0';
+    add_ids(b, &next);
+    /* Judged against the new id: a row under it is the restart applied. */
+    return held_write(ctx, job, &next, "PATCH", b, judge_restart, held, r);
+}
+
 int prov_job_finish(struct prov_ctx *ctx, struct prov_job *job, const char *status,
                     const char *last_error, bool *held, struct prov_result *r)
 {
-    char *q = held_query(ctx, job);
     cJSON *b = cJSON_CreateObject();
     cJSON_AddStringToObject(b, "status", status);
     cJSON_AddNullToObject(b, "owner");
@@ -395,26 +404,10 @@ int prov_job_finish(struct prov_ctx *ctx, struct prov_job *job, const char *stat
          * other statuses: a half-done step's id must not skip that step. */
         add_ids(b, job);
     }
-    char *text = print_taken(b);
-    struct prov_job row;
-    int rc =
-        text ? send_judged(ctx, job, "PATCH", q, text, judge_finish, &row, held, r) : FK_ENOMEM;
-    if (rc == 0 && *held)
-        *job = row;
-    if (rc == 0)
-        note_held(ctx, *held);
-    cJSON_free(text);
-    free(q);
-    return rc;
+    return held_write(ctx, job, job, "PATCH", b, judge_finish, held, r);
 }
 
 int prov_job_delete(struct prov_ctx *ctx, struct prov_job *job, bool *held, struct prov_result *r)
 {
-    char *q = held_query(ctx, job);
-    struct prov_job row;
-    int rc = send_judged(ctx, job, "DELETE", q, NULL, judge_delete, &row, held, r);
-    if (rc == 0)
-        note_held(ctx, *held);
-    free(q);
-    return rc;
+    return held_write(ctx, job, job, "DELETE", NULL, judge_delete, held, r);
 }

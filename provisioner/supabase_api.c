@@ -314,40 +314,41 @@ int prov_sb_insert_phone(struct prov_ctx *ctx, const struct prov_sb_phone *p, co
     return rc;
 }
 
+/* method on phone_numbers?<prefix><value escaped> with body (may be NULL), return=minimal. */
+static int phone_rows(struct prov_ctx *ctx, const char *method, const char *prefix,
+                      const char *value, const char *body, struct prov_result *r)
+{
+    char *q = prov_eq(prefix, value);
+    int rc = q ? prov_sb_rest(ctx, method, q, body, "return=minimal", r) : FK_ENOMEM;
+    free(q);
+    return rc;
+}
+
 int prov_sb_patch_phone(struct prov_ctx *ctx, const char *sid, const cJSON *fields,
                         struct prov_result *r)
 {
-    char *q = prov_eq("phone_numbers?twilio_sid=eq.", sid);
     char *body = cJSON_PrintUnformatted(fields);
-    int rc = q && body ? prov_sb_rest(ctx, "PATCH", q, body, "return=minimal", r) : FK_ENOMEM;
-    free(q);
+    int rc =
+        body ? phone_rows(ctx, "PATCH", "phone_numbers?twilio_sid=eq.", sid, body, r) : FK_ENOMEM;
     cJSON_free(body);
     return rc;
 }
 
 int prov_sb_delete_phone(struct prov_ctx *ctx, const char *sid, struct prov_result *r)
 {
-    char *q = prov_eq("phone_numbers?twilio_sid=eq.", sid);
-    int rc = q ? prov_sb_rest(ctx, "DELETE", q, NULL, "return=minimal", r) : FK_ENOMEM;
-    free(q);
-    return rc;
+    return phone_rows(ctx, "DELETE", "phone_numbers?twilio_sid=eq.", sid, NULL, r);
 }
 
 int prov_sb_mark_released(struct prov_ctx *ctx, const char *user_id, struct prov_result *r)
 {
-    char *q = prov_eq("phone_numbers?status=eq.active&user_id=eq.", user_id);
-    int rc = q ? prov_sb_rest(ctx, "PATCH", q, "{\"status\":\"released\"}", "return=minimal", r)
-               : FK_ENOMEM;
-    free(q);
-    return rc;
+    return phone_rows(ctx, "PATCH", "phone_numbers?status=eq.active&user_id=eq.", user_id,
+                      "{\"status\":\"released\"}", r);
 }
 
 int prov_sb_delete_released(struct prov_ctx *ctx, const char *user_id, struct prov_result *r)
 {
-    char *q = prov_eq("phone_numbers?status=eq.released&user_id=eq.", user_id);
-    int rc = q ? prov_sb_rest(ctx, "DELETE", q, NULL, "return=minimal", r) : FK_ENOMEM;
-    free(q);
-    return rc;
+    return phone_rows(ctx, "DELETE", "phone_numbers?status=eq.released&user_id=eq.", user_id, NULL,
+                      r);
 }
 
 int prov_sb_all_phones(struct prov_ctx *ctx, cJSON **rows, struct prov_result *r)

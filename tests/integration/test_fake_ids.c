@@ -15,14 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include <curl/curl.h>
 
-#include "fakekit/jwt.h"
+#include "tests/support/crash.h"
 #include "tests/support/flowkit.h"
 #include "tests/support/harness.h"
 
@@ -38,19 +37,7 @@ static char lk_auth[2048];
 static int setup(void **state)
 {
     (void)state;
-    cJSON *c = cJSON_CreateObject();
-    long long now = (long long)time(NULL);
-    cJSON_AddItemToObject(c, "video", cJSON_CreateObject());
-    cJSON_AddBoolToObject(cJSON_AddObjectToObject(c, "sip"), "admin", 1);
-    cJSON_AddStringToObject(c, "iss", "devkey");
-    cJSON_AddNumberToObject(c, "exp", (double)(now + 3600));
-    cJSON_AddNumberToObject(c, "nbf", (double)now);
-    char *t = fk_jwt_sign(c, "secret", false);
-    cJSON_Delete(c);
-    if (t == NULL)
-        return -1;
-    snprintf(lk_auth, sizeof(lk_auth), "Authorization: Bearer %s", t);
-    free(t);
+    crash_lk_auth(lk_auth, sizeof(lk_auth));
     return curl_global_init(CURL_GLOBAL_DEFAULT) == 0 ? 0 : -1;
 }
 
@@ -109,12 +96,14 @@ static void drop_db(const char *db)
     }
 }
 
-static void assert_new(char ids[][64], int n, const char *id)
+/* id must be none of the n ids handed out so far; it is kept as one more. */
+static void keep_new(char ids[][64], int *n, const char *id)
 {
     assert_true(id[0] != '\0');
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < *n; i++)
         if (strcmp(ids[i], id) == 0)
             fail_msg("id %s handed out again (it was number %d)", id, i + 1);
+    snprintf(ids[(*n)++], 64, "%s", id);
 }
 
 /* fake_livekit: a trunk and a rule per round; every earlier trunk keeps its number. */
@@ -131,16 +120,14 @@ static void livekit_restarts(void **state)
         snprintf(body, sizeof(body),
                  "{\"trunk\":{\"name\":\"t%d\",\"numbers\":[\"+1415555010%d\"]}}", round, round);
         cJSON *t = call(&p, "POST", "/twirp/livekit.SIP/CreateSIPInboundTrunk", hdr, body);
-        assert_new(ids, n, jstr(t, "sip_trunk_id"));
-        snprintf(ids[n++], 64, "%s", jstr(t, "sip_trunk_id"));
+        keep_new(ids, &n, jstr(t, "sip_trunk_id"));
         snprintf(body, sizeof(body),
                  "{\"trunkIds\":[\"%s\"],\"rule\":{\"dispatchRuleIndividual\":"
                  "{\"roomPrefix\":\"call-\"}}}",
                  jstr(t, "sip_trunk_id"));
         cJSON_Delete(t);
         cJSON *r = call(&p, "POST", "/twirp/livekit.SIP/CreateSIPDispatchRule", hdr, body);
-        assert_new(ids, n, jstr(r, "sip_dispatch_rule_id"));
-        snprintf(ids[n++], 64, "%s", jstr(r, "sip_dispatch_rule_id"));
+        keep_new(ids, &n, jstr(r, "sip_dispatch_rule_id"));
         cJSON_Delete(r);
     }
     /* Every trunk is still there, still holding its own number. */
@@ -168,6 +155,7 @@ static void twilio_restarts(void **state)
     const char *hdr[] = {TW_AUTH, "Content-Type: application/x-www-form-urlencoded", NULL};
     char db[256], ids[MAX_IDS][64], form[128];
     struct h_proc p = {0};
+    int kept = 0;
     temp_db(db, sizeof(db), "twilio");
     for (int round = 0; round < ROUNDS; round++) {
         cycle(&p, "fake_twilio", db, round);
@@ -178,8 +166,7 @@ static void twilio_restarts(void **state)
         snprintf(form, sizeof(form), "PhoneNumber=%%2B%s", jstr(cand, "phone_number") + 1);
         cJSON_Delete(s);
         cJSON *n = call(&p, "POST", TW_BASE "/IncomingPhoneNumbers.json", hdr, form);
-        assert_new(ids, round, jstr(n, "sid"));
-        snprintf(ids[round], 64, "%s", jstr(n, "sid"));
+        keep_new(ids, &kept, jstr(n, "sid"));
         cJSON_Delete(n);
     }
     cJSON *l = call(&p, "GET", TW_BASE "/IncomingPhoneNumbers.json?PageSize=100", hdr, NULL);
@@ -196,6 +183,7 @@ static void supabase_restarts(void **state)
     const char *hdr[] = {"apikey: " FLOW_ANON_KEY, "Content-Type: application/json", NULL};
     char db[256], ids[MAX_IDS][64], body[160];
     struct h_proc p = {0};
+    int kept = 0;
     temp_db(db, sizeof(db), "supabase");
     for (int round = 0; round < ROUNDS; round++) {
         cycle(&p, "fake_supabase", db, round);
@@ -203,8 +191,7 @@ static void supabase_restarts(void **state)
                  "{\"email\":\"ids%d@example.com\",\"password\":\"password-%d\"}", round, round);
         cJSON *u = call(&p, "POST", "/auth/v1/signup", hdr, body);
         const char *id = jstr(cJSON_GetObjectItem(u, "user"), "id");
-        assert_new(ids, round, id);
-        snprintf(ids[round], 64, "%s", id);
+        keep_new(ids, &kept, id);
         cJSON_Delete(u);
     }
     assert_int_equal(h_stop(&p), 0);

@@ -70,11 +70,10 @@ cJSON *crash_sb_rows(struct h_flow *fl, const char *table, const char *query)
 }
 
 /* A LiveKit list (ListSIPInboundTrunk, ListSIPDispatchRule): its "items" array's parent. */
-cJSON *crash_lk_list(struct h_flow *fl, const char *method)
+void crash_lk_auth(char *out, size_t len)
 {
     cJSON *c = cJSON_CreateObject();
     long long now = (long long)time(NULL);
-    char url[512], auth[2048];
 
     cJSON_AddItemToObject(c, "video", cJSON_CreateObject());
     cJSON_AddBoolToObject(cJSON_AddObjectToObject(c, "sip"), "admin", 1);
@@ -84,8 +83,15 @@ cJSON *crash_lk_list(struct h_flow *fl, const char *method)
     char *t = fk_jwt_sign(c, "secret", false);
     cJSON_Delete(c);
     assert_non_null(t);
-    snprintf(auth, sizeof(auth), "Authorization: Bearer %s", t);
+    snprintf(out, len, "Authorization: Bearer %s", t);
     free(t);
+}
+
+cJSON *crash_lk_list(struct h_flow *fl, const char *method)
+{
+    char url[512], auth[2048];
+
+    crash_lk_auth(auth, sizeof(auth));
     const char *hdr[] = {"Content-Type: application/json", auth, NULL};
     snprintf(url, sizeof(url), "%s/twirp/livekit.SIP/%s", fl->livekit.base, method);
     return json_call("POST", url, hdr, "{}");

@@ -43,6 +43,8 @@ struct crash_state {
  * {"incoming_phone_numbers": [...]}. Caller cJSON_Delete()s. */
 cJSON *crash_sb_rows(struct h_flow *fl, const char *table, const char *query);
 cJSON *crash_lk_list(struct h_flow *fl, const char *method);
+/* "Authorization: Bearer JWT" for the fakes' LiveKit key (devkey/secret, sip admin, 10 min). */
+void crash_lk_auth(char *out, size_t len);
 cJSON *crash_tw_numbers(struct h_flow *fl);
 
 /* Read user_id's state from the three fakes (fl from flow_start). */
