@@ -9,6 +9,10 @@ CREATE TABLE IF NOT EXISTS profiles (
     email         TEXT,
     full_name     TEXT,
     phone_number  TEXT,
+    -- The Twilio SID of phone_number: a release clears only the number it releases (the same
+    -- number can be bought again; a SID never repeats). Existing deployments:
+    --   ALTER TABLE profiles ADD COLUMN twilio_sid TEXT;
+    twilio_sid    TEXT,
     created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     updated_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );

@@ -135,7 +135,7 @@ enum rec_fix rec_fix_missing(struct rec *rc, const struct prov_sb_phone *row)
     if ((t != NULL && prov_lk_item_lists(t, p.phone_number, true) &&
          release(rc, REC_TRUNK, p.trunk_id, &r) != 0) ||
         prov_sb_delete_phone(rc->ctx, p.twilio_sid, &r) != 0 ||
-        prov_sb_set_profile_number(rc->ctx, p.user_id, NULL, &r) != 0)
+        prov_sb_clear_profile_number(rc->ctx, p.user_id, p.phone_number, p.twilio_sid, &r) != 0)
         f = failed(rc, "row", p.twilio_sid, &r);
     prov_result_cleanup(&r);
     if (st == REC_CLOSED)

@@ -2,12 +2,14 @@
  *
  *  1. hold the job with status "releasing", its row recording every id to undo (taken from
  *     the user's active row too); a user with a row but no job gets a job row for it;
- *  2. mark the user's active rows released, so `provision` stops answering with this number;
+ *  2. mark the number's active row released (by SID: a release that lost its job and writes
+ *     late must not touch a number provisioned since), so `provision` stops answering with it;
  *  3. renew, then LiveKit: the dispatch rules of the trunk and the trunk, by id and by
  *     look-up (named for the job, holding its number);
  *  4. renew, then Twilio: the number by SID and every number tagged for the job, so that a
  *     number whose row never got written (or was deleted) is released too;
- *  5. the rows marked released and the profile's number, then the job row (under its fence).
+ *  5. the row marked released and the profile's number (only while it is still this number),
+ *     then the job row (under its fence).
  * Every stage is idempotent (a 404 is done), so a run killed anywhere leaves the job
  * "releasing" with its ids, and `release` again (after the lease, or with --force) finishes
  * it; `provision` finishes it too before it starts the user over with a new job. */
@@ -114,21 +116,28 @@ int prov_release_held(struct prov_ctx *ctx, struct prov_job *job)
     (void)prov_step_parse(job->step, &step);
     prov_result_init(&r);
     prov_out_from_job(ctx, job);
-    if (prov_sb_mark_released(ctx, job->user_id, &r) != 0)
-        code = stage_failed(ctx, "release: mark rows released", &r);
+    if (job->twilio_sid[0] != '\0' && prov_sb_mark_released(ctx, job->twilio_sid, &r) != 0)
+        code = stage_failed(ctx, "release: mark the row released", &r);
     if (code == 0 && (code = prov_step_save(ctx, job, step)) == 0 &&
         release_livekit(ctx, job, &r) != 0)
         code = stage_failed(ctx, "release: livekit", &r);
     if (code == 0 && (code = prov_step_save(ctx, job, step)) == 0 &&
         release_twilio(ctx, job, &any, &r) != 0)
         code = stage_failed(ctx, "release: twilio", &r);
-    if (code == 0 && (prov_sb_delete_released(ctx, job->user_id, &r) != 0 ||
-                      prov_sb_set_profile_number(ctx, job->user_id, NULL, &r) != 0))
+    if (code == 0 && job->twilio_sid[0] != '\0' &&
+        (prov_sb_delete_released(ctx, job->twilio_sid, &r) != 0 ||
+         prov_sb_clear_profile_number(ctx, job->user_id, job->phone_number, job->twilio_sid, &r) !=
+             0))
         code = stage_failed(ctx, "release: supabase", &r);
-    if (code == 0 && prov_job_delete(ctx, job, &held, &r) != 0)
+    if (code == 0 && prov_job_delete(ctx, job, &held, &r) != 0) {
         code = stage_failed(ctx, "release: job", &r);
-    else if (code == 0 && !held)
-        code = stage_failed(ctx, "release: job", &r); /* everything undone; the row is not ours */
+    } else if (code == 0 && !held) {
+        /* Undone all the same (every stage is idempotent), but the job is another run's. */
+        prov_fail(ctx, PROV_EXIT_IN_PROGRESS, "job %s: lost to another run (fence %ld)", job->id,
+                  job->fence);
+        prov_set(ctx->out.status, sizeof(ctx->out.status), "in_progress");
+        code = PROV_EXIT_IN_PROGRESS;
+    }
     prov_result_cleanup(&r);
     if (code == 0)
         prov_set(ctx->out.status, sizeof(ctx->out.status), any ? "released" : "nothing_to_release");

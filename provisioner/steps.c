@@ -254,7 +254,8 @@ int prov_step_store(struct prov_ctx *ctx, struct prov_job *job)
     if (prov_sb_insert_phone(ctx, &p, job->country, job->type, &r) != 0) {
         prov_fail_call(ctx, "store phone_numbers", &r);
         code = ctx->out.exit;
-    } else if (prov_sb_set_profile_number(ctx, job->user_id, job->phone_number, &r) != 0) {
+    } else if (prov_sb_set_profile_number(ctx, job->user_id, job->phone_number, job->twilio_sid,
+                                          &r) != 0) {
         prov_fail_call(ctx, "store profiles", &r);
         code = ctx->out.exit;
     }

@@ -339,15 +339,15 @@ int prov_sb_delete_phone(struct prov_ctx *ctx, const char *sid, struct prov_resu
     return phone_rows(ctx, "DELETE", "phone_numbers?twilio_sid=eq.", sid, NULL, r);
 }
 
-int prov_sb_mark_released(struct prov_ctx *ctx, const char *user_id, struct prov_result *r)
+int prov_sb_mark_released(struct prov_ctx *ctx, const char *sid, struct prov_result *r)
 {
-    return phone_rows(ctx, "PATCH", "phone_numbers?status=eq.active&user_id=eq.", user_id,
+    return phone_rows(ctx, "PATCH", "phone_numbers?status=eq.active&twilio_sid=eq.", sid,
                       "{\"status\":\"released\"}", r);
 }
 
-int prov_sb_delete_released(struct prov_ctx *ctx, const char *user_id, struct prov_result *r)
+int prov_sb_delete_released(struct prov_ctx *ctx, const char *sid, struct prov_result *r)
 {
-    return phone_rows(ctx, "DELETE", "phone_numbers?status=eq.released&user_id=eq.", user_id, NULL,
+    return phone_rows(ctx, "DELETE", "phone_numbers?status=eq.released&twilio_sid=eq.", sid, NULL,
                       r);
 }
 
@@ -367,15 +367,32 @@ int prov_sb_all_phones(struct prov_ctx *ctx, cJSON **rows, struct prov_result *r
     return 0;
 }
 
+int prov_sb_clear_profile_number(struct prov_ctx *ctx, const char *user_id, const char *number,
+                                 const char *sid, struct prov_result *r)
+{
+    /* Inside or=(...) a value holding '+' or '.' is double-quoted (PostgREST). */
+    char *cond = prov_strf("(twilio_sid.eq.\"%s\",and(twilio_sid.is.null,phone_number.eq.\"%s\"))",
+                           sid, number);
+    char *c = cond ? prov_escape(cond) : NULL;
+    char *u = prov_escape(user_id);
+    char *q = u && c ? prov_strf("profiles?id=eq.%s&or=%s", u, c) : NULL;
+    int rc = q ? prov_sb_rest(ctx, "PATCH", q, "{\"phone_number\":null,\"twilio_sid\":null}",
+                              "return=minimal", r)
+               : FK_ENOMEM;
+    free(cond);
+    free(c);
+    free(u);
+    free(q);
+    return rc;
+}
+
 int prov_sb_set_profile_number(struct prov_ctx *ctx, const char *user_id, const char *number,
-                               struct prov_result *r)
+                               const char *sid, struct prov_result *r)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "id", user_id);
-    if (number != NULL)
-        cJSON_AddStringToObject(o, "phone_number", number);
-    else
-        cJSON_AddNullToObject(o, "phone_number");
+    cJSON_AddStringToObject(o, "phone_number", number);
+    cJSON_AddStringToObject(o, "twilio_sid", sid);
     char *body = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     int rc = body ? prov_sb_rest(ctx, "POST", "profiles?on_conflict=id", body,

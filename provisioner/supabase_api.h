@@ -83,16 +83,22 @@ int prov_sb_insert_phone(struct prov_ctx *ctx, const struct prov_sb_phone *p, co
 int prov_sb_patch_phone(struct prov_ctx *ctx, const char *sid, const cJSON *fields,
                         struct prov_result *r);
 int prov_sb_delete_phone(struct prov_ctx *ctx, const char *sid, struct prov_result *r);
-/* Mark every active row of the user released (release's first write, so that `provision`
- * no longer answers with a number being released). */
-int prov_sb_mark_released(struct prov_ctx *ctx, const char *user_id, struct prov_result *r);
-/* Delete every row of the user marked released. */
-int prov_sb_delete_released(struct prov_ctx *ctx, const char *user_id, struct prov_result *r);
+/* Mark the active row of SID released (release's first write, so that `provision` no longer
+ * answers with a number being released). By SID, never by user: a release that lost its job
+ * and writes late must not touch the row of a number provisioned since. */
+int prov_sb_mark_released(struct prov_ctx *ctx, const char *sid, struct prov_result *r);
+/* Delete the row of SID marked released. */
+int prov_sb_delete_released(struct prov_ctx *ctx, const char *sid, struct prov_result *r);
 /* Every active row (reconcile); caller cJSON_Delete()s *rows (an array). */
 int prov_sb_all_phones(struct prov_ctx *ctx, cJSON **rows, struct prov_result *r);
 
-/* profiles: upsert {id, phone_number} (number NULL clears it). */
+/* profiles: upsert {id, phone_number, twilio_sid}. */
 int prov_sb_set_profile_number(struct prov_ctx *ctx, const char *user_id, const char *number,
-                               struct prov_result *r);
+                               const char *sid, struct prov_result *r);
+/* Clear the profile's number only while it is still the number of sid (a profile written
+ * before the column existed: while it is still number). An undo that writes late, after its
+ * job was lost, must not clear a number set since, even the same number bought again. */
+int prov_sb_clear_profile_number(struct prov_ctx *ctx, const char *user_id, const char *number,
+                                 const char *sid, struct prov_result *r);
 
 #endif

@@ -83,7 +83,8 @@ bool prov_compensate(struct prov_ctx *ctx, struct prov_job *job, bool *created)
     if (job->twilio_sid[0] != '\0') {
         *created = true;
         if (prov_sb_delete_phone(ctx, job->twilio_sid, &r) != 0 ||
-            prov_sb_set_profile_number(ctx, job->user_id, NULL, &r) != 0 ||
+            prov_sb_clear_profile_number(ctx, job->user_id, job->phone_number, job->twilio_sid,
+                                         &r) != 0 ||
             !rewind_to(ctx, job, &s, PROV_STEP_PURCHASED))
             goto out;
         if (prov_tw_release(ctx, job->twilio_sid, &r) != 0)

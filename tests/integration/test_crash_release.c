@@ -6,13 +6,17 @@
  *    written), then recovered, by a drawn choice: `release --force` at once; `release` once
  *    the dead run's 1 s lease expired; or `provision` once it expired, which finishes the
  *    release before it starts the user over;
- *  - killed at random instants within a clean release's duration.
+ *  - killed at random instants within a clean release's duration;
+ *  - frozen (SIGSTOP) past its lease after a line of its trace (every third line, from a drawn
+ *    offset; every line under CRASH_SOAK >= 3), while `provision` finishes the release and
+ *    provisions the user anew, then thawed: its late writes must not touch the new number.
  * A recovered release leaves nothing of the user (no row, no job, nothing owned, tagged or
  * registered that no row records), and a provision after it converges again (chaos.h).
  * Reconcile schedules: provisions for several users at once, some of them killed at drawn
  * instants, with `reconcile --fix` run twice meanwhile; then the dead runs are resumed and
  * every user must have converged: reconcile never releases what a run in flight adopts. */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -29,7 +33,7 @@
 #define RANDOM_KILLS  8
 #define ROUNDS        3
 #define PER_ROUND     4
-#define MAX_USERS     (64 + ROUNDS * PER_ROUND)
+#define MAX_USERS     (72 + ROUNDS * PER_ROUND)
 #define LEASE_WAIT_MS 8000
 
 static struct chaos *C;
@@ -168,6 +172,50 @@ static void release_boundaries(void **state)
         kill_release(k, -1);
 }
 
+/* Freeze a release after trace line k; provision takes over; thaw it. */
+static void pause_release(long k)
+{
+    const char *args[] = {"release", "--user-token", NULL, NULL};
+    const char *prov[] = {"provision", "--user-token", NULL, NULL};
+    char point[400], out[1024], why[1400];
+    struct crash_run cr;
+    cJSON *l = NULL;
+    provisioned_user();
+    args[2] = prov[2] = C->fl.token;
+    assert_int_equal(crash_run_start(&cr, &C->fl, args, lease_env), 0);
+    while (cr.lines < k && crash_run_line(&cr, &l)) {
+        cJSON_Delete(l);
+        l = NULL;
+    }
+    snprintf(point, sizeof(point),
+             "release frozen after line %ld/%ld (\"%s\"), provision meanwhile", k, release_lines,
+             cr.last);
+    kill(cr.run.pid, SIGSTOP);
+    int rc = 4;
+    for (int tries = 0; rc == 4 && tries < 3; tries++) {
+        if (!chaos_wait_lease(C, LEASE_WAIT_MS))
+            fail_msg("%s: the frozen release's lease never expired", point);
+        rc = chaos_prov(C, prov, lease_env, out, sizeof(out));
+    }
+    kill(cr.run.pid, SIGCONT);
+    int status = crash_run_wait(&cr);
+    crash_run_free(&cr);
+    if (rc != 0 || (status != 0 && status != 4)) {
+        snprintf(why, sizeof(why), "provision exited %d (%s), the release %d", rc, out, status);
+        chaos_record(C, point, why);
+        return;
+    }
+    chaos_verdict(C, point);
+}
+
+static void release_paused(void **state)
+{
+    (void)state;
+    long step = C->scale >= 3 ? 1 : 3;
+    for (long k = 1 + (long)chaos_draw(C, (uint64_t)step); k <= release_lines; k += step)
+        pause_release(k);
+}
+
 static void release_random(void **state)
 {
     (void)state;
@@ -250,6 +298,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(release_boundaries),
         cmocka_unit_test(release_random),
+        cmocka_unit_test(release_paused),
         cmocka_unit_test(reconcile_beside_provisions),
         cmocka_unit_test(summary),
     };
