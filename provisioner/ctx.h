@@ -91,6 +91,7 @@ struct prov_ctx {
     char run_id[40];     /* this run's lease owner id */
     bool deadline_hit;
     bool lost;           /* a fenced write found the job held by another run */
+    int64_t renewed_us;  /* monotonic time of the last write that held the job */
     bool purchase_doubt; /* a number may have been bought under this job beside the one
                           * adopted (an ambiguous purchase, an earlier run's purchase) */
     struct prov_made made;

@@ -219,6 +219,8 @@ int prov_job_insert(struct prov_ctx *ctx, struct prov_job *job, bool *exists, st
         prov_set(row.step, sizeof(row.step), "created");
         row.fence = 1;
     }
+    if (rc == 0 && applied)
+        ctx->renewed_us = fk_mono_us();
     if (rc == 0)
         *job = row; /* ours, or the other job's row as read back */
     else if (r->status == 409)
@@ -276,8 +278,10 @@ int prov_job_claim(struct prov_ctx *ctx, struct prov_job *job, enum prov_claim_m
     struct prov_job row;
     int rc =
         text ? send_judged(ctx, job, "PATCH", q, text, judge_claim, &row, claimed, r) : FK_ENOMEM;
-    if (rc == 0 && *claimed)
+    if (rc == 0 && *claimed) {
         *job = row;
+        ctx->renewed_us = fk_mono_us();
+    }
     cJSON_free(text);
     free(id);
     free(cond);
@@ -321,11 +325,14 @@ static enum readback judge_restart(const struct prov_ctx *ctx, const struct prov
     return RB_RESEND;      /* still the old row (or lost: the resend then finds no row) */
 }
 
-/* Record a lost job on ctx (steps.h prov_abandon runs once the flow stops). */
+/* Record a lost job on ctx (steps.h prov_abandon runs once the flow stops), or when the
+ * lease was last renewed. */
 static void note_held(struct prov_ctx *ctx, bool held)
 {
     if (!held)
         ctx->lost = true;
+    else
+        ctx->renewed_us = fk_mono_us();
 }
 
 int prov_job_save(struct prov_ctx *ctx, struct prov_job *job, enum prov_step step, bool *held,

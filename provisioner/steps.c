@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fakekit/clock.h"
 #include "fakekit/hash.h"
 #include "provisioner/livekit_api.h"
 #include "provisioner/supabase_api.h"
@@ -87,20 +88,23 @@ int prov_lookup_tag(struct prov_ctx *ctx, struct prov_job *job)
         prov_step_finish(ctx, "adopt", n.sid);
         res = 1;
     }
-    /* Adopted or not, another number may be tagged for the job: check once recorded. */
-    ctx->purchase_doubt = true;
     prov_result_cleanup(&r);
     return res;
 }
 
-/* Renew the lease before a purchase attempt other than the first (the save of
- * "purchasing" renewed it for that one). 0, or -1 with the failure recorded. */
+/* Renew the lease before a purchase attempt other than the first (the save of "purchasing"
+ * renewed it for that one), unless it was renewed within the last third of a lease: then no
+ * run can have claimed the job since, and the next candidate goes out at once (a busy
+ * inventory is a race for its numbers). The monotonic clock counts a pause too, so a run
+ * frozen between two attempts renews, and stops, when it wakes. 0, or -1 (recorded). */
 static int renew_before_buy(struct prov_ctx *ctx, struct prov_job *job, bool *first)
 {
     if (*first) {
         *first = false;
         return 0;
     }
+    if (fk_mono_us() - ctx->renewed_us < (int64_t)ctx->cfg->lease_ms * 1000 / 3)
+        return 0;
     return prov_step_save(ctx, job, PROV_STEP_PURCHASING) == 0 ? 0 : -1;
 }
 
@@ -141,6 +145,7 @@ static int buy_candidate(struct prov_ctx *ctx, struct prov_job *job, const char 
             break;
         }
         prov_step_finish(ctx, "ambiguous", r.message);
+        ctx->purchase_doubt = true; /* it may land later, beside the one adopted */
         int found = prov_lookup_tag(ctx, job);
         if (found != 0) {
             res = found;
@@ -181,6 +186,7 @@ int prov_step_purchase(struct prov_ctx *ctx, struct prov_job *job, enum prov_act
 {
     prov_step_begin(ctx, "purchase");
     if (act == PROV_ACT_LOOKUP_TAG) {
+        ctx->purchase_doubt = true; /* an earlier run may have bought more than one */
         int found = prov_lookup_tag(ctx, job);
         if (found < 0)
             return ctx->out.exit;

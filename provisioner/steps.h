@@ -25,7 +25,7 @@ void prov_out_from_job(struct prov_ctx *ctx, const struct prov_job *j);
 int prov_step_save(struct prov_ctx *ctx, struct prov_job *job, enum prov_step step);
 
 /* Look the job's tagged number up: 1 found (adopted into job), 0 not found, -1 failed
- * (recorded). Notes that another tagged number may exist (ctx->purchase_doubt). */
+ * (recorded). */
 int prov_lookup_tag(struct prov_ctx *ctx, struct prov_job *job);
 /* Search and buy (act PROV_ACT_LOOKUP_TAG: first look for the tagged number). */
 int prov_step_purchase(struct prov_ctx *ctx, struct prov_job *job, enum prov_action act);
