@@ -243,7 +243,15 @@ static int take_over(struct prov_ctx *ctx, struct prov_job *job, enum prov_claim
         return code;
     if (releasing) {
         *as = HELD_RELEASED;
-        return prov_release_held(ctx, job);
+        code = prov_release_held(ctx, job);
+        if (code != 0 && !ctx->lost) {
+            /* Let go at once, still releasing with every id, for the next run to finish. */
+            bool held = false;
+            prov_result_init(&r);
+            (void)prov_job_finish(ctx, job, "releasing", ctx->out.error, &held, &r);
+            prov_result_cleanup(&r);
+        }
+        return code;
     }
     return confirm(ctx, job, was, as);
 }
