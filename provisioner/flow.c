@@ -54,20 +54,6 @@ static int give_up(struct prov_ctx *ctx, struct prov_job *job, int code)
     return code;
 }
 
-/* Fill a job's progress from the user's active phone_numbers row (stored by an earlier run,
- * possibly under an older job). The step is left alone: a run killed between the row and the
- * profile write left "purchased", and the store step, idempotent (an existing row of the
- * user's counts as stored), must run again to write the profile (test_crash). */
-static void merge_row(struct prov_job *job, const struct prov_sb_phone *p)
-{
-    prov_set(job->twilio_sid, sizeof(job->twilio_sid), p->twilio_sid);
-    prov_set(job->phone_number, sizeof(job->phone_number), p->phone_number);
-    if (p->trunk_id[0] != '\0')
-        prov_set(job->trunk_id, sizeof(job->trunk_id), p->trunk_id);
-    if (p->rule_id[0] != '\0')
-        prov_set(job->rule_id, sizeof(job->rule_id), p->rule_id);
-}
-
 static bool row_complete(const struct prov_sb_phone *p)
 {
     return p->twilio_sid[0] != '\0' && p->trunk_id[0] != '\0' && p->rule_id[0] != '\0';
@@ -192,7 +178,9 @@ static int confirm(struct prov_ctx *ctx, struct prov_job *job, const char *was, 
     if (code != 0)
         return code;
     if (have_row) {
-        merge_row(job, &row);
+        /* The row's ids, the step left alone: a run killed between the row and the profile
+         * left "purchased", and the store step (its own row counts as stored) runs again. */
+        prov_job_take_row(job, &row);
         if (!row_complete(&row))
             return PROV_EXIT_OK;
         *as = HELD_EXISTING;
@@ -313,7 +301,7 @@ bool prov_close_open_job(struct prov_ctx *ctx, struct prov_job *job,
                                        : step < PROV_STEP_PURCHASING;
         if (mine && prov_job_claim(ctx, job, PROV_CLAIM_NORMAL, "running", &claimed, &r) == 0 &&
             claimed) {
-            merge_row(job, row);
+            prov_job_take_row(job, row);
             bool held = false;
             closed = prov_job_finish(ctx, job, "completed", NULL, &held, &r) == 0 && held;
         }

@@ -79,6 +79,18 @@ bool prov_job_open(const struct prov_job *j)
            strcmp(j->status, "releasing") == 0;
 }
 
+void prov_job_take_row(struct prov_job *job, const struct prov_sb_phone *row)
+{
+    if (row->twilio_sid[0] != '\0') {
+        prov_set(job->twilio_sid, sizeof(job->twilio_sid), row->twilio_sid);
+        prov_set(job->phone_number, sizeof(job->phone_number), row->phone_number);
+    }
+    if (row->trunk_id[0] != '\0')
+        prov_set(job->trunk_id, sizeof(job->trunk_id), row->trunk_id);
+    if (row->rule_id[0] != '\0')
+        prov_set(job->rule_id, sizeof(job->rule_id), row->rule_id);
+}
+
 void prov_lease_time(long ms, char out[40])
 {
     fk_rfc3339_us(fk_now_us() + (int64_t)ms * 1000, out, 40);

@@ -72,6 +72,10 @@ bool prov_job_claimable(const struct prov_job *j, const char *now, enum prov_cla
 /* Whether the job is open: pending, running or releasing (pure). */
 bool prov_job_open(const struct prov_job *j);
 
+/* Take the ids the user's active row holds into the job, the row winning where it has one
+ * (pure; the step is left alone). */
+void prov_job_take_row(struct prov_job *job, const struct prov_sb_phone *row);
+
 /* Lease expiry now + ms as RFC 3339 (out has 40 bytes). */
 void prov_lease_time(long ms, char out[40]);
 

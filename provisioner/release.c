@@ -24,19 +24,6 @@
 #include "provisioner/supabase_api.h"
 #include "provisioner/twilio_api.h"
 
-/* Take the ids the user's active row holds into the job (the row wins where it has one). */
-static void merge_ids(struct prov_job *job, const struct prov_sb_phone *row)
-{
-    if (row->twilio_sid[0] != '\0') {
-        prov_set(job->twilio_sid, sizeof(job->twilio_sid), row->twilio_sid);
-        prov_set(job->phone_number, sizeof(job->phone_number), row->phone_number);
-    }
-    if (row->trunk_id[0] != '\0')
-        prov_set(job->trunk_id, sizeof(job->trunk_id), row->trunk_id);
-    if (row->rule_id[0] != '\0')
-        prov_set(job->rule_id, sizeof(job->rule_id), row->rule_id);
-}
-
 /* Delete the trunk's dispatch rules (every rule listing it, and its known rule), then the
  * trunk. 0 or nonzero with r filled. */
 static int drop_trunk(struct prov_ctx *ctx, const char *trunk, const char *known_rule,
@@ -169,13 +156,13 @@ static int hold_for_release(struct prov_ctx *ctx, const char *user_id, struct pr
                 prov_uuid(job->id);
             prov_set(job->user_id, sizeof(job->user_id), user_id);
             prov_set(job->status, sizeof(job->status), "releasing");
-            merge_ids(job, &row);
+            prov_job_take_row(job, &row);
             claimed = prov_job_insert(ctx, job, &exists, &r) == 0;
             if (!claimed && !exists)
                 code = stage_failed(ctx, "release: create job", &r);
         } else {
             if (have_row)
-                merge_ids(job, &row);
+                prov_job_take_row(job, &row);
             enum prov_claim_mode mode = ctx->cfg->force ? PROV_CLAIM_FORCE : PROV_CLAIM_NORMAL;
             if (prov_job_claim(ctx, job, mode, "releasing", &claimed, &r) != 0)
                 code = stage_failed(ctx, "release: claim job", &r);
