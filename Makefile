@@ -6,6 +6,7 @@
 #                   tests again under TSan, build/tsan); one summary line
 #   make demo       release build, then the demo against the fakes
 #   make bench      release build, then the benchmarks (figures, never pass/fail)
+#   make soak       ASan build, then the crash-consistency tests at length under several seeds
 #   make fuzz       libFuzzer targets (clang), each run for FUZZ_SECONDS
 #   make format | format-check | lint | install | clean | deps
 #
@@ -95,7 +96,7 @@ OBJS    := $(patsubst %.c,$(B)/%.o,$(ALL_SRC))
 DEPS    := $(OBJS:.o=.d)
 
 .PHONY: all test check-deps demo bench fuzz format format-check lint install clean deps \
-        tests-build programs fuzz-build
+        tests-build programs fuzz-build soak
 .DEFAULT_GOAL := all
 
 all: check-deps programs
@@ -172,6 +173,15 @@ test: tests-build
 	@$(MAKE) --no-print-directory CONFIG=fuzz fuzz-build
 	@$(MAKE) --no-print-directory CONFIG=tsan tests-build
 	@BUILD=$(B) BIN=$(BIN) FUZZ_BUILD=build/fuzz TSAN_BUILD=build/tsan ./scripts/run-tests.sh
+endif
+
+# The crash tests at length (scripts/soak.sh: SOAK_SEEDS, SOAK_SCALE), under ASan like test.
+ifeq ($(CONFIG),release)
+soak: check-deps
+	@$(MAKE) --no-print-directory CONFIG=asan soak
+else
+soak: tests-build
+	@BUILD=$(B) BIN=$(BIN) ./scripts/soak.sh
 endif
 
 demo: all

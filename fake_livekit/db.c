@@ -11,9 +11,9 @@
 #include "fake_livekit/rule_keys.h"
 #include "fake_livekit/service.h"
 #include "fake_livekit/trunk_keys.h"
+#include "fakekit/ids.h"
 #include "fakekit/json.h"
 #include "fakekit/log.h"
-#include "fakekit/rand.h"
 
 const char lk_schema_sql[] =
     "CREATE TABLE IF NOT EXISTS api_keys (key TEXT PRIMARY KEY, secret TEXT NOT NULL);\n"
@@ -41,11 +41,11 @@ const char lk_schema_sql[] =
 /* livekit/protocol utils/guid: shortuuid's alphabet (no 0, 1, I, O, l). */
 static const char guid_alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
-void lk_new_id(const char *prefix, char *out, size_t outlen)
+int lk_new_id(struct fk_store *st, const char *prefix, char *out, size_t outlen)
 {
-    char tail[13];
-    fk_rand_chars(tail, 12, guid_alphabet);
-    snprintf(out, outlen, "%s%s", prefix, tail);
+    static const struct fk_id_home trunks = {"trunks", "id"}, rules = {"dispatch_rules", "id"};
+    const struct fk_id_home *home = strcmp(prefix, "SDR_") == 0 ? &rules : &trunks;
+    return fk_id_chars(st, home, prefix, guid_alphabet, 12, out, outlen);
 }
 
 const char *lk_kind_name(enum lk_kind k)
@@ -351,8 +351,9 @@ static int load_items(struct fk_store *st, const cJSON *arr, const char *path, c
         if (rc != 0)
             break;
         if (!lk_get_str(info, idkey)[0]) {
-            lk_new_id(kind ? "ST_" : "SDR_", id, sizeof(id));
-            rc = lk_set_str(info, idkey, id);
+            rc = lk_new_id(st, kind ? "ST_" : "SDR_", id, sizeof(id));
+            if (rc == 0)
+                rc = lk_set_str(info, idkey, id);
         }
         if (rc == 0)
             rc = kind ? lk_db_trunk_put(st, (enum lk_kind)kind, info) : lk_db_rule_put(st, info);

@@ -43,9 +43,10 @@ int lk_db_each_info(struct fk_store *st, const char *sql, lk_db_row_fn fn, void 
 int lk_db_reindex(struct fk_store *st, const char *clear_sql, const char *select_sql,
                   lk_db_row_fn fn) FK_MUST_CHECK;
 
-/* A new id: prefix ("ST_", "SDR_") and 12 characters of the shortuuid alphabet, as
- * livekit's guid.New. out needs strlen(prefix) + 13 bytes. */
-void lk_new_id(const char *prefix, char *out, size_t outlen);
+/* A new id: prefix ("ST_" for trunks, "SDR_" for dispatch rules) and 12 characters of the
+ * shortuuid alphabet, as livekit's guid.New, that no stored trunk or rule has
+ * (fakekit/ids.h). out needs strlen(prefix) + 13 bytes. 0, FK_EIO or FK_ECONFLICT. */
+int lk_new_id(struct fk_store *st, const char *prefix, char *out, size_t outlen) FK_MUST_CHECK;
 
 /* "inbound" or "outbound", as the kind column holds it. */
 const char *lk_kind_name(enum lk_kind k);

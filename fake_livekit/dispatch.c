@@ -120,8 +120,8 @@ int lk_rule_create(struct lk_call *c)
         rc = rc > 0 ? 0 : rc;
         goto out;
     }
-    lk_new_id("SDR_", id, sizeof(id));
-    if ((rc = lk_set_str(info, "sip_dispatch_rule_id", id)) == 0)
+    if ((rc = lk_new_id(c->st, "SDR_", id, sizeof(id))) == 0 &&
+        (rc = lk_set_str(info, "sip_dispatch_rule_id", id)) == 0)
         return store_and_reply(c, info);
 out:
     cJSON_Delete(info);

@@ -141,8 +141,9 @@ static int create(struct lk_call *c, const struct kind *k)
         return rc;
     }
     lk_verr_cleanup(&e);
+    if ((rc = lk_new_id(c->st, "ST_", id, sizeof(id))) != 0)
+        return rc;
     cJSON *info = cJSON_Duplicate(trunk, true);
-    lk_new_id("ST_", id, sizeof(id));
     if (!info || lk_set_str(info, "sip_trunk_id", id) != 0) {
         cJSON_Delete(info);
         return FK_ENOMEM;

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "fakekit/clock.h"
-#include "fakekit/rand.h"
+#include "fakekit/ids.h"
 
 static const char refresh_alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -87,7 +87,9 @@ static int issue_session(const struct fk_req *req, struct fk_resp *resp, const c
 
     fk_rfc3339_us(fk_now_us(), created, sizeof created);
     if (sid_in == NULL) {
-        fk_rand_uuid(sid);
+        static const struct fk_id_home sessions = {"auth_sessions", "id"};
+        if (fk_id_uuid(st, &sessions, sid) != 0)
+            goto out;
         s = fk_store_stmt(st, "INSERT INTO auth_sessions (id, user_id, amr_method, amr_time, "
                               "created_at) VALUES (?, ?, 'password', ?, ?)");
         if (s == NULL)
@@ -115,7 +117,10 @@ static int issue_session(const struct fk_req *req, struct fk_resp *resp, const c
         rc = FK_EIO;
         goto out;
     }
-    fk_rand_chars(refresh, SB_REFRESH_LEN, refresh_alphabet);
+    static const struct fk_id_home tokens = {"auth_refresh_tokens", "token"};
+    rc = fk_id_chars(st, &tokens, "", refresh_alphabet, SB_REFRESH_LEN, refresh, sizeof refresh);
+    if (rc != 0)
+        goto out;
     rc = FK_EIO;
     s = fk_store_stmt(st, "INSERT INTO auth_refresh_tokens (token, session_id, user_id, "
                           "created_at) VALUES (?, ?, ?, ?)");

@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "fakekit/clock.h"
+#include "fakekit/ids.h"
 #include "fakekit/json.h"
-#include "fakekit/rand.h"
 
 const char sb_auth_schema_sql[] =
     "CREATE TABLE IF NOT EXISTS auth_users (\n"
@@ -264,6 +264,10 @@ static void bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
         sqlite3_bind_null(s, i);
 }
 
+/* Where ids drawn here live (fakekit/ids.h): none is ever handed out twice. */
+static const struct fk_id_home user_ids = {"auth_users", "id"};
+static const struct fk_id_home identity_ids = {"auth_users", "identity_id"};
+
 int sb_user_create(struct fk_store *st, const struct sb_user_attrs *a, char *id_out,
                    struct fk_error *err)
 {
@@ -279,9 +283,11 @@ int sb_user_create(struct fk_store *st, const struct sb_user_attrs *a, char *id_
             return FK_EINVAL;
         }
         snprintf(id_out, SB_ID_MAX, "%s", a->id);
-    } else {
-        fk_rand_uuid(id_out);
+    } else if ((rc = fk_id_uuid(st, &user_ids, id_out)) != 0) {
+        fk_error_set(err, "cannot draw a user id: %s", fk_strerror(rc));
+        return rc;
     }
+    rc = FK_ENOMEM;
     if (a->email == NULL && a->phone == NULL) {
         fk_error_set(err, "a user needs an email or a phone");
         return FK_EINVAL;
@@ -309,7 +315,10 @@ int sb_user_create(struct fk_store *st, const struct sb_user_attrs *a, char *id_
     if ((a->user_metadata != NULL && umeta == NULL) || ameta == NULL)
         goto out;
     now_text(now, sizeof now);
-    fk_rand_uuid(ident);
+    rc = fk_id_uuid(st, &identity_ids, ident);
+    if (rc != 0)
+        goto out;
+    rc = FK_ENOMEM;
     s = fk_store_stmt(st, "INSERT INTO auth_users (id, email, phone, encrypted_password, "
                           "raw_user_meta_data, raw_app_meta_data, email_confirmed_at, "
                           "phone_confirmed_at, identity_id, created_at, updated_at) "

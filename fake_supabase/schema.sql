@@ -9,6 +9,10 @@ CREATE TABLE IF NOT EXISTS profiles (
     email         TEXT,
     full_name     TEXT,
     phone_number  TEXT,
+    -- The Twilio SID of phone_number: a release clears only the number it releases (the same
+    -- number can be bought again; a SID never repeats). Existing deployments:
+    --   ALTER TABLE profiles ADD COLUMN twilio_sid TEXT;
+    twilio_sid    TEXT,
     created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     updated_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
@@ -36,15 +40,24 @@ CREATE UNIQUE INDEX IF NOT EXISTS phone_numbers_one_active
     ON phone_numbers (user_id) WHERE status = 'active';
 
 -- The provisioner's job, one row per user: each step's outcome is written here before the
--- next step starts. owner + lease_expires_at let exactly one run hold the job at a time.
+-- next step starts. owner + lease_expires_at let exactly one run hold the job at a time;
+-- fence, the fencing token, goes up by one at every claim, and every write of a run that
+-- depends on holding the job is filtered on owner and fence (provisioner/job.h), so a run
+-- that lost its lease (paused, partitioned) can no longer change the row. 'releasing' marks
+-- a release in progress, which a re-run of `release` finishes.
+-- An existing deployment adds what is new with:
+--   ALTER TABLE provisioning_jobs ADD COLUMN fence INTEGER NOT NULL DEFAULT 0;
+-- and, on PostgreSQL, replaces the status check to allow 'releasing'.
 CREATE TABLE IF NOT EXISTS provisioning_jobs (
     id                TEXT PRIMARY KEY,
     user_id           TEXT NOT NULL UNIQUE REFERENCES auth_users(id) ON DELETE CASCADE,
     status            TEXT NOT NULL DEFAULT 'pending'
-                          CHECK (status IN ('pending', 'running', 'completed', 'failed')),
+                          CHECK (status IN ('pending', 'running', 'completed', 'failed',
+                                            'releasing')),
     step              TEXT NOT NULL DEFAULT 'created',
     owner             TEXT,
     lease_expires_at  TEXT,
+    fence             INTEGER NOT NULL DEFAULT 0,
     country_code      TEXT NOT NULL DEFAULT 'US',
     number_type       TEXT NOT NULL DEFAULT 'local',
     area_code         TEXT,

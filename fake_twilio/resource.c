@@ -13,8 +13,8 @@
 #include "fake_twilio/inventory.h"
 #include "fakekit/buf.h"
 #include "fakekit/clock.h"
+#include "fakekit/ids.h"
 #include "fakekit/json.h"
-#include "fakekit/rand.h"
 
 const struct twilio_field twilio_fields[TWILIO_NFIELDS] = {
     {"ApiVersion", "api_version", TWILIO_F_TEXT},
@@ -197,16 +197,18 @@ int twilio_ipn_insert(struct fk_store *s, const struct twilio_ipn_new *n, const 
 {
     struct fk_buf sql;
     sqlite3_stmt *st = NULL;
-    char friendly[24], hex[33];
+    static const struct fk_id_home sids = {"incoming_phone_numbers", "sid"};
+    char friendly[24];
     int rc = FK_ENOMEM, idx = 14;
 
     fk_buf_init(&sql, 8192);
     if (n->sid != NULL) {
         snprintf(sid_out, 35, "%s", n->sid);
-    } else {
-        fk_rand_hex(hex, 16);
-        snprintf(sid_out, 35, "PN%s", hex);
+    } else if ((rc = fk_id_hex(s, &sids, "PN", 16, sid_out, 35)) != 0) {
+        fk_error_set(err, "cannot draw a SID: %s", fk_strerror(rc));
+        goto out;
     }
+    rc = FK_ENOMEM;
     twilio_friendly_name(n->phone_number, friendly, sizeof friendly);
     if (fk_buf_addstr(&sql, "INSERT INTO incoming_phone_numbers (sid, account_sid, phone_number, "
                             "iso_country, type, origin, address_requirements, beta, cap_voice, "

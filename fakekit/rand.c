@@ -86,6 +86,22 @@ void fk_rand_seed(uint64_t seed)
     pthread_mutex_unlock(&rand_lock);
 }
 
+void fk_rand_mix(uint64_t x)
+{
+    uint64_t m = x * 0x9e3779b97f4a7c15ULL;
+
+    if (x == 0)
+        return;
+    pthread_mutex_lock(&rand_lock);
+    if (!rand_ready)
+        seed_locked(0);
+    for (int i = 0; i < 4; i++)
+        rand_state[i] ^= splitmix64(&m);
+    if ((rand_state[0] | rand_state[1] | rand_state[2] | rand_state[3]) == 0)
+        rand_state[0] = 1; /* xoshiro's one forbidden state */
+    pthread_mutex_unlock(&rand_lock);
+}
+
 uint64_t fk_rand_u64(void)
 {
     uint64_t x;

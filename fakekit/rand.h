@@ -10,6 +10,11 @@
 #include <stdint.h>
 
 void fk_rand_seed(uint64_t seed);
+/* Fold x into the generator's state (after fk_rand_seed): the same seed then draws another
+ * sequence for every x != 0, and x == 0 changes nothing. fakekit/store.c mixes in how often
+ * a database file was opened, so a fake restarted on the same file and seed does not replay
+ * the ids it handed out before (fakekit/ids.h). */
+void fk_rand_mix(uint64_t x);
 uint64_t fk_rand_u64(void);
 double fk_rand_unit(void);          /* [0, 1) */
 uint64_t fk_rand_below(uint64_t n); /* [0, n); 0 when n == 0 */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "fakekit/log.h"
+#include "fakekit/rand.h"
 
 /* One cached statement. The key is always the cache's own copy of the SQL text, so dynamic
  * SQL (built per request) can be cached; lit remembers a caller's literal pointer so that
@@ -34,7 +35,31 @@ struct fk_store {
     size_t ncache;
     uint64_t tick;
     struct fk_store_stmt_stats stats;
+    long generation; /* opens of the file before this one (0 for :memory:) */
 };
+
+/* Count this open in the file's header (SQLite's user_version, which no table or dump
+ * shows) and, from the second open on, mix the count into the kit's generator: a fake
+ * restarted on the same file with the same --seed must not draw the ids it drew before
+ * (fakekit/ids.h). 0, or FK_EIO with err. */
+static int count_open(struct fk_store *st, struct fk_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    char sql[64];
+    int rc = sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL);
+
+    if (rc == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+        st->generation = (long)sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    snprintf(sql, sizeof(sql), "PRAGMA user_version = %ld",
+             st->generation < INT_MAX ? st->generation + 1 : 1L);
+    if (rc != SQLITE_OK || sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+        fk_error_set(err, "cannot count the opens of the database: %s", sqlite3_errmsg(st->db));
+        return FK_EIO;
+    }
+    fk_rand_mix((uint64_t)st->generation);
+    return 0;
+}
 
 int fk_store_open(const char *path, const char *schema_sql, struct fk_store **out,
                   struct fk_error *err)
@@ -66,6 +91,8 @@ int fk_store_open(const char *path, const char *schema_sql, struct fk_store **ou
         fk_error_set(err, "schema: %s", msg != NULL ? msg : "?");
         goto fail;
     }
+    if (strcmp(path, ":memory:") != 0 && count_open(st, err) != 0)
+        goto fail;
     *out = st;
     return 0;
 fail:
@@ -97,6 +124,11 @@ void fk_store_unlock(struct fk_store *st)
 sqlite3 *fk_store_db(struct fk_store *st)
 {
     return st->db;
+}
+
+long fk_store_generation(const struct fk_store *st)
+{
+    return st->generation;
 }
 
 /* A multiplicative hash eight bytes at a time: SQL texts run to a few hundred bytes and

@@ -18,7 +18,7 @@
 struct fk_store;
 
 /* Open path (":memory:" or a file) and run schema_sql (CREATE TABLE IF NOT EXISTS ...).
- * On failure *out is NULL and err says why. */
+ * A file's open is counted (fk_store_generation). On failure *out is NULL and err says why. */
 int fk_store_open(const char *path, const char *schema_sql, struct fk_store **out,
                   struct fk_error *err) FK_MUST_CHECK;
 void fk_store_close(struct fk_store *st); /* NULL-safe; finalizes cached statements */
@@ -26,6 +26,11 @@ void fk_store_close(struct fk_store *st); /* NULL-safe; finalizes cached stateme
 void fk_store_lock(struct fk_store *st);
 void fk_store_unlock(struct fk_store *st);
 sqlite3 *fk_store_db(struct fk_store *st);
+/* How often the database file had been opened before this open (0 for ":memory:" and a new
+ * file). Each open of a file counts itself in SQLite's user_version header field and mixes
+ * the count into the kit's generator (fk_rand_mix), so that a fake restarted on the same
+ * --db with the same --seed draws other ids than the run before (fakekit/ids.h). */
+long fk_store_generation(const struct fk_store *st);
 
 /* Prepared statements are cached per store, at most FK_STORE_STMT_CACHE of them; when full,
  * the least recently handed-out one is finalized. A statement handed out stays valid until

@@ -89,7 +89,7 @@ static int table_parse(struct prov_config *c, int argc, char **argv, bool *want_
          "largest backoff ceiling"},
         {"seed", "PROV_SEED", FK_OPT_INT, &c->seed, 0, 2147483647L, "N", "jitter PRNG seed"},
         {"lease-ms", "PROV_LEASE_MS", FK_OPT_INT, &c->lease_ms, 1000, 86400000, "MS",
-         "job lease, renewed at each step"},
+         "job lease, renewed at each step and before each side effect (at least 1000)"},
         {"search-size", "PROV_SEARCH_SIZE", FK_OPT_INT, &c->search_size, 1, 50, "N",
          "candidates asked for per search"},
         {"user-token", "PROV_USER_TOKEN", FK_OPT_STRING, &c->user_token, 0, 0, "JWT",
@@ -106,7 +106,7 @@ static int table_parse(struct prov_config *c, int argc, char **argv, bool *want_
          "on failure release what was created and mark the job failed"},
         {"fix", NULL, FK_OPT_FLAG, &c->fix, 0, 0, NULL, "reconcile: repair the drift found"},
         {"force", NULL, FK_OPT_FLAG, &c->force, 0, 0, NULL,
-         "resume: take over a job whose lease has not expired"},
+         "resume, release: take over a job whose lease has not expired (its run is dead)"},
         {"host", "PROV_HOST", FK_OPT_STRING, &c->host, 0, 0, "ADDR", "serve: address to bind"},
         {"port", "PROV_PORT", FK_OPT_INT, &c->port, 0, 65535, "N", "serve: port (0: any free)"},
         {"log-level", "PROV_LOG_LEVEL", FK_OPT_STRING, &c->log_level, 0, 0, "LEVEL",
@@ -408,7 +408,7 @@ void prov_config_usage(FILE *out)
           "  provisioner resume    --user-id UUID [--force]   finish a job left half-done\n"
           "  provisioner reconcile [--fix]                    drift between Twilio, Supabase,"
           " LiveKit\n"
-          "  provisioner release   --user-token JWT           undo: rule, trunk, rows, number\n"
+          "  provisioner release   --user-token JWT [--force] undo: rule, trunk, number, rows\n"
           "  provisioner serve     [--port 8000]              POST /api/twilio/"
           "purchase_phone_number\n"
           "\n"

@@ -26,12 +26,12 @@ enum prov_exit {
     PROV_EXIT_INTERNAL = 1,    /* out of memory or a bug */
     PROV_EXIT_USAGE = 2,       /* bad flags or input; no call was made */
     PROV_EXIT_AUTH = 3,        /* the user's token was refused (401/403) */
-    PROV_EXIT_IN_PROGRESS = 4, /* another run holds the user's job lease */
+    PROV_EXIT_IN_PROGRESS = 4, /* another run holds the user's job lease, or took it over */
     PROV_EXIT_NO_NUMBERS = 5,  /* no number available for the country, type and area code */
     PROV_EXIT_PERMANENT = 6,   /* an upstream refused a request (4xx); job left resumable */
     PROV_EXIT_UNAVAILABLE = 7, /* upstream unavailable or deadline exceeded; resumable */
     PROV_EXIT_COMPENSATED = 8, /* the flow failed and --compensate rolled it back */
-    PROV_EXIT_DRIFT = 9,       /* reconcile found drift and --fix was not given */
+    PROV_EXIT_DRIFT = 9,       /* reconcile found drift: without --fix, or --fix left some */
 };
 #define PROV_EXIT_MAX 9
 
@@ -70,6 +70,18 @@ struct prov_out {
     cJSON *extra; /* owned: more keys merged into the output (reconcile), may be NULL */
 };
 
+/* How often a write whose outcome is unknown (its answer was lost) is read back and sent
+ * again before the command gives up on it. */
+#define PROV_RESEND_MAX 3
+
+/* What this run itself created (not adopted), so that a run that finds it lost its job can
+ * release what nobody records (steps.h, prov_abandon). "" when nothing. */
+struct prov_made {
+    char sid[64];
+    char trunk[64];
+    char rule[64];
+};
+
 struct prov_ctx {
     const struct prov_config *cfg;
     CURL *curl;
@@ -79,6 +91,11 @@ struct prov_ctx {
     const char *step;    /* current step name, for the trace */
     char run_id[40];     /* this run's lease owner id */
     bool deadline_hit;
+    bool lost;           /* a fenced write found the job held by another run */
+    int64_t renewed_us;  /* monotonic time of the last write that held the job */
+    bool purchase_doubt; /* a number may have been bought under this job beside the one
+                          * adopted (an ambiguous purchase, an earlier run's purchase) */
+    struct prov_made made;
     struct prov_out out;
 };
 

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "provisioner/ctx.h"
+#include "provisioner/supabase_api.h"
 
 /* provision: authenticate, existing number, search, purchase, store, register. */
 int prov_flow_provision(struct prov_ctx *ctx, const char *token, const char *country,
@@ -20,9 +21,12 @@ int prov_flow_provision(struct prov_ctx *ctx, const char *token, const char *cou
 int prov_flow_resume(struct prov_ctx *ctx, const char *user_id, bool force);
 /* Step 1: GET /auth/v1/user; 401/403 -> PROV_EXIT_AUTH. Returns an exit code. */
 int prov_flow_authenticate(struct prov_ctx *ctx, const char *token, char *user_id, size_t len);
-/* release --user-token: delete the dispatch rule, trunk, rows and job; release the number. */
+/* release --user-token: the dispatch rule, trunk and number (by id and by tag), then the
+ * rows and the job, resumably (release.c). */
 int prov_flow_release(struct prov_ctx *ctx, const char *token);
 /* reconcile [--fix]: drift between Twilio, Supabase and LiveKit (reconcile.c). */
 int prov_flow_reconcile(struct prov_ctx *ctx, bool fix);
+/* The remaining steps of a job this run holds (reconcile's repairs). An exit code. */
+int prov_flow_run_held(struct prov_ctx *ctx, struct prov_job *job);
 
 #endif

@@ -1,5 +1,9 @@
 /* http.c: libcurl easy-handle exchange with a bounded body and classified failures.
  *
+ * A request counts as sent once libcurl handed it to a connection (its pre-request
+ * callback ran), whatever error came after: that, not the last error, is what makes the
+ * failure of a non-idempotent call ambiguous.
+ *
  * The handle is curl_easy_reset() before each request, which keeps its connection cache, so
  * consecutive calls to one service reuse the connection. Redirects are not followed: none of
  * the three APIs redirects, and following one would resend a POST. A request that must reach
@@ -50,6 +54,18 @@ static size_t read_once(char *buf, size_t size, size_t nitems, void *userdata)
     memcpy(buf, b->data + b->off, n);
     b->off += n;
     return n;
+}
+
+/* Called once a connection was made or taken from the cache, just before the request goes
+ * out on it: from here on the request may reach the server, whatever error follows. */
+static int on_prereq(void *clientp, char *primary_ip, char *local_ip, int primary_port,
+                     int local_port)
+{
+    bool *handed = clientp;
+
+    (void)primary_ip, (void)local_ip, (void)primary_port, (void)local_port;
+    *handed = true;
+    return CURL_PREREQFUNC_OK;
 }
 
 static int seek_once(void *userdata, curl_off_t offset, int origin)
@@ -187,6 +203,9 @@ int prov_http_do(CURL *curl, const struct prov_http_req *req, struct prov_http_r
     SET(CURLOPT_PROTOCOLS_STR, "http,https");
     if (req->ca_file != NULL)
         SET(CURLOPT_CAINFO, req->ca_file);
+    bool handed = false;
+    SET(CURLOPT_PREREQFUNCTION, on_prereq);
+    SET(CURLOPT_PREREQDATA, &handed);
     if (req->headers != NULL)
         SET(CURLOPT_HTTPHEADER, req->headers);
     struct once_body once = {req->body, req->body ? strlen(req->body) : 0, 0};
@@ -232,16 +251,13 @@ int prov_http_do(CURL *curl, const struct prov_http_req *req, struct prov_http_r
     CURLcode code = curl_easy_perform(curl);
     resp->ms = (long)((fk_mono_us() - t0) / 1000);
     resp->net = prov_http_classify(code, &resp->sent);
-    if (resp->net == PROV_NET_TIMEOUT || resp->net == PROV_NET_ERROR) {
-        /* A timeout while connecting never reached the server. */
-        curl_off_t sent_bytes = 0;
-        long req_size = 0;
-        if (curl_easy_getinfo(curl, CURLINFO_REQUEST_SIZE, &req_size) == CURLE_OK &&
-            req_size == 0 &&
-            curl_easy_getinfo(curl, CURLINFO_SIZE_UPLOAD_T, &sent_bytes) == CURLE_OK &&
-            sent_bytes == 0)
-            resp->sent = false;
-    }
+    /* Whether the request may have reached the server is what was handed to a connection,
+     * not the last error: libcurl retries a request whose reused connection died on a new
+     * one, and when that connect fails the error says "refused" about a request the server
+     * may have acted on (a fake killed after its commit, before its answer). */
+    resp->sent = code == CURLE_OK || handed;
+    if (handed && resp->net == PROV_NET_REFUSED)
+        resp->net = PROV_NET_RESET;
     if (code == CURLE_OK) {
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
         return 0;

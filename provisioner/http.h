@@ -47,7 +47,8 @@ struct prov_http_req {
 struct prov_http_resp {
     enum prov_net net;
     long status;            /* 0 unless net == PROV_NET_OK */
-    bool sent;              /* the request was written (at least partly) to the server */
+    bool sent;              /* the request was handed to a connection (it may have reached
+                             * the server), on any attempt libcurl made */
     struct fk_buf body;     /* owned */
     char retry_after[64];   /* raw Retry-After value, "" if absent */
     char content_type[128]; /* "" if absent */

@@ -1,22 +1,34 @@
 /* job.h: the provisioning job, one row per user in provisioning_jobs, and its state machine.
  *
- * Protocol (the row is the only lock; nothing is held locally):
- *  1. insert the row with owner = this run and lease_expires_at = now + lease. Success means
- *     this run holds the job. 409 (23505, user_id is unique) means it exists: read it.
- *  2. claim it with a conditional update:
- *       PATCH provisioning_jobs?user_id=eq.U&or=(owner.is.null,lease_expires_at.lt."NOW")
- *             &status=neq.completed          Prefer: return=representation
- *     One row back: this run holds it. No row: another run holds a live lease -> in_progress.
- *     `resume --force` drops the lease condition (take over a run known to be dead); a
- *     completed job whose number was released since is restarted with status=eq.completed.
- *  3. before each step starts, the previous step's outcome is saved with
- *       PATCH provisioning_jobs?id=eq.J&owner=eq.RUN   (renewing the lease)
- *     No row back means the lease was lost (taken over): stop, in_progress.
+ * Protocol (the row is the only lock; nothing is held locally). A run holds the job while
+ * the row names it as owner, with a lease, under a fencing token: `fence` goes up by one at
+ * every claim, so a run that lost the job (paused past its lease, partitioned) can no longer
+ * write it, even when its clock or its lease arithmetic is wrong.
+ *  1. insert the row with owner = this run, fence 1 and lease_expires_at = now + lease.
+ *     Success means this run holds the job. 409 (user_id is unique) means it exists: read
+ *     it. An insert whose answer was lost is read back: a row with this run's job id is
+ *     this run's own (it holds it), not "held by another run".
+ *  2. claim it with a conditional update on exactly the state that was read:
+ *       PATCH provisioning_jobs?id=eq.J&fence=eq.F&or=(owner.is.null,lease_expires_at.lt."NOW")
+ *             {owner: RUN, fence: F+1, lease_expires_at, status}  Prefer: return=representation
+ *     One row back: this run holds it, with token F+1. No row: another run holds a live lease
+ *     or changed the row since it was read -> in_progress. `--force` drops the lease
+ *     condition (take over a run known to be dead), never the fence condition. A lost answer
+ *     is resolved by reading the row back (owner RUN and fence F+1: claimed).
+ *     Every decision is taken on what was read and then confirmed under the claim: a
+ *     completed job is restarted only after the user's active row was re-read under it.
+ *  3. every later write of the run is conditioned on holding it:
+ *       PATCH provisioning_jobs?id=eq.J&owner=eq.RUN&fence=eq.F
+ *     saving progress before each step and renewing the lease before each side effect
+ *     (purchase, trunk, rule). No row back means the job was lost: stop (in_progress) and
+ *     release what this run created that nobody records (steps.h, prov_abandon).
  *  4. at the end: status completed (or failed after compensation, or pending when left
- *     resumable), owner and lease cleared.
+ *     resumable), owner and lease cleared; or, for a release, the row deleted, under the same
+ *     condition.
  * Steps recorded in `step`: created -> purchasing -> purchased -> stored -> trunk_created
  * -> registered. "purchasing" is written BEFORE the purchase POST, so a run that died during
- * it makes the next run look the tagged number up before buying another. */
+ * it makes the next run look the tagged number up before buying another. Status
+ * "releasing" marks a release under way: it is resumed, never restarted. */
 #ifndef PROV_JOB_H
 #define PROV_JOB_H
 
@@ -51,31 +63,47 @@ const char *prov_action_name(enum prov_action a);
 enum prov_action prov_job_next(const struct prov_job *j);
 
 enum prov_claim_mode {
-    PROV_CLAIM_NORMAL,  /* free or expired lease, not completed */
-    PROV_CLAIM_FORCE,   /* any lease, not completed */
-    PROV_CLAIM_RESTART, /* a completed job whose number is gone: start it over */
+    PROV_CLAIM_NORMAL, /* a free or expired lease */
+    PROV_CLAIM_FORCE,  /* any lease (resume/release --force: its run is known to be dead) */
 };
-/* Whether a claim in mode would succeed on j at now (RFC 3339; pure, mirrors the filter). */
+/* Whether a claim in mode would succeed on j at now (RFC 3339; pure, mirrors the filter,
+ * whose fence condition holds as long as nobody wrote the row since it was read). */
 bool prov_job_claimable(const struct prov_job *j, const char *now, enum prov_claim_mode mode);
+/* Whether the job is open: pending, running or releasing (pure). */
+bool prov_job_open(const struct prov_job *j);
+
+/* Take the ids the user's active row holds into the job, the row winning where it has one
+ * (pure; the step is left alone). */
+void prov_job_take_row(struct prov_job *job, const struct prov_sb_phone *row);
 
 /* Lease expiry now + ms as RFC 3339 (out has 40 bytes). */
 void prov_lease_time(long ms, char out[40]);
 
 /* Row operations. Each returns 0 on success, else nonzero with r filled. */
-/* Insert job (id, user_id, country, type, area set) owned by this run. *exists on 409. */
+/* Insert job (id, user_id, country, type, area set; status "running" unless job->status
+ * says "releasing"; ids as set) owned by this run. *exists on a row of another job, which is
+ * then in *job when it was read back (its id differs from the one asked for), else job is
+ * left as it was. */
 int prov_job_insert(struct prov_ctx *ctx, struct prov_job *job, bool *exists,
                     struct prov_result *r);
 int prov_job_get(struct prov_ctx *ctx, const char *user_id, struct prov_job *job, bool *found,
                  struct prov_result *r);
-/* Conditional claim; *claimed false when another run holds it. job is updated on success. */
+/* Claim the job as read (its fence) with status ("running", "releasing"); *claimed false
+ * when another run holds it or changed it. job is the claimed row on success. */
 int prov_job_claim(struct prov_ctx *ctx, struct prov_job *job, enum prov_claim_mode mode,
-                   bool *claimed, struct prov_result *r);
-/* Save progress (step and ids) and renew the lease. *held false when the lease was lost. */
+                   const char *status, bool *claimed, struct prov_result *r);
+/* Save progress (step and ids, status kept) and renew the lease. *held false when the job
+ * was lost (ctx->lost is set then). */
 int prov_job_save(struct prov_ctx *ctx, struct prov_job *job, enum prov_step step, bool *held,
                   struct prov_result *r);
-/* Release the lease with a final status (completed | failed | pending) and last_error. */
+/* Start a held job over as a new job (a new id, so nothing tagged for the old one is ever
+ * adopted by it): step created, ids cleared. *held as for save. */
+int prov_job_restart(struct prov_ctx *ctx, struct prov_job *job, bool *held, struct prov_result *r);
+/* Release the lease with a final status (completed | failed | pending) and last_error.
+ * *held false when the job was lost before. */
 int prov_job_finish(struct prov_ctx *ctx, struct prov_job *job, const char *status,
-                    const char *last_error, struct prov_result *r);
-int prov_job_delete(struct prov_ctx *ctx, const char *user_id, struct prov_result *r);
+                    const char *last_error, bool *held, struct prov_result *r);
+/* Delete the held job's row (the end of a release). *held as for finish. */
+int prov_job_delete(struct prov_ctx *ctx, struct prov_job *job, bool *held, struct prov_result *r);
 
 #endif

@@ -1,6 +1,7 @@
 /* livekit_api.c: Twirp JSON calls to livekit.SIP with a freshly signed admin JWT. */
 #include "provisioner/livekit_api.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,13 +27,84 @@ int prov_lk_parse_id(const cJSON *obj, const char *snake, const char *camel, cha
     return 0;
 }
 
+void prov_lk_normalize(const char *num, char *out, size_t len)
+{
+    size_t j = 0;
+    bool ok = num[0] != '\0';
+    for (const char *p = num; ok && *p; p++)
+        ok = isdigit((unsigned char)*p) || strchr("- ()", *p) != NULL || (*p == '+' && p == num);
+    if (!ok || len < 2) {
+        snprintf(out, len, "%s", num);
+        return;
+    }
+    if (num[0] != '+')
+        out[j++] = '+';
+    for (const char *p = num; *p && j + 1 < len; p++) {
+        if (strchr("- ()", *p) == NULL)
+            out[j++] = *p;
+    }
+    out[j] = '\0';
+}
+
+static bool same_number(const char *a, const char *b)
+{
+    char na[64], nb[64];
+    prov_lk_normalize(a, na, sizeof(na));
+    prov_lk_normalize(b, nb, sizeof(nb));
+    return strcmp(na, nb) == 0;
+}
+
+void prov_lk_items_cleanup(struct prov_lk_items *l)
+{
+    free(l->items);
+    memset(l, 0, sizeof(*l));
+}
+
+/* A new zeroed item at the end of out; NULL on ENOMEM. */
+static struct prov_lk_item *grow(struct prov_lk_items *out)
+{
+    if (out->n == out->cap) {
+        size_t cap = out->cap ? out->cap * 2 : 16;
+        struct prov_lk_item *p = realloc(out->items, cap * sizeof(*p));
+        if (p == NULL)
+            return NULL;
+        out->items = p;
+        out->cap = cap;
+    }
+    struct prov_lk_item *x = &out->items[out->n];
+    memset(x, 0, sizeof(*x));
+    return x;
+}
+
+/* Append value to the item's ",a,b," list (dropped when it does not fit). */
+static void list_add(struct prov_lk_item *x, const char *value)
+{
+    size_t n = strlen(x->list);
+    if (n == 0 && sizeof(x->list) > 1)
+        x->list[n++] = ',';
+    if (n + strlen(value) + 2 <= sizeof(x->list))
+        snprintf(x->list + n, sizeof(x->list) - n, "%s,", value);
+    else
+        x->list[n] = '\0';
+}
+
+bool prov_lk_item_lists(const struct prov_lk_item *it, const char *value, bool number)
+{
+    char want[80], norm[64];
+    if (value == NULL || value[0] == '\0')
+        return false;
+    prov_lk_normalize(value, norm, sizeof(norm));
+    snprintf(want, sizeof(want), ",%s,", number ? norm : value);
+    return strstr(it->list, want) != NULL;
+}
+
 static const cJSON *either(const cJSON *o, const char *snake, const char *camel)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, snake);
     return v != NULL ? v : cJSON_GetObjectItemCaseSensitive(o, camel);
 }
 
-int prov_lk_parse_items(const cJSON *body, bool rules, const char *trunk, struct prov_lk_items *out,
+int prov_lk_parse_items(const cJSON *body, bool rules, const char *want, struct prov_lk_items *out,
                         struct fk_error *err)
 {
     out->n = 0;
@@ -52,8 +124,11 @@ int prov_lk_parse_items(const cJSON *body, bool rules, const char *trunk, struct
     {
         if (out->n >= PROV_LK_MAX_ITEMS)
             break;
-        struct prov_lk_item *x = &out->items[out->n];
-        memset(x, 0, sizeof(*x));
+        struct prov_lk_item *x = grow(out);
+        if (x == NULL) {
+            fk_error_set(err, "list: out of memory");
+            return FK_ENOMEM;
+        }
         int rc =
             rules ? prov_lk_parse_id(it, "sip_dispatch_rule_id", "sipDispatchRuleId", x->id,
                                      sizeof(x->id), err)
@@ -71,8 +146,27 @@ int prov_lk_parse_items(const cJSON *body, bool rules, const char *trunk, struct
         const cJSON *t = NULL;
         cJSON_ArrayForEach(t, tids)
         {
-            if (trunk != NULL && cJSON_IsString(t) && strcmp(t->valuestring, trunk) == 0)
+            if (!cJSON_IsString(t))
+                continue;
+            if (rules)
+                list_add(x, t->valuestring);
+            if (rules && want != NULL && strcmp(t->valuestring, want) == 0)
                 x->has_trunk = true;
+        }
+        const cJSON *nums = cJSON_GetObjectItemCaseSensitive(it, "numbers");
+        if (nums != NULL && !cJSON_IsArray(nums) && !cJSON_IsNull(nums)) {
+            fk_error_set(err, "list.items[%zu].numbers: expected an array", out->n);
+            return FK_EINVAL;
+        }
+        cJSON_ArrayForEach(t, nums)
+        {
+            if (rules || !cJSON_IsString(t))
+                continue;
+            char norm[64];
+            prov_lk_normalize(t->valuestring, norm, sizeof(norm));
+            list_add(x, norm);
+            if (want != NULL && same_number(t->valuestring, want))
+                x->has_number = true;
         }
         out->n++;
     }
@@ -153,7 +247,7 @@ int prov_lk_list_trunks(struct prov_ctx *ctx, const char *number, struct prov_lk
         one_string_array(b, "numbers", number);
     int rc = lk_call(ctx, "ListSIPInboundTrunk", b, true, r);
     struct fk_error err = {{0}};
-    if (rc == 0 && prov_lk_parse_items(r->json, false, NULL, out, &err) != 0)
+    if (rc == 0 && prov_lk_parse_items(r->json, false, number, out, &err) != 0)
         rc = malformed(r, &err, false);
     return rc;
 }

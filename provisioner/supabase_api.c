@@ -57,9 +57,10 @@ static int check_types(const cJSON *row, const char *where, struct fk_error *err
     const cJSON *it = NULL;
     cJSON_ArrayForEach(it, row)
     {
-        if (it->string != NULL && strcmp(it->string, "attempts") == 0) {
+        if (it->string != NULL &&
+            (strcmp(it->string, "attempts") == 0 || strcmp(it->string, "fence") == 0)) {
             if (!cJSON_IsNumber(it)) {
-                fk_error_set(err, "%s.attempts: expected a number", where);
+                fk_error_set(err, "%s.%s: expected a number", where, it->string);
                 return FK_EINVAL;
             }
             continue;
@@ -121,6 +122,10 @@ int prov_sb_parse_job(const cJSON *row, struct prov_job *out, struct fk_error *e
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(row, "attempts");
     out->attempts =
         cJSON_IsNumber(a) && a->valuedouble >= 0 && a->valuedouble < 1e9 ? (long)a->valuedouble : 0;
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(row, "fence");
+    out->fence = cJSON_IsNumber(f) && f->valuedouble >= 0 && f->valuedouble < 1e15
+                     ? (long)f->valuedouble
+                     : 0;
     return 0;
 }
 
@@ -175,8 +180,8 @@ int prov_sb_get_user(struct prov_ctx *ctx, const char *token, char *user_id, siz
     return rc;
 }
 
-int prov_sb_rest(struct prov_ctx *ctx, const char *method, const char *path_query, const char *body,
-                 const char *prefer, struct prov_result *r)
+static int sb_rest(struct prov_ctx *ctx, const char *method, const char *path_query,
+                   const char *body, const char *prefer, bool idempotent, struct prov_result *r)
 {
     bool ok = true;
     struct curl_slist *h = NULL;
@@ -198,7 +203,7 @@ int prov_sb_rest(struct prov_ctx *ctx, const char *method, const char *path_quer
                               .body = body,
                               .expect_json = true,
                               .allow_empty = true,
-                              .idempotent = true,
+                              .idempotent = idempotent,
                               .credential = "SUPABASE_SERVICE_ROLE_KEY"};
         rc = prov_call(ctx, &c, r);
     }
@@ -206,6 +211,18 @@ int prov_sb_rest(struct prov_ctx *ctx, const char *method, const char *path_quer
     free(base);
     free(url);
     return rc;
+}
+
+int prov_sb_rest(struct prov_ctx *ctx, const char *method, const char *path_query, const char *body,
+                 const char *prefer, struct prov_result *r)
+{
+    return sb_rest(ctx, method, path_query, body, prefer, true, r);
+}
+
+int prov_sb_rest_once(struct prov_ctx *ctx, const char *method, const char *path_query,
+                      const char *body, const char *prefer, struct prov_result *r)
+{
+    return sb_rest(ctx, method, path_query, body, prefer, false, r);
 }
 
 /* GET one phone_numbers row matching filter (already escaped). */
@@ -250,6 +267,20 @@ int prov_sb_phone_by_sid(struct prov_ctx *ctx, const char *sid, struct prov_sb_p
     return rc;
 }
 
+/* Whether p's row is stored as the user's active row: 1 yes, 0 no, -1 the lookup failed. */
+static int phone_is_mine(struct prov_ctx *ctx, const struct prov_sb_phone *p)
+{
+    struct prov_sb_phone row;
+    bool found = false;
+    struct prov_result r2;
+    prov_result_init(&r2);
+    int rc = prov_sb_phone_by_sid(ctx, p->twilio_sid, &row, &found, &r2);
+    prov_result_cleanup(&r2);
+    if (rc != 0)
+        return -1;
+    return found && strcmp(row.user_id, p->user_id) == 0 && strcmp(row.status, "active") == 0;
+}
+
 int prov_sb_insert_phone(struct prov_ctx *ctx, const struct prov_sb_phone *p, const char *country,
                          const char *type, struct prov_result *r)
 {
@@ -263,41 +294,61 @@ int prov_sb_insert_phone(struct prov_ctx *ctx, const struct prov_sb_phone *p, co
     cJSON_AddStringToObject(o, "job_id", p->job_id);
     char *body = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
-    int rc =
-        body ? prov_sb_rest(ctx, "POST", "phone_numbers", body, "return=minimal", r) : FK_ENOMEM;
-    cJSON_free(body);
-    if (rc != 0 && r->status == 409 && strcmp(prov_sb_error_code(r->json), "23505") == 0) {
-        /* Stored by an earlier attempt or run? Only if the row is ours. */
-        struct prov_sb_phone row;
-        bool found = false;
-        struct prov_result r2;
-        prov_result_init(&r2);
-        int rc2 = prov_sb_phone_by_sid(ctx, p->twilio_sid, &row, &found, &r2);
-        if (rc2 == 0 && found && strcmp(row.user_id, p->user_id) == 0 &&
-            strcmp(row.status, "active") == 0)
-            rc = 0;
-        prov_result_cleanup(&r2);
+    int rc = body ? FK_EIO : FK_ENOMEM;
+    /* An insert whose answer was lost is looked up before it is sent again. */
+    for (int tries = 0; body != NULL && tries < PROV_RESEND_MAX; tries++) {
+        rc = prov_sb_rest_once(ctx, "POST", "phone_numbers", body, "return=minimal", r);
+        bool conflict =
+            rc != 0 && r->status == 409 && strcmp(prov_sb_error_code(r->json), "23505") == 0;
+        if (rc == 0 || (!conflict && !r->ambiguous))
+            break;
+        int mine = phone_is_mine(ctx, p);
+        if (mine != 0) {
+            rc = mine > 0 ? 0 : rc;
+            break;
+        }
+        if (conflict)
+            break; /* stored, but not as this user's active row */
     }
+    cJSON_free(body);
+    return rc;
+}
+
+/* method on phone_numbers?<prefix><value escaped> with body (may be NULL), return=minimal. */
+static int phone_rows(struct prov_ctx *ctx, const char *method, const char *prefix,
+                      const char *value, const char *body, struct prov_result *r)
+{
+    char *q = prov_eq(prefix, value);
+    int rc = q ? prov_sb_rest(ctx, method, q, body, "return=minimal", r) : FK_ENOMEM;
+    free(q);
     return rc;
 }
 
 int prov_sb_patch_phone(struct prov_ctx *ctx, const char *sid, const cJSON *fields,
                         struct prov_result *r)
 {
-    char *q = prov_eq("phone_numbers?twilio_sid=eq.", sid);
     char *body = cJSON_PrintUnformatted(fields);
-    int rc = q && body ? prov_sb_rest(ctx, "PATCH", q, body, "return=minimal", r) : FK_ENOMEM;
-    free(q);
+    int rc =
+        body ? phone_rows(ctx, "PATCH", "phone_numbers?twilio_sid=eq.", sid, body, r) : FK_ENOMEM;
     cJSON_free(body);
     return rc;
 }
 
 int prov_sb_delete_phone(struct prov_ctx *ctx, const char *sid, struct prov_result *r)
 {
-    char *q = prov_eq("phone_numbers?twilio_sid=eq.", sid);
-    int rc = q ? prov_sb_rest(ctx, "DELETE", q, NULL, "return=minimal", r) : FK_ENOMEM;
-    free(q);
-    return rc;
+    return phone_rows(ctx, "DELETE", "phone_numbers?twilio_sid=eq.", sid, NULL, r);
+}
+
+int prov_sb_mark_released(struct prov_ctx *ctx, const char *sid, struct prov_result *r)
+{
+    return phone_rows(ctx, "PATCH", "phone_numbers?status=eq.active&twilio_sid=eq.", sid,
+                      "{\"status\":\"released\"}", r);
+}
+
+int prov_sb_delete_released(struct prov_ctx *ctx, const char *sid, struct prov_result *r)
+{
+    return phone_rows(ctx, "DELETE", "phone_numbers?status=eq.released&twilio_sid=eq.", sid, NULL,
+                      r);
 }
 
 int prov_sb_all_phones(struct prov_ctx *ctx, cJSON **rows, struct prov_result *r)
@@ -316,15 +367,32 @@ int prov_sb_all_phones(struct prov_ctx *ctx, cJSON **rows, struct prov_result *r
     return 0;
 }
 
+int prov_sb_clear_profile_number(struct prov_ctx *ctx, const char *user_id, const char *number,
+                                 const char *sid, struct prov_result *r)
+{
+    /* Inside or=(...) a value holding '+' or '.' is double-quoted (PostgREST). */
+    char *cond = prov_strf("(twilio_sid.eq.\"%s\",and(twilio_sid.is.null,phone_number.eq.\"%s\"))",
+                           sid, number);
+    char *c = cond ? prov_escape(cond) : NULL;
+    char *u = prov_escape(user_id);
+    char *q = u && c ? prov_strf("profiles?id=eq.%s&or=%s", u, c) : NULL;
+    int rc = q ? prov_sb_rest(ctx, "PATCH", q, "{\"phone_number\":null,\"twilio_sid\":null}",
+                              "return=minimal", r)
+               : FK_ENOMEM;
+    free(cond);
+    free(c);
+    free(u);
+    free(q);
+    return rc;
+}
+
 int prov_sb_set_profile_number(struct prov_ctx *ctx, const char *user_id, const char *number,
-                               struct prov_result *r)
+                               const char *sid, struct prov_result *r)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "id", user_id);
-    if (number != NULL)
-        cJSON_AddStringToObject(o, "phone_number", number);
-    else
-        cJSON_AddNullToObject(o, "phone_number");
+    cJSON_AddStringToObject(o, "phone_number", number);
+    cJSON_AddStringToObject(o, "twilio_sid", sid);
     char *body = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     int rc = body ? prov_sb_rest(ctx, "POST", "profiles?on_conflict=id", body,

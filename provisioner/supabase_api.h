@@ -28,7 +28,7 @@ struct prov_sb_phone {
 struct prov_job {
     char id[40];
     char user_id[64];
-    char status[16]; /* pending | running | completed | failed */
+    char status[16]; /* pending | running | completed | failed | releasing */
     char step[24];   /* see job.h */
     char owner[40];
     char lease[40]; /* lease_expires_at, RFC 3339 UTC */
@@ -40,6 +40,7 @@ struct prov_job {
     char trunk_id[64];
     char rule_id[64];
     long attempts;
+    long fence; /* fencing token: +1 at every claim (job.h) */
 };
 
 /* Parsers (pure): 0 or FK_EINVAL with err. */
@@ -58,27 +59,46 @@ int prov_sb_get_user(struct prov_ctx *ctx, const char *token, char *user_id, siz
                      struct prov_result *r);
 
 /* One PostgREST request with the service_role key. path_query is appended to /rest/v1/.
- * prefer may be NULL; body may be NULL. */
+ * prefer may be NULL; body may be NULL. Retried after any transient failure: for reads and
+ * for writes whose second application changes nothing. */
 int prov_sb_rest(struct prov_ctx *ctx, const char *method, const char *path_query, const char *body,
                  const char *prefer, struct prov_result *r);
+/* The same for a write that must not be applied twice blindly (an insert, a claim): it stops
+ * at a failure after which the write may have been applied (r->ambiguous), and the caller
+ * reads the row back before sending it again. */
+int prov_sb_rest_once(struct prov_ctx *ctx, const char *method, const char *path_query,
+                      const char *body, const char *prefer, struct prov_result *r);
 
 /* phone_numbers */
 int prov_sb_active_phone(struct prov_ctx *ctx, const char *user_id, struct prov_sb_phone *out,
                          bool *found, struct prov_result *r);
 int prov_sb_phone_by_sid(struct prov_ctx *ctx, const char *sid, struct prov_sb_phone *out,
                          bool *found, struct prov_result *r);
-/* Insert the active row; a 23505 on twilio_sid for this user's row counts as done. */
+/* Insert the active row; a 23505 on twilio_sid for this user's row counts as done, and so
+ * does an ambiguous failure after which the row is found stored (it is looked up before the
+ * insert is sent again). */
 int prov_sb_insert_phone(struct prov_ctx *ctx, const struct prov_sb_phone *p, const char *country,
                          const char *type, struct prov_result *r);
 /* PATCH phone_numbers?twilio_sid=eq.SID with fields (borrowed). */
 int prov_sb_patch_phone(struct prov_ctx *ctx, const char *sid, const cJSON *fields,
                         struct prov_result *r);
 int prov_sb_delete_phone(struct prov_ctx *ctx, const char *sid, struct prov_result *r);
+/* Mark the active row of SID released (release's first write, so that `provision` no longer
+ * answers with a number being released). By SID, never by user: a release that lost its job
+ * and writes late must not touch the row of a number provisioned since. */
+int prov_sb_mark_released(struct prov_ctx *ctx, const char *sid, struct prov_result *r);
+/* Delete the row of SID marked released. */
+int prov_sb_delete_released(struct prov_ctx *ctx, const char *sid, struct prov_result *r);
 /* Every active row (reconcile); caller cJSON_Delete()s *rows (an array). */
 int prov_sb_all_phones(struct prov_ctx *ctx, cJSON **rows, struct prov_result *r);
 
-/* profiles: upsert {id, phone_number} (number NULL clears it). */
+/* profiles: upsert {id, phone_number, twilio_sid}. */
 int prov_sb_set_profile_number(struct prov_ctx *ctx, const char *user_id, const char *number,
-                               struct prov_result *r);
+                               const char *sid, struct prov_result *r);
+/* Clear the profile's number only while it is still the number of sid (a profile written
+ * before the column existed: while it is still number). An undo that writes late, after its
+ * job was lost, must not clear a number set since, even the same number bought again. */
+int prov_sb_clear_profile_number(struct prov_ctx *ctx, const char *user_id, const char *number,
+                                 const char *sid, struct prov_result *r);
 
 #endif

@@ -254,40 +254,11 @@ int prov_tw_buy(struct prov_ctx *ctx, const char *number, const char *tag,
     return rc;
 }
 
-int prov_tw_find_tag(struct prov_ctx *ctx, const char *tag, struct prov_tw_number *out, bool *found,
-                     struct prov_result *r)
+/* Every page of the list that starts at rest (relative to the account), appended to out. */
+static int list_pages(struct prov_ctx *ctx, const char *rest, struct prov_tw_list *out,
+                      struct prov_result *r)
 {
-    *found = false;
-    char *fn = prov_escape(tag);
-    char *rest = fn ? prov_strf("IncomingPhoneNumbers.json?FriendlyName=%s&PageSize=50", fn) : NULL;
-    char *url = rest ? tw_url(ctx, rest) : NULL;
-    struct prov_tw_list l = {0};
-    char *next = NULL;
-    int rc = tw_call(ctx, "GET", url, NULL, true, false, r);
-    if (rc == 0) {
-        struct fk_error err = {{0}};
-        rc = prov_tw_parse_list(r->json, &l, &next, &err);
-        if (rc == FK_EINVAL)
-            malformed(r, &err);
-    }
-    /* Exact match on the tag: a server may treat FriendlyName as a partial filter. */
-    for (size_t i = 0; rc == 0 && i < l.n && !*found; i++) {
-        if (strcmp(l.items[i].friendly_name, tag) == 0) {
-            *out = l.items[i];
-            *found = true;
-        }
-    }
-    prov_tw_list_cleanup(&l);
-    free(next);
-    free(fn);
-    free(rest);
-    free(url);
-    return rc;
-}
-
-int prov_tw_list_all(struct prov_ctx *ctx, struct prov_tw_list *out, struct prov_result *r)
-{
-    char *url = tw_url(ctx, "IncomingPhoneNumbers.json?PageSize=100");
+    char *url = tw_url(ctx, rest);
     int rc = url ? 0 : FK_ENOMEM;
     for (int page = 0; rc == 0 && url != NULL && page < TW_PAGES_MAX; page++) {
         char *next = NULL;
@@ -311,6 +282,42 @@ int prov_tw_list_all(struct prov_ctx *ctx, struct prov_tw_list *out, struct prov
     }
     free(url);
     return rc;
+}
+
+int prov_tw_find_tagged(struct prov_ctx *ctx, const char *tag, struct prov_tw_list *out,
+                        struct prov_result *r)
+{
+    char *fn = prov_escape(tag);
+    char *rest = fn ? prov_strf("IncomingPhoneNumbers.json?FriendlyName=%s&PageSize=50", fn) : NULL;
+    size_t kept = out->n;
+    int rc = rest ? list_pages(ctx, rest, out, r) : FK_ENOMEM;
+    /* Exact match on the tag: a server may treat FriendlyName as a partial filter. */
+    for (size_t i = kept; rc == 0 && i < out->n; i++) {
+        if (strcmp(out->items[i].friendly_name, tag) == 0)
+            out->items[kept++] = out->items[i];
+    }
+    if (rc == 0)
+        out->n = kept;
+    free(fn);
+    free(rest);
+    return rc;
+}
+
+int prov_tw_find_tag(struct prov_ctx *ctx, const char *tag, struct prov_tw_number *out, bool *found,
+                     struct prov_result *r)
+{
+    struct prov_tw_list l = {0};
+    int rc = prov_tw_find_tagged(ctx, tag, &l, r);
+    *found = rc == 0 && l.n > 0;
+    if (*found)
+        *out = l.items[0];
+    prov_tw_list_cleanup(&l);
+    return rc;
+}
+
+int prov_tw_list_all(struct prov_ctx *ctx, struct prov_tw_list *out, struct prov_result *r)
+{
+    return list_pages(ctx, "IncomingPhoneNumbers.json?PageSize=100", out, r);
 }
 
 int prov_tw_release(struct prov_ctx *ctx, const char *sid, struct prov_result *r)

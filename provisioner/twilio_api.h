@@ -62,6 +62,9 @@ int prov_tw_buy(struct prov_ctx *ctx, const char *number, const char *tag,
 /* List IncomingPhoneNumbers?FriendlyName=tag; *found tells whether one exists. */
 int prov_tw_find_tag(struct prov_ctx *ctx, const char *tag, struct prov_tw_number *out, bool *found,
                      struct prov_result *r);
+/* Every number tagged exactly tag (all pages), appended to out. */
+int prov_tw_find_tagged(struct prov_ctx *ctx, const char *tag, struct prov_tw_list *out,
+                        struct prov_result *r);
 /* Every IncomingPhoneNumber of the account, all pages. */
 int prov_tw_list_all(struct prov_ctx *ctx, struct prov_tw_list *out, struct prov_result *r);
 /* DELETE IncomingPhoneNumbers/{sid}.json; 404 counts as done. */

@@ -108,6 +108,7 @@ static int parse(unsigned sel, const cJSON *j, struct fk_error *err)
         rc = prov_lk_parse_items(j, sel % 10 == 8, (sel & 0x80) ? NULL : "ST_1", items, err);
         if (rc == 0 && items->n > PROV_LK_MAX_ITEMS)
             abort();
+        prov_lk_items_cleanup(items);
         free(items);
         break;
     }

@@ -39,7 +39,7 @@
 #define LEASE_WAIT_MS 8000 /* bound on waiting for a dead run's 1 s lease */
 #define READY_WAIT_MS 5000 /* bound on waiting for an in-flight effect to show */
 #define MAX_FAILURES  16
-#define MAX_USERS     100 /* seeded at the start; about 65 are used */
+#define MAX_USERS     (100 + RANDOM_KILLS * 20) /* about 65 are used, more under CRASH_SOAK */
 #define BUY_PATH      "/2010-04-01/Accounts/" FLOW_TWILIO_SID "/IncomingPhoneNumbers.json"
 
 struct suite {
@@ -331,7 +331,7 @@ static const struct inflight inflights[] = {
      "register_trunk", "start", 1, "trunk", false},
     {"rule create", "livekit", "POST", "/twirp/livekit.SIP/CreateSIPDispatchRule", 0,
      "register_rule", "start", 1, "rule", false},
-    {"job completion", "supabase", "PATCH", "/rest/v1/provisioning_jobs", 5, "register_rule",
+    {"job completion", "supabase", "PATCH", "/rest/v1/provisioning_jobs", 4, "register_rule",
      "done", 1, "completed", false},
 };
 
@@ -406,10 +406,16 @@ static void random_instants(void **state)
     (void)state;
     const char *args[] = {"provision", "--user-token", S->fl.token, NULL};
     struct fk_prng prng;
-    fk_prng_init(&prng, CRASH_SEED);
-    print_message("crash: random instants: seed %d, %d kills in [0, %lld] ms\n", CRASH_SEED,
-                  RANDOM_KILLS, (long long)(S->clean_us / 1000));
-    for (int i = 0; i < RANDOM_KILLS; i++) {
+    /* CRASH_SEED replays another sequence; CRASH_SOAK (`make soak`) multiplies the kills. */
+    const char *seed_env = getenv("CRASH_SEED"), *soak_env = getenv("CRASH_SOAK");
+    long seed = seed_env != NULL ? strtol(seed_env, NULL, 10) : CRASH_SEED;
+    long kills = RANDOM_KILLS * (soak_env != NULL ? strtol(soak_env, NULL, 10) : 1);
+    if (kills < RANDOM_KILLS || kills > RANDOM_KILLS * 20)
+        kills = RANDOM_KILLS;
+    fk_prng_init(&prng, (uint64_t)seed);
+    print_message("crash: random instants: seed %ld, %ld kills in [0, %lld] ms\n", seed, kills,
+                  (long long)(S->clean_us / 1000));
+    for (int i = 0; i < kills; i++) {
         int64_t delay = (int64_t)fk_prng_below(&prng, (uint64_t)S->clean_us + 1);
         struct crash_run cr;
         char point[640];

@@ -7,7 +7,9 @@
  * and closes the connection without a word (or with a reset); it counts every request it
  * reads, and answers 201 to any on a later connection. An at_most_once POST must reach it
  * exactly once and come back as a reset that was sent; an ordinary POST is resent by
- * libcurl, which shows that the server sees a resend when there is one. */
+ * libcurl, which shows that the server sees a resend when there is one. When the server is
+ * gone after the cut (a service killed after it committed), libcurl's resend meets a refused
+ * connect: that must still count as sent, a reset, never "refused" (issue 19 item 4). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -26,7 +28,7 @@
 
 #include "provisioner/http.h"
 
-enum cut { CUT_CLOSE, CUT_RESET };
+enum cut { CUT_CLOSE, CUT_RESET, CUT_CLOSE_GONE };
 
 #define MAX_CONNS 4
 
@@ -99,6 +101,10 @@ static void *serve_conn(void *arg)
             if (c->s->cut == CUT_RESET) {
                 struct linger lg = {1, 0}; /* close() sends RST */
                 setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+            }
+            if (c->s->cut == CUT_CLOSE_GONE) { /* stop listening first: the resend is refused */
+                atomic_store(&c->s->stop, true);
+                shutdown(c->s->lfd, SHUT_RDWR);
             }
             atomic_fetch_add(&c->s->cuts, 1);
             break;
@@ -248,6 +254,20 @@ static void plain_post_is_resent(void **state)
     assert_int_equal(o.requests, 3); /* the GET, the POST and its resend */
 }
 
+/* The server cut the request on the reused connection and is gone: libcurl's resend on a new
+ * connection is refused, yet the request had gone out. Sent, and a reset. */
+static void refused_after_a_reused_connection_was_sent(void **state)
+{
+    (void)state;
+    struct outcome o = get_then(CUT_CLOSE_GONE, "POST", "{\"a\":1}", false);
+
+    assert_int_equal(o.rc, FK_EIO);
+    assert_int_equal(o.net, PROV_NET_RESET);
+    assert_true(o.sent);
+    assert_int_equal(o.cuts, 1);
+    assert_int_equal(o.requests, 2);
+}
+
 /* An at_most_once request without a body takes a connection of its own. */
 static void bodiless_at_most_once_connects_afresh(void **state)
 {
@@ -267,6 +287,7 @@ int main(void)
         cmocka_unit_test(post_reset_is_not_resent),
         cmocka_unit_test(patch_closed_is_not_resent),
         cmocka_unit_test(plain_post_is_resent),
+        cmocka_unit_test(refused_after_a_reused_connection_was_sent),
         cmocka_unit_test(bodiless_at_most_once_connects_afresh),
     };
     curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -59,7 +59,7 @@ static cJSON *json_call(const char *method, const char *url, const char *const *
 }
 
 /* Rows of a PostgREST table read with the service key (query after '?'). */
-static cJSON *sb_rows(struct h_flow *fl, const char *table, const char *query)
+cJSON *crash_sb_rows(struct h_flow *fl, const char *table, const char *query)
 {
     char url[512];
     snprintf(url, sizeof(url), "%s/rest/v1/%s?%s", fl->supabase.base, table, query);
@@ -70,11 +70,10 @@ static cJSON *sb_rows(struct h_flow *fl, const char *table, const char *query)
 }
 
 /* A LiveKit list (ListSIPInboundTrunk, ListSIPDispatchRule): its "items" array's parent. */
-static cJSON *lk_list(struct h_flow *fl, const char *method)
+void crash_lk_auth(char *out, size_t len)
 {
     cJSON *c = cJSON_CreateObject();
     long long now = (long long)time(NULL);
-    char url[512], auth[2048];
 
     cJSON_AddItemToObject(c, "video", cJSON_CreateObject());
     cJSON_AddBoolToObject(cJSON_AddObjectToObject(c, "sip"), "admin", 1);
@@ -84,8 +83,15 @@ static cJSON *lk_list(struct h_flow *fl, const char *method)
     char *t = fk_jwt_sign(c, "secret", false);
     cJSON_Delete(c);
     assert_non_null(t);
-    snprintf(auth, sizeof(auth), "Authorization: Bearer %s", t);
+    snprintf(out, len, "Authorization: Bearer %s", t);
     free(t);
+}
+
+cJSON *crash_lk_list(struct h_flow *fl, const char *method)
+{
+    char url[512], auth[2048];
+
+    crash_lk_auth(auth, sizeof(auth));
     const char *hdr[] = {"Content-Type: application/json", auth, NULL};
     snprintf(url, sizeof(url), "%s/twirp/livekit.SIP/%s", fl->livekit.base, method);
     return json_call("POST", url, hdr, "{}");
@@ -102,13 +108,19 @@ static bool array_has(const cJSON *a, const char *s)
     return false;
 }
 
-static void twilio_part(struct h_flow *fl, struct crash_state *s)
+cJSON *crash_tw_numbers(struct h_flow *fl)
 {
-    char url[512], tag[96];
+    char url[512];
     snprintf(url, sizeof(url), "%s/2010-04-01/Accounts/%s/IncomingPhoneNumbers.json?PageSize=1000",
              fl->twilio.base, FLOW_TWILIO_SID);
+    return json_call("GET", url, tw_auth, NULL);
+}
+
+static void twilio_part(struct h_flow *fl, struct crash_state *s)
+{
+    char tag[96];
     snprintf(tag, sizeof(tag), "prov:%s", s->job_id);
-    cJSON *j = json_call("GET", url, tw_auth, NULL);
+    cJSON *j = crash_tw_numbers(fl);
     const cJSON *n;
     cJSON_ArrayForEach(n, cJSON_GetObjectItem(j, "incoming_phone_numbers"))
     {
@@ -126,7 +138,7 @@ static void livekit_part(struct h_flow *fl, struct crash_state *s)
 {
     char name[96];
     snprintf(name, sizeof(name), "prov-%s", s->job_id);
-    cJSON *j = lk_list(fl, "ListSIPInboundTrunk");
+    cJSON *j = crash_lk_list(fl, "ListSIPInboundTrunk");
     const cJSON *t;
     cJSON_ArrayForEach(t, cJSON_GetObjectItem(j, "items"))
     {
@@ -139,7 +151,7 @@ static void livekit_part(struct h_flow *fl, struct crash_state *s)
             s->trunks_with_number++;
     }
     cJSON_Delete(j);
-    j = lk_list(fl, "ListSIPDispatchRule");
+    j = crash_lk_list(fl, "ListSIPDispatchRule");
     cJSON_ArrayForEach(t, cJSON_GetObjectItem(j, "items"))
     {
         if (s->job_id[0] != '\0' && strcmp(jstr(t, "name"), name) == 0) {
@@ -159,7 +171,7 @@ void crash_state_get(struct h_flow *fl, const char *user_id, struct crash_state 
     memset(s, 0, sizeof(*s));
 
     snprintf(q, sizeof(q), "select=*&user_id=eq.%s", user_id);
-    cJSON *j = sb_rows(fl, "provisioning_jobs", q);
+    cJSON *j = crash_sb_rows(fl, "provisioning_jobs", q);
     const cJSON *row = cJSON_GetArrayItem(j, 0);
     copy(s->job_id, sizeof(s->job_id), jstr(row, "id"));
     copy(s->job_status, sizeof(s->job_status), jstr(row, "status"));
@@ -167,7 +179,7 @@ void crash_state_get(struct h_flow *fl, const char *user_id, struct crash_state 
     cJSON_Delete(j);
 
     snprintf(q, sizeof(q), "select=*&user_id=eq.%s&status=eq.active", user_id);
-    j = sb_rows(fl, "phone_numbers", q);
+    j = crash_sb_rows(fl, "phone_numbers", q);
     s->rows = cJSON_GetArraySize(j);
     row = cJSON_GetArrayItem(j, 0);
     copy(s->number, sizeof(s->number), jstr(row, "phone_number"));
@@ -177,7 +189,7 @@ void crash_state_get(struct h_flow *fl, const char *user_id, struct crash_state 
     cJSON_Delete(j);
 
     snprintf(q, sizeof(q), "select=phone_number&id=eq.%s", user_id);
-    j = sb_rows(fl, "profiles", q);
+    j = crash_sb_rows(fl, "profiles", q);
     copy(s->profile_number, sizeof(s->profile_number),
          jstr(cJSON_GetArrayItem(j, 0), "phone_number"));
     cJSON_Delete(j);

@@ -38,6 +38,15 @@ struct crash_state {
     long rule_is_row;        /* 1 when the rule named for the job is the row's rule */
 };
 
+/* Reads through the services' public APIs (a failure fails the test): PostgREST rows of a
+ * table (query after '?'), a LiveKit list's answer ({"items": [...]}), Twilio's
+ * {"incoming_phone_numbers": [...]}. Caller cJSON_Delete()s. */
+cJSON *crash_sb_rows(struct h_flow *fl, const char *table, const char *query);
+cJSON *crash_lk_list(struct h_flow *fl, const char *method);
+/* "Authorization: Bearer JWT" for the fakes' LiveKit key (devkey/secret, sip admin, 10 min). */
+void crash_lk_auth(char *out, size_t len);
+cJSON *crash_tw_numbers(struct h_flow *fl);
+
 /* Read user_id's state from the three fakes (fl from flow_start). */
 void crash_state_get(struct h_flow *fl, const char *user_id, struct crash_state *s);
 /* true when the user holds exactly one number, bought, stored and registered, and nothing

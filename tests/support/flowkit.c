@@ -31,23 +31,52 @@ static void env_add(struct h_flow *fl, const char *key, const char *value)
     fl->env[fl->nenv] = NULL;
 }
 
-int flow_start(struct h_flow *fl, int seed)
-{
-    char s[16];
-    const char *args[] = {"--seed", s, NULL};
+static const char *const programs[FLOW_NFAKES] = {"fake_twilio", "fake_livekit", "fake_supabase"};
 
-    memset(fl, 0, sizeof(*fl));
+struct h_proc *flow_fake(struct h_flow *fl, enum flow_fake which)
+{
+    return which == FLOW_TWILIO    ? &fl->twilio
+           : which == FLOW_LIVEKIT ? &fl->livekit
+                                   : &fl->supabase;
+}
+
+/* Start fake which with --seed (and --db under db_dir) on port (0: any). */
+static int start_one(struct h_flow *fl, enum flow_fake which, int seed, unsigned port)
+{
+    char s[16], db[256];
+    const char *args[] = {"--seed", s, NULL, NULL, NULL};
+
     snprintf(s, sizeof(s), "%d", seed);
-    if (h_start(&fl->twilio, "fake_twilio", args) != 0)
-        return -1;
-    if (h_start(&fl->livekit, "fake_livekit", args) != 0) {
-        h_stop(&fl->twilio);
-        return -1;
+    if (fl->db_dir[0] != '\0') {
+        snprintf(db, sizeof(db), "%s/%s.db", fl->db_dir, programs[which]);
+        args[2] = "--db";
+        args[3] = db;
     }
-    if (h_start(&fl->supabase, "fake_supabase", args) != 0) {
-        h_stop(&fl->twilio);
-        h_stop(&fl->livekit);
-        return -1;
+    return h_start_port(flow_fake(fl, which), programs[which], args, port);
+}
+
+int flow_restart(struct h_flow *fl, enum flow_fake which, int seed, bool kill9)
+{
+    struct h_proc *p = flow_fake(fl, which);
+    unsigned port = p->port;
+
+    if (kill9)
+        h_kill(p);
+    else
+        h_stop(p);
+    return start_one(fl, which, seed, port);
+}
+
+int flow_start_db(struct h_flow *fl, int seed, const char *db_dir)
+{
+    memset(fl, 0, sizeof(*fl));
+    snprintf(fl->db_dir, sizeof(fl->db_dir), "%s", db_dir != NULL ? db_dir : "");
+    for (int i = 0; i < FLOW_NFAKES; i++) {
+        if (start_one(fl, (enum flow_fake)i, seed, 0) != 0) {
+            for (int k = 0; k < i; k++)
+                h_stop(flow_fake(fl, (enum flow_fake)k));
+            return -1;
+        }
     }
     env_add(fl, "TWILIO_API_BASE", fl->twilio.base);
     env_add(fl, "TWILIO_ACCOUNT_SID", FLOW_TWILIO_SID);
@@ -64,6 +93,11 @@ int flow_start(struct h_flow *fl, int seed)
     env_add(fl, "PROV_BACKOFF_BASE_MS", "20");
     env_add(fl, "PROV_BACKOFF_CAP_MS", "200");
     return 0;
+}
+
+int flow_start(struct h_flow *fl, int seed)
+{
+    return flow_start_db(fl, seed, NULL);
 }
 
 int flow_stop(struct h_flow *fl)

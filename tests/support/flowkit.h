@@ -8,6 +8,8 @@
 #ifndef H_FLOWKIT_H
 #define H_FLOWKIT_H
 
+#include <stdbool.h>
+
 #include <cjson/cJSON.h>
 
 #include "fakes/state.h"
@@ -25,8 +27,12 @@
 
 #define FLOW_MAX_ENV 48
 
+/* The three fakes, by index (flow_restart). */
+enum flow_fake { FLOW_TWILIO, FLOW_LIVEKIT, FLOW_SUPABASE, FLOW_NFAKES };
+
 struct h_flow {
     struct h_proc twilio, livekit, supabase;
+    char db_dir[200]; /* "" for :memory:, else each fake's --db is DIR/NAME.db */
     char token[4096];
     char user_id[64];
     char *env[FLOW_MAX_ENV]; /* "KEY=value", owned */
@@ -36,6 +42,13 @@ struct h_flow {
 
 /* Start the three fakes with --seed seed. 0 or -1. */
 int flow_start(struct h_flow *fl, int seed);
+/* The same with each fake's state in a file under db_dir (so it survives a restart). */
+int flow_start_db(struct h_flow *fl, int seed, const char *db_dir);
+/* Stop fake `which` (SIGKILL when kill9, else SIGTERM) and start it again on the same port
+ * and database with --seed seed. 0 or -1. */
+int flow_restart(struct h_flow *fl, enum flow_fake which, int seed, bool kill9);
+/* The fake by index. */
+struct h_proc *flow_fake(struct h_flow *fl, enum flow_fake which);
 /* Stop them; 0 when all three exited cleanly. Frees the environment. */
 int flow_stop(struct h_flow *fl);
 /* Remove every fault and rate limit from the three fakes (the network "recovers"). */

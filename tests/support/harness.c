@@ -37,23 +37,35 @@ static void note_admin_token(struct h_proc *p, const char *const *args)
 
 int h_start(struct h_proc *p, const char *program, const char *const *args)
 {
-    return h_start_logged(p, program, args, NULL);
+    return h_start_at(p, program, args, 0, NULL);
 }
 
 int h_start_logged(struct h_proc *p, const char *program, const char *const *args,
                    const char *log_path)
 {
+    return h_start_at(p, program, args, 0, log_path);
+}
+
+int h_start_port(struct h_proc *p, const char *program, const char *const *args, unsigned port)
+{
+    return h_start_at(p, program, args, port, NULL);
+}
+
+int h_start_at(struct h_proc *p, const char *program, const char *const *args, unsigned port,
+               const char *log_path)
+{
     const char *argv[64];
     int fds[2], n = 0;
-    char line[256];
+    char line[256], port_arg[16];
     static unsigned counter;
 
     memset(p, 0, sizeof(*p));
     note_admin_token(p, args);
     snprintf(p->port_file, sizeof(p->port_file), "/tmp/h-port-%d-%u", (int)getpid(), counter++);
+    snprintf(port_arg, sizeof(port_arg), "%u", port);
     argv[n++] = h_bin(program);
     argv[n++] = "--port";
-    argv[n++] = "0";
+    argv[n++] = port_arg;
     argv[n++] = "--port-file";
     argv[n++] = p->port_file;
     if (getenv("H_VERBOSE") == NULL) {
@@ -110,6 +122,19 @@ int h_stop(struct h_proc *p)
     if (WIFEXITED(st))
         return WEXITSTATUS(st);
     return -1;
+}
+
+void h_kill(struct h_proc *p)
+{
+    int st = 0;
+
+    if (p->pid <= 0)
+        return;
+    kill(p->pid, SIGKILL);
+    while (waitpid(p->pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    p->pid = 0;
+    unlink(p->port_file); /* a killed fake cannot remove it */
 }
 
 struct sink {

@@ -33,8 +33,15 @@ int h_start(struct h_proc *p, const char *program, const char *const *args);
 /* h_start with the program's stderr appended to log_path (NULL: inherited). */
 int h_start_logged(struct h_proc *p, const char *program, const char *const *args,
                    const char *log_path);
+/* The same on a given port (a fake restarted where its clients expect it); 0 or -1. */
+int h_start_port(struct h_proc *p, const char *program, const char *const *args, unsigned port);
+/* Both: port 0 picks a free one, log_path NULL inherits stderr. */
+int h_start_at(struct h_proc *p, const char *program, const char *const *args, unsigned port,
+               const char *log_path);
 /* SIGTERM, wait; returns the exit status (0 on a clean stop), or -1 if it died by a signal. */
 int h_stop(struct h_proc *p);
+/* SIGKILL, wait (a crash: nothing is flushed or answered). */
+void h_kill(struct h_proc *p);
 /* For a test file that shares one fake: curl_global_init, then h_start. */
 int h_suite_start(struct h_proc *p, const char *program, const char *const *args);
 /* h_stop, then curl_global_cleanup; 0 when the fake exited cleanly (no leak, no crash). */

@@ -77,12 +77,14 @@ static void test_claim_rule(void **state)
         {"running", "run-a", "2026-01-01T00:00:10.000000Z", PROV_CLAIM_NORMAL, false},
         {"running", "run-a", "2026-01-01T00:00:40.000000Z", PROV_CLAIM_NORMAL, false},
         {"running", "run-a", "", PROV_CLAIM_NORMAL, false},
-        {"completed", "", "", PROV_CLAIM_NORMAL, false},
+        /* The status does not decide: a completed job is claimed too, and what to do with
+         * it is decided under the claim (the user's row read again). */
+        {"completed", "", "", PROV_CLAIM_NORMAL, true},
         {"failed", "", "", PROV_CLAIM_NORMAL, true},
+        {"releasing", "run-a", "2026-01-01T00:00:09.000000Z", PROV_CLAIM_NORMAL, true},
+        {"releasing", "run-a", "2026-01-01T00:00:11.000000Z", PROV_CLAIM_NORMAL, false},
         {"running", "run-a", "2026-01-01T00:00:40.000000Z", PROV_CLAIM_FORCE, true},
-        {"completed", "", "", PROV_CLAIM_FORCE, false},
-        {"completed", "", "", PROV_CLAIM_RESTART, true},
-        {"pending", "", "", PROV_CLAIM_RESTART, false},
+        {"completed", "", "", PROV_CLAIM_FORCE, true},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct prov_job j = make_job(cases[i].status, "created", "", "", "", "");
@@ -90,6 +92,20 @@ static void test_claim_rule(void **state)
         prov_set(j.lease, sizeof(j.lease), cases[i].lease);
         if (prov_job_claimable(&j, now, cases[i].mode) != cases[i].want)
             fail_msg("case %zu: want %d", i, cases[i].want);
+    }
+}
+
+static void test_open_jobs(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *status;
+        bool open;
+    } cases[] = {{"pending", true},    {"running", true}, {"releasing", true},
+                 {"completed", false}, {"failed", false}, {"", false}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct prov_job j = make_job(cases[i].status, "created", "", "", "", "");
+        assert_int_equal(prov_job_open(&j), cases[i].open);
     }
 }
 
@@ -145,6 +161,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_next_action_per_state),
         cmocka_unit_test(test_claim_rule),
+        cmocka_unit_test(test_open_jobs),
         cmocka_unit_test(test_step_names_round_trip),
         cmocka_unit_test(test_steps_are_ordered),
         cmocka_unit_test(test_lease_time_is_future_rfc3339),

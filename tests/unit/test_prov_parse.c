@@ -79,6 +79,7 @@ static int run_parser(enum parser p, const char *text)
         struct prov_lk_items *items = calloc(1, sizeof(*items));
         assert_non_null(items);
         rc = prov_lk_parse_items(j, p == P_LK_RULES, "ST_1", items, &err);
+        prov_lk_items_cleanup(items);
         free(items);
         break;
     }
@@ -280,6 +281,56 @@ static void test_tag_fits_friendly_name(void **state)
     assert_int_equal(strlen(tag), 64); /* Twilio's FriendlyName limit */
 }
 
+/* LiveKit's sip.NormalizeNumber: digits, spaces, dashes and parentheses after an optional '+'
+ * lose the spaces, dashes and parentheses and gain a '+'; anything else stays as it is. */
+static void test_livekit_number_normalisation(void **state)
+{
+    (void)state;
+    static const char *const norm_cases[][2] = {
+        {"+14155550100", "+14155550100"},     {"14155550100", "+14155550100"},
+        {"1 (415) 555-0100", "+14155550100"}, {"+1 415-555-0100", "+14155550100"},
+        {"4155550100", "+4155550100"},        {"", ""},
+        {"sip:+1415", "sip:+1415"},           {"+1.415.555", "+1.415.555"},
+    };
+    char out[64];
+    for (size_t i = 0; i < sizeof(norm_cases) / sizeof(norm_cases[0]); i++) {
+        prov_lk_normalize(norm_cases[i][0], out, sizeof(out));
+        assert_string_equal(out, norm_cases[i][1]);
+    }
+}
+
+/* A list answer's items say whether they hold the number or the trunk asked for, whatever
+ * their order: a trunk without numbers (which LiveKit lists for any number) holds none. */
+static void test_livekit_items_by_content(void **state)
+{
+    (void)state;
+    cJSON *trunks = cJSON_Parse(
+        "{\"items\":[{\"sip_trunk_id\":\"ST_0\",\"name\":\"catch-all\"},"
+        "{\"sip_trunk_id\":\"ST_1\",\"name\":\"prov-j\",\"numbers\":[\"1 (415) 555-0100\"]},"
+        "{\"sip_trunk_id\":\"ST_2\",\"name\":\"prov-j\",\"numbers\":[\"+14155550199\"]}]}");
+    cJSON *rules =
+        cJSON_Parse("{\"items\":[{\"sip_dispatch_rule_id\":\"SDR_0\"},"
+                    "{\"sip_dispatch_rule_id\":\"SDR_1\",\"trunk_ids\":[\"ST_9\",\"ST_1\"]}]}");
+    struct prov_lk_items l = {0};
+    struct fk_error err = {{0}};
+    assert_int_equal(prov_lk_parse_items(trunks, false, "+14155550100", &l, &err), 0);
+    assert_int_equal(l.n, 3);
+    assert_false(l.items[0].has_number);
+    assert_true(l.items[1].has_number);
+    assert_false(l.items[2].has_number);
+    assert_true(prov_lk_item_lists(&l.items[1], "+1 415 555 0100", true));
+    assert_false(prov_lk_item_lists(&l.items[0], "+14155550100", true));
+    assert_int_equal(prov_lk_parse_items(rules, true, "ST_1", &l, &err), 0);
+    assert_int_equal(l.n, 2);
+    assert_false(l.items[0].has_trunk);
+    assert_true(l.items[1].has_trunk);
+    assert_true(prov_lk_item_lists(&l.items[1], "ST_9", false));
+    assert_false(prov_lk_item_lists(&l.items[1], "ST_", false));
+    prov_lk_items_cleanup(&l);
+    cJSON_Delete(trunks);
+    cJSON_Delete(rules);
+}
+
 static void test_livekit_token_claims(void **state)
 {
     (void)state;
@@ -314,6 +365,8 @@ int main(void)
         cmocka_unit_test(test_error_codes),
         cmocka_unit_test(test_tag_fits_friendly_name),
         cmocka_unit_test(test_livekit_token_claims),
+        cmocka_unit_test(test_livekit_number_normalisation),
+        cmocka_unit_test(test_livekit_items_by_content),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -36,6 +36,30 @@ static void same_seed_same_sequence(void **state)
     assert_true(a[0] != b[0]);
 }
 
+/* fk_rand_mix: 0 changes nothing; another value another sequence, the same one replayed. */
+static void mix_moves_the_sequence(void **state)
+{
+    uint64_t plain, mixed1, mixed1b, mixed2;
+
+    (void)state; /* no fixture */
+    fk_rand_seed(7);
+    plain = fk_rand_u64();
+    fk_rand_seed(7);
+    fk_rand_mix(0);
+    assert_true(fk_rand_u64() == plain);
+    fk_rand_seed(7);
+    fk_rand_mix(1);
+    mixed1 = fk_rand_u64();
+    fk_rand_seed(7);
+    fk_rand_mix(1);
+    mixed1b = fk_rand_u64();
+    fk_rand_seed(7);
+    fk_rand_mix(2);
+    mixed2 = fk_rand_u64();
+    assert_true(mixed1 == mixed1b);
+    assert_true(mixed1 != plain && mixed2 != plain && mixed1 != mixed2);
+}
+
 static void ids_replay_with_the_seed(void **state)
 {
     char u1[37], u2[37], h1[17], h2[17];
@@ -173,6 +197,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(same_seed_same_sequence),
         cmocka_unit_test(ids_replay_with_the_seed),
+        cmocka_unit_test(mix_moves_the_sequence),
         cmocka_unit_test(below_stays_below),
         cmocka_unit_test(prng_is_independent_and_replays),
         cmocka_unit_test(prng_below_matches_the_reference),
