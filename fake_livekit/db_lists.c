@@ -11,6 +11,8 @@
 #include "fake_livekit/db.h"
 #include "fake_livekit/filter.h"
 #include "fake_livekit/proto_json.h"
+#include "fake_livekit/rule_keys.h"
+#include "fake_livekit/trunk_keys.h"
 
 struct seqs {
     sqlite3_int64 *v;
@@ -40,18 +42,23 @@ static int add_seqs(sqlite3_stmt *s, struct seqs *q)
     return rc;
 }
 
-/* Bind text to ?1 of the cached statement sql, then add_seqs. */
+/* The cached statement sql with text bound to ?1 and kind to ?2, each unless NULL. */
+static sqlite3_stmt *bound(struct fk_store *st, const char *sql, const char *text, const char *kind)
+{
+    sqlite3_stmt *s = fk_store_stmt(st, sql);
+    if (s && text)
+        sqlite3_bind_text(s, 1, text, -1, SQLITE_TRANSIENT);
+    if (s && kind)
+        sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
+    return s;
+}
+
+/* add_seqs of the statement sql, bound as bound() binds it. */
 static int add_seqs_for(struct fk_store *st, const char *sql, const char *text, const char *kind,
                         struct seqs *q)
 {
-    sqlite3_stmt *s = fk_store_stmt(st, sql);
-    if (!s)
-        return FK_EIO;
-    if (text)
-        sqlite3_bind_text(s, 1, text, -1, SQLITE_TRANSIENT);
-    if (kind)
-        sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
-    return add_seqs(s, q);
+    sqlite3_stmt *s = bound(st, sql, text, kind);
+    return s ? add_seqs(s, q) : FK_EIO;
 }
 
 static int cmp_seq(const void *a, const void *b)
@@ -157,6 +164,148 @@ cJSON *lk_db_rule_list_trunks(struct fk_store *st, const cJSON *trunk_ids)
                            " JOIN dispatch_rules r ON r.id = k.rule_id WHERE k.trunk_id = ?1",
                            trunk_ids, NULL, false, &q);
     return by_seq(st, rule_by_seq, "sip_dispatch_rule_id", &q, rc);
+}
+
+/* ---- the stored items sharing a conflict key ---- */
+
+struct gather {
+    struct fk_store *st;
+    struct seqs *q;
+};
+
+static int gather_rule(const char *pin, const char *trunk, const char *inbound, const char *number,
+                       void *ctx)
+{
+    struct gather *g = ctx;
+    sqlite3_stmt *s = fk_store_stmt(g->st, "SELECT r.seq FROM rule_conflict_keys k"
+                                           " JOIN dispatch_rules r ON r.id = k.rule_id"
+                                           " WHERE k.pin = ?1 AND k.trunk = ?2"
+                                           " AND k.inbound = ?3 AND k.number = ?4");
+    if (!s)
+        return FK_EIO;
+    sqlite3_bind_text(s, 1, pin, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, trunk, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 3, inbound, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 4, number, -1, SQLITE_TRANSIENT);
+    return add_seqs(s, g->q);
+}
+
+static int gather_trunk(const char *bucket, const char *allowed, const char *allowed_norm,
+                        void *ctx)
+{
+    struct gather *g = ctx;
+    sqlite3_stmt *s = fk_store_stmt(g->st, "SELECT t.seq FROM trunk_conflict_keys k"
+                                           " JOIN trunks t ON t.id = k.trunk_id"
+                                           " WHERE k.bucket = ?1 AND k.allowed = ?2");
+    (void)allowed; /* keys hold the normalised form */
+    if (!s)
+        return FK_EIO;
+    sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, allowed_norm, -1, SQLITE_TRANSIENT);
+    return add_seqs(s, g->q);
+}
+
+cJSON *lk_db_rule_list_sharing(struct fk_store *st, const cJSON *rule)
+{
+    struct seqs q = {0};
+    struct gather g = {st, &q};
+    int rc = lk_rule_conflict_keys(rule, gather_rule, &g);
+    return by_seq(st, rule_by_seq, "sip_dispatch_rule_id", &q, rc);
+}
+
+cJSON *lk_db_trunk_list_sharing(struct fk_store *st, const cJSON *trunk)
+{
+    struct seqs q = {0};
+    struct gather g = {st, &q};
+    int rc = lk_trunk_conflict_keys(trunk, gather_trunk, &g);
+    return by_seq(st, trunk_by_seq, "sip_trunk_id", &q, rc);
+}
+
+/* ---- the first item of a filtered list ---- */
+
+/* Keep in *best the least of it and the min(...) that sql (text bound to ?1 unless NULL,
+ * kind to ?2 unless NULL) answers; a NULL answer (no rows) changes nothing. */
+static int least_id(struct fk_store *st, const char *sql, const char *text, const char *kind,
+                    char **best)
+{
+    sqlite3_stmt *s = bound(st, sql, text, kind);
+    int rc = 0;
+    if (!s)
+        return FK_EIO;
+    int step = sqlite3_step(s);
+    const char *id = step == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : NULL;
+    if (step != SQLITE_ROW)
+        rc = FK_EIO;
+    else if (id && (!*best || strcmp(id, *best) < 0)) {
+        free(*best);
+        *best = strdup(id);
+        rc = *best ? 0 : FK_ENOMEM;
+    }
+    sqlite3_reset(s);
+    return rc;
+}
+
+/* least_id over each string of arr (normalised first when norm). */
+static int least_id_each(struct fk_store *st, const char *sql, const cJSON *arr, const char *kind,
+                         bool norm, char **best)
+{
+    int rc = 0;
+    for (const cJSON *e = arr->child; rc == 0 && e; e = e->next) {
+        if (!cJSON_IsString(e))
+            continue;
+        char *buf = norm ? lk_number_norm(e->valuestring) : NULL;
+        rc = norm && !buf ? FK_ENOMEM : least_id(st, sql, buf ? buf : e->valuestring, kind, best);
+        free(buf);
+    }
+    return rc;
+}
+
+/* An array of the item id (freed here) that sql (id bound to ?1) selects, empty when id is
+ * NULL; NULL on error or when rc is not 0. */
+static cJSON *by_id(struct fk_store *st, const char *sql, char *id, int rc)
+{
+    sqlite3_stmt *s = rc == 0 && id ? fk_store_stmt(st, sql) : NULL;
+    cJSON *arr = NULL;
+    if (s) {
+        sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
+        arr = lk_db_collect(s);
+    } else if (rc == 0 && !id) {
+        arr = cJSON_CreateArray();
+    }
+    free(id);
+    return arr;
+}
+
+cJSON *lk_db_rule_first(struct fk_store *st, const cJSON *trunk_ids)
+{
+    char *best = NULL;
+    int rc;
+    if (!trunk_ids || !trunk_ids->child)
+        rc = least_id(st, "SELECT min(id) FROM dispatch_rules", NULL, NULL, &best);
+    else
+        rc = least_id(st, "SELECT min(rule_id) FROM dispatch_rule_trunks WHERE wild = 1", NULL,
+                      NULL, &best);
+    if (rc == 0 && trunk_ids && trunk_ids->child)
+        rc = least_id_each(st, "SELECT min(rule_id) FROM dispatch_rule_trunks WHERE trunk_id = ?1",
+                           trunk_ids, NULL, false, &best);
+    return by_id(st, "SELECT info FROM dispatch_rules WHERE id = ?1", best, rc);
+}
+
+cJSON *lk_db_trunk_first(struct fk_store *st, enum lk_kind kind, const cJSON *numbers)
+{
+    const char *k = lk_kind_name(kind);
+    char *best = NULL;
+    int rc;
+    if (!numbers || !numbers->child)
+        rc = least_id(st, "SELECT min(id) FROM trunks WHERE kind = ?2", NULL, k, &best);
+    else
+        rc = least_id(st, "SELECT min(trunk_id) FROM trunk_numbers WHERE wild = 1 AND kind = ?2",
+                      NULL, k, &best);
+    if (rc == 0 && numbers && numbers->child)
+        rc = least_id_each(st,
+                           "SELECT min(trunk_id) FROM trunk_numbers WHERE norm = ?1 AND kind = ?2",
+                           numbers, k, true, &best);
+    return by_id(st, "SELECT info FROM trunks WHERE id = ?1", best, rc);
 }
 
 /* ---- pages ---- */
