@@ -121,13 +121,27 @@ static const cJSON *keyset_take(struct keyset *k, const struct fk_buf *b, const 
     return NULL;
 }
 
+/* The decimal digits of n into out (at least 20 bytes, no NUL); their count. */
+static size_t decimal(size_t n, char *out)
+{
+    char rev[24];
+    size_t len = 0;
+    do {
+        rev[len++] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    for (size_t i = 0; i < len; i++)
+        out[i] = rev[len - 1 - i];
+    return len;
+}
+
 bool lk_conflict_key_fits(const char *const *part, size_t n)
 {
     size_t len = 0;
+    char digits[24];
     for (size_t i = 0; i < n; i++) {
-        char digits[32];
         size_t plen = strlen(part[i]);
-        len += (size_t)snprintf(digits, sizeof(digits), "%zu:", plen) + plen;
+        len += decimal(plen, digits) + 1 + plen;
     }
     return len <= LK_KEY_MAX;
 }
@@ -138,9 +152,12 @@ static int key_of(struct fk_buf *b, const char *const *part, size_t n)
 {
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        rc = fk_buf_printf(b, "%zu:", strlen(part[i]));
+        char len[24];
+        size_t plen = strlen(part[i]), dlen = decimal(plen, len);
+        len[dlen++] = ':';
+        rc = fk_buf_add(b, len, dlen);
         if (rc == 0)
-            rc = fk_buf_addstr(b, part[i]);
+            rc = fk_buf_add(b, part[i], plen);
     }
     return rc;
 }

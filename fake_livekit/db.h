@@ -94,11 +94,12 @@ cJSON *lk_db_rule_list_trunks(struct fk_store *st, const cJSON *trunk_ids);
  * rules, inbound trunks), each once, in id order (caller deletes); NULL on error. */
 cJSON *lk_db_rule_list_sharing(struct fk_store *st, const cJSON *rule);
 cJSON *lk_db_trunk_list_sharing(struct fk_store *st, const cJSON *trunk);
-/* The first item (id order) of what the List of rules by trunk_ids, or of trunks of kind by
- * numbers (NULL or empty: no filter) returns, as an array of it, empty when that List is;
- * read as min(id) from the indexes (caller deletes; NULL on error). */
-cJSON *lk_db_rule_first(struct fk_store *st, const cJSON *trunk_ids);
-cJSON *lk_db_trunk_first(struct fk_store *st, enum lk_kind kind, const cJSON *numbers);
+/* The id of the first item (id order) of what the List of rules by trunk_ids, or of inbound
+ * trunks by numbers (compared normalised; NULL or empty: no filter) returns, into *id
+ * (caller frees; NULL when that List is empty), read as min(id) from the indexes. 0,
+ * FK_EIO, FK_ENOMEM. */
+int lk_db_rule_first_id(struct fk_store *st, const cJSON *trunk_ids, char **id) FK_MUST_CHECK;
+int lk_db_inbound_first_id(struct fk_store *st, const cJSON *numbers, char **id) FK_MUST_CHECK;
 
 /* Sort the objects of arr by their string idkey, as Go's strings.Compare orders ids
  * (bytes). 0 or FK_ENOMEM. */

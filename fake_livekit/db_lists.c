@@ -133,7 +133,7 @@ cJSON *lk_db_trunk_list_numbers(struct fk_store *st, enum lk_kind kind, const cJ
     struct seqs q = {0};
     int rc = add_seqs_for(st,
                           "SELECT t.seq FROM trunk_numbers n JOIN trunks t ON t.id = n.trunk_id"
-                          " WHERE n.wild = 1 AND n.kind = ?2",
+                          " WHERE n.norm = '' AND n.kind = ?2 AND n.wild = 1",
                           NULL, lk_kind_name(kind), &q);
     if (rc == 0)
         rc = add_seqs_each(st,
@@ -156,7 +156,8 @@ cJSON *lk_db_rule_list_trunks(struct fk_store *st, const cJSON *trunk_ids)
     struct seqs q = {0};
     int rc = add_seqs_for(st,
                           "SELECT r.seq FROM dispatch_rule_trunks k"
-                          " JOIN dispatch_rules r ON r.id = k.rule_id WHERE k.wild = 1",
+                          " JOIN dispatch_rules r ON r.id = k.rule_id"
+                          " WHERE k.trunk_id = '' AND k.wild = 1",
                           NULL, NULL, &q);
     if (rc == 0)
         rc = add_seqs_each(st,
@@ -260,52 +261,45 @@ static int least_id_each(struct fk_store *st, const char *sql, const cJSON *arr,
     return rc;
 }
 
-/* An array of the item id (freed here) that sql (id bound to ?1) selects, empty when id is
- * NULL; NULL on error or when rc is not 0. */
-static cJSON *by_id(struct fk_store *st, const char *sql, char *id, int rc)
+/* The reads of a first id: min(id) of every item (no filter), of the wild rows, and of the
+ * rows of one filter value (normalised first when norm). */
+struct first_sql {
+    const char *all, *wild, *each;
+    bool norm;
+};
+
+static int first_id(struct fk_store *st, const struct first_sql *q, const cJSON *by,
+                    const char *kind, char **id)
 {
-    sqlite3_stmt *s = rc == 0 && id ? fk_store_stmt(st, sql) : NULL;
-    cJSON *arr = NULL;
-    if (s) {
-        sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
-        arr = lk_db_collect(s);
-    } else if (rc == 0 && !id) {
-        arr = cJSON_CreateArray();
+    int rc;
+    *id = NULL;
+    if (!by || !by->child)
+        rc = least_id(st, q->all, NULL, kind, id);
+    else if ((rc = least_id(st, q->wild, NULL, kind, id)) == 0)
+        rc = least_id_each(st, q->each, by, kind, q->norm, id);
+    if (rc != 0) {
+        free(*id);
+        *id = NULL;
     }
-    free(id);
-    return arr;
+    return rc;
 }
 
-cJSON *lk_db_rule_first(struct fk_store *st, const cJSON *trunk_ids)
+int lk_db_rule_first_id(struct fk_store *st, const cJSON *trunk_ids, char **id)
 {
-    char *best = NULL;
-    int rc;
-    if (!trunk_ids || !trunk_ids->child)
-        rc = least_id(st, "SELECT min(id) FROM dispatch_rules", NULL, NULL, &best);
-    else
-        rc = least_id(st, "SELECT min(rule_id) FROM dispatch_rule_trunks WHERE wild = 1", NULL,
-                      NULL, &best);
-    if (rc == 0 && trunk_ids && trunk_ids->child)
-        rc = least_id_each(st, "SELECT min(rule_id) FROM dispatch_rule_trunks WHERE trunk_id = ?1",
-                           trunk_ids, NULL, false, &best);
-    return by_id(st, "SELECT info FROM dispatch_rules WHERE id = ?1", best, rc);
+    static const struct first_sql q = {
+        "SELECT min(id) FROM dispatch_rules",
+        "SELECT min(rule_id) FROM dispatch_rule_trunks WHERE trunk_id = '' AND wild = 1",
+        "SELECT min(rule_id) FROM dispatch_rule_trunks WHERE trunk_id = ?1 AND wild = 0", false};
+    return first_id(st, &q, trunk_ids, NULL, id);
 }
 
-cJSON *lk_db_trunk_first(struct fk_store *st, enum lk_kind kind, const cJSON *numbers)
+int lk_db_inbound_first_id(struct fk_store *st, const cJSON *numbers, char **id)
 {
-    const char *k = lk_kind_name(kind);
-    char *best = NULL;
-    int rc;
-    if (!numbers || !numbers->child)
-        rc = least_id(st, "SELECT min(id) FROM trunks WHERE kind = ?2", NULL, k, &best);
-    else
-        rc = least_id(st, "SELECT min(trunk_id) FROM trunk_numbers WHERE wild = 1 AND kind = ?2",
-                      NULL, k, &best);
-    if (rc == 0 && numbers && numbers->child)
-        rc = least_id_each(st,
-                           "SELECT min(trunk_id) FROM trunk_numbers WHERE norm = ?1 AND kind = ?2",
-                           numbers, k, true, &best);
-    return by_id(st, "SELECT info FROM trunks WHERE id = ?1", best, rc);
+    static const struct first_sql q = {
+        "SELECT min(id) FROM trunks WHERE kind = ?2",
+        "SELECT min(trunk_id) FROM trunk_numbers WHERE norm = '' AND kind = ?2 AND wild = 1",
+        "SELECT min(trunk_id) FROM trunk_numbers WHERE norm = ?1 AND kind = ?2 AND wild = 0", true};
+    return first_id(st, &q, numbers, lk_kind_name(LK_INBOUND), id);
 }
 
 /* ---- pages ---- */

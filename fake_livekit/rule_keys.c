@@ -167,9 +167,9 @@ static int insert_all(struct fk_store *st, const cJSON *info)
     return rc == 0 ? lk_db_flaws_move(st, "rules", count_flaws, id, 1) : rc;
 }
 
-int lk_rule_keys_put(struct fk_store *st, const cJSON *info)
+int lk_rule_keys_put(struct fk_store *st, const cJSON *info, bool replace)
 {
-    int rc = lk_rule_keys_delete(st, lk_get_str(info, "sip_dispatch_rule_id"));
+    int rc = replace ? lk_rule_keys_delete(st, lk_get_str(info, "sip_dispatch_rule_id")) : 0;
     return rc == 0 ? insert_all(st, info) : rc;
 }
 

@@ -21,6 +21,8 @@
 #ifndef LK_RULE_KEYS_H
 #define LK_RULE_KEYS_H
 
+#include <stdbool.h>
+
 #include <cjson/cJSON.h>
 
 #include "fakekit/err.h"
@@ -39,8 +41,9 @@ typedef int (*lk_rule_key_fn)(const char *pin, const char *trunk, const char *in
  * non-zero return and returns it; 0, FK_ENOMEM. */
 int lk_rule_conflict_keys(const cJSON *rule, lk_rule_key_fn fn, void *ctx) FK_MUST_CHECK;
 
-/* Replace the rows of info["sip_dispatch_rule_id"] with info's. 0, FK_EIO, FK_ENOMEM. */
-int lk_rule_keys_put(struct fk_store *st, const cJSON *info) FK_MUST_CHECK;
+/* Write the rows of info, replacing those of info["sip_dispatch_rule_id"] when replace (a
+ * rule stored before has some; a new one none). 0, FK_EIO, FK_ENOMEM. */
+int lk_rule_keys_put(struct fk_store *st, const cJSON *info, bool replace) FK_MUST_CHECK;
 /* Drop the rows of rule id. 0 or FK_EIO. */
 int lk_rule_keys_delete(struct fk_store *st, const char *id) FK_MUST_CHECK;
 /* Recompute every row and the flaw count from dispatch_rules (a database written before the

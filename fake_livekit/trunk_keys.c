@@ -125,9 +125,9 @@ static int insert_keys(struct fk_store *st, enum lk_kind kind, const cJSON *info
     return rc == 0 && kind == LK_INBOUND ? insert_conflict_keys(st, info) : rc;
 }
 
-int lk_trunk_keys_put(struct fk_store *st, enum lk_kind kind, const cJSON *info)
+int lk_trunk_keys_put(struct fk_store *st, enum lk_kind kind, const cJSON *info, bool replace)
 {
-    int rc = lk_trunk_keys_delete(st, lk_get_str(info, "sip_trunk_id"));
+    int rc = replace ? lk_trunk_keys_delete(st, lk_get_str(info, "sip_trunk_id")) : 0;
     return rc == 0 ? insert_keys(st, kind, info) : rc;
 }
 

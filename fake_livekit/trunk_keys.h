@@ -22,6 +22,8 @@
 #ifndef LK_TRUNK_KEYS_H
 #define LK_TRUNK_KEYS_H
 
+#include <stdbool.h>
+
 #include <cjson/cJSON.h>
 
 #include "fake_livekit/db.h"
@@ -39,9 +41,10 @@ typedef int (*lk_trunk_key_fn)(const char *bucket, const char *allowed, const ch
  * ""). Stops at fn's first non-zero return and returns it; 0, FK_ENOMEM. */
 int lk_trunk_conflict_keys(const cJSON *trunk, lk_trunk_key_fn fn, void *ctx) FK_MUST_CHECK;
 
-/* Replace the rows of info["sip_trunk_id"] with info's (a trunk of kind). 0, FK_EIO,
- * FK_ENOMEM. */
-int lk_trunk_keys_put(struct fk_store *st, enum lk_kind kind, const cJSON *info) FK_MUST_CHECK;
+/* Write the rows of info (a trunk of kind), replacing those of info["sip_trunk_id"] when
+ * replace (a trunk stored before has some; a new one none). 0, FK_EIO, FK_ENOMEM. */
+int lk_trunk_keys_put(struct fk_store *st, enum lk_kind kind, const cJSON *info,
+                      bool replace) FK_MUST_CHECK;
 /* Drop the rows of trunk id. 0 or FK_EIO. */
 int lk_trunk_keys_delete(struct fk_store *st, const char *id) FK_MUST_CHECK;
 /* Recompute every row and the flaw count from trunks (a database written before the tables

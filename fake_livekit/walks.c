@@ -1,6 +1,7 @@
 /* walks.c: the full and the short walks of the conflict checks (see walks.h). */
 #include "fake_livekit/walks.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "fake_livekit/db.h"
@@ -12,7 +13,7 @@
 struct kind {
     const char *idkey, *flaws, *filter;
     cJSON *(*list)(struct fk_store *st, const cJSON *req);
-    cJSON *(*first)(struct fk_store *st, const cJSON *by);
+    int (*first_id)(struct fk_store *st, const cJSON *by, char **id);
     cJSON *(*sharing)(struct fk_store *st, const cJSON *item);
     int (*get)(struct fk_store *st, const char *id, cJSON **info);
     bool (*keep)(const cJSON *item, const cJSON *req);
@@ -21,11 +22,6 @@ struct kind {
 static cJSON *list_inbound(struct fk_store *st, const cJSON *req)
 {
     return lk_list_trunks(st, LK_INBOUND, req);
-}
-
-static cJSON *first_inbound(struct fk_store *st, const cJSON *by)
-{
-    return lk_db_trunk_first(st, LK_INBOUND, by);
 }
 
 /* The stored inbound trunk id (FK_ENOTFOUND for an outbound one). */
@@ -46,12 +42,22 @@ static bool keep_inbound(const cJSON *item, const cJSON *req)
     return lk_trunk_keep(item, req, true);
 }
 
-static const struct kind rules = {"sip_dispatch_rule_id", "rules",          "trunk_ids",
-                                  lk_list_rules,          lk_db_rule_first, lk_db_rule_list_sharing,
-                                  lk_db_rule_get,         lk_rule_keep};
-static const struct kind inbound = {"sip_trunk_id", "trunks",      "numbers",
-                                    list_inbound,   first_inbound, lk_db_trunk_list_sharing,
-                                    get_inbound,    keep_inbound};
+static const struct kind rules = {.idkey = "sip_dispatch_rule_id",
+                                  .flaws = "rules",
+                                  .filter = "trunk_ids",
+                                  .list = lk_list_rules,
+                                  .first_id = lk_db_rule_first_id,
+                                  .sharing = lk_db_rule_list_sharing,
+                                  .get = lk_db_rule_get,
+                                  .keep = lk_rule_keep};
+static const struct kind inbound = {.idkey = "sip_trunk_id",
+                                    .flaws = "trunks",
+                                    .filter = "numbers",
+                                    .list = list_inbound,
+                                    .first_id = lk_db_inbound_first_id,
+                                    .sharing = lk_db_trunk_list_sharing,
+                                    .get = get_inbound,
+                                    .keep = keep_inbound};
 
 /* The List request that picks the walk: {filter: a copy of by}, or {} when by is NULL. */
 static cJSON *filter_req(const struct kind *k, const cJSON *by)
@@ -105,36 +111,52 @@ static int stored_listed(struct fk_store *st, const struct kind *k, const cJSON 
     return rc;
 }
 
+/* Move the element of walk whose id is id, if any, to the front. */
+static void to_front(const struct kind *k, cJSON *walk, const char *id)
+{
+    for (cJSON *e = walk->child; e; e = e->next) {
+        if (strcmp(lk_get_str(e, k->idkey), id) == 0) {
+            cJSON_DetachItemViaPointer(walk, e);
+            e->next = walk->child; /* walk is never empty here: the new item stays */
+            e->prev = walk->child->prev;
+            walk->child->prev = e;
+            walk->child = e;
+            return;
+        }
+    }
+}
+
 /* The short walk (walks.h) into walk, an empty array. */
 static int fill_short(struct fk_store *st, const struct kind *k, const cJSON *item, const cJSON *by,
                       const cJSON *req, bool create, cJSON *walk)
 {
-    const char *skip = lk_get_str(item, k->idkey); /* the stored version an update replaces */
-    if (create) {
-        cJSON *first = k->first(st, by);
-        if (!first)
-            return FK_EIO;
-        cJSON *f = first->child ? cJSON_DetachItemViaPointer(first, first->child) : NULL;
-        cJSON_Delete(first);
-        if (f) {
-            cJSON_AddItemToArray(walk, f);
-            skip = lk_get_str(f, k->idkey);
-        }
-    } else {
-        int listed = stored_listed(st, k, item, req);
-        if (listed <= 0)
-            return listed; /* not listed: the walk leaves the updated item out */
+    char *first = NULL;
+    int rc = 0;
+    if (create)
+        rc = k->first_id(st, by, &first);
+    else if ((rc = stored_listed(st, k, item, req)) <= 0)
+        return rc; /* 0: not listed, so the walk leaves the updated item out */
+    cJSON *copy = NULL, *sharing = NULL;
+    if (rc >= 0 && (copy = cJSON_Duplicate(item, true)) == NULL)
+        rc = FK_ENOMEM;
+    else if (rc >= 0 && (sharing = k->sharing(st, item)) == NULL)
+        rc = FK_EIO;
+    if (rc < 0) {
+        free(first);
+        cJSON_Delete(copy);
+        return rc;
     }
-    cJSON *copy = cJSON_Duplicate(item, true);
-    if (!copy)
-        return FK_ENOMEM;
     cJSON_AddItemToArray(walk, copy);
-    cJSON *sharing = k->sharing(st, item);
-    if (!sharing)
-        return FK_EIO;
-    move_listed(k, sharing, req, skip, walk);
-    /* An update's item goes in its own place among them. */
-    return create ? 0 : lk_sort_by_id(walk, k->idkey);
+    /* Without the stored version an update replaces; in id order. */
+    move_listed(k, sharing, req, lk_get_str(item, k->idkey), walk);
+    rc = lk_sort_by_id(walk, k->idkey);
+    /* A create's item is walked after the first listed item: first when that one holds none
+     * of its keys (it is then left out), else second. The create's item has no id, so the
+     * sort put it first. */
+    if (rc == 0 && first)
+        to_front(k, walk, first);
+    free(first);
+    return rc;
 }
 
 static int walk(struct fk_store *st, const struct kind *k, const cJSON *item, const cJSON *by,

@@ -5,12 +5,13 @@
  * place for an update (not at all when the List leaves the stored item out). Building it
  * reads and decodes every listed item, so each create or update cost O(stored items).
  *
- * The short walk keeps only the items that can change the answer: for a create, the first
- * listed item (it comes before the new one) and the new item; for an update, the new item in
- * its place (only when the List keeps the stored one); in both, the listed items holding one
- * of the new item's conflict keys, in id order, read through the key indexes (rule_keys.h,
- * trunk_keys.h). Both walks give the same answer, rc and message, whenever the stored items
- * cannot fail a walk on their own (their flaw count, db.h, is 0):
+ * The short walk keeps only the items that can change the answer: the new item and the listed
+ * items holding one of its conflict keys (read through the key indexes, rule_keys.h and
+ * trunk_keys.h), in id order, the new item in its own place for an update (only when the List
+ * keeps the stored one) and for a create after the first listed item (its id read as min(id)
+ * from an index), so second when that item is among them and first when it is not. Both walks
+ * give the same answer, rc and message, whenever the stored items cannot fail a walk on their
+ * own (their flaw count, db.h, is 0):
  *  - an item of the full walk that holds none of the new item's keys files keys that no other
  *    item of the walk holds (the stored items share none) and, having a rule member and no
  *    over-long key, never fails: leaving it out changes neither where the walk fails nor who

@@ -4,8 +4,9 @@
  * lk_list_rules: candidates read through the indexes, or pages read from the id index) must
  * equal the model's, byte for byte: every stored row, the request's filter applied, sorted
  * by id, and with a page, livekit.ListPageIter's reads (livekit/protocol livekit/types.go:416)
- * replayed over that sorted list. The same holds after the index is rebuilt from the stored
- * rows, as a seed does. */
+ * replayed over that sorted list; the first id read from the indexes for a conflict walk
+ * (lk_db_rule_first_id, lk_db_inbound_first_id) is that of the List by the same filter. The same
+ * holds after the index is rebuilt from the stored rows, as a seed does. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -132,6 +133,32 @@ static cJSON *model_list(cJSON *all, const cJSON *req, bool rules, bool norm)
     return out;
 }
 
+/* The first id read from the indexes (db.h) must be the first item of the model's List by
+ * the same filter alone: req's numbers (inbound trunks) or trunk_ids (rules). */
+static void check_first(struct fk_store *st, const cJSON *req, bool rules, int round)
+{
+    const char *field = rules ? "trunk_ids" : "numbers";
+    const cJSON *by = lk_get_array(req, field);
+    cJSON *only = cJSON_CreateObject();
+    assert_non_null(only);
+    if (by)
+        assert_non_null(cJSON_AddItemToObject(only, field, cJSON_Duplicate(by, true)));
+    cJSON *want = model_list(rules ? lk_db_rule_list(st) : lk_db_trunk_list(st, LK_INBOUND), only,
+                             rules, true);
+    char *id = NULL;
+    assert_int_equal(rules ? lk_db_rule_first_id(st, by, &id) : lk_db_inbound_first_id(st, by, &id),
+                     0);
+    const char *first =
+        want->child ? lk_get_str(want->child, rules ? "sip_dispatch_rule_id" : "sip_trunk_id")
+                    : NULL;
+    if ((first == NULL) != (id == NULL) || (first && strcmp(first, id) != 0))
+        fail_msg("round %d: first %s: %s, want %s", round, rules ? "rule" : "trunk",
+                 id ? id : "none", first ? first : "none");
+    free(id);
+    cJSON_Delete(want);
+    cJSON_Delete(only);
+}
+
 static void check_lists(struct fk_prng *p, struct fk_store *st, int round)
 {
     static const char *const trunk_ids[] = {"ST_0", "ST_1", "ST_2", "ST_3", "ST_9", "ST_x", ""};
@@ -142,12 +169,15 @@ static void check_lists(struct fk_prng *p, struct fk_store *st, int round)
     cJSON *got = lk_list_trunks(st, kind, req);
     cJSON *want = model_list(lk_db_trunk_list(st, kind), req, false, kind == LK_INBOUND);
     assert_same_list(got, want, req, kind == LK_INBOUND ? "inbound" : "outbound", round);
+    if (kind == LK_INBOUND) /* outbound trunks are never walked */
+        check_first(st, req, false, round);
     cJSON_Delete(req);
 
     req = random_request(p, "dispatch_rule_ids", &rule_id_pool, "trunk_ids", &pools->trunks);
     got = lk_list_rules(st, req);
     want = model_list(lk_db_rule_list(st), req, true, false);
     assert_same_list(got, want, req, "rules", round);
+    check_first(st, req, true, round);
     cJSON_Delete(req);
 }
 
