@@ -13,6 +13,7 @@
 #include "fake_livekit/filter.h"
 #include "fake_livekit/proto_json.h"
 #include "fake_livekit/rule_keys.h"
+#include "fake_livekit/trunk_keys.h"
 #include "fakekit/hash.h"
 
 /* ---- Go's %q ---- */
@@ -120,18 +121,58 @@ static const cJSON *keyset_take(struct keyset *k, const struct fk_buf *b, const 
     return NULL;
 }
 
-/* Append one key part: its length, ':', then s (normalised first when norm). */
-static int key_part(struct fk_buf *b, const char *s, bool norm)
+/* The decimal digits of n into out (at least 20 bytes, no NUL); their count. */
+static size_t decimal(size_t n, char *out)
 {
-    char *n = norm ? lk_number_norm(s) : NULL;
-    if (norm && !n)
-        return FK_ENOMEM;
-    const char *v = n ? n : s;
-    int rc = fk_buf_printf(b, "%zu:", strlen(v));
-    if (rc == 0)
-        rc = fk_buf_addstr(b, v);
-    free(n);
+    char rev[24];
+    size_t len = 0;
+    do {
+        rev[len++] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    for (size_t i = 0; i < len; i++)
+        out[i] = rev[len - 1 - i];
+    return len;
+}
+
+bool lk_conflict_key_fits(const char *const *part, size_t n)
+{
+    size_t len = 0;
+    char digits[24];
+    for (size_t i = 0; i < n; i++) {
+        size_t plen = strlen(part[i]);
+        len += decimal(plen, digits) + 1 + plen;
+    }
+    return len <= LK_KEY_MAX;
+}
+
+/* The key of parts (n of them) into b: each as its length, ':', then its text. 0, or an
+ * fk_buf error (FK_ERANGE past LK_KEY_MAX). */
+static int key_of(struct fk_buf *b, const char *const *part, size_t n)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        char len[24];
+        size_t plen = strlen(part[i]), dlen = decimal(plen, len);
+        len[dlen++] = ':';
+        rc = fk_buf_add(b, len, dlen);
+        if (rc == 0)
+            rc = fk_buf_add(b, part[i], plen);
+    }
     return rc;
+}
+
+/* File item under the key of parts: the item that holds it already, or NULL after filing
+ * item there. *rc is 0 or FK_ENOMEM. */
+static const cJSON *file_key(struct keyset *k, const char *const *part, size_t n, const cJSON *item,
+                             int *rc)
+{
+    struct fk_buf b;
+    fk_buf_init(&b, LK_KEY_MAX);
+    *rc = key_of(&b, part, n) == 0 ? 0 : FK_ENOMEM;
+    const cJSON *holder = *rc == 0 ? keyset_take(k, &b, item, rc) : NULL;
+    fk_buf_cleanup(&b);
+    return holder;
 }
 
 /* ---- trunks ---- */
@@ -188,39 +229,26 @@ static int trunk_message(const cJSON *t, const cJSON *t2, const char *allowed, s
     return rc;
 }
 
-/* File t under (bucket, inbound key); FK_EINVAL when another trunk holds it. */
-static int file_trunk(struct keyset *k, const char *bucket, const char *inbound,
-                      const char *allowed, const cJSON *t, struct lk_verr *e)
-{
-    struct fk_buf b;
-    int rc;
-    fk_buf_init(&b, LK_MSG_MAX * 4);
-    rc = key_part(&b, bucket, false);
-    if (rc == 0)
-        rc = key_part(&b, inbound, true);
-    const cJSON *t2 = rc == 0 ? keyset_take(k, &b, t, &rc) : NULL;
-    fk_buf_cleanup(&b);
-    if (rc != 0)
-        return FK_ENOMEM;
-    if (t2 && strcmp(lk_get_str(t2, "sip_trunk_id"), lk_get_str(t, "sip_trunk_id")) != 0)
-        return trunk_message(t, t2, allowed, e);
-    return 0;
-}
+/* Filing one trunk of a walk. */
+struct trunk_filing {
+    struct keyset *k;
+    const cJSON *t;
+    struct lk_verr *e;
+};
 
-/* validateTrunkInbound (sip/sip.go:305) for t in one number's bucket. */
-static int trunk_in_bucket(struct keyset *k, const char *bucket, const cJSON *t, struct lk_verr *e)
+/* File t under (bucket, allowed number): FK_EINVAL when another trunk holds it (a trunk
+ * meeting its own key, a repeated allowed number, is no conflict). */
+static int file_trunk_key(const char *bucket, const char *allowed, const char *allowed_norm,
+                          void *ctx)
 {
-    const cJSON *allowed = lk_get_array(t, "allowed_numbers");
-    if (!allowed || !allowed->child)
-        return file_trunk(k, bucket, "", NULL, t, e);
-    for (const cJSON *a = allowed->child; a; a = a->next) {
-        /* A repeated allowed number (normalised) is skipped; filing it again would find t
-         * itself, which is no conflict, so the skip needs no bookkeeping here. */
-        int rc = file_trunk(k, bucket, cJSON_IsString(a) ? a->valuestring : "",
-                            cJSON_IsString(a) ? a->valuestring : "", t, e);
-        if (rc != 0)
-            return rc;
-    }
+    struct trunk_filing *f = ctx;
+    const char *const part[] = {bucket, allowed_norm};
+    int rc;
+    const cJSON *t2 = file_key(f->k, part, 2, f->t, &rc);
+    if (rc != 0)
+        return rc;
+    if (t2 && strcmp(lk_get_str(t2, "sip_trunk_id"), lk_get_str(f->t, "sip_trunk_id")) != 0)
+        return trunk_message(f->t, t2, allowed, f->e);
     return 0;
 }
 
@@ -229,16 +257,8 @@ int lk_trunks_conflict(const cJSON *seq, struct lk_verr *e)
     struct keyset k = {0};
     int rc = 0;
     for (const cJSON *t = seq ? seq->child : NULL; rc == 0 && t; t = t->next) {
-        const cJSON *nums = lk_get_array(t, "numbers");
-        if (!nums || !nums->child) {
-            rc = trunk_in_bucket(&k, "", t, e);
-            continue;
-        }
-        for (const cJSON *n = nums->child; rc == 0 && n; n = n->next) {
-            char *bucket = lk_number_norm(cJSON_IsString(n) ? n->valuestring : "");
-            rc = bucket ? trunk_in_bucket(&k, bucket, t, e) : FK_ENOMEM;
-            free(bucket);
-        }
+        struct trunk_filing f = {&k, t, e};
+        rc = lk_trunk_conflict_keys(t, file_trunk_key, &f);
     }
     keyset_free(&k);
     return rc;
@@ -266,50 +286,33 @@ static int rule_message(const cJSON *r2, struct lk_verr *e)
     return rc;
 }
 
-/* The i-th string of obj[key], or "" for an empty list (its only element is ""). */
-static const char *nth(const cJSON *obj, const char *key, int i)
+/* Filing one rule of a walk: holder is whoever filed the key it met, once it met one. */
+struct rule_filing {
+    struct keyset *k;
+    const cJSON *r, *holder;
+};
+
+static int file_rule_key(const char *pin, const char *trunk, const char *inbound,
+                         const char *number, void *ctx)
 {
-    const cJSON *v = cJSON_GetArrayItem(lk_get_array(obj, key), i);
-    return cJSON_IsString(v) ? v->valuestring : "";
+    struct rule_filing *f = ctx;
+    const char *const part[] = {pin, trunk, inbound, number};
+    int rc;
+    f->holder = file_key(f->k, part, 4, f->r, &rc);
+    return rc != 0 ? rc : f->holder != NULL; /* 1 ends the rule's keys */
 }
 
-static int count(const cJSON *obj, const char *key)
-{
-    int n = lk_array_len(obj, key);
-    return n ? n : 1;
-}
-
-/* DispatchRuleValidator.Validate (sip/sip.go:201) for one rule. */
+/* DispatchRuleValidator.Validate (sip/sip.go:201) for one rule: a key already filed, even by
+ * the rule itself, fails. */
 static int file_rule(struct keyset *k, const cJSON *r, struct lk_verr *e)
 {
-    const cJSON *member = lk_rule_member(r);
-    if (!member) /* psrpc.NewErrorf(psrpc.InvalidArgument, ...: %T) of a nil oneof */
+    if (!lk_rule_member(r)) /* psrpc.NewErrorf(psrpc.InvalidArgument, ...: %T) of a nil oneof */
         return lk_verr_set(e, true, "unsupported SIP Dispatch Rule: <nil>");
-    const char *pin = lk_get_str(member, "pin");
-    int nt = count(r, "trunk_ids"), ni = count(r, "inbound_numbers"), nn = count(r, "numbers");
-    const cJSON *r2 = NULL;
-    int rc = 0;
-    for (int a = 0; rc == 0 && !r2 && a < nt; a++) {
-        for (int b = 0; rc == 0 && !r2 && b < ni; b++) {
-            for (int c = 0; rc == 0 && !r2 && c < nn; c++) {
-                struct fk_buf key;
-                fk_buf_init(&key, LK_MSG_MAX * 4);
-                rc = key_part(&key, pin, false);
-                if (rc == 0)
-                    rc = key_part(&key, nth(r, "trunk_ids", a), false);
-                if (rc == 0)
-                    rc = key_part(&key, nth(r, "inbound_numbers", b), true);
-                if (rc == 0)
-                    rc = key_part(&key, nth(r, "numbers", c), true);
-                if (rc == 0)
-                    r2 = keyset_take(k, &key, r, &rc);
-                fk_buf_cleanup(&key);
-            }
-        }
-    }
-    if (rc != 0)
-        return FK_ENOMEM;
-    return r2 ? rule_message(r2, e) : 0;
+    struct rule_filing f = {k, r, NULL};
+    int rc = lk_rule_conflict_keys(r, file_rule_key, &f);
+    if (rc < 0)
+        return rc;
+    return f.holder ? rule_message(f.holder, e) : 0;
 }
 
 int lk_rules_conflict(const cJSON *seq, struct lk_verr *e)

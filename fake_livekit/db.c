@@ -21,20 +21,41 @@ const char lk_schema_sql[] =
     " kind TEXT NOT NULL CHECK (kind IN ('inbound', 'outbound')), info TEXT NOT NULL);\n"
     "CREATE TABLE IF NOT EXISTS dispatch_rules (seq INTEGER PRIMARY KEY,"
     " id TEXT NOT NULL UNIQUE, info TEXT NOT NULL);\n"
-    /* rule_keys.h: one row per listed trunk of a rule (a wild row without), for List. */
+    /* Indexes of earlier versions that the ones below, ending in the id, replace. */
+    "DROP INDEX IF EXISTS dispatch_rule_trunks_trunk;\n"
+    "DROP INDEX IF EXISTS dispatch_rule_trunks_wild;\n"
+    "DROP INDEX IF EXISTS trunk_numbers_norm;\n"
+    "DROP INDEX IF EXISTS trunk_numbers_wild;\n"
+    /* rule_keys.h: one row per listed trunk of a rule (a wild row, trunk_id "", without), for
+     * List and for the first rule of a walk (min(rule_id) read from the index: wild rows
+     * under ('', 1), a trunk's under (trunk, 0)). */
     "CREATE TABLE IF NOT EXISTS dispatch_rule_trunks (rule_id TEXT NOT NULL,"
     " trunk_id TEXT NOT NULL, wild INTEGER NOT NULL);\n"
-    "CREATE INDEX IF NOT EXISTS dispatch_rule_trunks_trunk ON dispatch_rule_trunks (trunk_id);\n"
-    "CREATE INDEX IF NOT EXISTS dispatch_rule_trunks_wild ON dispatch_rule_trunks (wild);\n"
+    "CREATE INDEX IF NOT EXISTS dispatch_rule_trunks_key"
+    " ON dispatch_rule_trunks (trunk_id, wild, rule_id);\n"
     "CREATE INDEX IF NOT EXISTS dispatch_rule_trunks_rule ON dispatch_rule_trunks (rule_id);\n"
-    /* trunk_keys.h: the numbers of trunks, for the `numbers` filter (n_allowed is no longer
-     * read; the column stays so that a database file of an earlier version still takes rows). */
+    /* rule_keys.h: the conflict keys of rules (pin NULL: a rule without a member, or a key
+     * too long for a walk). */
+    "CREATE TABLE IF NOT EXISTS rule_conflict_keys (rule_id TEXT NOT NULL, pin TEXT,"
+    " trunk TEXT NOT NULL, inbound TEXT NOT NULL, number TEXT NOT NULL);\n"
+    "CREATE INDEX IF NOT EXISTS rule_conflict_keys_key"
+    " ON rule_conflict_keys (pin, trunk, inbound, number);\n"
+    "CREATE INDEX IF NOT EXISTS rule_conflict_keys_rule ON rule_conflict_keys (rule_id);\n"
+    /* trunk_keys.h: the numbers of trunks, for the `numbers` filter and the first trunk of a
+     * walk (wild rows under ('', kind, 1)); n_allowed is no longer read, the column stays so
+     * that a database file of an earlier version still takes rows. */
     "CREATE TABLE IF NOT EXISTS trunk_numbers (trunk_id TEXT NOT NULL, kind TEXT NOT NULL,"
     " number TEXT NOT NULL, norm TEXT NOT NULL, wild INTEGER NOT NULL,"
     " n_allowed INTEGER NOT NULL);\n"
-    "CREATE INDEX IF NOT EXISTS trunk_numbers_norm ON trunk_numbers (norm, kind);\n"
-    "CREATE INDEX IF NOT EXISTS trunk_numbers_wild ON trunk_numbers (wild, kind);\n"
+    "CREATE INDEX IF NOT EXISTS trunk_numbers_key ON trunk_numbers (norm, kind, wild, trunk_id);\n"
     "CREATE INDEX IF NOT EXISTS trunk_numbers_trunk ON trunk_numbers (trunk_id);\n"
+    /* trunk_keys.h: the conflict keys of inbound trunks, each once per trunk (bucket NULL: a
+     * key too long for a walk). */
+    "CREATE TABLE IF NOT EXISTS trunk_conflict_keys (trunk_id TEXT NOT NULL,"
+    " bucket TEXT, allowed TEXT NOT NULL, UNIQUE (trunk_id, bucket, allowed));\n"
+    "CREATE INDEX IF NOT EXISTS trunk_conflict_keys_key ON trunk_conflict_keys (bucket, allowed);\n"
+    /* db.h: per kind of item, the key rows that fail a walk of stored items alone. */
+    "CREATE TABLE IF NOT EXISTS conflict_flaws (what TEXT PRIMARY KEY, n INTEGER NOT NULL);\n"
     /* lists.h: pages of ids (kind, id > after ORDER BY id LIMIT n) read from an index. */
     "CREATE INDEX IF NOT EXISTS trunks_kind_id ON trunks (kind, id);\n";
 
@@ -113,6 +134,67 @@ int lk_db_reindex(struct fk_store *st, const char *clear_sql, const char *select
     return lk_db_each_info(st, select_sql, fn, NULL);
 }
 
+int lk_db_step_done(sqlite3_stmt *s)
+{
+    int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : FK_EIO;
+    if (rc != 0)
+        fk_log(FK_LOG_ERROR, "event=db_write_failed error=\"%s\"",
+               sqlite3_errmsg(sqlite3_db_handle(s)));
+    sqlite3_reset(s);
+    return rc;
+}
+
+int lk_db_run_id(struct fk_store *st, const char *sql, const char *id)
+{
+    sqlite3_stmt *s = fk_store_stmt(st, sql);
+    if (!s)
+        return FK_EIO;
+    sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
+    return lk_db_step_done(s);
+}
+
+/* ---- conflict_flaws ---- */
+
+int lk_db_flaws(struct fk_store *st, const char *what, sqlite3_int64 *n)
+{
+    sqlite3_stmt *s = fk_store_stmt(st, "SELECT n FROM conflict_flaws WHERE what = ?1");
+    *n = 0;
+    if (!s)
+        return FK_EIO;
+    sqlite3_bind_text(s, 1, what, -1, SQLITE_STATIC);
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        *n = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : FK_EIO;
+}
+
+int lk_db_flaws_move(struct fk_store *st, const char *what, const char *count_sql, const char *id,
+                     int sign)
+{
+    sqlite3_stmt *s = fk_store_stmt(st, count_sql);
+    if (!s)
+        return FK_EIO;
+    sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
+    int step = sqlite3_step(s);
+    sqlite3_int64 n = step == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    if (step != SQLITE_ROW)
+        return FK_EIO;
+    if (n == 0)
+        return 0;
+    /* An upsert: a reset empties the table, rows and all. */
+    s = fk_store_stmt(st, "INSERT INTO conflict_flaws (what, n) VALUES (?1, ?2)"
+                          " ON CONFLICT (what) DO UPDATE SET n = n + excluded.n");
+    if (!s)
+        return FK_EIO;
+    sqlite3_bind_text(s, 1, what, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, sign < 0 ? -n : n);
+    step = sqlite3_step(s);
+    sqlite3_reset(s);
+    return step == SQLITE_DONE ? 0 : FK_EIO;
+}
+
 int lk_db_secret(struct fk_store *st, const char *key, char *out, size_t outlen)
 {
     sqlite3_stmt *s = st ? fk_store_stmt(st, "SELECT secret FROM api_keys WHERE key = ?") : NULL;
@@ -172,21 +254,32 @@ cJSON *lk_db_trunk_list(struct fk_store *st, enum lk_kind kind)
     return lk_db_collect(s);
 }
 
-/* Bind info's compact text to parameter i and step s to completion. */
-static int step_with_info(sqlite3_stmt *s, int i, const cJSON *info)
+/* Write the row of info: insert_sql (ON CONFLICT DO NOTHING), or update_sql when its id is
+ * taken; both take ?1 id, ?2 kind (unless NULL) and info's compact text as their last
+ * parameter. 1 inserted, 0 updated, FK_EIO, FK_ENOMEM. */
+static int put_row(struct fk_store *st, const char *insert_sql, const char *update_sql,
+                   const char *id, const char *kind, const cJSON *info)
 {
     char *text = cJSON_PrintUnformatted(info);
-    int rc;
-    if (!text) {
-        sqlite3_reset(s);
-        return FK_ENOMEM;
+    int rc = text ? FK_EIO : FK_ENOMEM;
+    for (int pass = 0; text && pass < 2; pass++) {
+        sqlite3_stmt *s = fk_store_stmt(st, pass ? update_sql : insert_sql);
+        if (!s) {
+            rc = FK_EIO;
+            break;
+        }
+        sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
+        if (kind)
+            sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, sqlite3_bind_parameter_count(s), text, -1, SQLITE_TRANSIENT);
+        rc = lk_db_step_done(s);
+        if (rc != 0 || pass == 1)
+            break;
+        if (sqlite3_changes(fk_store_db(st)) == 1) {
+            rc = 1;
+            break;
+        }
     }
-    sqlite3_bind_text(s, i, text, -1, SQLITE_TRANSIENT);
-    rc = sqlite3_step(s) == SQLITE_DONE ? 0 : FK_EIO;
-    if (rc != 0)
-        fk_log(FK_LOG_ERROR, "event=db_write_failed error=\"%s\"",
-               sqlite3_errmsg(sqlite3_db_handle(s)));
-    sqlite3_reset(s);
     cJSON_free(text);
     return rc;
 }
@@ -217,17 +310,14 @@ int lk_db_trunk_put(struct fk_store *st, enum lk_kind kind, const cJSON *info)
 {
     if (run(st, "SAVEPOINT lk_write") != 0)
         return FK_EIO;
-    sqlite3_stmt *s = fk_store_stmt(st, "INSERT INTO trunks (id, kind, info) VALUES (?, ?, ?) "
-                                        "ON CONFLICT (id) DO UPDATE SET kind = excluded.kind,"
-                                        " info = excluded.info");
-    int rc = FK_EIO;
-    if (s) {
-        sqlite3_bind_text(s, 1, lk_get_str(info, "sip_trunk_id"), -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(s, 2, lk_kind_name(kind), -1, SQLITE_STATIC);
-        rc = step_with_info(s, 3, info);
-    }
-    if (rc == 0)
-        rc = lk_trunk_keys_put(st, kind, info);
+    int rc = put_row(st,
+                     "INSERT INTO trunks (id, kind, info) VALUES (?1, ?2, ?3)"
+                     " ON CONFLICT (id) DO NOTHING",
+                     "UPDATE trunks SET kind = ?2, info = ?3 WHERE id = ?1",
+                     lk_get_str(info, "sip_trunk_id"), lk_kind_name(kind), info);
+    /* A new id has no index rows to replace. */
+    if (rc >= 0)
+        rc = lk_trunk_keys_put(st, kind, info, rc == 0);
     return end_write(st, rc);
 }
 
@@ -279,15 +369,13 @@ int lk_db_rule_put(struct fk_store *st, const cJSON *info)
 {
     if (run(st, "SAVEPOINT lk_write") != 0)
         return FK_EIO;
-    sqlite3_stmt *s = fk_store_stmt(st, "INSERT INTO dispatch_rules (id, info) VALUES (?, ?) "
-                                        "ON CONFLICT (id) DO UPDATE SET info = excluded.info");
-    int rc = FK_EIO;
-    if (s) {
-        sqlite3_bind_text(s, 1, lk_get_str(info, "sip_dispatch_rule_id"), -1, SQLITE_TRANSIENT);
-        rc = step_with_info(s, 2, info);
-    }
-    if (rc == 0)
-        rc = lk_rule_keys_put(st, info);
+    int rc = put_row(st,
+                     "INSERT INTO dispatch_rules (id, info) VALUES (?1, ?2)"
+                     " ON CONFLICT (id) DO NOTHING",
+                     "UPDATE dispatch_rules SET info = ?2 WHERE id = ?1",
+                     lk_get_str(info, "sip_dispatch_rule_id"), NULL, info);
+    if (rc >= 0)
+        rc = lk_rule_keys_put(st, info, rc == 0);
     return end_write(st, rc);
 }
 

@@ -3,7 +3,8 @@
  * Trunks and rules are stored as their sparse protojson (proto_json.h) in a text column. Lists
  * come back in id order (text order, as livekit-server's store sorts them); the rowid (seq)
  * only dedups index lookups. Index tables (trunk_keys.h, rule_keys.h) follow every write, in
- * the same savepoint, so that the `numbers` and `trunk_ids` filters are lookups. Every
+ * the same savepoint, so that the `numbers` and `trunk_ids` filters and the short walks of
+ * the conflict checks (walks.h) are lookups. Every
  * function expects the store to be locked, as fakekit does around handlers and admin calls. The
  * state document for scenarios and POST
  * /__admin/state is
@@ -43,6 +44,21 @@ int lk_db_each_info(struct fk_store *st, const char *sql, lk_db_row_fn fn, void 
 int lk_db_reindex(struct fk_store *st, const char *clear_sql, const char *select_sql,
                   lk_db_row_fn fn) FK_MUST_CHECK;
 
+/* Run s (no result; its parameters bound) to completion and reset it; a failure is logged.
+ * 0 or FK_EIO. */
+int lk_db_step_done(sqlite3_stmt *s) FK_MUST_CHECK;
+/* lk_db_step_done of the cached statement sql with ?1 bound to id. */
+int lk_db_run_id(struct fk_store *st, const char *sql, const char *id) FK_MUST_CHECK;
+
+/* conflict_flaws: for what ("rules", "trunks"), how many stored conflict key rows would fail
+ * a conflict walk of the stored items alone (rule_keys.h, trunk_keys.h); 0 when none do.
+ * lk_db_flaws reads it (0 when no row); lk_db_flaws_move runs count_sql (a count with ?1
+ * bound to id: the flaws of that item's rows as they stand) and adds its result times sign
+ * (+1 after the rows are inserted, -1 before they are deleted). 0 or FK_EIO. */
+int lk_db_flaws(struct fk_store *st, const char *what, sqlite3_int64 *n) FK_MUST_CHECK;
+int lk_db_flaws_move(struct fk_store *st, const char *what, const char *count_sql, const char *id,
+                     int sign) FK_MUST_CHECK;
+
 /* A new id: prefix ("ST_" for trunks, "SDR_" for dispatch rules) and 12 characters of the
  * shortuuid alphabet, as livekit's guid.New, that no stored trunk or rule has
  * (fakekit/ids.h). out needs strlen(prefix) + 13 bytes. 0, FK_EIO or FK_ECONFLICT. */
@@ -74,6 +90,17 @@ cJSON *lk_db_trunk_list_ids(struct fk_store *st, enum lk_kind kind, const cJSON 
 cJSON *lk_db_trunk_list_numbers(struct fk_store *st, enum lk_kind kind, const cJSON *want);
 cJSON *lk_db_rule_list_ids(struct fk_store *st, const cJSON *ids);
 cJSON *lk_db_rule_list_trunks(struct fk_store *st, const cJSON *trunk_ids);
+
+/* The stored items holding one of item's conflict keys (rule_keys.h, trunk_keys.h: dispatch
+ * rules, inbound trunks), each once, in id order (caller deletes); NULL on error. */
+cJSON *lk_db_rule_list_sharing(struct fk_store *st, const cJSON *rule);
+cJSON *lk_db_trunk_list_sharing(struct fk_store *st, const cJSON *trunk);
+/* The id of the first item (id order) of what the List of rules by trunk_ids, or of inbound
+ * trunks by numbers (compared normalised; NULL or empty: no filter) returns, into *id
+ * (caller frees; NULL when that List is empty), read as min(id) from the indexes. 0,
+ * FK_EIO, FK_ENOMEM. */
+int lk_db_rule_first_id(struct fk_store *st, const cJSON *trunk_ids, char **id) FK_MUST_CHECK;
+int lk_db_inbound_first_id(struct fk_store *st, const cJSON *numbers, char **id) FK_MUST_CHECK;
 
 /* Sort the objects of arr by their string idkey, as Go's strings.Compare orders ids
  * (bytes). 0 or FK_ENOMEM. */

@@ -11,6 +11,8 @@
 #include "fake_livekit/db.h"
 #include "fake_livekit/filter.h"
 #include "fake_livekit/proto_json.h"
+#include "fake_livekit/rule_keys.h"
+#include "fake_livekit/trunk_keys.h"
 
 struct seqs {
     sqlite3_int64 *v;
@@ -40,18 +42,23 @@ static int add_seqs(sqlite3_stmt *s, struct seqs *q)
     return rc;
 }
 
-/* Bind text to ?1 of the cached statement sql, then add_seqs. */
+/* The cached statement sql with text bound to ?1 and kind to ?2, each unless NULL. */
+static sqlite3_stmt *bound(struct fk_store *st, const char *sql, const char *text, const char *kind)
+{
+    sqlite3_stmt *s = fk_store_stmt(st, sql);
+    if (s && text)
+        sqlite3_bind_text(s, 1, text, -1, SQLITE_TRANSIENT);
+    if (s && kind)
+        sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
+    return s;
+}
+
+/* add_seqs of the statement sql, bound as bound() binds it. */
 static int add_seqs_for(struct fk_store *st, const char *sql, const char *text, const char *kind,
                         struct seqs *q)
 {
-    sqlite3_stmt *s = fk_store_stmt(st, sql);
-    if (!s)
-        return FK_EIO;
-    if (text)
-        sqlite3_bind_text(s, 1, text, -1, SQLITE_TRANSIENT);
-    if (kind)
-        sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
-    return add_seqs(s, q);
+    sqlite3_stmt *s = bound(st, sql, text, kind);
+    return s ? add_seqs(s, q) : FK_EIO;
 }
 
 static int cmp_seq(const void *a, const void *b)
@@ -126,7 +133,7 @@ cJSON *lk_db_trunk_list_numbers(struct fk_store *st, enum lk_kind kind, const cJ
     struct seqs q = {0};
     int rc = add_seqs_for(st,
                           "SELECT t.seq FROM trunk_numbers n JOIN trunks t ON t.id = n.trunk_id"
-                          " WHERE n.wild = 1 AND n.kind = ?2",
+                          " WHERE n.norm = '' AND n.kind = ?2 AND n.wild = 1",
                           NULL, lk_kind_name(kind), &q);
     if (rc == 0)
         rc = add_seqs_each(st,
@@ -149,7 +156,8 @@ cJSON *lk_db_rule_list_trunks(struct fk_store *st, const cJSON *trunk_ids)
     struct seqs q = {0};
     int rc = add_seqs_for(st,
                           "SELECT r.seq FROM dispatch_rule_trunks k"
-                          " JOIN dispatch_rules r ON r.id = k.rule_id WHERE k.wild = 1",
+                          " JOIN dispatch_rules r ON r.id = k.rule_id"
+                          " WHERE k.trunk_id = '' AND k.wild = 1",
                           NULL, NULL, &q);
     if (rc == 0)
         rc = add_seqs_each(st,
@@ -157,6 +165,141 @@ cJSON *lk_db_rule_list_trunks(struct fk_store *st, const cJSON *trunk_ids)
                            " JOIN dispatch_rules r ON r.id = k.rule_id WHERE k.trunk_id = ?1",
                            trunk_ids, NULL, false, &q);
     return by_seq(st, rule_by_seq, "sip_dispatch_rule_id", &q, rc);
+}
+
+/* ---- the stored items sharing a conflict key ---- */
+
+struct gather {
+    struct fk_store *st;
+    struct seqs *q;
+};
+
+static int gather_rule(const char *pin, const char *trunk, const char *inbound, const char *number,
+                       void *ctx)
+{
+    struct gather *g = ctx;
+    sqlite3_stmt *s = fk_store_stmt(g->st, "SELECT r.seq FROM rule_conflict_keys k"
+                                           " JOIN dispatch_rules r ON r.id = k.rule_id"
+                                           " WHERE k.pin = ?1 AND k.trunk = ?2"
+                                           " AND k.inbound = ?3 AND k.number = ?4");
+    if (!s)
+        return FK_EIO;
+    sqlite3_bind_text(s, 1, pin, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, trunk, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 3, inbound, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 4, number, -1, SQLITE_TRANSIENT);
+    return add_seqs(s, g->q);
+}
+
+static int gather_trunk(const char *bucket, const char *allowed, const char *allowed_norm,
+                        void *ctx)
+{
+    struct gather *g = ctx;
+    sqlite3_stmt *s = fk_store_stmt(g->st, "SELECT t.seq FROM trunk_conflict_keys k"
+                                           " JOIN trunks t ON t.id = k.trunk_id"
+                                           " WHERE k.bucket = ?1 AND k.allowed = ?2");
+    (void)allowed; /* keys hold the normalised form */
+    if (!s)
+        return FK_EIO;
+    sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, allowed_norm, -1, SQLITE_TRANSIENT);
+    return add_seqs(s, g->q);
+}
+
+cJSON *lk_db_rule_list_sharing(struct fk_store *st, const cJSON *rule)
+{
+    struct seqs q = {0};
+    struct gather g = {st, &q};
+    int rc = lk_rule_conflict_keys(rule, gather_rule, &g);
+    return by_seq(st, rule_by_seq, "sip_dispatch_rule_id", &q, rc);
+}
+
+cJSON *lk_db_trunk_list_sharing(struct fk_store *st, const cJSON *trunk)
+{
+    struct seqs q = {0};
+    struct gather g = {st, &q};
+    int rc = lk_trunk_conflict_keys(trunk, gather_trunk, &g);
+    return by_seq(st, trunk_by_seq, "sip_trunk_id", &q, rc);
+}
+
+/* ---- the first item of a filtered list ---- */
+
+/* Keep in *best the least of it and the min(...) that sql (text bound to ?1 unless NULL,
+ * kind to ?2 unless NULL) answers; a NULL answer (no rows) changes nothing. */
+static int least_id(struct fk_store *st, const char *sql, const char *text, const char *kind,
+                    char **best)
+{
+    sqlite3_stmt *s = bound(st, sql, text, kind);
+    int rc = 0;
+    if (!s)
+        return FK_EIO;
+    int step = sqlite3_step(s);
+    const char *id = step == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : NULL;
+    if (step != SQLITE_ROW)
+        rc = FK_EIO;
+    else if (id && (!*best || strcmp(id, *best) < 0)) {
+        free(*best);
+        *best = strdup(id);
+        rc = *best ? 0 : FK_ENOMEM;
+    }
+    sqlite3_reset(s);
+    return rc;
+}
+
+/* least_id over each string of arr (normalised first when norm). */
+static int least_id_each(struct fk_store *st, const char *sql, const cJSON *arr, const char *kind,
+                         bool norm, char **best)
+{
+    int rc = 0;
+    for (const cJSON *e = arr->child; rc == 0 && e; e = e->next) {
+        if (!cJSON_IsString(e))
+            continue;
+        char *buf = norm ? lk_number_norm(e->valuestring) : NULL;
+        rc = norm && !buf ? FK_ENOMEM : least_id(st, sql, buf ? buf : e->valuestring, kind, best);
+        free(buf);
+    }
+    return rc;
+}
+
+/* The reads of a first id: min(id) of every item (no filter), of the wild rows, and of the
+ * rows of one filter value (normalised first when norm). */
+struct first_sql {
+    const char *all, *wild, *each;
+    bool norm;
+};
+
+static int first_id(struct fk_store *st, const struct first_sql *q, const cJSON *by,
+                    const char *kind, char **id)
+{
+    int rc;
+    *id = NULL;
+    if (!by || !by->child)
+        rc = least_id(st, q->all, NULL, kind, id);
+    else if ((rc = least_id(st, q->wild, NULL, kind, id)) == 0)
+        rc = least_id_each(st, q->each, by, kind, q->norm, id);
+    if (rc != 0) {
+        free(*id);
+        *id = NULL;
+    }
+    return rc;
+}
+
+int lk_db_rule_first_id(struct fk_store *st, const cJSON *trunk_ids, char **id)
+{
+    static const struct first_sql q = {
+        "SELECT min(id) FROM dispatch_rules",
+        "SELECT min(rule_id) FROM dispatch_rule_trunks WHERE trunk_id = '' AND wild = 1",
+        "SELECT min(rule_id) FROM dispatch_rule_trunks WHERE trunk_id = ?1 AND wild = 0", false};
+    return first_id(st, &q, trunk_ids, NULL, id);
+}
+
+int lk_db_inbound_first_id(struct fk_store *st, const cJSON *numbers, char **id)
+{
+    static const struct first_sql q = {
+        "SELECT min(id) FROM trunks WHERE kind = ?2",
+        "SELECT min(trunk_id) FROM trunk_numbers WHERE norm = '' AND kind = ?2 AND wild = 1",
+        "SELECT min(trunk_id) FROM trunk_numbers WHERE norm = ?1 AND kind = ?2 AND wild = 0", true};
+    return first_id(st, &q, numbers, lk_kind_name(LK_INBOUND), id);
 }
 
 /* ---- pages ---- */

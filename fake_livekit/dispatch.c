@@ -9,6 +9,7 @@
 #include "fake_livekit/proto_json.h"
 #include "fake_livekit/update.h"
 #include "fake_livekit/validate.h"
+#include "fake_livekit/walks.h"
 
 #define NOT_FOUND_MSG                                                                              \
     "requested sip dispatch rule does not exist" /* ErrSIPDispatchRuleNotFound                     \
@@ -31,26 +32,17 @@ static int failed(struct lk_call *c, int rc, const struct lk_verr *e, bool raw)
 
 /* sip.ValidateDispatchRulesIter for info walked among the stored rules that share a trunk
  * with trunk_ids (a List, sip.go:451 and 504): after the first of them for a create, in its
- * own place for an update. Its errors come back unwrapped: the conflict is a Twirp error
- * already, GetPinAndRoom's a coded psrpc one. 0, or 1 when the error was answered. */
+ * own place for an update (walks.h). Its errors come back unwrapped: the conflict is a Twirp
+ * error already, GetPinAndRoom's a coded psrpc one. 0, or 1 when the error was answered. */
 static int conflict(struct lk_call *c, const cJSON *info, const cJSON *trunk_ids, bool create)
 {
     struct lk_verr e;
-    cJSON *req = cJSON_CreateObject();
-    cJSON *copy = trunk_ids ? cJSON_Duplicate(trunk_ids, true) : NULL;
-    if (!req || (trunk_ids && (!copy || !cJSON_AddItemToObject(req, "trunk_ids", copy)))) {
-        cJSON_Delete(copy);
-        cJSON_Delete(req);
-        return FK_ENOMEM;
-    }
-    cJSON *stored = lk_list_rules(c->st, req);
-    cJSON_Delete(req);
-    if (!stored)
-        return FK_EIO;
-    cJSON *seq =
-        create ? lk_seq_insert(stored, info) : lk_seq_replace(stored, info, "sip_dispatch_rule_id");
+    cJSON *seq = NULL;
+    int rc = lk_walk_rules(c->st, info, trunk_ids, create, LK_WALK_AUTO, &seq);
+    if (rc != 0)
+        return rc;
     lk_verr_init(&e);
-    int rc = seq ? lk_rules_conflict(seq, &e) : FK_ENOMEM;
+    rc = lk_rules_conflict(seq, &e);
     cJSON_Delete(seq);
     if (rc == FK_EINVAL)
         rc = failed(c, rc, &e, e.coded) == 0 ? 1 : FK_ENOMEM;

@@ -17,7 +17,8 @@
  * the stored items (no page) with the new one walked in among them: after the first stored
  * item for a create (iters.MultiIter alternates between the stored list and the one new
  * item, pkg/service/sip.go:354), in the updated item's own place for an update
- * (sip.WithTrunkReplace, sip.WithDispatchRuleReplace). lk_seq_* build those walks. */
+ * (sip.WithTrunkReplace, sip.WithDispatchRuleReplace). lk_seq_* build those walks; walks.h
+ * builds them, or a shorter walk with the same answer. */
 #ifndef LK_LISTS_H
 #define LK_LISTS_H
 

@@ -15,6 +15,7 @@
 #include "fake_livekit/proto_json.h"
 #include "fake_livekit/update.h"
 #include "fake_livekit/validate.h"
+#include "fake_livekit/walks.h"
 
 #define NOT_FOUND_MSG "requested sip trunk does not exist" /* ErrSIPTrunkNotFound */
 
@@ -86,24 +87,13 @@ static int failed(struct lk_call *c, int rc, const struct lk_verr *e, bool raw)
 
 /* The inbound number rule (sip/sip.go:350) for trunk, walked among the stored trunks that
  * share a number with it (a List by its numbers, sip.go:143 and 222): for a create after the
- * first of them, for an update in its own place. 0 passes; FK_EINVAL with e set. */
+ * first of them, for an update in its own place (walks.h). 0 passes; FK_EINVAL with e set. */
 static int conflict(struct lk_call *c, const cJSON *trunk, bool create, struct lk_verr *e)
 {
-    cJSON *req = cJSON_CreateObject();
-    const cJSON *nums = lk_get_array(trunk, "numbers");
-    cJSON *copy = nums ? cJSON_Duplicate(nums, true) : NULL;
-    if (!req || (nums && (!copy || !cJSON_AddItemToObject(req, "numbers", copy)))) {
-        cJSON_Delete(copy);
-        cJSON_Delete(req);
-        return FK_ENOMEM;
-    }
-    cJSON *stored = lk_list_trunks(c->st, LK_INBOUND, req);
-    cJSON_Delete(req);
-    if (!stored)
-        return FK_EIO;
-    cJSON *seq =
-        create ? lk_seq_insert(stored, trunk) : lk_seq_replace(stored, trunk, "sip_trunk_id");
-    int rc = seq ? lk_trunks_conflict(seq, e) : FK_ENOMEM;
+    cJSON *seq = NULL;
+    int rc = lk_walk_trunks(c->st, trunk, create, LK_WALK_AUTO, &seq);
+    if (rc == 0)
+        rc = lk_trunks_conflict(seq, e);
     cJSON_Delete(seq);
     return rc;
 }

@@ -100,6 +100,25 @@ static void flat_trunk_ids_choose_the_walk(void **state)
                     "") ",\"trunk_ids\":[\"ST_1\"]}}");
 }
 
+/* Stored rules that share a key (loaded through the admin API, or stored before the walk
+ * that would have caught them) fail every walk that lists them: the server files every
+ * listed rule, so a new rule with a key of its own still meets them (sip/sip.go:231). The
+ * fake answers the same (walks.h builds the full walk then), until one of them goes. */
+static void stored_conflicts_fail_the_walk(void **state)
+{
+    struct h_lk *lk = *state;
+    rule(lk, "{\"sip_dispatch_rule_id\":\"SDR_a\",\"name\":\"one\"," DIRECT("") "}");
+    rule(lk, "{\"sip_dispatch_rule_id\":\"SDR_b\",\"name\":\"two\"," DIRECT("") "}");
+    invalid(lk, "CreateSIPDispatchRule", "{" DIRECT(",\"pin\":\"9\"") "}", EXISTS("SDR_a", "one"));
+    /* Flat trunk_ids that list only rules without trunks list both again. */
+    invalid(lk, "CreateSIPDispatchRule", "{" DIRECT(",\"pin\":\"9\"") ",\"trunkIds\":[\"ST_1\"]}",
+            EXISTS("SDR_a", "one"));
+    cJSON_Delete(
+        h_lk_expect(lk, "DeleteSIPDispatchRule", "{\"sip_dispatch_rule_id\":\"SDR_b\"}", 200));
+    created(lk, "{" DIRECT(",\"pin\":\"9\"") "}");
+    invalid(lk, "CreateSIPDispatchRule", "{" DIRECT("") "}", EXISTS("SDR_a", "one"));
+}
+
 /* sip/sip.go:278: a rule member that is not set fails GetPinAndRoom with a psrpc error, which
  * the service returns unwrapped (xtwirp ToError: "twirp error unknown: "); livekit/sip.go:842
  * refuses a rule that is absent altogether. */
@@ -185,6 +204,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(numbers_in_the_key, h_lk_setup, h_lk_teardown),
         cmocka_unit_test_setup_teardown(conflict_named_in_walk_order, h_lk_setup, h_lk_teardown),
         cmocka_unit_test_setup_teardown(flat_trunk_ids_choose_the_walk, h_lk_setup, h_lk_teardown),
+        cmocka_unit_test_setup_teardown(stored_conflicts_fail_the_walk, h_lk_setup, h_lk_teardown),
         cmocka_unit_test_setup_teardown(rule_member_required, h_lk_setup, h_lk_teardown),
         cmocka_unit_test_setup_teardown(media_defaults, h_lk_setup, h_lk_teardown),
         cmocka_unit_test_setup_teardown(delete_rule, h_lk_setup, h_lk_teardown),

@@ -4,8 +4,9 @@
  * lk_list_rules: candidates read through the indexes, or pages read from the id index) must
  * equal the model's, byte for byte: every stored row, the request's filter applied, sorted
  * by id, and with a page, livekit.ListPageIter's reads (livekit/protocol livekit/types.go:416)
- * replayed over that sorted list. The same holds after the index is rebuilt from the stored
- * rows, as a seed does. */
+ * replayed over that sorted list; the first id read from the indexes for a conflict walk
+ * (lk_db_rule_first_id, lk_db_inbound_first_id) is that of the List by the same filter. The same
+ * holds after the index is rebuilt from the stored rows, as a seed does. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,81 +24,16 @@
 #include "fake_livekit/rule_keys.h"
 #include "fake_livekit/trunk_keys.h"
 #include "fakekit/rand.h"
+#include "tests/support/lkrand.h"
 
 #define NTRUNK_IDS 12 /* ids drawn from ST_0..ST_11, so that writes often hit stored ones */
 #define NRULE_IDS  10
 
-/* Small pools, so that numbers collide, in forms that normalize alike or not. */
-static const char *const numbers[] = {"+15550001", "15550001", "+1 555-0001", "+15550002",
-                                      "5550002",   "",         "sip-user",    "+1 (555) 0003"};
-static const char *const allowed[] = {"+1777", "1777", "+1888", "", "1999"};
-
-static struct fk_store *open_store(void)
-{
-    struct fk_store *st = NULL;
-    struct fk_error err = {{0}};
-    if (fk_store_open(":memory:", lk_schema_sql, &st, &err) != 0)
-        fail_msg("open: %s", err.msg);
-    return st;
-}
-
-static const char *pick(struct fk_prng *p, const char *const *pool, size_t n)
-{
-    return pool[fk_prng_below(p, n)];
-}
-
-/* Add to o an array under key of up to max strings from pool (absent when none drawn, or,
- * one time in eight, an empty array). */
-static void add_strings(struct fk_prng *p, cJSON *o, const char *key, const char *const *pool,
-                        size_t n, unsigned max)
-{
-    unsigned count = (unsigned)fk_prng_below(p, max + 1);
-    if (count == 0 && fk_prng_below(p, 8) != 0)
-        return;
-    cJSON *arr = cJSON_AddArrayToObject(o, key);
-    assert_non_null(arr);
-    for (unsigned i = 0; i < count; i++)
-        assert_non_null(cJSON_AddItemToArray(arr, cJSON_CreateString(pick(p, pool, n))));
-}
+static const struct h_lkr_pools *const pools = &h_lkr_wide;
 
 static void id_of(char *out, size_t outlen, const char *prefix, uint64_t i)
 {
     snprintf(out, outlen, "%s%u", prefix, (unsigned)i);
-}
-
-/* A random sparse trunk; id "" leaves it without one. */
-static cJSON *random_trunk(struct fk_prng *p, const char *id)
-{
-    cJSON *t = cJSON_CreateObject();
-    assert_non_null(t);
-    if (id[0])
-        assert_non_null(cJSON_AddStringToObject(t, "sip_trunk_id", id));
-    assert_non_null(cJSON_AddStringToObject(t, "name", "t"));
-    add_strings(p, t, "numbers", numbers, sizeof(numbers) / sizeof(numbers[0]), 3);
-    if (fk_prng_below(p, 3) == 0)
-        add_strings(p, t, "allowed_numbers", allowed, sizeof(allowed) / sizeof(allowed[0]), 2);
-    return t;
-}
-
-static const char *const trunk_pool[] = {"ST_0", "ST_1", "ST_2", "ST_3", "ST_4",
-                                         "ST_5", "ST_6", "",     "ST_x", "ST_1"};
-
-static cJSON *random_rule(struct fk_prng *p, const char *id)
-{
-    static const char *const pins[] = {"", "1", "2"};
-    cJSON *r = cJSON_CreateObject();
-    assert_non_null(r);
-    assert_non_null(cJSON_AddStringToObject(r, "sip_dispatch_rule_id", id));
-    if (fk_prng_below(p, 6) != 0) {
-        char member[128];
-        snprintf(member, sizeof(member),
-                 "{\"dispatch_rule_direct\":{\"room_name\":\"r\",\"pin\":\"%s\"}}",
-                 pick(p, pins, 3));
-        assert_non_null(cJSON_AddItemToObject(r, "rule", cJSON_Parse(member)));
-    }
-    add_strings(p, r, "trunk_ids", trunk_pool, sizeof(trunk_pool) / sizeof(trunk_pool[0]), 3);
-    add_strings(p, r, "inbound_numbers", numbers, 3, 2);
-    return r;
 }
 
 /* One random write: mostly puts (new or replacing, either kind), some deletes. */
@@ -107,7 +43,7 @@ static void random_write(struct fk_prng *p, struct fk_store *st)
     uint64_t what = fk_prng_below(p, 10);
     if (what < 5) {
         id_of(id, sizeof(id), "ST_", fk_prng_below(p, NTRUNK_IDS));
-        cJSON *t = random_trunk(p, id);
+        cJSON *t = h_lkr_trunk(p, pools, id);
         enum lk_kind kind = fk_prng_below(p, 4) == 0 ? LK_OUTBOUND : LK_INBOUND;
         assert_int_equal(lk_db_trunk_put(st, kind, t), 0);
         cJSON_Delete(t);
@@ -117,7 +53,7 @@ static void random_write(struct fk_prng *p, struct fk_store *st)
         assert_true(rc == 0 || rc == FK_ENOTFOUND);
     } else if (what < 9) {
         id_of(id, sizeof(id), "SDR_", fk_prng_below(p, NRULE_IDS));
-        cJSON *r = random_rule(p, id);
+        cJSON *r = h_lkr_rule(p, pools, id);
         assert_int_equal(lk_db_rule_put(st, r), 0);
         cJSON_Delete(r);
     } else {
@@ -128,21 +64,20 @@ static void random_write(struct fk_prng *p, struct fk_store *st)
 }
 
 /* A random ListSIP*Request body: some of ids / numbers-or-trunks filter / page. */
-static cJSON *random_request(struct fk_prng *p, const char *idsfield, const char *const *ids,
-                             size_t nids, const char *numfield, const char *const *pool,
-                             size_t npool)
+static cJSON *random_request(struct fk_prng *p, const char *idsfield, const struct h_lkr_pool *ids,
+                             const char *numfield, const struct h_lkr_pool *pool)
 {
     cJSON *req = cJSON_CreateObject();
     assert_non_null(req);
     if (fk_prng_below(p, 4) == 0)
-        add_strings(p, req, idsfield, ids, nids, 3);
+        h_lkr_strings(p, req, idsfield, ids, 3);
     if (fk_prng_below(p, 4) != 0)
-        add_strings(p, req, numfield, pool, npool, 3);
+        h_lkr_strings(p, req, numfield, pool, 3);
     if (fk_prng_below(p, 4) == 0) {
         cJSON *page = cJSON_AddObjectToObject(req, "page");
         assert_non_null(page);
         if (fk_prng_below(p, 2) == 0)
-            assert_non_null(cJSON_AddStringToObject(page, "after_id", pick(p, ids, nids)));
+            assert_non_null(cJSON_AddStringToObject(page, "after_id", h_lkr_pick(p, ids)));
         if (fk_prng_below(p, 2) == 0)
             assert_non_null(cJSON_AddNumberToObject(page, "limit", (double)fk_prng_below(p, 4)));
     }
@@ -198,23 +133,51 @@ static cJSON *model_list(cJSON *all, const cJSON *req, bool rules, bool norm)
     return out;
 }
 
+/* The first id read from the indexes (db.h) must be the first item of the model's List by
+ * the same filter alone: req's numbers (inbound trunks) or trunk_ids (rules). */
+static void check_first(struct fk_store *st, const cJSON *req, bool rules, int round)
+{
+    const char *field = rules ? "trunk_ids" : "numbers";
+    const cJSON *by = lk_get_array(req, field);
+    cJSON *only = cJSON_CreateObject();
+    assert_non_null(only);
+    if (by)
+        assert_non_null(cJSON_AddItemToObject(only, field, cJSON_Duplicate(by, true)));
+    cJSON *want = model_list(rules ? lk_db_rule_list(st) : lk_db_trunk_list(st, LK_INBOUND), only,
+                             rules, true);
+    char *id = NULL;
+    assert_int_equal(rules ? lk_db_rule_first_id(st, by, &id) : lk_db_inbound_first_id(st, by, &id),
+                     0);
+    const char *first =
+        want->child ? lk_get_str(want->child, rules ? "sip_dispatch_rule_id" : "sip_trunk_id")
+                    : NULL;
+    if ((first == NULL) != (id == NULL) || (first && strcmp(first, id) != 0))
+        fail_msg("round %d: first %s: %s, want %s", round, rules ? "rule" : "trunk",
+                 id ? id : "none", first ? first : "none");
+    free(id);
+    cJSON_Delete(want);
+    cJSON_Delete(only);
+}
+
 static void check_lists(struct fk_prng *p, struct fk_store *st, int round)
 {
     static const char *const trunk_ids[] = {"ST_0", "ST_1", "ST_2", "ST_3", "ST_9", "ST_x", ""};
     static const char *const rule_ids[] = {"SDR_0", "SDR_1", "SDR_2", "SDR_7", "SDR_x"};
+    static const struct h_lkr_pool trunk_id_pool = {trunk_ids, 7}, rule_id_pool = {rule_ids, 5};
     enum lk_kind kind = fk_prng_below(p, 3) == 0 ? LK_OUTBOUND : LK_INBOUND;
-    cJSON *req = random_request(p, "trunk_ids", trunk_ids, 7, "numbers", numbers,
-                                sizeof(numbers) / sizeof(numbers[0]));
+    cJSON *req = random_request(p, "trunk_ids", &trunk_id_pool, "numbers", &pools->numbers);
     cJSON *got = lk_list_trunks(st, kind, req);
     cJSON *want = model_list(lk_db_trunk_list(st, kind), req, false, kind == LK_INBOUND);
     assert_same_list(got, want, req, kind == LK_INBOUND ? "inbound" : "outbound", round);
+    if (kind == LK_INBOUND) /* outbound trunks are never walked */
+        check_first(st, req, false, round);
     cJSON_Delete(req);
 
-    req = random_request(p, "dispatch_rule_ids", rule_ids, 5, "trunk_ids", trunk_pool,
-                         sizeof(trunk_pool) / sizeof(trunk_pool[0]));
+    req = random_request(p, "dispatch_rule_ids", &rule_id_pool, "trunk_ids", &pools->trunks);
     got = lk_list_rules(st, req);
     want = model_list(lk_db_rule_list(st), req, true, false);
     assert_same_list(got, want, req, "rules", round);
+    check_first(st, req, true, round);
     cJSON_Delete(req);
 }
 
@@ -233,7 +196,7 @@ static void indexed_equals_scan(void **state)
     (void)state; /* no fixture */
     for (uint64_t seed = 1; seed <= 40; seed++) {
         struct fk_prng p;
-        struct fk_store *st = open_store();
+        struct fk_store *st = h_lkr_store();
         fk_prng_init(&p, seed);
         for (int round = 0; round < 60; round++) {
             random_write(&p, st);
@@ -256,7 +219,7 @@ static void indexed_equals_scan(void **state)
  * a delete or a kind change. */
 static void trunk_rows(void **state)
 {
-    struct fk_store *st = open_store();
+    struct fk_store *st = h_lkr_store();
     (void)state; /* no fixture */
     cJSON *a = cJSON_Parse("{\"sip_trunk_id\":\"ST_a\",\"numbers\":[\"+1\",\"1 (555) 0\"]}");
     cJSON *b = cJSON_Parse("{\"sip_trunk_id\":\"ST_b\",\"auth_username\":\"u\"}");

@@ -112,6 +112,25 @@ static void update_walks_trunks_of_the_new_numbers(void **state)
     cJSON_Delete(t);
 }
 
+/* Stored trunks that conflict among themselves (an update onto a taken number, as above, or
+ * a state load) fail every walk that lists them, whatever the new trunk: the server's walk
+ * meets them as it files every listed trunk. The fake answers the same (walks.h builds the
+ * full walk then), until one of them goes. */
+static void stored_conflicts_fail_the_walk(void **state)
+{
+    struct h_lk *lk = *state;
+    h_lk_stored(lk, "inbound", "{\"sip_trunk_id\":\"ST_a\",\"numbers\":[\"+1\"]}");
+    h_lk_stored(lk, "inbound", "{\"sip_trunk_id\":\"ST_b\",\"numbers\":[\"1\"]}");
+    h_lk_expect_error(lk, "CreateSIPInboundTrunk", "{\"trunk\":{\"auth_username\":\"u\"}}", 400,
+                      "invalid_argument", CONFLICT("ST_b", "ST_a", "[\"1\"]", NO_ALLOWED));
+    /* A List by "+5" leaves both out: nothing to meet. */
+    cJSON_Delete(h_lk_expect(lk, "CreateSIPInboundTrunk",
+                             "{\"trunk\":{\"numbers\":[\"+5\"],\"auth_username\":\"u\"}}", 200));
+    cJSON_Delete(h_lk_expect(lk, "DeleteSIPTrunk", "{\"sip_trunk_id\":\"ST_b\"}", 200));
+    cJSON_Delete(
+        h_lk_expect(lk, "CreateSIPInboundTrunk", "{\"trunk\":{\"auth_username\":\"u\"}}", 200));
+}
+
 /* sip.go:290: GetSIP*Trunk without an id is invalid_argument, not a lookup. */
 static void get_needs_an_id(void **state)
 {
@@ -229,6 +248,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(conflicts_named_in_walk_order, h_lk_setup, h_lk_teardown),
         cmocka_unit_test_setup_teardown(update_walks_trunks_of_the_new_numbers, h_lk_setup,
                                         h_lk_teardown),
+        cmocka_unit_test_setup_teardown(stored_conflicts_fail_the_walk, h_lk_setup, h_lk_teardown),
         cmocka_unit_test_setup_teardown(get_needs_an_id, h_lk_setup, h_lk_teardown),
         cmocka_unit_test_setup_teardown(media_filled_by_update, h_lk_setup, h_lk_teardown),
         cmocka_unit_test_setup_teardown(update_result_errors_unwrapped, h_lk_setup, h_lk_teardown),
