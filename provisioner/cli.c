@@ -5,6 +5,7 @@
 
 #include "fakekit/version.h"
 #include "provisioner/flow.h"
+#include "provisioner/reconcile.h"
 
 void prov_print_out(FILE *out, const struct prov_out *o)
 {

@@ -18,7 +18,7 @@
 
 #include "fakekit/config.h"
 #include "fakekit/limits.h"
-#include "provisioner/ctx.h"
+#include "provisioner/exit.h"
 
 /* docs/reference/supabase.md section 5: the Supabase CLI's local anon and service_role keys. */
 #define SB_LOCAL_ANON                                                                              \

@@ -19,24 +19,8 @@
 #include "fakekit/err.h"
 #include "fakekit/rand.h"
 #include "provisioner/config.h"
+#include "provisioner/exit.h"
 #include "provisioner/trace.h"
-
-enum prov_exit {
-    PROV_EXIT_OK = 0,          /* provisioned, existing, released, reconciled */
-    PROV_EXIT_INTERNAL = 1,    /* out of memory or a bug */
-    PROV_EXIT_USAGE = 2,       /* bad flags or input; no call was made */
-    PROV_EXIT_AUTH = 3,        /* the user's token was refused (401/403) */
-    PROV_EXIT_IN_PROGRESS = 4, /* another run holds the user's job lease, or took it over */
-    PROV_EXIT_NO_NUMBERS = 5,  /* no number available for the country, type and area code */
-    PROV_EXIT_PERMANENT = 6,   /* an upstream refused a request (4xx); job left resumable */
-    PROV_EXIT_UNAVAILABLE = 7, /* upstream unavailable or deadline exceeded; resumable */
-    PROV_EXIT_COMPENSATED = 8, /* the flow failed and --compensate rolled it back */
-    PROV_EXIT_DRIFT = 9,       /* reconcile found drift: without --fix, or --fix left some */
-};
-#define PROV_EXIT_MAX 9
-
-/* One line per exit code for --help (NULL for unused codes). */
-const char *prov_exit_describe(int code);
 
 /* Classes of one attempt's outcome. */
 enum prov_class {

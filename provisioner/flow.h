@@ -1,4 +1,4 @@
-/* flow.h: the six-step provisioning flow, resume, release and reconcile.
+/* flow.h: the six-step provisioning flow, resume and release (flow.c, release.c).
  *
  * Each function runs one command on ctx, fills ctx->out (status, ids, error) and returns the
  * exit code (enum prov_exit). The job protocol is in job.h. Failure policy: without
@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "provisioner/ctx.h"
+#include "provisioner/job.h"
 #include "provisioner/supabase_api.h"
 
 /* provision: authenticate, existing number, search, purchase, store, register. */
@@ -24,9 +25,15 @@ int prov_flow_authenticate(struct prov_ctx *ctx, const char *token, char *user_i
 /* release --user-token: the dispatch rule, trunk and number (by id and by tag), then the
  * rows and the job, resumably (release.c). */
 int prov_flow_release(struct prov_ctx *ctx, const char *token);
-/* reconcile [--fix]: drift between Twilio, Supabase and LiveKit (reconcile.c). */
-int prov_flow_reconcile(struct prov_ctx *ctx, bool fix);
 /* The remaining steps of a job this run holds (reconcile's repairs). An exit code. */
 int prov_flow_run_held(struct prov_ctx *ctx, struct prov_job *job);
+
+/* Release what job records or tags (dispatch rules, trunks, numbers), then the user's
+ * released rows and profile number; the job must be held with status releasing. */
+int prov_release_held(struct prov_ctx *ctx, struct prov_job *job);
+/* Close an open job of the user whose active row is complete (row): claim it when free,
+ * record the row's ids and mark it completed. Best effort; true when closed. */
+bool prov_close_open_job(struct prov_ctx *ctx, struct prov_job *job,
+                         const struct prov_sb_phone *row);
 
 #endif

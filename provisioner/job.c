@@ -12,6 +12,8 @@
 
 #include "fakekit/clock.h"
 
+#define COPY_STR(row, key, field) prov_json_str((row), (key), (field), sizeof(field))
+
 static const char *const step_names[] = {
     [PROV_STEP_CREATED] = "created",     [PROV_STEP_PURCHASING] = "purchasing",
     [PROV_STEP_PURCHASED] = "purchased", [PROV_STEP_STORED] = "stored",
@@ -96,13 +98,44 @@ void prov_lease_time(long ms, char out[40])
     fk_rfc3339_us(fk_now_us() + (int64_t)ms * 1000, out, 40);
 }
 
+int prov_job_parse(const cJSON *row, struct prov_job *out, struct fk_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    int rc = prov_sb_check_row(row, "provisioning_jobs[0]", err);
+    if (rc != 0)
+        return rc;
+    if (!COPY_STR(row, "id", out->id) || !COPY_STR(row, "user_id", out->user_id)) {
+        fk_error_set(err, "provisioning_jobs[0]: id and user_id are required");
+        return FK_EINVAL;
+    }
+    COPY_STR(row, "status", out->status);
+    COPY_STR(row, "step", out->step);
+    COPY_STR(row, "owner", out->owner);
+    COPY_STR(row, "lease_expires_at", out->lease);
+    COPY_STR(row, "country_code", out->country);
+    COPY_STR(row, "number_type", out->type);
+    COPY_STR(row, "area_code", out->area_code);
+    COPY_STR(row, "phone_number", out->phone_number);
+    COPY_STR(row, "twilio_sid", out->twilio_sid);
+    COPY_STR(row, "livekit_trunk_id", out->trunk_id);
+    COPY_STR(row, "dispatch_rule_id", out->rule_id);
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(row, "attempts");
+    out->attempts =
+        cJSON_IsNumber(a) && a->valuedouble >= 0 && a->valuedouble < 1e9 ? (long)a->valuedouble : 0;
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(row, "fence");
+    out->fence = cJSON_IsNumber(f) && f->valuedouble >= 0 && f->valuedouble < 1e15
+                     ? (long)f->valuedouble
+                     : 0;
+    return 0;
+}
+
 static int job_from_rows(struct prov_result *r, struct prov_job *job, bool *found)
 {
     const cJSON *row = NULL;
     struct fk_error err = {{0}};
     *found = false;
     if (prov_sb_first_row(r->json, &row, &err) == 0 &&
-        (row == NULL || prov_sb_parse_job(row, job, &err) == 0)) {
+        (row == NULL || prov_job_parse(row, job, &err) == 0)) {
         *found = row != NULL;
         return 0;
     }

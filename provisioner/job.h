@@ -49,6 +49,28 @@ const char *prov_step_name(enum prov_step s);
 /* Unknown or empty names read as PROV_STEP_CREATED; returns false for unknown ones. */
 bool prov_step_parse(const char *name, enum prov_step *out);
 
+/* One provisioning_jobs row as read (fake_supabase/schema.sql). */
+struct prov_job {
+    char id[40];
+    char user_id[64];
+    char status[16]; /* pending | running | completed | failed | releasing */
+    char step[24];   /* see above */
+    char owner[40];
+    char lease[40]; /* lease_expires_at, RFC 3339 UTC */
+    char country[3];
+    char type[16];
+    char area_code[8];
+    char phone_number[40];
+    char twilio_sid[64];
+    char trunk_id[64];
+    char rule_id[64];
+    long attempts;
+    long fence; /* fencing token: +1 at every claim (above) */
+};
+
+/* Parse a provisioning_jobs row (pure): 0 or FK_EINVAL with err. */
+int prov_job_parse(const cJSON *row, struct prov_job *out, struct fk_error *err) FK_MUST_CHECK;
+
 enum prov_action {
     PROV_ACT_SEARCH,     /* search and purchase */
     PROV_ACT_LOOKUP_TAG, /* a purchase may have happened: find the tagged number first */

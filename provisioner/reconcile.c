@@ -20,7 +20,6 @@
 #include <string.h>
 
 #include "fakekit/clock.h"
-#include "provisioner/flow.h"
 
 static bool str_is(const cJSON *o, const char *key, const char *value)
 {
@@ -104,15 +103,15 @@ enum rec_job rec_job_state(struct rec *rc, const char *job_id, struct prov_job *
         const cJSON *row = NULL;
         enum rec_job st = REC_ERROR;
         if (rc2 == 0 && prov_sb_first_row(r.json, &row, &err) == 0)
-            st = row == NULL                              ? REC_ABSENT
-                 : prov_sb_parse_job(row, job, &err) != 0 ? REC_ERROR
-                 : prov_job_open(job)                     ? REC_OPEN
-                                                          : REC_CLOSED;
+            st = row == NULL                           ? REC_ABSENT
+                 : prov_job_parse(row, job, &err) != 0 ? REC_ERROR
+                 : prov_job_open(job)                  ? REC_OPEN
+                                                       : REC_CLOSED;
         prov_result_cleanup(&r);
         free(q);
         return st;
     }
-    if (prov_sb_parse_job(hit, job, &err) != 0)
+    if (prov_job_parse(hit, job, &err) != 0)
         return REC_ERROR;
     return prov_job_open(job) ? REC_OPEN : REC_CLOSED;
 }
@@ -203,7 +202,7 @@ static void check_rows(struct rec *rc)
         if (prov_sb_parse_phone(row, &p, &err) != 0)
             continue;
         j = rec_user_job(rc, p.user_id);
-        if (j != NULL && prov_sb_parse_job(j, &job, &err) == 0 && prov_job_open(&job))
+        if (j != NULL && prov_job_parse(j, &job, &err) == 0 && prov_job_open(&job))
             continue; /* in flight, or a stale job (check_jobs) */
         if (!twilio_has(&rc->tw, p.twilio_sid)) {
             rec_note(rc, "missing_numbers", "twilio_sid", p.twilio_sid, "user_id", p.user_id);
@@ -235,7 +234,7 @@ static void check_jobs(struct rec *rc)
         struct prov_sb_phone p;
         struct fk_error err = {{0}};
         bool have_row = false;
-        if (prov_sb_parse_job(j, &job, &err) != 0 || !prov_job_open(&job) ||
+        if (prov_job_parse(j, &job, &err) != 0 || !prov_job_open(&job) ||
             !prov_job_claimable(&job, now, PROV_CLAIM_NORMAL))
             continue;
         const cJSON *row = NULL;

@@ -1,5 +1,6 @@
-/* reconcile.h: what reconcile.c (finding drift) and reconcile_fix.c (repairing it) share.
- * Internal to the provisioner.
+/* reconcile.h: `reconcile [--fix]` (prov_flow_reconcile), and what reconcile.c (finding
+ * drift) and reconcile_fix.c (repairing it) share. Above flow.h: repairs run the flow's
+ * remaining steps and its release.
  *
  * Drift is read in the order jobs, rows, Twilio, trunks, dispatch rules: a thing tagged for a
  * job that was not there when the jobs were read is looked up again by id before it is
@@ -16,10 +17,17 @@
 #include <cjson/cJSON.h>
 
 #include "provisioner/ctx.h"
+#include "provisioner/flow.h"
 #include "provisioner/job.h"
 #include "provisioner/livekit_api.h"
 #include "provisioner/supabase_api.h"
 #include "provisioner/twilio_api.h"
+
+/* reconcile [--fix]: drift between Twilio, Supabase and LiveKit. Fills ctx->out (the drift
+ * lists in out.extra) and returns the exit code: 0 when none is left, PROV_EXIT_DRIFT,
+ * PROV_EXIT_UNAVAILABLE when a repair failed on a service that may come back, or the code
+ * of a read that failed. */
+int prov_flow_reconcile(struct prov_ctx *ctx, bool fix);
 
 struct rec {
     struct prov_ctx *ctx;

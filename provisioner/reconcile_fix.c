@@ -11,7 +11,6 @@
 
 #include <string.h>
 
-#include "provisioner/flow.h"
 #include "provisioner/steps.h"
 
 /* Hold job for a repair (its fence as read). FIX_DONE when held, else deferred or failed. */

@@ -1,7 +1,7 @@
 /* steps.h: the steps of the flow that create things, shared by flow.c (the order, the job
  * protocol), steps.c (purchase, store), register.c (LiveKit), undo.c (compensation, and
  * what a run that lost its job does with what it created) and release.c. Internal to the
- * provisioner.
+ * provisioner; below flow.h.
  *
  * Each returns an exit code (enum prov_exit, 0 = done) and records failures in ctx->out.
  * Every external side effect (a purchase, a trunk, a dispatch rule) is preceded by a renewal
@@ -52,13 +52,5 @@ void prov_abandon(struct prov_ctx *ctx, const struct prov_job *job);
 /* Holding the job with its number recorded: release every other number tagged for it
  * (bought by an ambiguous attempt or a run that lost the job). 0, or an exit code. */
 int prov_sweep_tagged(struct prov_ctx *ctx, const struct prov_job *job);
-
-/* Release what job records or tags (dispatch rules, trunks, numbers), then the user's
- * released rows and profile number; the job must be held with status releasing. */
-int prov_release_held(struct prov_ctx *ctx, struct prov_job *job);
-/* Close an open job of the user whose active row is complete (row): claim it when free,
- * record the row's ids and mark it completed. Best effort; true when closed. */
-bool prov_close_open_job(struct prov_ctx *ctx, struct prov_job *job,
-                         const struct prov_sb_phone *row);
 
 #endif

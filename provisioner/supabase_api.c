@@ -48,7 +48,7 @@ int prov_sb_first_row(const cJSON *body, const cJSON **row, struct fk_error *err
 }
 
 /* Optional string columns may be null; a column of another type is an error. */
-static int check_types(const cJSON *row, const char *where, struct fk_error *err)
+int prov_sb_check_row(const cJSON *row, const char *where, struct fk_error *err)
 {
     if (!cJSON_IsObject(row)) {
         fk_error_set(err, "%s: expected an object", where);
@@ -81,7 +81,7 @@ static int check_types(const cJSON *row, const char *where, struct fk_error *err
 int prov_sb_parse_phone(const cJSON *row, struct prov_sb_phone *out, struct fk_error *err)
 {
     memset(out, 0, sizeof(*out));
-    int rc = check_types(row, "phone_numbers[0]", err);
+    int rc = prov_sb_check_row(row, "phone_numbers[0]", err);
     if (rc != 0)
         return rc;
     COPY_STR(row, "id", out->id);
@@ -95,37 +95,6 @@ int prov_sb_parse_phone(const cJSON *row, struct prov_sb_phone *out, struct fk_e
         fk_error_set(err, "phone_numbers[0]: user_id, phone_number and twilio_sid are required");
         return FK_EINVAL;
     }
-    return 0;
-}
-
-int prov_sb_parse_job(const cJSON *row, struct prov_job *out, struct fk_error *err)
-{
-    memset(out, 0, sizeof(*out));
-    int rc = check_types(row, "provisioning_jobs[0]", err);
-    if (rc != 0)
-        return rc;
-    if (!COPY_STR(row, "id", out->id) || !COPY_STR(row, "user_id", out->user_id)) {
-        fk_error_set(err, "provisioning_jobs[0]: id and user_id are required");
-        return FK_EINVAL;
-    }
-    COPY_STR(row, "status", out->status);
-    COPY_STR(row, "step", out->step);
-    COPY_STR(row, "owner", out->owner);
-    COPY_STR(row, "lease_expires_at", out->lease);
-    COPY_STR(row, "country_code", out->country);
-    COPY_STR(row, "number_type", out->type);
-    COPY_STR(row, "area_code", out->area_code);
-    COPY_STR(row, "phone_number", out->phone_number);
-    COPY_STR(row, "twilio_sid", out->twilio_sid);
-    COPY_STR(row, "livekit_trunk_id", out->trunk_id);
-    COPY_STR(row, "dispatch_rule_id", out->rule_id);
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(row, "attempts");
-    out->attempts =
-        cJSON_IsNumber(a) && a->valuedouble >= 0 && a->valuedouble < 1e9 ? (long)a->valuedouble : 0;
-    const cJSON *f = cJSON_GetObjectItemCaseSensitive(row, "fence");
-    out->fence = cJSON_IsNumber(f) && f->valuedouble >= 0 && f->valuedouble < 1e15
-                     ? (long)f->valuedouble
-                     : 0;
     return 0;
 }
 

@@ -25,30 +25,14 @@ struct prov_sb_phone {
     char job_id[40];
 };
 
-struct prov_job {
-    char id[40];
-    char user_id[64];
-    char status[16]; /* pending | running | completed | failed | releasing */
-    char step[24];   /* see job.h */
-    char owner[40];
-    char lease[40]; /* lease_expires_at, RFC 3339 UTC */
-    char country[3];
-    char type[16];
-    char area_code[8];
-    char phone_number[40];
-    char twilio_sid[64];
-    char trunk_id[64];
-    char rule_id[64];
-    long attempts;
-    long fence; /* fencing token: +1 at every claim (job.h) */
-};
-
 /* Parsers (pure): 0 or FK_EINVAL with err. */
 int prov_sb_parse_user(const cJSON *body, char *id, size_t idlen,
                        struct fk_error *err) FK_MUST_CHECK;
 int prov_sb_parse_phone(const cJSON *row, struct prov_sb_phone *out,
                         struct fk_error *err) FK_MUST_CHECK;
-int prov_sb_parse_job(const cJSON *row, struct prov_job *out, struct fk_error *err) FK_MUST_CHECK;
+/* Check the column types of a row (an object): "attempts" and "fence" numbers, every other
+ * column a string of at most 255 bytes or null. where names the row in err ("phone_numbers[0]"). */
+int prov_sb_check_row(const cJSON *row, const char *where, struct fk_error *err) FK_MUST_CHECK;
 /* The first row of a PostgREST array answer; NULL for [] (FK_EINVAL if not an array). */
 int prov_sb_first_row(const cJSON *body, const cJSON **row, struct fk_error *err) FK_MUST_CHECK;
 /* The PostgREST / SQLSTATE code of an error body ("23505"), "" if none. */

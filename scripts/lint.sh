@@ -36,5 +36,7 @@ for f in $all; do
     fi
 done
 rm -f /tmp/lint.$$
+# The provisioner's layers: includes go downward only.
+./scripts/prov-layers.sh || status=1
 [ "$status" -eq 0 ] && echo "lint: ok"
 exit $status

@@ -1,5 +1,5 @@
-/* fuzz_prov.c: the provisioner's response parsers (provisioner/{twilio,supabase,livekit}_api.c) and
- * Retry-After.
+/* fuzz_prov.c: the provisioner's response parsers (provisioner/{twilio,supabase,livekit}_api.c,
+ * job.c) and Retry-After.
  *
  * Input: one selector byte, then a response body. The body is parsed with cJSON and given to
  * the parser the selector names, as the provisioner does with a live answer: Twilio search,
@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "provisioner/job.h"
 #include "provisioner/livekit_api.h"
 #include "provisioner/retry.h"
 #include "provisioner/supabase_api.h"
@@ -86,8 +87,8 @@ static int parse(unsigned sel, const cJSON *j, struct fk_error *err)
         struct prov_sb_phone ph;
         struct prov_job job;
         if ((rc = prov_sb_first_row(j, &row, err)) == 0 && row != NULL)
-            rc = sel % 10 == 4 ? prov_sb_parse_phone(row, &ph, err)
-                               : prov_sb_parse_job(row, &job, err);
+            rc =
+                sel % 10 == 4 ? prov_sb_parse_phone(row, &ph, err) : prov_job_parse(row, &job, err);
         if (rc == 0 && row != NULL && sel % 10 == 5 &&
             (!TERMINATED(job.id) || !TERMINATED(job.status) || !TERMINATED(job.step)))
             abort();

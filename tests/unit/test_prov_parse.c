@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "fakekit/jwt.h"
+#include "provisioner/job.h"
 #include "provisioner/livekit_api.h"
 #include "provisioner/supabase_api.h"
 #include "provisioner/twilio_api.h"
@@ -66,7 +67,7 @@ static int run_parser(enum parser p, const char *text)
         struct prov_job job;
         rc = prov_sb_first_row(j, &row, &err);
         if (rc == 0)
-            rc = row ? prov_sb_parse_job(row, &job, &err) : FK_ENOTFOUND;
+            rc = row ? prov_job_parse(row, &job, &err) : FK_ENOTFOUND;
         break;
     }
     case P_LK_ID: {
