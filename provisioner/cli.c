@@ -92,7 +92,6 @@ int prov_cli_run(int argc, char **argv, FILE *out, FILE *err)
     default:
         break;
     }
-    ctx.out.exit = code;
     if (code != PROV_EXIT_OK && ctx.out.status[0] == '\0')
         prov_set(ctx.out.status, sizeof(ctx.out.status), "failed");
     if (code != PROV_EXIT_OK)

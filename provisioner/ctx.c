@@ -75,15 +75,15 @@ void prov_set(char *dst, size_t size, const char *src)
     snprintf(dst, size, "%s", src);
 }
 
-void prov_fail(struct prov_ctx *ctx, int exit_code, const char *fmt, ...)
+int prov_fail(struct prov_ctx *ctx, int exit_code, const char *fmt, ...)
 {
-    ctx->out.exit = exit_code;
     if (ctx->out.error[0] != '\0')
-        return;
+        return exit_code;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(ctx->out.error, sizeof(ctx->out.error), fmt, ap);
     va_end(ap);
+    return exit_code;
 }
 
 void prov_uuid(char out[37])
@@ -348,10 +348,11 @@ int prov_call(struct prov_ctx *ctx, const struct prov_call *c, struct prov_resul
     return rc;
 }
 
-void prov_fail_call(struct prov_ctx *ctx, const char *what, const struct prov_result *r)
+int prov_fail_call(struct prov_ctx *ctx, const char *what, const struct prov_result *r)
 {
     int code = r->cls == PROV_C_CLIENT ? PROV_EXIT_PERMANENT : PROV_EXIT_UNAVAILABLE;
-    prov_fail(ctx, code, "%s: %s", what, r->message[0] ? r->message : prov_class_name(r->cls));
+    return prov_fail(ctx, code, "%s: %s", what,
+                     r->message[0] ? r->message : prov_class_name(r->cls));
 }
 
 char *prov_strf(const char *fmt, ...)

@@ -40,9 +40,9 @@ bool prov_class_transient(enum prov_class c);
 /* An ambiguous outcome: the request may have taken effect. */
 bool prov_class_ambiguous(enum prov_class c, bool sent);
 
-/* The command's outcome, printed as the one JSON object on stdout. */
+/* The command's outcome, printed as the one JSON object on stdout. Its exit code is not here:
+ * it is what the command's function returns (exit.h). */
 struct prov_out {
-    int exit;
     char status[32]; /* provisioned, existing, in_progress, failed, compensated, ... */
     char phone_number[40];
     char twilio_sid[64];
@@ -90,8 +90,9 @@ int prov_ctx_init(struct prov_ctx *ctx, const struct prov_config *cfg, struct pr
                   uint64_t seed, CURL *curl) FK_MUST_CHECK;
 void prov_ctx_cleanup(struct prov_ctx *ctx);
 
-/* Record a failure: exit code and message (the first failure recorded wins the message). */
-void prov_fail(struct prov_ctx *ctx, int exit_code, const char *fmt, ...) FK_PRINTF(3, 4);
+/* Record a failure's message in ctx->out.error (the first failure recorded wins) and return
+ * exit_code, so that a step ends with `return prov_fail(ctx, PROV_EXIT_..., ...)`. */
+int prov_fail(struct prov_ctx *ctx, int exit_code, const char *fmt, ...) FK_PRINTF(3, 4);
 /* Copy a string into a fixed field (truncating; NULL clears). */
 void prov_set(char *dst, size_t size, const char *src);
 /* A random UUID v4 from OpenSSL's RAND_bytes (not the seeded PRNG: ids must never repeat
@@ -141,9 +142,9 @@ enum prov_class prov_classify(int net, long status, const char *body, size_t len
  * (FK_ENOMEM on allocation failure). r must be initialised; its old content is dropped. */
 int prov_call(struct prov_ctx *ctx, const struct prov_call *c, struct prov_result *r);
 
-/* Map a failed call to an exit code and record it with prov_fail: 4xx -> PERMANENT,
- * transient/deadline -> UNAVAILABLE. what names the call ("search numbers"). */
-void prov_fail_call(struct prov_ctx *ctx, const char *what, const struct prov_result *r);
+/* Map a failed call to an exit code, record it with prov_fail and return it: 4xx ->
+ * PERMANENT, transient/deadline -> UNAVAILABLE. what names the call ("search numbers"). */
+int prov_fail_call(struct prov_ctx *ctx, const char *what, const struct prov_result *r);
 
 /* A formatted string; caller frees. NULL on ENOMEM. */
 char *prov_strf(const char *fmt, ...) FK_PRINTF(1, 2);

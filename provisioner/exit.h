@@ -13,7 +13,22 @@
  *   6 flow.h                    provision, resume, release (flow.c release.c)
  *   7 reconcile.h               reconcile and its repairs (reconcile.c reconcile_fix.c)
  *   8 cli.h                     the command line and `serve` (cli.c serve.c main.c)
- * fakekit/ is below all of them. */
+ * fakekit/ is below all of them.
+ *
+ * Return convention. 0 means success everywhere; what a nonzero value means depends on the
+ * layer, and never both in one function:
+ *   layers 1-4 (leaves, ctx, services, job rows) return 0 or a negative `enum fk_err`
+ *     (fakekit/err.h); what a call found goes to out-parameters, and a failed call's details
+ *     (class, HTTP status, message) to its `struct prov_result`. They record nothing.
+ *   layers 5-8 (steps, flow, reconcile, cli) return an exit code, `enum prov_exit` below; the
+ *     failure's message goes to ctx->out.error through prov_fail()/prov_fail_call(), which
+ *     return the code they were given (`return prov_fail(ctx, PROV_EXIT_AUTH, ...)`), and
+ *     what a step found (a number adopted, a trunk found) to out-parameters.
+ * The exit code lives in one place, the return value, up to the command's top (cli.c,
+ * serve.c), which turns it into the process's status or the HTTP status. Why: the code is the
+ * flow's decision (compensate? in progress?) and travels up by value as curl's CURLcode
+ * does; a copy in the output that any prov_fail() overwrote is a second answer that can
+ * disagree with the first. */
 #ifndef PROV_EXIT_H
 #define PROV_EXIT_H
 

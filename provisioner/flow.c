@@ -39,7 +39,6 @@ static int give_up(struct prov_ctx *ctx, struct prov_job *job, int code)
             status = "failed";
             if (created) {
                 code = PROV_EXIT_COMPENSATED;
-                ctx->out.exit = code;
                 prov_set(ctx->out.status, sizeof(ctx->out.status), "compensated");
             }
         }
@@ -67,8 +66,7 @@ static int complete(struct prov_ctx *ctx, struct prov_job *job)
     int code = PROV_EXIT_OK;
     prov_result_init(&r);
     if (prov_job_finish(ctx, job, "completed", NULL, &held, &r) != 0) {
-        prov_fail_call(ctx, "complete job", &r);
-        code = ctx->out.exit;
+        code = prov_fail_call(ctx, "complete job", &r);
     } else if (!held) {
         prov_fail(ctx, PROV_EXIT_IN_PROGRESS, "job %s: lost to another run before completion",
                   job->id);
@@ -102,7 +100,6 @@ static int run_job(struct prov_ctx *ctx, struct prov_job *job)
     if (code != PROV_EXIT_OK)
         return give_up(ctx, job, code);
     prov_set(ctx->out.status, sizeof(ctx->out.status), "provisioned");
-    ctx->out.exit = PROV_EXIT_OK;
     return PROV_EXIT_OK;
 }
 
@@ -114,7 +111,6 @@ static void out_existing(struct prov_ctx *ctx, const struct prov_sb_phone *p)
     prov_set(ctx->out.trunk_id, sizeof(ctx->out.trunk_id), p->trunk_id);
     prov_set(ctx->out.rule_id, sizeof(ctx->out.rule_id), p->rule_id);
     prov_set(ctx->out.job_id, sizeof(ctx->out.job_id), p->job_id);
-    ctx->out.exit = PROV_EXIT_OK;
 }
 
 int prov_flow_authenticate(struct prov_ctx *ctx, const char *token, char *user_id, size_t len)
@@ -125,10 +121,9 @@ int prov_flow_authenticate(struct prov_ctx *ctx, const char *token, char *user_i
     int code = PROV_EXIT_OK;
     if (prov_sb_get_user(ctx, token, user_id, len, &r) != 0) {
         if (r.cls == PROV_C_CLIENT && (r.status == 401 || r.status == 403))
-            prov_fail(ctx, PROV_EXIT_AUTH, "authentication failed: %s", r.message);
+            code = prov_fail(ctx, PROV_EXIT_AUTH, "authentication failed: %s", r.message);
         else
-            prov_fail_call(ctx, "authenticate", &r);
-        code = ctx->out.exit;
+            code = prov_fail_call(ctx, "authenticate", &r);
     }
     prov_result_cleanup(&r);
     prov_step_finish(ctx, code ? "fail" : "done", code ? ctx->out.error : user_id);
@@ -143,8 +138,7 @@ static int existing(struct prov_ctx *ctx, const char *user_id, struct prov_sb_ph
     prov_result_init(&r);
     int code = PROV_EXIT_OK;
     if (prov_sb_active_phone(ctx, user_id, p, found, &r) != 0) {
-        prov_fail_call(ctx, "read phone_numbers", &r);
-        code = ctx->out.exit;
+        code = prov_fail_call(ctx, "read phone_numbers", &r);
     }
     prov_result_cleanup(&r);
     prov_step_finish(ctx,
@@ -193,8 +187,7 @@ static int confirm(struct prov_ctx *ctx, struct prov_job *job, const char *was, 
         return PROV_EXIT_OK;
     prov_result_init(&r);
     if (prov_job_restart(ctx, job, &held, &r) != 0) {
-        prov_fail_call(ctx, "restart job", &r);
-        code = ctx->out.exit;
+        code = prov_fail_call(ctx, "restart job", &r);
     } else if (!held) {
         code = held_elsewhere(ctx, job);
     }
@@ -219,8 +212,7 @@ static int take_over(struct prov_ctx *ctx, struct prov_job *job, enum prov_claim
         return held_elsewhere(ctx, job);
     prov_result_init(&r);
     if (prov_job_claim(ctx, job, mode, releasing ? "releasing" : "running", &claimed, &r) != 0) {
-        prov_fail_call(ctx, "claim job", &r);
-        code = ctx->out.exit;
+        code = prov_fail_call(ctx, "claim job", &r);
     } else if (!claimed) {
         code = held_elsewhere(ctx, job);
     }
@@ -270,10 +262,10 @@ static int acquire(struct prov_ctx *ctx, struct prov_job *job, enum held_as *as)
         else if (exists && prov_job_get(ctx, want.user_id, job, &found, &r) != 0)
             found = false;
         if (!exists || !found)
-            prov_fail_call(ctx, exists ? "read job" : "create job", &r);
+            code = prov_fail_call(ctx, exists ? "read job" : "create job", &r);
         prov_result_cleanup(&r);
-        if (ctx->out.exit != PROV_EXIT_OK)
-            return ctx->out.exit;
+        if (code != PROV_EXIT_OK)
+            return code;
         code = take_over(ctx, job, PROV_CLAIM_NORMAL, as);
         if (code != 0 || *as != HELD_RELEASED)
             return code;
@@ -361,8 +353,7 @@ int prov_flow_resume(struct prov_ctx *ctx, const char *user_id, bool force)
     bool found = false;
     int code = PROV_EXIT_OK;
     if (prov_job_get(ctx, user_id, &job, &found, &r) != 0) {
-        prov_fail_call(ctx, "read job", &r);
-        code = ctx->out.exit;
+        code = prov_fail_call(ctx, "read job", &r);
     } else if (!found) {
         prov_fail(ctx, PROV_EXIT_USAGE, "no provisioning job for user %s", user_id);
         code = PROV_EXIT_USAGE;

@@ -259,25 +259,25 @@ static int read_all(struct rec *rc)
     prov_result_init(&r);
     if (prov_sb_rest(rc->ctx, "GET", "provisioning_jobs?select=*", NULL, NULL, &r) != 0 ||
         !cJSON_IsArray(r.json)) {
-        prov_fail_call(rc->ctx, "reconcile: read provisioning_jobs", &r);
+        code = prov_fail_call(rc->ctx, "reconcile: read provisioning_jobs", &r);
     } else {
         rc->jobs = r.json;
         r.json = NULL;
         if (prov_sb_all_phones(rc->ctx, &rc->rows, &r) != 0)
-            prov_fail_call(rc->ctx, "reconcile: read phone_numbers", &r);
+            code = prov_fail_call(rc->ctx, "reconcile: read phone_numbers", &r);
         else if (prov_tw_list_all(rc->ctx, &rc->tw, &r) != 0)
-            prov_fail_call(rc->ctx, "reconcile: list twilio numbers", &r);
+            code = prov_fail_call(rc->ctx, "reconcile: list twilio numbers", &r);
         else if (prov_lk_list_trunks(rc->ctx, NULL, &rc->trunks, &r) != 0)
-            prov_fail_call(rc->ctx, "reconcile: list livekit trunks", &r);
+            code = prov_fail_call(rc->ctx, "reconcile: list livekit trunks", &r);
         else if (prov_lk_list_rules(rc->ctx, NULL, &rc->rules, &r) != 0)
-            prov_fail_call(rc->ctx, "reconcile: list dispatch rules", &r);
+            code = prov_fail_call(rc->ctx, "reconcile: list dispatch rules", &r);
     }
-    code = rc->ctx->out.exit;
     prov_result_cleanup(&r);
     return code;
 }
 
-static void outcome(struct rec *rc)
+/* The status and exit code of the drift found. */
+static int outcome(struct rec *rc)
 {
     struct prov_ctx *ctx = rc->ctx;
     const char *status = rc->drift == 0           ? "clean"
@@ -286,13 +286,12 @@ static void outcome(struct rec *rc)
                                                   : "drift";
     prov_set(ctx->out.status, sizeof(ctx->out.status), status);
     if (rc->drift > rc->fixed && !rc->fix)
-        prov_fail(ctx, PROV_EXIT_DRIFT, "%zu item(s) of drift found", rc->drift);
-    else if (rc->drift > rc->fixed)
-        prov_fail(ctx, rc->transient ? PROV_EXIT_UNAVAILABLE : PROV_EXIT_DRIFT,
-                  "%zu of %zu item(s) of drift not repaired (see unfixed)", rc->drift - rc->fixed,
-                  rc->drift);
-    else
-        ctx->out.exit = PROV_EXIT_OK;
+        return prov_fail(ctx, PROV_EXIT_DRIFT, "%zu item(s) of drift found", rc->drift);
+    if (rc->drift > rc->fixed)
+        return prov_fail(ctx, rc->transient ? PROV_EXIT_UNAVAILABLE : PROV_EXIT_DRIFT,
+                         "%zu of %zu item(s) of drift not repaired (see unfixed)",
+                         rc->drift - rc->fixed, rc->drift);
+    return PROV_EXIT_OK;
 }
 
 int prov_flow_reconcile(struct prov_ctx *ctx, bool fix)
@@ -304,15 +303,16 @@ int prov_flow_reconcile(struct prov_ctx *ctx, bool fix)
     ctx->step = "reconcile";
     for (size_t i = 0; rc.extra != NULL && i < sizeof(lists) / sizeof(lists[0]); i++)
         cJSON_AddArrayToObject(rc.extra, lists[i]);
+    int code = PROV_EXIT_INTERNAL;
     if (rc.extra == NULL) {
-        prov_fail(ctx, PROV_EXIT_INTERNAL, "out of memory");
-    } else if (read_all(&rc) == PROV_EXIT_OK) {
+        code = prov_fail(ctx, PROV_EXIT_INTERNAL, "out of memory");
+    } else if ((code = read_all(&rc)) == PROV_EXIT_OK) {
         check_jobs(&rc);
         check_numbers(&rc);
         check_rows(&rc);
         check_livekit(&rc, false);
         check_livekit(&rc, true);
-        outcome(&rc);
+        code = outcome(&rc);
     }
     cJSON_AddNumberToObject(rc.extra, "drift", (double)rc.drift);
     cJSON_AddNumberToObject(rc.extra, "fixed", (double)rc.fixed);
@@ -323,5 +323,5 @@ int prov_flow_reconcile(struct prov_ctx *ctx, bool fix)
     prov_lk_items_cleanup(&rc.rules);
     cJSON_Delete(rc.rows);
     cJSON_Delete(rc.jobs);
-    return ctx->out.exit;
+    return code;
 }

@@ -36,15 +36,16 @@ static void give_back(struct rec *rc, struct prov_job *job, const char *status)
     prov_result_cleanup(&r);
 }
 
-/* The user's active row, read now. 1 found, 0 none, -1 failed. */
-static int row_now(struct rec *rc, const char *user_id, struct prov_sb_phone *p)
+/* The user's active row, read now: 0 (*found when there is one) or a negative fk_err. */
+static int row_now(struct rec *rc, const char *user_id, struct prov_sb_phone *p, bool *found)
 {
     struct prov_result r;
-    bool found = false;
     prov_result_init(&r);
-    int rc2 = prov_sb_active_phone(rc->ctx, user_id, p, &found, &r);
+    int rc2 = prov_sb_active_phone(rc->ctx, user_id, p, found, &r);
     prov_result_cleanup(&r);
-    return rc2 != 0 ? -1 : found;
+    if (rc2 != 0)
+        *found = false;
+    return rc2;
 }
 
 static const char *row_id(const struct prov_sb_phone *p, enum rec_kind kind)
@@ -89,13 +90,14 @@ enum rec_fix rec_fix_orphan(struct rec *rc, enum rec_kind kind, const char *id,
     prov_set(prev, sizeof(prev), job->status);
     if (st == REC_CLOSED && (f = hold(rc, job, "running")) != FIX_DONE)
         return f;
-    int have = st == REC_CLOSED ? row_now(rc, job->user_id, &p) : 0;
+    bool have = false;
+    int read = st == REC_CLOSED ? row_now(rc, job->user_id, &p, &have) : 0;
     prov_result_init(&r);
-    if (have < 0) {
+    if (read != 0) {
         rc->transient = true;
         rec_unfixed(rc, what[kind], id, "cannot read the user's row");
         f = FIX_FAILED;
-    } else if (have > 0 && strcmp(row_id(&p, kind), id) == 0) {
+    } else if (have && strcmp(row_id(&p, kind), id) == 0) {
         f = FIX_DONE; /* recorded after all (stored since the rows were read) */
     } else if (release(rc, kind, id, &r) != 0) {
         f = failed(rc, what[kind], id, &r);
@@ -120,7 +122,9 @@ enum rec_fix rec_fix_missing(struct rec *rc, const struct prov_sb_phone *row)
         prov_set(prev, sizeof(prev), job.status);
         if ((f = hold(rc, &job, "running")) != FIX_DONE)
             return f;
-        if (row_now(rc, row->user_id, &p) <= 0 || strcmp(p.twilio_sid, row->twilio_sid) != 0) {
+        bool have = false;
+        if (row_now(rc, row->user_id, &p, &have) != 0 || !have ||
+            strcmp(p.twilio_sid, row->twilio_sid) != 0) {
             give_back(rc, &job, prev);
             return FIX_DONE; /* the row changed meanwhile: nothing left to repair */
         }
@@ -193,7 +197,9 @@ enum rec_fix rec_fix_registration(struct rec *rc, const struct prov_sb_phone *ro
     }
     if ((f = hold(rc, &job, "running")) != FIX_DONE)
         return f;
-    if (row_now(rc, row->user_id, &p) <= 0 || strcmp(p.twilio_sid, row->twilio_sid) != 0) {
+    bool have = false;
+    if (row_now(rc, row->user_id, &p, &have) != 0 || !have ||
+        strcmp(p.twilio_sid, row->twilio_sid) != 0) {
         give_back(rc, &job, "completed");
         return FIX_DONE;
     }

@@ -30,40 +30,40 @@ static int patch_phone(struct prov_ctx *ctx, const struct prov_job *job, const c
     prov_result_init(&r);
     int code = PROV_EXIT_OK;
     if (prov_sb_patch_phone(ctx, job->twilio_sid, f, &r) != 0) {
-        prov_fail_call(ctx, "update phone_numbers", &r);
-        code = ctx->out.exit;
+        code = prov_fail_call(ctx, "update phone_numbers", &r);
     }
     prov_result_cleanup(&r);
     cJSON_Delete(f);
     return code;
 }
 
-int prov_lk_find(struct prov_ctx *ctx, const struct prov_job *job, bool rule, char *id, size_t len)
+int prov_lk_find(struct prov_ctx *ctx, const struct prov_job *job, bool rule, char *id, size_t len,
+                 bool *found)
 {
     struct prov_lk_items items = {0};
     struct prov_result r;
     char name[80];
-    int res = -1;
+    int code = PROV_EXIT_OK;
 
+    *found = false;
     prov_lk_name(job->id, name);
     prov_result_init(&r);
     int rc = rule ? prov_lk_list_rules(ctx, job->trunk_id, &items, &r)
                   : prov_lk_list_trunks(ctx, job->phone_number, &items, &r);
     if (rc != 0) {
-        prov_fail_call(ctx, rule ? "list dispatch rules" : "list trunks", &r);
+        code = prov_fail_call(ctx, rule ? "list dispatch rules" : "list trunks", &r);
     } else {
-        res = 0;
-        for (size_t i = 0; i < items.n && res == 0; i++) {
+        for (size_t i = 0; i < items.n && !*found; i++) {
             const struct prov_lk_item *it = &items.items[i];
             if (strcmp(it->name, name) != 0 || !(rule ? it->has_trunk : it->has_number))
                 continue; /* someone else's, or one that takes any number or trunk */
             prov_set(id, len, it->id);
-            res = 1;
+            *found = true;
         }
     }
     prov_result_cleanup(&r);
     prov_lk_items_cleanup(&items);
-    return res;
+    return code;
 }
 
 /* One create of the trunk or the rule into id. 0, or nonzero with r filled. */
@@ -76,40 +76,37 @@ static int create_once(struct prov_ctx *ctx, const struct prov_job *job, bool ru
                 : prov_lk_create_trunk(ctx, name, job->phone_number, id, len, r);
 }
 
-/* After a create failed with r: 1 when it was found made after all (adopted), 0 when it
- * should be tried again, -1 when the step fails (recorded). */
+/* After a create failed with r: an exit code (the step fails), or 0 with *found when it was
+ * made after all (adopted), without it when it should be tried again. */
 static int after_failure(struct prov_ctx *ctx, struct prov_job *job, bool rule, char *id,
-                         size_t len, const struct prov_result *r, long attempt)
+                         size_t len, const struct prov_result *r, long attempt, bool *found)
 {
     const char *what = rule ? "create dispatch rule" : "create trunk";
-    if (!r->ambiguous && r->cls != PROV_C_CLIENT) {
-        prov_fail_call(ctx, what, r); /* transient, out of attempts or time */
-        return -1;
-    }
+    *found = false;
+    if (!r->ambiguous && r->cls != PROV_C_CLIENT)
+        return prov_fail_call(ctx, what, r); /* transient, out of attempts or time */
     prov_step_finish(ctx, r->ambiguous ? "ambiguous" : "refused", r->message);
-    int found = prov_lk_find(ctx, job, rule, id, len);
-    if (found != 0)
-        return found;
-    if (r->cls == PROV_C_CLIENT || !prov_backoff_sleep(ctx, attempt)) {
-        prov_fail_call(ctx, what, r); /* refused for a reason of its own, or out of time */
-        return -1;
-    }
-    return 0;
+    int code = prov_lk_find(ctx, job, rule, id, len, found);
+    if (code != 0 || *found)
+        return code;
+    if (r->cls == PROV_C_CLIENT || !prov_backoff_sleep(ctx, attempt))
+        return prov_fail_call(ctx, what, r); /* refused for a reason of its own, or out of time */
+    return PROV_EXIT_OK;
 }
 
 /* Find the trunk or the rule, else renew the lease and create it (once; again only after a
  * look-up found that an ambiguous create did not happen). Returns an exit code. */
 static int ensure(struct prov_ctx *ctx, struct prov_job *job, bool rule, char *id, size_t len)
 {
-    int found = prov_lk_find(ctx, job, rule, id, len);
-    if (found != 0) {
-        if (found > 0)
+    bool found = false;
+    int code = prov_lk_find(ctx, job, rule, id, len, &found);
+    if (code != 0 || found) {
+        if (found)
             prov_step_finish(ctx, "adopt", id);
-        return found > 0 ? PROV_EXIT_OK : ctx->out.exit;
+        return code;
     }
     struct prov_result r;
     prov_result_init(&r);
-    int code = PROV_EXIT_OK;
     for (long attempt = 1;; attempt++) {
         code = prov_step_save(ctx, job, rule ? PROV_STEP_TRUNK : PROV_STEP_STORED);
         if (code != 0)
@@ -118,12 +115,10 @@ static int ensure(struct prov_ctx *ctx, struct prov_job *job, bool rule, char *i
             prov_set(rule ? ctx->made.rule : ctx->made.trunk, sizeof(ctx->made.rule), id);
             break;
         }
-        int res = after_failure(ctx, job, rule, id, len, &r, attempt);
-        if (res < 0)
-            code = ctx->out.exit;
-        if (res > 0)
+        code = after_failure(ctx, job, rule, id, len, &r, attempt, &found);
+        if (code == 0 && found)
             prov_step_finish(ctx, "adopt", id);
-        if (res != 0)
+        if (code != 0 || found)
             break;
     }
     prov_result_cleanup(&r);

@@ -44,21 +44,24 @@ static int drop_trunk(struct prov_ctx *ctx, const char *trunk, const char *known
     return rc;
 }
 
-/* LiveKit's part: the recorded trunk (and rules), then one found by look-up. */
+/* LiveKit's part: the recorded trunk (and rules), then one found by look-up. An exit code. */
 static int release_livekit(struct prov_ctx *ctx, struct prov_job *job, struct prov_result *r)
 {
-    char found[64] = "";
+    char found_id[64] = "";
+    bool found = false;
     int rc = 0;
     if (job->trunk_id[0] != '\0')
         rc = drop_trunk(ctx, job->trunk_id, job->rule_id, r);
     else if (job->rule_id[0] != '\0')
         rc = prov_lk_delete_rule(ctx, job->rule_id, r);
-    if (rc != 0 || job->phone_number[0] == '\0')
-        return rc;
-    int res = prov_lk_find(ctx, job, false, found, sizeof(found));
-    if (res < 0)
-        return FK_EIO;
-    return res > 0 ? drop_trunk(ctx, found, NULL, r) : 0;
+    if (rc == 0 && job->phone_number[0] != '\0') {
+        int code = prov_lk_find(ctx, job, false, found_id, sizeof(found_id), &found);
+        if (code != 0)
+            return code;
+        if (found)
+            rc = drop_trunk(ctx, found_id, NULL, r);
+    }
+    return rc != 0 ? prov_fail_call(ctx, "release: livekit", r) : PROV_EXIT_OK;
 }
 
 /* Twilio's part: the recorded number and every number tagged for the job. *any is set when
@@ -86,14 +89,6 @@ static int release_twilio(struct prov_ctx *ctx, const struct prov_job *job, bool
     return rc;
 }
 
-/* Stage failed: record it (unless the failure was already recorded). Returns the exit code. */
-static int stage_failed(struct prov_ctx *ctx, const char *what, const struct prov_result *r)
-{
-    if (ctx->out.exit == PROV_EXIT_OK)
-        prov_fail_call(ctx, what, r);
-    return ctx->out.exit;
-}
-
 int prov_release_held(struct prov_ctx *ctx, struct prov_job *job)
 {
     struct prov_result r;
@@ -104,20 +99,19 @@ int prov_release_held(struct prov_ctx *ctx, struct prov_job *job)
     prov_result_init(&r);
     prov_out_from_job(ctx, job);
     if (job->twilio_sid[0] != '\0' && prov_sb_mark_released(ctx, job->twilio_sid, &r) != 0)
-        code = stage_failed(ctx, "release: mark the row released", &r);
-    if (code == 0 && (code = prov_step_save(ctx, job, step)) == 0 &&
-        release_livekit(ctx, job, &r) != 0)
-        code = stage_failed(ctx, "release: livekit", &r);
+        code = prov_fail_call(ctx, "release: mark the row released", &r);
+    if (code == 0 && (code = prov_step_save(ctx, job, step)) == 0)
+        code = release_livekit(ctx, job, &r);
     if (code == 0 && (code = prov_step_save(ctx, job, step)) == 0 &&
         release_twilio(ctx, job, &any, &r) != 0)
-        code = stage_failed(ctx, "release: twilio", &r);
+        code = prov_fail_call(ctx, "release: twilio", &r);
     if (code == 0 && job->twilio_sid[0] != '\0' &&
         (prov_sb_delete_released(ctx, job->twilio_sid, &r) != 0 ||
          prov_sb_clear_profile_number(ctx, job->user_id, job->phone_number, job->twilio_sid, &r) !=
              0))
-        code = stage_failed(ctx, "release: supabase", &r);
+        code = prov_fail_call(ctx, "release: supabase", &r);
     if (code == 0 && prov_job_delete(ctx, job, &held, &r) != 0) {
-        code = stage_failed(ctx, "release: job", &r);
+        code = prov_fail_call(ctx, "release: job", &r);
     } else if (code == 0 && !held) {
         /* Undone all the same (every stage is idempotent), but the job is another run's. */
         prov_fail(ctx, PROV_EXIT_IN_PROGRESS, "job %s: lost to another run (fence %ld)", job->id,
@@ -146,7 +140,7 @@ static int hold_for_release(struct prov_ctx *ctx, const char *user_id, struct pr
         memset(job, 0, sizeof(*job));
         if (prov_sb_active_phone(ctx, user_id, &row, &have_row, &r) != 0 ||
             prov_job_get(ctx, user_id, job, &have_job, &r) != 0) {
-            code = stage_failed(ctx, "release: read", &r);
+            code = prov_fail_call(ctx, "release: read", &r);
         } else if (!have_job && !have_row) {
             *none = true;
             break;
@@ -159,13 +153,13 @@ static int hold_for_release(struct prov_ctx *ctx, const char *user_id, struct pr
             prov_job_take_row(job, &row);
             claimed = prov_job_insert(ctx, job, &exists, &r) == 0;
             if (!claimed && !exists)
-                code = stage_failed(ctx, "release: create job", &r);
+                code = prov_fail_call(ctx, "release: create job", &r);
         } else {
             if (have_row)
                 prov_job_take_row(job, &row);
             enum prov_claim_mode mode = ctx->cfg->force ? PROV_CLAIM_FORCE : PROV_CLAIM_NORMAL;
             if (prov_job_claim(ctx, job, mode, "releasing", &claimed, &r) != 0)
-                code = stage_failed(ctx, "release: claim job", &r);
+                code = prov_fail_call(ctx, "release: claim job", &r);
             else if (!claimed)
                 break;
         }
@@ -204,7 +198,6 @@ int prov_flow_release(struct prov_ctx *ctx, const char *token)
         (void)prov_job_finish(ctx, &job, "releasing", ctx->out.error, &held, &r);
         prov_result_cleanup(&r);
     }
-    ctx->out.exit = code;
     prov_step_finish(ctx, code ? "fail" : "done", code ? ctx->out.error : NULL);
     return code;
 }

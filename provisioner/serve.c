@@ -132,7 +132,6 @@ static void serve_one(void *arg, struct fk_req *req, struct fk_reply *reply)
         return;
     }
     int code = prov_flow_provision(&ctx, token, country, type ? type : "local", area ? area : "");
-    ctx.out.exit = code;
     if (code != PROV_EXIT_OK && ctx.out.status[0] == '\0')
         prov_set(ctx.out.status, sizeof(ctx.out.status), "failed");
     reply_out(reply, prov_http_status_for(code, ctx.deadline_hit), &ctx.out);

@@ -51,8 +51,7 @@ int prov_step_save(struct prov_ctx *ctx, struct prov_job *job, enum prov_step st
     int rc = prov_job_save(ctx, job, step, &held, &r);
     ctx->step = was;
     if (rc != 0) {
-        prov_fail_call(ctx, "save job", &r);
-        code = ctx->out.exit;
+        code = prov_fail_call(ctx, "save job", &r);
     } else if (!held) {
         prov_fail(ctx, PROV_EXIT_IN_PROGRESS, "job %s: lost to another run (fence %ld)", job->id,
                   job->fence);
@@ -70,33 +69,31 @@ static void adopt_number(struct prov_job *job, const struct prov_tw_number *n)
     prov_set(job->phone_number, sizeof(job->phone_number), n->phone_number);
 }
 
-/* Look the job's tagged number up. 1 found (adopted), 0 not found, -1 failed (recorded). */
-int prov_lookup_tag(struct prov_ctx *ctx, struct prov_job *job)
+int prov_lookup_tag(struct prov_ctx *ctx, struct prov_job *job, bool *found)
 {
     char tag[80];
     prov_tw_tag(job->id, tag);
     struct prov_result r;
     prov_result_init(&r);
     struct prov_tw_number n;
-    bool found = false;
-    int res = 0;
-    if (prov_tw_find_tag(ctx, tag, &n, &found, &r) != 0) {
-        prov_fail_call(ctx, "look up tagged number", &r);
-        res = -1;
-    } else if (found) {
+    int code = PROV_EXIT_OK;
+    *found = false;
+    if (prov_tw_find_tag(ctx, tag, &n, found, &r) != 0) {
+        *found = false;
+        code = prov_fail_call(ctx, "look up tagged number", &r);
+    } else if (*found) {
         adopt_number(job, &n);
         prov_step_finish(ctx, "adopt", n.sid);
-        res = 1;
     }
     prov_result_cleanup(&r);
-    return res;
+    return code;
 }
 
 /* Renew the lease before a purchase attempt other than the first (the save of "purchasing"
  * renewed it for that one), unless it was renewed within the last third of a lease: then no
  * run can have claimed the job since, and the next candidate goes out at once (a busy
  * inventory is a race for its numbers). The monotonic clock counts a pause too, so a run
- * frozen between two attempts renews, and stops, when it wakes. 0, or -1 (recorded). */
+ * frozen between two attempts renews, and stops, when it wakes. An exit code. */
 static int renew_before_buy(struct prov_ctx *ctx, struct prov_job *job, bool *first)
 {
     if (*first) {
@@ -105,59 +102,59 @@ static int renew_before_buy(struct prov_ctx *ctx, struct prov_job *job, bool *fi
     }
     if (fk_mono_us() - ctx->renewed_us < (int64_t)ctx->cfg->lease_ms * 1000 / 3)
         return 0;
-    return prov_step_save(ctx, job, PROV_STEP_PURCHASING) == 0 ? 0 : -1;
+    return prov_step_save(ctx, job, PROV_STEP_PURCHASING);
 }
 
-/* Buy one candidate. 1 bought (job filled), 0 unavailable (next candidate), -1 failed. */
+/* Buy one candidate. An exit code; *bought when the job holds a number now (bought or
+ * found), false with 0 when the candidate was unavailable (try the next). */
 static int buy_candidate(struct prov_ctx *ctx, struct prov_job *job, const char *number,
-                         bool *first)
+                         bool *first, bool *bought)
 {
     char tag[80];
     prov_tw_tag(job->id, tag);
-    int res = -1;
+    int code = PROV_EXIT_OK;
     struct prov_result r;
     prov_result_init(&r);
+    *bought = false;
     for (long attempt = 1;; attempt++) {
         struct prov_tw_number n;
-        if (renew_before_buy(ctx, job, first) != 0)
+        if ((code = renew_before_buy(ctx, job, first)) != 0)
             break;
         if (prov_tw_buy(ctx, number, tag, &n, &r) == 0) {
             adopt_number(job, &n);
             prov_set(ctx->made.sid, sizeof(ctx->made.sid), n.sid);
-            res = 1;
+            *bought = true;
             break;
         }
-        long code = prov_tw_error_code(r.json);
-        if (r.cls == PROV_C_CLIENT && (code == 21422 || code == 21421)) {
+        long twilio_code = prov_tw_error_code(r.json);
+        if (r.cls == PROV_C_CLIENT && (twilio_code == 21422 || twilio_code == 21421)) {
             /* Unavailable: but it may be unavailable because WE bought it (an earlier
              * ambiguous attempt, or a request replayed below us): look before moving on. */
-            res = prov_lookup_tag(ctx, job);
-            if (res == 0)
+            code = prov_lookup_tag(ctx, job, bought);
+            if (code == 0 && !*bought)
                 prov_step_finish(ctx, "skip", number);
             break;
         }
         if (r.cls == PROV_C_CLIENT) {
-            prov_fail_call(ctx, "purchase", &r);
+            code = prov_fail_call(ctx, "purchase", &r);
             break;
         }
         if (!r.ambiguous) {
-            prov_fail_call(ctx, "purchase", &r); /* transient, out of attempts or time */
+            code = prov_fail_call(ctx, "purchase", &r); /* transient, out of attempts or time */
             break;
         }
         prov_step_finish(ctx, "ambiguous", r.message);
         ctx->purchase_doubt = true; /* it may land later, beside the one adopted */
-        int found = prov_lookup_tag(ctx, job);
-        if (found != 0) {
-            res = found;
+        code = prov_lookup_tag(ctx, job, bought);
+        if (code != 0 || *bought)
             break;
-        }
         if (!prov_backoff_sleep(ctx, attempt)) {
-            prov_fail_call(ctx, "purchase", &r);
+            code = prov_fail_call(ctx, "purchase", &r);
             break;
         }
     }
     prov_result_cleanup(&r);
-    return res;
+    return code;
 }
 
 /* Searches tried before "no numbers": each after every candidate of the last was taken. */
@@ -187,10 +184,11 @@ int prov_step_purchase(struct prov_ctx *ctx, struct prov_job *job, enum prov_act
     prov_step_begin(ctx, "purchase");
     if (act == PROV_ACT_LOOKUP_TAG) {
         ctx->purchase_doubt = true; /* an earlier run may have bought more than one */
-        int found = prov_lookup_tag(ctx, job);
-        if (found < 0)
-            return ctx->out.exit;
-        if (found > 0)
+        bool found = false;
+        int code = prov_lookup_tag(ctx, job, &found);
+        if (code != 0)
+            return code;
+        if (found)
             return purchased(ctx, job);
     }
     /* Concurrent jobs see the same search results; each tries them from its own starting
@@ -205,17 +203,18 @@ int prov_step_purchase(struct prov_ctx *ctx, struct prov_job *job, enum prov_act
         prov_result_init(&r);
         int rc = prov_tw_search(ctx, job->country, job->type, job->area_code, &cands, &r);
         if (rc != 0) {
-            prov_fail_call(ctx, "search numbers", &r);
+            int code = prov_fail_call(ctx, "search numbers", &r);
             prov_result_cleanup(&r);
             prov_step_finish(ctx, "fail", ctx->out.error);
-            return ctx->out.exit;
+            return code;
         }
         prov_result_cleanup(&r);
         if (cands.n == 0) {
-            prov_fail(ctx, PROV_EXIT_NO_NUMBERS, "no %s numbers available in %s%s%s", job->type,
-                      job->country, job->area_code[0] ? " area code " : "", job->area_code);
+            int code =
+                prov_fail(ctx, PROV_EXIT_NO_NUMBERS, "no %s numbers available in %s%s%s", job->type,
+                          job->country, job->area_code[0] ? " area code " : "", job->area_code);
             prov_step_finish(ctx, "fail", ctx->out.error);
-            return PROV_EXIT_NO_NUMBERS;
+            return code;
         }
         prov_step_finish(ctx, "done", NULL);
         if (!saved) {
@@ -227,22 +226,24 @@ int prov_step_purchase(struct prov_ctx *ctx, struct prov_job *job, enum prov_act
         prov_step_begin(ctx, "purchase");
         size_t start = start_index(job->id, cands.n);
         for (size_t k = 0; k < cands.n; k++) {
-            int res = buy_candidate(ctx, job, cands.numbers[(start + k) % cands.n], &first);
+            bool bought = false;
+            int code =
+                buy_candidate(ctx, job, cands.numbers[(start + k) % cands.n], &first, &bought);
             tried++;
-            if (res < 0) {
+            if (code != 0) {
                 prov_step_finish(ctx, "fail", ctx->out.error);
-                return ctx->out.exit;
+                return code;
             }
-            if (res > 0) {
+            if (bought) {
                 prov_step_finish(ctx, "done", job->twilio_sid);
                 return purchased(ctx, job);
             }
         }
         prov_step_finish(ctx, "retry", "every candidate was taken; searching again");
     }
-    prov_fail(ctx, PROV_EXIT_NO_NUMBERS, "all %zu candidates were unavailable", tried);
+    int code = prov_fail(ctx, PROV_EXIT_NO_NUMBERS, "all %zu candidates were unavailable", tried);
     prov_step_finish(ctx, "fail", ctx->out.error);
-    return PROV_EXIT_NO_NUMBERS;
+    return code;
 }
 
 int prov_step_store(struct prov_ctx *ctx, struct prov_job *job)
@@ -258,12 +259,10 @@ int prov_step_store(struct prov_ctx *ctx, struct prov_job *job)
     prov_result_init(&r);
     int code = PROV_EXIT_OK;
     if (prov_sb_insert_phone(ctx, &p, job->country, job->type, &r) != 0) {
-        prov_fail_call(ctx, "store phone_numbers", &r);
-        code = ctx->out.exit;
+        code = prov_fail_call(ctx, "store phone_numbers", &r);
     } else if (prov_sb_set_profile_number(ctx, job->user_id, job->phone_number, job->twilio_sid,
                                           &r) != 0) {
-        prov_fail_call(ctx, "store profiles", &r);
-        code = ctx->out.exit;
+        code = prov_fail_call(ctx, "store profiles", &r);
     }
     prov_result_cleanup(&r);
     prov_step_finish(ctx, code ? "fail" : "done", code ? ctx->out.error : NULL);
@@ -285,15 +284,13 @@ int prov_sweep_tagged(struct prov_ctx *ctx, const struct prov_job *job)
     prov_tw_tag(job->id, tag);
     prov_result_init(&r);
     if (prov_tw_find_tagged(ctx, tag, &l, &r) != 0) {
-        prov_fail_call(ctx, "look up tagged numbers", &r);
-        code = ctx->out.exit;
+        code = prov_fail_call(ctx, "look up tagged numbers", &r);
     }
     for (size_t i = 0; code == 0 && i < l.n; i++) {
         if (strcmp(l.items[i].sid, job->twilio_sid) == 0)
             continue;
         if (prov_tw_release(ctx, l.items[i].sid, &r) != 0) {
-            prov_fail_call(ctx, "release an extra tagged number", &r);
-            code = ctx->out.exit;
+            code = prov_fail_call(ctx, "release an extra tagged number", &r);
         } else {
             prov_step_finish(ctx, "release_extra", l.items[i].sid);
         }

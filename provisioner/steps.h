@@ -3,7 +3,8 @@
  * what a run that lost its job does with what it created) and release.c. Internal to the
  * provisioner; below flow.h.
  *
- * Each returns an exit code (enum prov_exit, 0 = done) and records failures in ctx->out.
+ * Each returns an exit code (enum prov_exit, 0 = done; exit.h) and records a failure's
+ * message in ctx->out.error; what else a call found comes back through out-parameters.
  * Every external side effect (a purchase, a trunk, a dispatch rule) is preceded by a renewal
  * of the lease under the job's fence (prov_step_save), and stops there when the job was lost.
  * What this run creates itself is noted in ctx->made. */
@@ -24,9 +25,8 @@ void prov_out_from_job(struct prov_ctx *ctx, const struct prov_job *j);
 /* Save the job at step (renewing the lease); PROV_EXIT_IN_PROGRESS when the job was lost. */
 int prov_step_save(struct prov_ctx *ctx, struct prov_job *job, enum prov_step step);
 
-/* Look the job's tagged number up: 1 found (adopted into job), 0 not found, -1 failed
- * (recorded). */
-int prov_lookup_tag(struct prov_ctx *ctx, struct prov_job *job);
+/* Look the job's tagged number up; *found when it was (adopted into job). An exit code. */
+int prov_lookup_tag(struct prov_ctx *ctx, struct prov_job *job, bool *found);
 /* Search and buy (act PROV_ACT_LOOKUP_TAG: first look for the tagged number). */
 int prov_step_purchase(struct prov_ctx *ctx, struct prov_job *job, enum prov_action act);
 /* phone_numbers row and profile (the progress is saved with the next renewal). */
@@ -36,8 +36,9 @@ int prov_step_register(struct prov_ctx *ctx, struct prov_job *job, bool rule);
 
 /* Find the job's trunk (rule false: an inbound trunk named for the job that holds its number)
  * or dispatch rule (rule true: one named for the job whose trunk_ids hold its trunk), in any
- * order the server lists them. 1 found (id filled), 0 none, -1 failed (recorded). */
-int prov_lk_find(struct prov_ctx *ctx, const struct prov_job *job, bool rule, char *id, size_t len);
+ * order the server lists them; *found when one was (id filled). An exit code. */
+int prov_lk_find(struct prov_ctx *ctx, const struct prov_job *job, bool rule, char *id, size_t len,
+                 bool *found);
 /* The trunk name and dispatch rule name of a job: "prov-<job id>". */
 void prov_lk_name(const char *job_id, char out[80]);
 

@@ -236,8 +236,8 @@ int prov_sb_phone_by_sid(struct prov_ctx *ctx, const char *sid, struct prov_sb_p
     return rc;
 }
 
-/* Whether p's row is stored as the user's active row: 1 yes, 0 no, -1 the lookup failed. */
-static int phone_is_mine(struct prov_ctx *ctx, const struct prov_sb_phone *p)
+/* Whether p's row is stored as the user's active row (*mine): 0, or the look-up's fk_err. */
+static int phone_is_mine(struct prov_ctx *ctx, const struct prov_sb_phone *p, bool *mine)
 {
     struct prov_sb_phone row;
     bool found = false;
@@ -245,9 +245,9 @@ static int phone_is_mine(struct prov_ctx *ctx, const struct prov_sb_phone *p)
     prov_result_init(&r2);
     int rc = prov_sb_phone_by_sid(ctx, p->twilio_sid, &row, &found, &r2);
     prov_result_cleanup(&r2);
-    if (rc != 0)
-        return -1;
-    return found && strcmp(row.user_id, p->user_id) == 0 && strcmp(row.status, "active") == 0;
+    *mine = rc == 0 && found && strcmp(row.user_id, p->user_id) == 0 &&
+            strcmp(row.status, "active") == 0;
+    return rc;
 }
 
 int prov_sb_insert_phone(struct prov_ctx *ctx, const struct prov_sb_phone *p, const char *country,
@@ -271,9 +271,11 @@ int prov_sb_insert_phone(struct prov_ctx *ctx, const struct prov_sb_phone *p, co
             rc != 0 && r->status == 409 && strcmp(prov_sb_error_code(r->json), "23505") == 0;
         if (rc == 0 || (!conflict && !r->ambiguous))
             break;
-        int mine = phone_is_mine(ctx, p);
-        if (mine != 0) {
-            rc = mine > 0 ? 0 : rc;
+        bool mine = false;
+        if (phone_is_mine(ctx, p, &mine) != 0)
+            break; /* rc: the insert's failure */
+        if (mine) {
+            rc = 0;
             break;
         }
         if (conflict)

@@ -34,13 +34,15 @@ static bool rewind_to(struct prov_ctx *ctx, struct prov_job *job, enum prov_step
  * rule). False when a look-up failed. */
 static bool find_unrecorded(struct prov_ctx *ctx, struct prov_job *job, enum prov_step s)
 {
-    if (job->twilio_sid[0] == '\0' && s >= PROV_STEP_PURCHASING && prov_lookup_tag(ctx, job) < 0)
+    bool found = false;
+    if (job->twilio_sid[0] == '\0' && s >= PROV_STEP_PURCHASING &&
+        prov_lookup_tag(ctx, job, &found) != 0)
         return false;
     if (job->twilio_sid[0] != '\0' && job->trunk_id[0] == '\0' &&
-        prov_lk_find(ctx, job, false, job->trunk_id, sizeof(job->trunk_id)) < 0)
+        prov_lk_find(ctx, job, false, job->trunk_id, sizeof(job->trunk_id), &found) != 0)
         return false;
     if (job->trunk_id[0] != '\0' && job->rule_id[0] == '\0' &&
-        prov_lk_find(ctx, job, true, job->rule_id, sizeof(job->rule_id)) < 0)
+        prov_lk_find(ctx, job, true, job->rule_id, sizeof(job->rule_id), &found) != 0)
         return false;
     return true;
 }
