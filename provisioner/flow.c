@@ -280,7 +280,6 @@ bool prov_close_open_job(struct prov_ctx *ctx, struct prov_job *job,
     struct prov_result r;
     bool found = false, claimed = false, closed = false;
     char now[40];
-    enum prov_step step;
 
     memset(job, 0, sizeof(*job));
     fk_rfc3339_us(fk_now_us(), now, sizeof(now));
@@ -288,9 +287,8 @@ bool prov_close_open_job(struct prov_ctx *ctx, struct prov_job *job,
     if (prov_job_get(ctx, row->user_id, job, &found, &r) == 0 && found && prov_job_open(job) &&
         strcmp(job->status, "releasing") != 0 && prov_job_claimable(job, now, PROV_CLAIM_NORMAL)) {
         /* Only a job that made this number, or made nothing of its own yet. */
-        (void)prov_step_parse(job->step, &step);
         bool mine = job->twilio_sid[0] ? strcmp(job->twilio_sid, row->twilio_sid) == 0
-                                       : step < PROV_STEP_PURCHASING;
+                                       : job->step < PROV_STEP_PURCHASING;
         if (mine && prov_job_claim(ctx, job, PROV_CLAIM_NORMAL, "running", &claimed, &r) == 0 &&
             claimed) {
             prov_job_take_row(job, row);

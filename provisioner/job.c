@@ -27,6 +27,16 @@ const char *prov_step_name(enum prov_step s)
     return step_names[s];
 }
 
+void prov_job_set_step(struct prov_ctx *ctx, struct prov_job *job, enum prov_step step)
+{
+    if (job->step == step)
+        return;
+    char change[64];
+    snprintf(change, sizeof(change), "%s -> [%s]", prov_step_name(job->step), prov_step_name(step));
+    job->step = step;
+    prov_trace_step(ctx->trace, job->id[0] != '\0' ? job->id : NULL, ctx->step, "state", change);
+}
+
 bool prov_step_parse(const char *name, enum prov_step *out)
 {
     *out = PROV_STEP_CREATED;
@@ -52,8 +62,7 @@ const char *prov_action_name(enum prov_action a)
 
 enum prov_action prov_job_next(const struct prov_job *j)
 {
-    enum prov_step step;
-    (void)prov_step_parse(j->step, &step);
+    enum prov_step step = j->step;
     if (strcmp(j->status, "completed") == 0 && j->twilio_sid[0] && j->trunk_id[0] && j->rule_id[0])
         return PROV_ACT_DONE;
     if (j->twilio_sid[0] == '\0' || j->phone_number[0] == '\0')
@@ -109,7 +118,11 @@ int prov_job_parse(const cJSON *row, struct prov_job *out, struct fk_error *err)
         return FK_EINVAL;
     }
     COPY_STR(row, "status", out->status);
-    COPY_STR(row, "step", out->step);
+    const cJSON *step = cJSON_GetObjectItemCaseSensitive(row, "step");
+    if (cJSON_IsString(step) && !prov_step_parse(step->valuestring, &out->step)) {
+        fk_error_set(err, "provisioning_jobs[0].step: unknown step \"%.40s\"", step->valuestring);
+        return FK_EINVAL;
+    }
     COPY_STR(row, "owner", out->owner);
     COPY_STR(row, "lease_expires_at", out->lease);
     COPY_STR(row, "country_code", out->country);
@@ -238,7 +251,7 @@ int prov_job_insert(struct prov_ctx *ctx, struct prov_job *job, bool *exists, st
     cJSON_AddStringToObject(o, "id", job->id);
     cJSON_AddStringToObject(o, "user_id", job->user_id);
     cJSON_AddStringToObject(o, "status", releasing ? "releasing" : "running");
-    cJSON_AddStringToObject(o, "step", "created");
+    cJSON_AddStringToObject(o, "step", prov_step_name(PROV_STEP_CREATED));
     cJSON_AddStringToObject(o, "owner", ctx->run_id);
     cJSON_AddStringToObject(o, "lease_expires_at", lease);
     cJSON_AddNumberToObject(o, "fence", 1);
@@ -261,7 +274,7 @@ int prov_job_insert(struct prov_ctx *ctx, struct prov_job *job, bool *exists, st
         row = *job;
         prov_set(row.owner, sizeof(row.owner), ctx->run_id);
         prov_set(row.status, sizeof(row.status), releasing ? "releasing" : "running");
-        prov_set(row.step, sizeof(row.step), "created");
+        row.step = PROV_STEP_CREATED;
         row.fence = 1;
     }
     if (rc == 0 && applied)
@@ -370,6 +383,16 @@ static enum readback judge_restart(const struct prov_ctx *ctx, const struct prov
     return RB_RESEND;      /* still the old row (or lost: the resend then finds no row) */
 }
 
+/* A row this run wrote, as read back, becomes the job; its step moves through
+ * prov_job_set_step(), so the trace shows what the write changed. */
+static void take_written(struct prov_ctx *ctx, struct prov_job *job, const struct prov_job *row)
+{
+    enum prov_step was = job->step;
+    *job = *row;
+    job->step = was;
+    prov_job_set_step(ctx, job, row->step);
+}
+
 /* Record a lost job on ctx (steps.h prov_abandon runs once the flow stops), or when the
  * lease was last renewed. */
 static void note_held(struct prov_ctx *ctx, bool held)
@@ -397,7 +420,7 @@ int prov_job_save(struct prov_ctx *ctx, struct prov_job *job, enum prov_step ste
     if (rc == 0)
         rc = job_from_rows(r, &row, held);
     if (rc == 0 && *held)
-        *job = row;
+        take_written(ctx, job, &row);
     if (rc == 0)
         note_held(ctx, *held);
     cJSON_free(text);
@@ -418,7 +441,7 @@ static int held_write(struct prov_ctx *ctx, struct prov_job *job, const struct p
                  ? send_judged(ctx, judged, method, q, text, judge, &row, held, r)
                  : FK_ENOMEM;
     if (rc == 0 && *held && strcmp(method, "DELETE") != 0)
-        *job = row;
+        take_written(ctx, job, &row);
     if (rc == 0)
         note_held(ctx, *held);
     cJSON_free(text);

@@ -25,10 +25,12 @@
  *  4. at the end: status completed (or failed after compensation, or pending when left
  *     resumable), owner and lease cleared; or, for a release, the row deleted, under the same
  *     condition.
- * Steps recorded in `step`: created -> purchasing -> purchased -> stored -> trunk_created
- * -> registered. "purchasing" is written BEFORE the purchase POST, so a run that died during
- * it makes the next run look the tagged number up before buying another. Status
- * "releasing" marks a release under way: it is resumed, never restarted. */
+ * Steps recorded in `step` (enum prov_step below, each state with its stored name):
+ * created -> purchasing -> purchased -> stored -> trunk_created -> registered. "purchasing" is
+ * written BEFORE the purchase POST, so a run that died during it makes the next run look the
+ * tagged number up before buying another. Every change goes through prov_job_set_step(),
+ * which traces it. Status "releasing" marks a release under way: it is resumed, never
+ * restarted. */
 #ifndef PROV_JOB_H
 #define PROV_JOB_H
 
@@ -37,24 +39,31 @@
 #include "provisioner/ctx.h"
 #include "provisioner/supabase_api.h"
 
+/* How far a job got, saved in provisioning_jobs.step under the name in quotes. The names are
+ * the stored format: rows already written and the crash tests depend on them, so a state may
+ * be added but a name never changed. Each state says what exists; prov_job_next() derives
+ * the next action from it and the ids the row holds. */
 enum prov_step {
-    PROV_STEP_CREATED = 0,
-    PROV_STEP_PURCHASING,
-    PROV_STEP_PURCHASED,
-    PROV_STEP_STORED,
-    PROV_STEP_TRUNK,
-    PROV_STEP_REGISTERED,
+    PROV_STEP_CREATED = 0, /* "created": the row exists, nothing was bought */
+    PROV_STEP_PURCHASING,  /* "purchasing": saved before the purchase POST, so a number
+                            * tagged with the job id may exist: look it up before buying */
+    PROV_STEP_PURCHASED,   /* "purchased": a number is bought and in the job (twilio_sid) */
+    PROV_STEP_STORED,      /* "stored": its phone_numbers row and the profile are written */
+    PROV_STEP_TRUNK,       /* "trunk_created": the LiveKit inbound trunk exists (trunk_id) */
+    PROV_STEP_REGISTERED,  /* "registered": the dispatch rule exists too (rule_id) */
 };
+/* The stored name of s ("created" for a value outside the enum). */
 const char *prov_step_name(enum prov_step s);
-/* Unknown or empty names read as PROV_STEP_CREATED; returns false for unknown ones. */
+/* The state a stored name stands for: true with *out set, or false for a name that is not
+ * one (*out is then PROV_STEP_CREATED). */
 bool prov_step_parse(const char *name, enum prov_step *out);
 
 /* One provisioning_jobs row as read (fake_supabase/schema.sql). */
 struct prov_job {
     char id[40];
     char user_id[64];
-    char status[16]; /* pending | running | completed | failed | releasing */
-    char step[24];   /* see above */
+    char status[16];     /* pending | running | completed | failed | releasing */
+    enum prov_step step; /* set through prov_job_set_step() */
     char owner[40];
     char lease[40]; /* lease_expires_at, RFC 3339 UTC */
     char country[3];
@@ -68,8 +77,16 @@ struct prov_job {
     long fence; /* fencing token: +1 at every claim (above) */
 };
 
-/* Parse a provisioning_jobs row (pure): 0 or FK_EINVAL with err. */
+/* Parse a provisioning_jobs row (pure): 0 or FK_EINVAL with err. A step that is absent or
+ * null reads as created (the column's default); any other string that is not a step's name
+ * is an error that names it. */
 int prov_job_parse(const cJSON *row, struct prov_job *out, struct fk_error *err) FK_MUST_CHECK;
+
+/* Move job to step, tracing the change on ctx's trace as curl's mstate() logs "-> [STATE]":
+ * a step event "state" with detail "created -> [purchasing]". Every change this run makes to
+ * a job's step goes through here, saved or not yet; reading a row loads its step as stored.
+ * Nothing is traced when job is already at step. */
+void prov_job_set_step(struct prov_ctx *ctx, struct prov_job *job, enum prov_step step);
 
 enum prov_action {
     PROV_ACT_SEARCH,     /* search and purchase */

@@ -207,7 +207,7 @@ enum rec_fix rec_fix_registration(struct rec *rc, const struct prov_sb_phone *ro
     prov_set(job.phone_number, sizeof(job.phone_number), p.phone_number);
     prov_set(job.trunk_id, sizeof(job.trunk_id), p.trunk_id);
     prov_set(job.rule_id, sizeof(job.rule_id), p.rule_id);
-    prov_set(job.step, sizeof(job.step), prov_step_name(PROV_STEP_STORED));
+    prov_job_set_step(rc->ctx, &job, PROV_STEP_STORED);
     prov_result_init(&r);
     if (forget_registration(rc, &job, trunk_bad, &r) != 0) {
         f = failed(rc, "registration", row->twilio_sid, &r);

@@ -140,8 +140,7 @@ int prov_step_register(struct prov_ctx *ctx, struct prov_job *job, bool rule)
      * is found, by the completion); after the rule the next write is prov_job_finish(),
      * which records step "registered" and every id under the same owner and fence. A run
      * killed in between resumes from the last save and finds what was made by look-up. */
-    enum prov_step next = rule ? PROV_STEP_REGISTERED : PROV_STEP_TRUNK;
-    prov_set(job->step, sizeof(job->step), prov_step_name(next));
+    prov_job_set_step(ctx, job, rule ? PROV_STEP_REGISTERED : PROV_STEP_TRUNK);
     prov_out_from_job(ctx, job);
     return PROV_EXIT_OK;
 }

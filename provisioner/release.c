@@ -94,8 +94,7 @@ int prov_release_held(struct prov_ctx *ctx, struct prov_job *job)
     struct prov_result r;
     bool any = job->twilio_sid[0] || job->trunk_id[0] || job->rule_id[0], held = false;
     int code = PROV_EXIT_OK;
-    enum prov_step step;
-    (void)prov_step_parse(job->step, &step);
+    enum prov_step step = job->step;
     prov_result_init(&r);
     prov_out_from_job(ctx, job);
     if (job->twilio_sid[0] != '\0' && prov_sb_mark_released(ctx, job->twilio_sid, &r) != 0)

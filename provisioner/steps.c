@@ -269,7 +269,7 @@ int prov_step_store(struct prov_ctx *ctx, struct prov_job *job)
     /* Recorded by the renewal before the trunk is created (register.c): a run killed before
      * that stores again, which finds its own row and rewrites the same profile. */
     if (code == 0)
-        prov_set(job->step, sizeof(job->step), prov_step_name(PROV_STEP_STORED));
+        prov_job_set_step(ctx, job, PROV_STEP_STORED);
     return code;
 }
 

@@ -28,7 +28,8 @@ int prov_trace_open(struct prov_trace *t, const char *mode, const char *file,
                     struct fk_error *err) FK_MUST_CHECK;
 void prov_trace_close(struct prov_trace *t); /* NULL-safe */
 
-/* A step event: event is "start", "done", "skip" or "fail"; detail may be NULL. */
+/* A step event: event is "start", "done", "skip", "fail", ... or "state" (the job's step
+ * changed: detail "created -> [purchasing]", job.h); detail may be NULL. */
 void prov_trace_step(struct prov_trace *t, const char *job, const char *step, const char *event,
                      const char *detail);
 

@@ -58,8 +58,7 @@ bool prov_compensate(struct prov_ctx *ctx, struct prov_job *job, bool *created)
     struct prov_result r;
     prov_result_init(&r);
     bool ok = false;
-    enum prov_step s;
-    (void)prov_step_parse(job->step, &s);
+    enum prov_step s = job->step;
     *created = false;
     if (!find_unrecorded(ctx, job, s))
         goto out;

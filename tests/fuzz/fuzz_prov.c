@@ -90,7 +90,8 @@ static int parse(unsigned sel, const cJSON *j, struct fk_error *err)
             rc =
                 sel % 10 == 4 ? prov_sb_parse_phone(row, &ph, err) : prov_job_parse(row, &job, err);
         if (rc == 0 && row != NULL && sel % 10 == 5 &&
-            (!TERMINATED(job.id) || !TERMINATED(job.status) || !TERMINATED(job.step)))
+            (!TERMINATED(job.id) || !TERMINATED(job.status) ||
+             (unsigned)job.step > PROV_STEP_REGISTERED))
             abort();
         break;
     }

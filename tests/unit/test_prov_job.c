@@ -2,12 +2,16 @@
  *
  * Which action follows each saved state (including a run killed mid-purchase, which must
  * look its tagged number up before buying), the claim rule that mirrors the conditional
- * PATCH, and step-name round trips. Pure: no network. */
+ * PATCH, step-name round trips, the stored step names (a format: rows already written hold
+ * them) and the trace of a step change. No network. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -21,7 +25,7 @@ static struct prov_job make_job(const char *status, const char *step, const char
     prov_set(j.id, sizeof(j.id), "job-1");
     prov_set(j.user_id, sizeof(j.user_id), "user-1");
     prov_set(j.status, sizeof(j.status), status);
-    prov_set(j.step, sizeof(j.step), step);
+    (void)prov_step_parse(step, &j.step); /* "" reads as created */
     prov_set(j.twilio_sid, sizeof(j.twilio_sid), sid);
     prov_set(j.phone_number, sizeof(j.phone_number), number);
     prov_set(j.trunk_id, sizeof(j.trunk_id), trunk);
@@ -38,7 +42,6 @@ static void test_next_action_per_state(void **state)
     } cases[] = {
         {"running", "created", "", "", "", "", PROV_ACT_SEARCH},
         {"pending", "", "", "", "", "", PROV_ACT_SEARCH},
-        {"pending", "bogus-step", "", "", "", "", PROV_ACT_SEARCH},
         /* died during the purchase POST: look the tag up before buying again */
         {"pending", "purchasing", "", "", "", "", PROV_ACT_LOOKUP_TAG},
         {"pending", "purchased", "", "", "", "", PROV_ACT_LOOKUP_TAG},
@@ -124,6 +127,104 @@ static void test_step_names_round_trip(void **state)
     assert_string_equal(prov_step_name((enum prov_step)99), "created");
 }
 
+/* The names in provisioning_jobs.step, as rows hold them: never renamed. */
+static void test_stored_step_names(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        enum prov_step step;
+    } names[] = {
+        {"created", PROV_STEP_CREATED},     {"purchasing", PROV_STEP_PURCHASING},
+        {"purchased", PROV_STEP_PURCHASED}, {"stored", PROV_STEP_STORED},
+        {"trunk_created", PROV_STEP_TRUNK}, {"registered", PROV_STEP_REGISTERED},
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        assert_string_equal(prov_step_name(names[i].step), names[i].name);
+        char text[160];
+        snprintf(text, sizeof(text), "{\"id\":\"j\",\"user_id\":\"u\",\"step\":\"%s\"}",
+                 names[i].name);
+        cJSON *row = cJSON_Parse(text);
+        struct prov_job j;
+        struct fk_error err = {{0}};
+        assert_int_equal(prov_job_parse(row, &j, &err), 0);
+        assert_int_equal(j.step, names[i].step);
+        cJSON_Delete(row);
+    }
+}
+
+/* A step that is absent or null is the column's default; another string is a clear error. */
+static void test_unknown_stored_step_is_an_error(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        int rc;
+    } cases[] = {
+        {"{\"id\":\"j\",\"user_id\":\"u\"}", 0},
+        {"{\"id\":\"j\",\"user_id\":\"u\",\"step\":null}", 0},
+        {"{\"id\":\"j\",\"user_id\":\"u\",\"step\":\"bogus-step\"}", FK_EINVAL},
+        {"{\"id\":\"j\",\"user_id\":\"u\",\"step\":\"\"}", FK_EINVAL},
+        {"{\"id\":\"j\",\"user_id\":\"u\",\"step\":\"Stored\"}", FK_EINVAL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        cJSON *row = cJSON_Parse(cases[i].text);
+        struct prov_job j;
+        struct fk_error err = {{0}};
+        assert_int_equal(prov_job_parse(row, &j, &err), cases[i].rc);
+        if (cases[i].rc == 0)
+            assert_int_equal(j.step, PROV_STEP_CREATED);
+        else
+            assert_non_null(strstr(err.msg, "provisioning_jobs[0].step: unknown step"));
+        cJSON_Delete(row);
+    }
+}
+
+/* prov_job_set_step traces each change once, as "from -> [to]", and nothing when unchanged. */
+static void test_set_step_traces_changes(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/test_prov_job_trace.XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    struct prov_trace trace;
+    struct fk_error err = {{0}};
+    assert_int_equal(prov_trace_open(&trace, "json", path, &err), 0);
+    struct prov_config cfg;
+    prov_config_defaults(&cfg);
+    struct prov_ctx ctx;
+    assert_int_equal(prov_ctx_init(&ctx, &cfg, &trace, 1, NULL), 0);
+    ctx.step = "purchase";
+    struct prov_job j = make_job("running", "created", "", "", "", "");
+    prov_job_set_step(&ctx, &j, PROV_STEP_PURCHASING);
+    prov_job_set_step(&ctx, &j, PROV_STEP_PURCHASING);
+    prov_job_set_step(&ctx, &j, PROV_STEP_PURCHASED);
+    assert_int_equal(j.step, PROV_STEP_PURCHASED);
+    prov_ctx_cleanup(&ctx);
+    prov_trace_close(&trace);
+
+    FILE *f = fdopen(fd, "r");
+    assert_non_null(f);
+    char line[512];
+    const char *want[] = {"created -> [purchasing]", "purchasing -> [purchased]"};
+    size_t n = 0;
+    while (fgets(line, sizeof(line), f) != NULL) {
+        cJSON *o = cJSON_Parse(line);
+        assert_non_null(o);
+        assert_true(n < 2);
+        assert_string_equal(cJSON_GetObjectItem(o, "event")->valuestring, "step");
+        assert_string_equal(cJSON_GetObjectItem(o, "step")->valuestring, "purchase");
+        assert_string_equal(cJSON_GetObjectItem(o, "result")->valuestring, "state");
+        assert_string_equal(cJSON_GetObjectItem(o, "job_id")->valuestring, "job-1");
+        assert_string_equal(cJSON_GetObjectItem(o, "detail")->valuestring, want[n]);
+        cJSON_Delete(o);
+        n++;
+    }
+    assert_int_equal(n, 2);
+    fclose(f);
+    unlink(path);
+}
+
 static void test_steps_are_ordered(void **state)
 {
     (void)state;
@@ -163,6 +264,9 @@ int main(void)
         cmocka_unit_test(test_claim_rule),
         cmocka_unit_test(test_open_jobs),
         cmocka_unit_test(test_step_names_round_trip),
+        cmocka_unit_test(test_stored_step_names),
+        cmocka_unit_test(test_unknown_stored_step_is_an_error),
+        cmocka_unit_test(test_set_step_traces_changes),
         cmocka_unit_test(test_steps_are_ordered),
         cmocka_unit_test(test_lease_time_is_future_rfc3339),
         cmocka_unit_test(test_exit_codes_documented),

@@ -153,6 +153,8 @@ static const struct {
     {P_JOB, "[{\"id\":\"j\",\"user_id\":\"u\",\"attempts\":\"3\"}]", FK_EINVAL},
     {P_JOB, "[{\"user_id\":\"u\"}]", FK_EINVAL},
     {P_JOB, "[{\"id\":\"j\",\"user_id\":\"u\",\"step\":[]}]", FK_EINVAL},
+    {P_JOB, "[{\"id\":\"j\",\"user_id\":\"u\",\"step\":\"trunk_created\"}]", 0},
+    {P_JOB, "[{\"id\":\"j\",\"user_id\":\"u\",\"step\":\"bogus\"}]", FK_EINVAL},
     /* LiveKit */
     {P_LK_ID, "{\"sip_trunk_id\":\"ST_abc\"}", 0},
     {P_LK_ID, "{\"sipTrunkId\":\"ST_abc\"}", 0},
