@@ -22,8 +22,11 @@
  *     (class, HTTP status, message) to its `struct prov_result`. They record nothing.
  *   layers 5-8 (steps, flow, reconcile, cli) return an exit code, `enum prov_exit` below; the
  *     failure's message goes to ctx->out.error through prov_fail()/prov_fail_call(), which
- *     return the code they were given (`return prov_fail(ctx, PROV_EXIT_AUTH, ...)`), and
+ *     return the code they record (`return prov_fail(ctx, PROV_EXIT_AUTH, ...)`), and
  *     what a step found (a number adopted, a trunk found) to out-parameters.
+ * In layers 5-8 a static helper that only strings service calls together (release.c's
+ * drop_trunk) keeps the services' convention and takes their prov_result; a variable named
+ * `rc` holds an fk_err, one named `code` an exit code.
  * The exit code lives in one place, the return value, up to the command's top (cli.c,
  * serve.c), which turns it into the process's status or the HTTP status. Why: the code is the
  * flow's decision (compensate? in progress?) and travels up by value as curl's CURLcode

@@ -147,13 +147,14 @@ static void too_large(void *arg, struct fk_req *req, struct fk_reply *reply)
     reply_error(reply, 413, "bad_input", "request body too large");
 }
 
+/* 0 or FK_EIO. */
 static int write_port_file(const char *path, unsigned port)
 {
     FILE *f = fopen(path, "w");
     if (f == NULL)
-        return -1;
+        return FK_EIO;
     fprintf(f, "%u\n", port);
-    return fclose(f) == 0 ? 0 : -1;
+    return fclose(f) == 0 ? 0 : FK_EIO;
 }
 
 int prov_serve(const struct prov_config *cfg, struct prov_trace *trace, FILE *out, FILE *err)
