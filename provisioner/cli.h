@@ -3,7 +3,9 @@
  * prov_cli_run parses argv ("provisioner CMD [options]") and the environment, validates
  * everything before any call, runs the command, writes exactly one JSON object to out and
  * diagnostics to err, and returns the exit code (enum prov_exit). `serve` runs until SIGINT
- * or SIGTERM. curl_global_init must have been called (main does it). */
+ * or SIGTERM. curl_global_init must have been called (main does it).
+ *
+ * Layer 8 (exit.h), the top: called by main.c and tests. */
 #ifndef PROV_CLI_H
 #define PROV_CLI_H
 

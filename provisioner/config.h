@@ -4,7 +4,10 @@
  * parsing, prov_config_validate() checks everything a command needs before any call is made:
  * a country that is not two letters, an unknown number type, a token that is not three
  * dot-separated parts or a base URL that curl_url() cannot parse is a usage error (exit 2).
- * Strings are borrowed from argv/environ, except the normalised copies held in the struct. */
+ * Strings are borrowed from argv/environ, except the normalised copies held in the struct.
+ *
+ * Layer 1 (exit.h): parsed and checked by cli.c and serve.c, read by every layer above
+ * through ctx->cfg; the checks return 0 or FK_EINVAL. */
 #ifndef PROV_CONFIG_H
 #define PROV_CONFIG_H
 

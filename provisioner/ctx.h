@@ -6,7 +6,11 @@
  * transient ones with prov_retry's backoff, honouring Retry-After, within the per-request
  * timeout and the context's deadline. A non-idempotent call (idempotent = false) is NOT
  * retried after an ambiguous failure (the request was sent and then timeout, reset, 5xx or a
- * malformed body): the caller must look the resource up first. */
+ * malformed body): the caller must look the resource up first.
+ *
+ * Layer 2 (exit.h): every layer above runs on a context; prov_call() returns 0 or a
+ * negative fk_err with the attempt's details in its prov_result; prov_fail() records the
+ * message of an exit code for layers 5-8. */
 #ifndef PROV_CTX_H
 #define PROV_CTX_H
 

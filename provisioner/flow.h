@@ -5,7 +5,10 @@
  * --compensate a failed flow releases its lease and leaves the job "pending" (resumable:
  * nothing is lost, the next run or `resume` continues from the saved step); with it, what
  * was created (dispatch rule, trunk, number, rows) is released with a fresh deadline budget
- * and the job is marked failed (exit 8 when something had to be undone). */
+ * and the job is marked failed (exit 8 when something had to be undone).
+ *
+ * Layer 6 (exit.h): called by cli.c, serve.c and reconcile_fix.c; each returns an exit
+ * code. */
 #ifndef PROV_FLOW_H
 #define PROV_FLOW_H
 

@@ -5,7 +5,10 @@
  * PROV_BODY_MAX with fakekit's buffer. Transport failures are classified (timeout, refused,
  * reset or receive error, body too large) so the retry layer can decide; whether the request
  * left this process (`sent`) decides whether a failure of a non-idempotent call is ambiguous.
- * The handle is reused between requests so connections stay alive; one handle per thread. */
+ * The handle is reused between requests so connections stay alive; one handle per thread.
+ *
+ * Layer 1 (exit.h): called by ctx.c only; returns 0 or a negative fk_err, the outcome in
+ * the response. */
 #ifndef PROV_HTTP_H
 #define PROV_HTTP_H
 

@@ -30,7 +30,10 @@
  * written BEFORE the purchase POST, so a run that died during it makes the next run look the
  * tagged number up before buying another. Every change goes through prov_job_set_step(),
  * which traces it. Status "releasing" marks a release under way: it is resumed, never
- * restarted. */
+ * restarted.
+ *
+ * Layer 4 (exit.h): called by the steps, flow and reconcile layers; the row operations
+ * return 0 or a negative fk_err with r filled, the state machine is pure. */
 #ifndef PROV_JOB_H
 #define PROV_JOB_H
 

@@ -3,7 +3,10 @@
  * POST {LIVEKIT_URL}/twirp/livekit.SIP/{Method} with a JSON body in protobuf JSON (camelCase)
  * and a Bearer JWT signed fresh for every call: header {"alg":"HS256"}, payload
  * {"video":{},"sip":{"admin":true},"iss":KEY,"exp":now+600,"nbf":now}, as the Node SDK sends
- * (docs/reference/livekit.md section 5). Responses may use snake_case or camelCase keys. */
+ * (docs/reference/livekit.md section 5). Responses may use snake_case or camelCase keys.
+ *
+ * Layer 3 (exit.h): called by the steps, flow and reconcile layers; returns 0 or a
+ * negative fk_err with r filled, and records nothing. */
 #ifndef PROV_LIVEKIT_API_H
 #define PROV_LIVEKIT_API_H
 

@@ -7,7 +7,10 @@
  * judged, so a run that started meanwhile is seen as in flight, never as drift. Every repair
  * that concerns a job holds it first (a claim on the fence that was read), reads the user's
  * row again under it, repairs, and gives the job back with the status it had; a job another
- * run holds is left to that run ("deferred", not drift). */
+ * run holds is left to that run ("deferred", not drift).
+ *
+ * Layer 7 (exit.h): prov_flow_reconcile() is called by cli.c; the rest is
+ * reconcile.c and reconcile_fix.c's own. */
 #ifndef PROV_RECONCILE_H
 #define PROV_RECONCILE_H
 

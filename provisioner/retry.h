@@ -4,7 +4,9 @@
  * attempt n (1-based) waits a uniform draw from [0, min(cap, base * 2^(n-1))], drawn from a
  * seeded fk_prng so a run replays exactly. A server's Retry-After (delta seconds or an
  * HTTP-date, RFC 9110 10.2.3) replaces the draw when present. Every wait is checked against the
- * one overall deadline: a wait that would end past it is not taken. */
+ * one overall deadline: a wait that would end past it is not taken.
+ *
+ * Layer 1 (exit.h): pure arithmetic for ctx.c: durations in milliseconds, -1 for none. */
 #ifndef PROV_RETRY_H
 #define PROV_RETRY_H
 

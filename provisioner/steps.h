@@ -7,7 +7,9 @@
  * message in ctx->out.error; what else a call found comes back through out-parameters.
  * Every external side effect (a purchase, a trunk, a dispatch rule) is preceded by a renewal
  * of the lease under the job's fence (prov_step_save), and stops there when the job was lost.
- * What this run creates itself is noted in ctx->made. */
+ * What this run creates itself is noted in ctx->made.
+ *
+ * Layer 5 (exit.h): called by flow.c, release.c and reconcile_fix.c. */
 #ifndef PROV_STEPS_H
 #define PROV_STEPS_H
 

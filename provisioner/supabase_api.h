@@ -3,7 +3,10 @@
  * The user's token is only used to learn who the user is (GET /auth/v1/user with the anon
  * key as apikey). Table reads and writes use the service_role key, as a backend does
  * (docs/reference/supabase.md). Tables: fake_supabase/schema.sql (phone_numbers, profiles,
- * provisioning_jobs). Row parsers are pure and reject wrong types. */
+ * provisioning_jobs). Row parsers are pure and reject wrong types.
+ *
+ * Layer 3 (exit.h): called by the job layer and above; returns 0 or a negative fk_err
+ * with r filled, and records nothing. */
 #ifndef PROV_SUPABASE_API_H
 #define PROV_SUPABASE_API_H
 

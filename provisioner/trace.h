@@ -5,7 +5,10 @@
  *                             -> 201 in 8ms: ok
  * json: one JSON object per line ({"t_ms":..,"event":"attempt","step":..,"service":..}).
  * Written to stderr or appended to a file; lines are written whole, so concurrent requests
- * of `serve` interleave by line, never inside one. Off, every call is a no-op. */
+ * of `serve` interleave by line, never inside one. Off, every call is a no-op.
+ *
+ * Layer 1 (exit.h): written by ctx.c (attempts), the steps and the job layer (state
+ * changes); opened and closed by cli.c. */
 #ifndef PROV_TRACE_H
 #define PROV_TRACE_H
 

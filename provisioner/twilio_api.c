@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "provisioner/http.h"
-
 #define TW_PAGES_MAX 100 /* reconcile stops listing after this many pages */
 
 void prov_tw_list_cleanup(struct prov_tw_list *l)

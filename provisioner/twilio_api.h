@@ -4,7 +4,10 @@
  * parsers take a parsed body and never trust it: wrong types, missing keys and oversize
  * strings are errors, not crashes. Purchases are tagged with FriendlyName "prov:<job id>" so
  * that an ambiguous purchase can be found again by listing IncomingPhoneNumbers with that
- * FriendlyName (docs/reference/twilio.md section 5). */
+ * FriendlyName (docs/reference/twilio.md section 5).
+ *
+ * Layer 3 (exit.h): called by the steps, flow and reconcile layers; returns 0 or a
+ * negative fk_err with r filled, and records nothing. */
 #ifndef PROV_TWILIO_API_H
 #define PROV_TWILIO_API_H
 
