@@ -159,7 +159,7 @@ int ddl_warn(struct ddl_p *p, const struct ddl_tok *k, const char *fmt, ...)
 
 int ddl_warn_skip(struct ddl_p *p, size_t from)
 {
-    size_t last = from + 4 < p->end ? from + 4 : p->end - 1;
+    size_t last = from + 5 < p->end ? from + 5 : p->end - 1;
     const char *s = p->text + p->t[from].off, *e = p->text + p->t[last].end;
     char words[96];
     size_t n = 0;
@@ -327,10 +327,38 @@ void ddl_result_free(struct ddl_result *out)
         policy_cleanup(&out->policies[i]);
     for (size_t i = 0; i < out->nwarnings; i++)
         free(out->warnings[i]);
+    for (size_t i = 0; i < out->ntypes; i++) {
+        free(out->types[i].table);
+        free(out->types[i].column);
+        free(out->types[i].type);
+    }
+    free(out->types);
     free(out->rls_tables);
     free(out->policies);
     free(out->warnings);
     memset(out, 0, sizeof(*out));
+}
+
+static int column_types(const struct ddl_reader *r, struct ddl_result *out)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < r->ntables; i++)
+        n += r->tables[i].ncols;
+    out->types = calloc(n + 1, sizeof(*out->types));
+    if (out->types == NULL)
+        return FK_ENOMEM;
+    for (size_t i = 0; i < r->ntables; i++) {
+        for (size_t k = 0; k < r->tables[i].ncols; k++) {
+            struct ddl_coltype *ct = &out->types[out->ntypes++];
+            ct->table = strdup(r->tables[i].name);
+            ct->column = strdup(r->tables[i].cols[k].name);
+            ct->type = strdup(r->tables[i].cols[k].type.name);
+            if (ct->table == NULL || ct->column == NULL || ct->type == NULL)
+                return FK_ENOMEM;
+        }
+    }
+    return 0;
 }
 
 int ddl_reader_finish(struct ddl_reader *r, struct ddl_result *out, struct fk_error *err)
@@ -357,6 +385,8 @@ int ddl_reader_finish(struct ddl_reader *r, struct ddl_result *out, struct fk_er
             rc = FK_ENOMEM;
     if (rc == 0 && out->rls_tables == NULL)
         rc = FK_ENOMEM;
+    if (rc == 0)
+        rc = column_types(r, out);
     out->policies = r->policies;
     out->npolicies = r->npolicies;
     out->warnings = r->warnings;

@@ -53,6 +53,13 @@ struct ddl_policy {
     char *where;      /* "FILE:LINE" of the create policy, for warnings */
 };
 
+/* A column's declared type as PostgreSQL spells it. SQLite's pragmas upper-case the names
+ * of its own types (INT INTEGER REAL TEXT BLOB ANY: "integer" reads back as "INTEGER", like
+ * the legacy spelling that means bigint), so sb_schema_from_ddl() puts these back. */
+struct ddl_coltype {
+    char *table, *column, *type;
+};
+
 struct ddl_result {
     char *sqlite; /* SQLite DDL: every table, then every index */
     bool legacy;  /* a "-- fake_supabase: sqlite" file, used as given */
@@ -63,6 +70,8 @@ struct ddl_result {
     size_t npolicies;
     char **warnings; /* "FILE:LINE: skipped: create function public.x" */
     size_t nwarnings;
+    struct ddl_coltype *types; /* every column of every table (none for a legacy file) */
+    size_t ntypes;
 };
 
 struct ddl_reader;

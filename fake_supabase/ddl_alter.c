@@ -49,6 +49,59 @@ static bool accept_if_not_exists(struct ddl_p *p)
     return true;
 }
 
+/* "from" -> "to" in the SQL text of b (checks, generated columns, index columns). */
+static int replace_ident(struct fk_buf *b, const char *from, const char *to)
+{
+    struct fk_buf q, out;
+    int rc;
+
+    fk_buf_init(&q, DDL_SQL_MAX);
+    fk_buf_init(&out, DDL_SQL_MAX);
+    rc = ddl_ident(&q, from);
+    for (const char *s = fk_buf_str(b), *hit; rc == 0 && *s != '\0'; s = hit + q.len) {
+        hit = strstr(s, fk_buf_str(&q));
+        if (hit == NULL) {
+            rc = fk_buf_addstr(&out, s);
+            break;
+        }
+        rc = fk_buf_add(&out, s, (size_t)(hit - s));
+        if (rc == 0)
+            rc = ddl_ident(&out, to);
+    }
+    if (rc == 0) {
+        fk_buf_reset(b);
+        rc = fk_buf_add(b, out.data != NULL ? out.data : "", out.len);
+    }
+    fk_buf_cleanup(&q);
+    fk_buf_cleanup(&out);
+    return rc;
+}
+
+/* A renamed column: its table's checks and indexes refer to it by the new name. */
+static int rename_refs(struct ddl_reader *r, struct ddl_table *t, const char *from, const char *to)
+{
+    int rc = replace_ident(&t->cons, from, to);
+
+    for (size_t i = 0; rc == 0 && i < t->ncols; i++)
+        rc = replace_ident(&t->cols[i].extra, from, to);
+    for (size_t i = 0; rc == 0 && i < r->nindexes; i++) {
+        struct fk_buf b;
+        if (strcmp(r->indexes[i].table, t->name) != 0)
+            continue;
+        fk_buf_init(&b, DDL_SQL_MAX);
+        rc = fk_buf_addstr(&b, r->indexes[i].sql);
+        if (rc == 0)
+            rc = replace_ident(&b, from, to);
+        if (rc == 0) {
+            free(r->indexes[i].sql);
+            r->indexes[i].sql = fk_buf_take(&b, NULL);
+            rc = r->indexes[i].sql != NULL ? 0 : FK_ENOMEM;
+        }
+        fk_buf_cleanup(&b);
+    }
+    return rc;
+}
+
 static int alter_column(struct ddl_p *p, struct ddl_table *t)
 {
     const struct ddl_tok *at = ddl_peek(p, 0);
@@ -179,6 +232,23 @@ static int alter_action(struct ddl_p *p, struct ddl_table *t)
                     if ((p->r->policies[i].table = strdup(to)) == NULL)
                         rc = FK_ENOMEM;
                 }
+            for (size_t i = 0; rc == 0 && i < p->r->nindexes; i++) {
+                struct ddl_index *ix = &p->r->indexes[i];
+                struct fk_buf b;
+                if (strcmp(ix->table, t->name) != 0)
+                    continue;
+                fk_buf_init(&b, DDL_SQL_MAX);
+                rc = fk_buf_addstr(&b, ix->sql);
+                if (rc == 0)
+                    rc = replace_ident(&b, t->name, to);
+                free(ix->sql);
+                free(ix->table);
+                ix->sql = fk_buf_take(&b, NULL);
+                ix->table = strdup(to);
+                if (rc == 0 && (ix->sql == NULL || ix->table == NULL))
+                    rc = FK_ENOMEM;
+                fk_buf_cleanup(&b);
+            }
             if (rc == 0) {
                 free(t->name);
                 t->name = to;
@@ -201,6 +271,7 @@ static int alter_action(struct ddl_p *p, struct ddl_table *t)
             free(c->name);
             c->name = to;
             to = NULL;
+            rc = rename_refs(p->r, t, from, c->name);
         }
         free(from);
         free(to);

@@ -457,7 +457,10 @@ int ddl_create_table(struct ddl_p *p)
     }
     if (rc == 0 && ddl_table_find(r, t.name) != NULL) {
         ddl_table_cleanup(&t);
-        return exists ? 0 : ddl_fail_at(p, at, "relation \"%s\" already exists", at->text);
+        if (!exists)
+            return ddl_fail_at(p, at, "relation \"%s\" already exists", at->text);
+        p->i = p->end; /* PostgreSQL: a notice, nothing changed */
+        return 0;
     }
     if (rc == 0)
         rc = ddl_expect_op(p, "(");

@@ -431,6 +431,19 @@ int sb_schema_from_ddl(const char *base_sql, struct ddl_result *d, struct sb_sch
 {
     int rc = sb_schema_from_sql(base_sql, d->sqlite, out, err);
 
+    for (size_t i = 0; rc == 0 && i < d->ntypes; i++) {
+        const struct sb_table *t = sb_schema_table(*out, d->types[i].table);
+        int col = t != NULL ? sb_table_column(t, d->types[i].column) : -1;
+        char *copy;
+        if (col < 0)
+            continue;
+        if ((copy = strdup(d->types[i].type)) == NULL) {
+            rc = FK_ENOMEM;
+            break;
+        }
+        free(t->cols[col].decl_type);
+        t->cols[col].decl_type = copy;
+    }
     if (rc == 0 && (rc = sb_rls_attach(*out, d)) != 0) {
         fk_error_set(err, "schema: out of memory");
         sb_schema_free(*out);
