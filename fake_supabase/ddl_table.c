@@ -87,7 +87,8 @@ static int references(struct ddl_p *p, struct fk_buf *out)
     struct fk_buf clause;
     size_t ncols = 0;
     int rc = ddl_qname(p, &schema, &name);
-    bool auth = schema != NULL && strcmp(schema, "auth") == 0 && strcmp(name, "users") == 0;
+    bool auth =
+        rc == 0 && schema != NULL && strcmp(schema, "auth") == 0 && strcmp(name, "users") == 0;
     bool keep = auth || ddl_is_public(schema);
 
     fk_buf_init(&clause, DDL_SQL_MAX);
