@@ -19,22 +19,52 @@ static bool returns_row(const struct sb_ctx *c)
     return c->pref.ret == SB_RET_REPR || c->pref.ret == SB_RET_HEADERS;
 }
 
-/* The policies a new row must pass: WITH CHECK of the command (and of UPDATE for an upsert,
- * whose row may take the update path: the fake cannot tell the paths apart within one
- * statement, so both must hold), and SELECT's USING when the row is read back. */
+/* The policies a new row must pass: WITH CHECK of the command (UPDATE's for an upsert's row
+ * that takes the update path), and SELECT's USING when the row is read back. */
 static int new_row_check(struct sb_ctx *c, struct sb_sql *sql, bool updating)
 {
-    bool merge = !updating && c->pref.resolution == SB_RES_MERGE;
-    int rc = sb_rls_check(sql, c->t, updating ? DDL_CMD_UPDATE : DDL_CMD_INSERT, &c->caller);
+    bool upd = updating || c->rls_upsert_update;
+    int rc = sb_rls_check(sql, c->t, upd ? DDL_CMD_UPDATE : DDL_CMD_INSERT, &c->caller);
 
-    if (rc == 0 && merge)
-        rc = sb_sql_raw(sql, " AND ");
-    if (rc == 0 && merge)
-        rc = sb_rls_check(sql, c->t, DDL_CMD_UPDATE, &c->caller);
     if (rc == 0 && (updating || returns_row(c)))
         rc = sb_sql_raw(sql, " AND ");
     if (rc == 0 && (updating || returns_row(c)))
         rc = sb_rls_using(sql, c->t, DDL_CMD_SELECT, &c->caller);
+    return rc;
+}
+
+int sb_rest_rls_upsert_path(struct sb_ctx *c, const cJSON *row, const int *keys, size_t nkeys)
+{
+    struct sb_sql sql;
+    sqlite3_stmt *st = NULL;
+    int rc = 0;
+
+    c->rls_upsert_update = false;
+    if (!sb_rls_applies(c->t, &c->caller) || c->pref.resolution != SB_RES_MERGE || nkeys == 0)
+        return 0;
+    for (size_t i = 0; i < nkeys; i++)
+        if (cJSON_GetObjectItemCaseSensitive(row, c->t->cols[keys[i]].name) == NULL)
+            return 0; /* a key from its default: a new row */
+    sb_sql_init(&sql);
+    rc = sb_sql_raw(&sql, "SELECT 1 FROM ");
+    if (rc == 0)
+        rc = sb_sql_ident(&sql, c->t->name);
+    for (size_t i = 0; rc == 0 && i < nkeys; i++) {
+        const struct sb_column *col = &c->t->cols[keys[i]];
+        rc = sb_sql_raw(&sql, i == 0 ? " WHERE " : " AND ");
+        if (rc == 0)
+            rc = sb_sql_ident(&sql, col->name);
+        if (rc == 0)
+            rc = sb_sql_raw(&sql, " = ");
+        if (rc == 0)
+            rc = sb_rest_json_param(c, &sql, col, cJSON_GetObjectItemCaseSensitive(row, col->name));
+    }
+    if (rc == 0 && sqlite3_prepare_v2(c->db, fk_buf_str(&sql.text), -1, &st, NULL) != SQLITE_OK)
+        rc = FK_ENOMEM;
+    if (rc == 0 && sb_sql_bind(&sql, st) == SQLITE_OK)
+        c->rls_upsert_update = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    sb_sql_cleanup(&sql);
     return rc;
 }
 
@@ -89,7 +119,9 @@ int sb_rest_rls_precheck(struct sb_ctx *c, const cJSON *vals, bool updating)
     }
     if (rc == 0)
         rc = sb_sql_raw(&sql, ") WHERE NOT coalesce(");
-    if (rc == 0)
+    if (rc == 0 && !updating) /* the proposed row: INSERT's check, whatever path it takes */
+        rc = sb_rls_check(&sql, c->t, DDL_CMD_INSERT, &c->caller);
+    else if (rc == 0)
         rc = new_row_check(c, &sql, updating);
     if (rc == 0)
         rc = sb_sql_raw(&sql, updating ? ", 0)" : ", 1)");

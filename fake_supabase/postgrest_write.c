@@ -270,6 +270,8 @@ static int insert_row(struct sb_ctx *c, const cJSON *row, const int *cols, size_
             cJSON_GetObjectItemCaseSensitive(row, c->t->cols[cols[i]].name) != NULL)
             used[nused++] = cols[i];
     rc = sb_rest_rls_precheck(c, row, false);
+    if (rc == 0)
+        rc = sb_rest_rls_upsert_path(c, row, keys, nkeys);
     if (rc != 0)
         return rc;
     sb_sql_init(&sql);

@@ -178,6 +178,24 @@ static void test_upsert_and_service(void **state)
                         "table \"notes\"");
     cJSON_Delete(j);
     h_resp_free(&r);
+    /* an upsert onto one's own row takes the update path and passes the UPDATE policy */
+    rest("GET", NOTES "?title=eq.a-own1&select=id", ANON, SERVICE, NULL, NULL, &r);
+    j = expect(&r, 200);
+    snprintf(body, sizeof body,
+             "{\"id\":\"%s\",\"user_id\":\"" U1 "\",\"title\":\"a-own1\","
+             "\"body\":\"upserted\"}",
+             jstr(cJSON_GetArrayItem(j, 0), "id"));
+    cJSON_Delete(j);
+    h_resp_free(&r);
+    rest("POST", NOTES, ANON, t1, merge, body, &r);
+    if (r.status / 100 != 2)
+        fail_msg("upsert own row: %ld %s", r.status, r.body);
+    h_resp_free(&r);
+    rest("GET", NOTES "?title=eq.a-own1&select=body", ANON, t1, NULL, NULL, &r);
+    j = expect(&r, 200);
+    assert_string_equal(jstr(cJSON_GetArrayItem(j, 0), "body"), "upserted");
+    cJSON_Delete(j);
+    h_resp_free(&r);
     /* the service role bypasses RLS */
     assert_int_equal(post_note(SERVICE, U2, "d-by-service", false), 201);
     expect_titles(t2, NOTES, "b-pinned1,d-by-service");
