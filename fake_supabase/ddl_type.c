@@ -77,7 +77,7 @@ static int base_type(struct ddl_p *p, struct ddl_type *ty)
 {
     const struct ddl_tok *k = ddl_peek(p, 0);
     long a, b;
-    bool with;
+    bool with = false;
     int rc;
 
     if (ddl_is_kw(k, "pg_catalog") && ddl_is_op(ddl_peek(p, 1), ".")) {
