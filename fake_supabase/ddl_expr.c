@@ -460,6 +460,15 @@ int ddl_default_sql(struct ddl_p *p, size_t from, size_t to, const struct ddl_co
             rc = ddl_default_storage(fk_buf_str(&lit), true, c, &b);
         fk_buf_cleanup(&lit);
     }
+    if (rc == FK_EINVAL && from + 4 <= to && ddl_is_kw(&p->t[from], "auth") &&
+        ddl_is_op(&p->t[from + 1], ".")) {
+        /* default auth.uid(): a per-request value no SQLite default can hold. The column
+         * must be sent (a not null one without it answers 23502); said once at start-up. */
+        fk_buf_cleanup(&b);
+        *out = NULL;
+        return ddl_warn(p, first, "default %s.%s() of column \"%s\" not honoured: send the value",
+                        p->t[from].text, p->t[from + 2].text, c->name);
+    }
     if (rc == FK_EINVAL)
         rc = ddl_fail_at(p, first, "default for column \"%s\" (%s) cannot be computed", c->name,
                          c->type.name);

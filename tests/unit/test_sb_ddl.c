@@ -355,7 +355,8 @@ static void test_skipped(void **state)
                        "create table x (id int, tags text[]);\n"
                        "create index x_tags on x using gin (tags);\n"
                        "insert into x values (1);\n"
-                       "alter table x owner to postgres;\n",
+                       "alter table x owner to postgres;\n"
+                       "create table y (owner uuid not null default auth.uid());\n",
                        &d);
     static const char *const want[] = {
         "m.sql:1: skipped: create extension if not exists \"uuid-ossp\"",
@@ -367,7 +368,8 @@ static void test_skipped(void **state)
         "m.sql:8: skipped: create policy p on storage.",
         "m.sql:10: skipped: create index x_tags on x using",
         "m.sql:11: skipped: insert into x values (1",
-        "m.sql:12: skipped: owner to postgres"};
+        "m.sql:12: skipped: owner to postgres",
+        "m.sql:13: default auth.uid() of column \"owner\" not honoured: send the value"};
 
     (void)state;
     assert_int_equal(d.nwarnings, sizeof(want) / sizeof(*want));
