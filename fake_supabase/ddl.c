@@ -270,6 +270,15 @@ int ddl_reader_add(struct ddl_reader *r, const char *name, const char *text, str
     }
     if (rc == FK_ENOMEM)
         fk_error_set(err, "%s: out of memory", name);
+    if (rc == FK_EINVAL &&
+        (strstr(text, "randomblob(") != NULL || strstr(text, "strftime(") != NULL)) {
+        char why[FK_ERRMSG_MAX];
+        snprintf(why, sizeof(why), "%s", err->msg);
+        fk_error_set(err,
+                     "%.400s (a SQLite schema of earlier versions? its first line must be "
+                     "\"" LEGACY_MARKER "\")",
+                     why);
+    }
     ddl_toks_free(&toks);
     return rc;
 }

@@ -470,6 +470,17 @@ static void test_folder_and_legacy(void **state)
                                    &d, &err),
                      0);
     assert_true(d.legacy);
+    ddl_result_free(&d);
+    assert_int_equal(ddl_read_text("old.sql",
+                                   "CREATE TABLE t (x TEXT DEFAULT (strftime('%s','now')));", &d,
+                                   &err),
+                     FK_EINVAL);
+    assert_non_null(strstr(err.msg, "its first line must be \"-- fake_supabase: sqlite\""));
+    assert_int_equal(ddl_read_text("old.sql",
+                                   "-- fake_supabase: sqlite\nCREATE TABLE t (x TEXT DEFAULT "
+                                   "(strftime('%s','now')));",
+                                   &d, &err),
+                     0);
     assert_non_null(strstr(d.sqlite, "strftime('%s','now')"));
     ddl_result_free(&d);
 }
