@@ -13,23 +13,25 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fake_supabase/ddl.h"
 #include "fake_supabase/errors.h"
 #include "fake_supabase/gotrue.h"
 #include "fake_supabase/postgrest.h"
 #include "fakekit/json.h"
+#include "fakekit/log.h"
 #include "fakekit/run.h"
 #include "fakekit/version.h"
 
-#define SCHEMA_FILE_MAX (4 * 1024 * 1024) /* a --schema file larger than this is refused */
-#define MAX_OPTIONS     32
-#define MAX_ROUTES      64
+#define MAX_OPTIONS 32
+#define MAX_ROUTES  64
 
 static const char default_schema[] = "fake_supabase/schema.sql";
 static const char *schema_path = default_schema;
 
 static const struct fk_option rest_options[] = {
-    {"schema", "FAKE_SCHEMA", FK_OPT_STRING, &schema_path, 0, 0, "FILE",
-     "SQL file creating the tables /rest/v1 serves (SQLite dialect)"},
+    {"schema", "FAKE_SCHEMA", FK_OPT_STRING, &schema_path, 0, 0, "PATH",
+     "PostgreSQL migrations creating the tables /rest/v1 serves: a .sql file, or a folder "
+     "of them applied in name order (supabase/migrations)"},
     {NULL, NULL, FK_OPT_STRING, NULL, 0, 0, NULL, NULL},
 };
 
@@ -47,60 +49,68 @@ static struct fk_option options[MAX_OPTIONS];
 static struct fk_route routes[MAX_ROUTES];
 static struct fk_service service;
 
-/* Read the whole --schema file. NULL with err set. */
-static char *read_schema(const char *path, struct fk_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    char *text = NULL;
-    size_t n = 0;
-
-    if (f == NULL) {
-        fk_error_set(err, "--schema %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    text = malloc(SCHEMA_FILE_MAX + 1);
-    if (text != NULL)
-        n = fread(text, 1, SCHEMA_FILE_MAX + 1, f);
-    if (text == NULL || ferror(f) || n > SCHEMA_FILE_MAX) {
-        fk_error_set(err, "--schema %s: %s", path,
-                     text == NULL ? "out of memory"
-                     : ferror(f)  ? "read error"
-                                  : "file too large");
-        free(text);
-        text = NULL;
-    } else {
-        text[n] = '\0';
-    }
-    fclose(f);
-    return text;
-}
-
 /* The default schema is found from the working directory (the source tree, as the README's
  * commands run), else next to the program: bin/ and build/CONFIG/bin/ in the source tree,
  * or PREFIX/share/fakes/ after make install. An explicit --schema is used as given. */
-static char *read_default_schema(struct fk_error *err)
+static const char *default_schema_path(char *path, size_t len)
 {
     static const char *const rel[] = {"/../fake_supabase/schema.sql",
                                       "/../../../fake_supabase/schema.sql",
                                       "/../share/fakes/schema.sql"};
-    char exe[1024], path[1200];
+    char exe[1024];
     ssize_t n;
-    char *text = access(default_schema, R_OK) == 0 ? read_schema(default_schema, err) : NULL;
 
-    if (text != NULL || access(default_schema, R_OK) == 0)
-        return text;
+    if (access(default_schema, R_OK) == 0)
+        return default_schema;
     n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
     if (n > 0) {
         exe[n] = '\0';
         if (strrchr(exe, '/') != NULL)
             *strrchr(exe, '/') = '\0';
         for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-            snprintf(path, sizeof(path), "%s%s", exe, rel[i]);
+            snprintf(path, len, "%s%s", exe, rel[i]);
             if (access(path, R_OK) == 0)
-                return read_schema(path, err);
+                return path;
         }
     }
-    return read_schema(default_schema, err); /* fails with the usual message */
+    return default_schema; /* fails with the usual message */
+}
+
+/* Read --schema (PostgreSQL migrations, ddl.h), build the schema cache and its policies, and
+ * log one warning line per statement or policy the fake does not honour. */
+static int load_schema(struct sb_svc *s, struct fk_error *err)
+{
+    char buf[1300], why[FK_ERRMSG_MAX], quoted[FK_LOG_QUOTED];
+    const char *path =
+        schema_path == default_schema ? default_schema_path(buf, sizeof(buf)) : schema_path;
+    struct ddl_result d;
+    size_t alen, flen;
+    int rc = ddl_read_path(path, &d, err);
+
+    if (rc == 0)
+        rc = sb_schema_from_ddl(sb_auth_schema_sql, &d, &s->schema, err);
+    if (rc != 0) {
+        snprintf(why, sizeof(why), "%s", err->msg);
+        fk_error_set(err, "--schema %s: %s", path, why);
+        ddl_result_free(&d);
+        return rc;
+    }
+    for (size_t i = 0; i < d.nwarnings; i++)
+        fk_log(FK_LOG_WARN, "event=schema_warning msg=%s",
+               fk_log_quote(quoted, sizeof(quoted), d.warnings[i]));
+    alen = strlen(sb_auth_schema_sql);
+    flen = strlen(d.sqlite);
+    s->schema_sql = malloc(alen + flen + 2);
+    if (s->schema_sql == NULL) {
+        ddl_result_free(&d);
+        fk_error_set(err, "out of memory");
+        return FK_ENOMEM;
+    }
+    memcpy(s->schema_sql, sb_auth_schema_sql, alen);
+    s->schema_sql[alen] = '\n';
+    memcpy(s->schema_sql + alen + 1, d.sqlite, flen + 1);
+    ddl_result_free(&d);
+    return 0;
 }
 
 static void sb_fini(void *state)
@@ -119,8 +129,6 @@ static void sb_fini(void *state)
 static int sb_init(void **state, struct fk_error *err)
 {
     struct sb_svc *s = calloc(1, sizeof(*s));
-    char *file = NULL;
-    size_t alen, flen;
     int rc;
 
     if (s == NULL) {
@@ -132,29 +140,13 @@ static int sb_init(void **state, struct fk_error *err)
         free(s);
         return rc;
     }
-    file = schema_path == default_schema ? read_default_schema(err) : read_schema(schema_path, err);
-    rc = file != NULL ? 0 : FK_EIO;
-    if (rc == 0 && (rc = sb_schema_from_sql(sb_auth_schema_sql, file, &s->schema, err)) != 0) {
-        char why[FK_ERRMSG_MAX];
-        snprintf(why, sizeof(why), "%s", err->msg);
-        fk_error_set(err, "--schema %s: %s", schema_path, why);
-    }
+    rc = load_schema(s, err);
     if (rc == 0) {
-        alen = strlen(sb_auth_schema_sql);
-        flen = strlen(file);
-        s->schema_sql = malloc(alen + flen + 2);
-        rc = s->schema_sql != NULL ? 0 : FK_ENOMEM;
-    }
-    if (rc == 0) {
-        memcpy(s->schema_sql, sb_auth_schema_sql, alen);
-        s->schema_sql[alen] = '\n';
-        memcpy(s->schema_sql + alen + 1, file, flen + 1);
         service.schema_sql = s->schema_sql;
         *state = s;
     } else {
         sb_fini(s);
     }
-    free(file);
     return rc;
 }
 

@@ -17,6 +17,7 @@
 #include "fake_supabase/errors.h"
 #include "fake_supabase/gotrue.h"
 #include "fake_supabase/postgrest_int.h"
+#include "fake_supabase/rls.h"
 
 #define PG_CT        "application/json; charset=utf-8"
 #define PG_OBJECT_CT "application/vnd.pgrst.object+json; charset=utf-8"
@@ -69,12 +70,33 @@ int sb_rest_all_columns(struct sb_sql *sql, const struct sb_table *t)
     return rc;
 }
 
+/* The policies' USING: SELECT's for every method (PostgREST's filters read columns), and
+ * UPDATE's or DELETE's on top for PATCH and DELETE (rls.h). */
+static int rls_where(struct sb_ctx *c, struct sb_sql *sql)
+{
+    const char *m = c->req != NULL ? c->req->method : "GET";
+    int rc;
+
+    if (!sb_rls_applies(c->t, &c->caller))
+        return 0;
+    rc = sb_sql_raw(sql, " AND ");
+    if (rc == 0)
+        rc = sb_rls_using(sql, c->t, DDL_CMD_SELECT, &c->caller);
+    if (rc == 0 && (strcmp(m, "PATCH") == 0 || strcmp(m, "DELETE") == 0))
+        rc = sb_sql_raw(sql, " AND ");
+    if (rc == 0 && (strcmp(m, "PATCH") == 0 || strcmp(m, "DELETE") == 0))
+        rc = sb_rls_using(sql, c->t, m[0] == 'P' ? DDL_CMD_UPDATE : DDL_CMD_DELETE, &c->caller);
+    return rc;
+}
+
 int sb_rest_where(struct sb_ctx *c, struct sb_sql *sql)
 {
     const struct sb_table *t = c->t;
     struct sb_param owner = {SB_PARAM_TEXT, 0, 0, c->caller.sub};
     int rc = sb_sql_where(sql, t, c->q.where);
 
+    if (rc == 0 && t->rls_mode != SB_RLS_OWNER)
+        return rls_where(c, sql);
     if (rc != 0 || t->owner_col < 0 || c->caller.role == SB_ROLE_SERVICE)
         return rc;
     if (c->caller.role == SB_ROLE_ANON)
@@ -262,7 +284,7 @@ static int dispatch(struct sb_ctx *c)
     bool read = strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
     char msg[160];
 
-    if (!read && c->caller.role == SB_ROLE_ANON) {
+    if (!read && c->caller.role == SB_ROLE_ANON && c->t->rls_mode == SB_RLS_OWNER) {
         snprintf(msg, sizeof(msg), "permission denied for table %s", c->t->name);
         return sb_pg_error(c->resp, 401, "42501", msg, NULL, NULL);
     }

@@ -34,7 +34,9 @@ struct sb_ctx {
     struct sb_caller caller;
     struct sb_query q;
     struct sb_prefer pref;
-    bool want_object; /* Accept: application/vnd.pgrst.object+json */
+    bool want_object;       /* Accept: application/vnd.pgrst.object+json */
+    bool rls_check;         /* writes: RETURNING ends with the policies' check (rls.h) */
+    bool rls_upsert_update; /* this upsert row conflicts: it takes the update path */
 };
 
 /* Parse a Prefer header (NULL: defaults). Unknown items are ignored, as PostgREST's lenient
@@ -71,6 +73,27 @@ int sb_rest_window(struct sb_ctx *c, struct sb_window *w) FK_MUST_CHECK;
 /* Content-Range for n rows starting at lower, of total (-1: unknown "*"). */
 int sb_rest_content_range(struct fk_resp *resp, long long lower, long long n,
                           long long total) FK_MUST_CHECK;
+
+/* Row-level security on writes (postgrest_rls.c, rls.h): append ", coalesce(check, 0)" to
+ * a RETURNING list and set c->rls_check when the policies apply; append " WHERE ..." to an
+ * upsert's DO UPDATE (the UPDATE policies' USING on the existing row); answer 42501 "new row
+ * violates row-level security policy [(USING expression) ]for table". */
+int sb_rest_rls_returning(struct sb_ctx *c, struct sb_sql *sql, bool updating) FK_MUST_CHECK;
+int sb_rest_rls_conflict_where(struct sb_ctx *c, struct sb_sql *sql) FK_MUST_CHECK;
+int sb_rest_rls_error(struct sb_ctx *c, bool using_expr) FK_MUST_CHECK;
+/* For a merge upsert under RLS: whether row conflicts on keys (the update path, whose new row
+ * the UPDATE policies check) into c->rls_upsert_update. 1 when an error answer was written. */
+int sb_rest_rls_upsert_path(struct sb_ctx *c, const cJSON *row, const int *keys,
+                            size_t nkeys) FK_MUST_CHECK;
+/* PostgreSQL checks the policies before the table's constraints: the new rows built from the
+ * request's values (over the rows an update touches; NULL for an insert's missing columns,
+ * which then only a false that does not depend on them refuses) must pass. 1 when an error
+ * answer was written. */
+int sb_rest_rls_precheck(struct sb_ctx *c, const cJSON *vals, bool updating) FK_MUST_CHECK;
+/* Bind JSON value v for column col as a parameter of sql (postgrest_write.c). 1 when an error
+ * answer was written, 0 on success, FK_ENOMEM. */
+int sb_rest_json_param(struct sb_ctx *c, struct sb_sql *sql, const struct sb_column *col,
+                       const cJSON *v) FK_MUST_CHECK;
 
 /* POST, PATCH, DELETE (postgrest_write.c). */
 int sb_rest_insert(struct sb_ctx *c) FK_MUST_CHECK;

@@ -15,16 +15,13 @@
 
 #include "fake_supabase/errors.h"
 #include "fake_supabase/postgrest_int.h"
+#include "fake_supabase/rls.h"
 
 #define MAX_COLS 256
 
 static int rls_error(struct sb_ctx *c)
 {
-    char msg[200];
-
-    snprintf(msg, sizeof(msg), "new row violates row-level security policy for table \"%s\"",
-             c->t->name);
-    return sb_pg_error(c->resp, 403, "42501", msg, NULL, NULL);
+    return sb_rest_rls_error(c, false);
 }
 
 /* An authenticated caller may only write rows it owns (see postgrest.h). */
@@ -32,7 +29,7 @@ static bool owner_ok(const struct sb_ctx *c, const cJSON *row, bool required)
 {
     const cJSON *v;
 
-    if (c->caller.role == SB_ROLE_SERVICE || c->t->owner_col < 0)
+    if (c->caller.role == SB_ROLE_SERVICE || c->t->owner_col < 0 || c->t->rls_mode != SB_RLS_OWNER)
         return true;
     v = cJSON_GetObjectItemCaseSensitive(row, c->t->cols[c->t->owner_col].name);
     if (v == NULL)
@@ -50,8 +47,8 @@ static int bad_input(struct sb_ctx *c, const char *type, const char *text)
 
 /* Bind JSON value v for column col as a parameter of sql. 1 when an error answer was
  * written, 0 on success, FK_ENOMEM. */
-static int json_param(struct sb_ctx *c, struct sb_sql *sql, const struct sb_column *col,
-                      const cJSON *v)
+int sb_rest_json_param(struct sb_ctx *c, struct sb_sql *sql, const struct sb_column *col,
+                       const cJSON *v)
 {
     struct sb_param p = {SB_PARAM_NULL, 0, 0, NULL};
     char *printed = NULL, *end = NULL;
@@ -173,7 +170,13 @@ static int run_write(struct sb_ctx *c, struct sb_sql *sql, cJSON *out, const cJS
 
     *answered = 0;
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        cJSON *full = sb_rest_row(c->t, st);
+        cJSON *full;
+        if (c->rls_check && sqlite3_column_int(st, (int)c->t->ncols) == 0) {
+            sqlite3_reset(st);
+            *answered = rls_error(c) == 0;
+            return SQLITE_CONSTRAINT;
+        }
+        full = sb_rest_row(c->t, st);
         if (full == NULL || !cJSON_AddItemToArray(out, full)) {
             cJSON_Delete(full);
             rc = SQLITE_NOMEM;
@@ -239,6 +242,8 @@ static int add_conflict_clause(struct sb_ctx *c, struct sb_sql *sql, const int *
             rc = sb_sql_ident(sql, name);
     }
     /* A user's upsert never takes over another user's row. */
+    if (rc == 0 && c->t->rls_mode != SB_RLS_OWNER)
+        return sb_rest_rls_conflict_where(c, sql);
     if (rc == 0 && c->caller.role == SB_ROLE_AUTHENTICATED && c->t->owner_col >= 0) {
         struct sb_param owner = {SB_PARAM_TEXT, 0, 0, c->caller.sub};
         rc = sb_sql_raw(sql, " WHERE ");
@@ -264,6 +269,11 @@ static int insert_row(struct sb_ctx *c, const cJSON *row, const int *cols, size_
         if (!c->pref.missing_default ||
             cJSON_GetObjectItemCaseSensitive(row, c->t->cols[cols[i]].name) != NULL)
             used[nused++] = cols[i];
+    rc = sb_rest_rls_precheck(c, row, false);
+    if (rc == 0)
+        rc = sb_rest_rls_upsert_path(c, row, keys, nkeys);
+    if (rc != 0)
+        return rc;
     sb_sql_init(&sql);
     rc = sb_sql_raw(&sql, "INSERT INTO ");
     if (rc == 0)
@@ -278,8 +288,9 @@ static int insert_row(struct sb_ctx *c, const cJSON *row, const int *cols, size_
     for (size_t i = 0; rc == 0 && i < nused; i++) {
         rc = sb_sql_raw(&sql, i == 0 ? ") VALUES (" : ", ");
         if (rc == 0)
-            rc = json_param(c, &sql, &c->t->cols[used[i]],
-                            cJSON_GetObjectItemCaseSensitive(row, c->t->cols[used[i]].name));
+            rc =
+                sb_rest_json_param(c, &sql, &c->t->cols[used[i]],
+                                   cJSON_GetObjectItemCaseSensitive(row, c->t->cols[used[i]].name));
     }
     if (rc == 0 && nused > 0)
         rc = sb_sql_raw(&sql, ")");
@@ -289,9 +300,16 @@ static int insert_row(struct sb_ctx *c, const cJSON *row, const int *cols, size_
         rc = sb_sql_raw(&sql, " RETURNING ");
     if (rc == 0)
         rc = sb_rest_all_columns(&sql, c->t);
+    if (rc == 0)
+        rc = sb_rest_rls_returning(c, &sql, false);
     before = cJSON_GetArraySize(out);
     if (rc == 0 && run_write(c, &sql, out, row, false, &answered) != SQLITE_OK)
         rc = answered ? 1 : FK_ENOMEM;
+    /* An upsert whose existing row the UPDATE policies do not let it change (PostgreSQL's
+     * WCO_RLS_CONFLICT_CHECK): DO UPDATE ... WHERE skipped it. */
+    if (rc == 0 && c->rls_check && c->pref.resolution == SB_RES_MERGE && nused > 0 &&
+        cJSON_GetArraySize(out) == before)
+        rc = sb_rest_rls_error(c, true) == 0 ? 1 : FK_ENOMEM;
     if (rc == 0)
         rc = check_pk_null(c, out, before);
     sb_sql_cleanup(&sql);
@@ -482,10 +500,12 @@ static int update_or_delete(struct sb_ctx *c, bool deleting)
         if (rc == 0)
             rc = sb_sql_raw(&sql, " = ");
         if (rc == 0)
-            rc = json_param(c, &sql, &c->t->cols[col], k);
+            rc = sb_rest_json_param(c, &sql, &c->t->cols[col], k);
     }
     if (rc == 0 && !deleting && !owner_ok(c, body, false))
         rc = rls_error(c) == 0 ? 1 : FK_ENOMEM;
+    if (rc == 0 && !deleting && nset > 0)
+        rc = sb_rest_rls_precheck(c, body, true);
     if (rc == 0 && !deleting && nset == 0) {
         /* Nothing to set: PostgREST changes nothing and reports no row. */
         sb_sql_cleanup(&sql);
@@ -502,6 +522,8 @@ static int update_or_delete(struct sb_ctx *c, bool deleting)
         rc = sb_sql_raw(&sql, " RETURNING ");
     if (rc == 0)
         rc = sb_rest_all_columns(&sql, c->t);
+    if (rc == 0 && !deleting)
+        rc = sb_rest_rls_returning(c, &sql, true);
     if (rc == 0 && (out = cJSON_CreateArray()) == NULL)
         rc = FK_ENOMEM;
     if (rc == 0 && fk_store_begin(c->req->store) != 0)

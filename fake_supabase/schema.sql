@@ -1,43 +1,40 @@
--- The provisioning flow's tables, served by fake_supabase through /rest/v1 (PostgREST).
---
--- SQLite dialect. The auth tables (auth_users, ...) are created by the fake itself and are
--- not exposed through /rest/v1; tables here may reference auth_users(id) as Supabase tables
--- reference auth.users(id). Load another file with --schema FILE.
+-- The provisioning flow's tables, as a Supabase project's migration writes them
+-- (supabase/migrations/<timestamp>_provisioning.sql). fake_supabase reads this PostgreSQL
+-- with its DDL reader (fake_supabase/ddl.h) and serves the tables through /rest/v1; a real
+-- project runs the same file with `supabase db push`. Load your own migrations with
+-- --schema FILE or --schema supabase/migrations.
 
-CREATE TABLE IF NOT EXISTS profiles (
-    id            TEXT PRIMARY KEY REFERENCES auth_users(id) ON DELETE CASCADE,
-    email         TEXT,
-    full_name     TEXT,
-    phone_number  TEXT,
+create table if not exists public.profiles (
+    id            uuid primary key references auth.users (id) on delete cascade,
+    email         text,
+    full_name     text,
+    phone_number  text,
     -- The Twilio SID of phone_number: a release clears only the number it releases (the same
     -- number can be bought again; a SID never repeats). Existing deployments:
-    --   ALTER TABLE profiles ADD COLUMN twilio_sid TEXT;
-    twilio_sid    TEXT,
-    created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    updated_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    --   alter table public.profiles add column twilio_sid text;
+    twilio_sid    text,
+    created_at    timestamptz not null default now(),
+    updated_at    timestamptz not null default now()
 );
 
 -- One row per number a user holds or held. At most one active number per user
 -- (phone_numbers_one_active), a number belongs to one row, a Twilio SID to one row.
-CREATE TABLE IF NOT EXISTS phone_numbers (
-    id                TEXT PRIMARY KEY DEFAULT (lower(hex(randomblob(4)) || '-' ||
-                          hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' ||
-                          substr('89ab', 1 + (abs(random()) % 4), 1) ||
-                          substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))),
-    user_id           TEXT NOT NULL REFERENCES auth_users(id) ON DELETE CASCADE,
-    phone_number      TEXT NOT NULL UNIQUE,
-    twilio_sid        TEXT NOT NULL UNIQUE,
-    country_code      TEXT NOT NULL,
-    number_type       TEXT NOT NULL,
-    status            TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'released')),
-    livekit_trunk_id  TEXT,
-    dispatch_rule_id  TEXT,
-    job_id            TEXT,
-    created_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    updated_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+create table if not exists public.phone_numbers (
+    id                uuid primary key default gen_random_uuid(),
+    user_id           uuid not null references auth.users (id) on delete cascade,
+    phone_number      text not null unique,
+    twilio_sid        text not null unique,
+    country_code      text not null,
+    number_type       text not null,
+    status            text not null default 'active' check (status in ('active', 'released')),
+    livekit_trunk_id  text,
+    dispatch_rule_id  text,
+    job_id            text,
+    created_at        timestamptz not null default now(),
+    updated_at        timestamptz not null default now()
 );
-CREATE UNIQUE INDEX IF NOT EXISTS phone_numbers_one_active
-    ON phone_numbers (user_id) WHERE status = 'active';
+create unique index if not exists phone_numbers_one_active
+    on public.phone_numbers (user_id) where status = 'active';
 
 -- The provisioner's job, one row per user: each step's outcome is written here before the
 -- next step starts. owner + lease_expires_at let exactly one run hold the job at a time;
@@ -46,27 +43,43 @@ CREATE UNIQUE INDEX IF NOT EXISTS phone_numbers_one_active
 -- that lost its lease (paused, partitioned) can no longer change the row. 'releasing' marks
 -- a release in progress, which a re-run of `release` finishes.
 -- An existing deployment adds what is new with:
---   ALTER TABLE provisioning_jobs ADD COLUMN fence INTEGER NOT NULL DEFAULT 0;
--- and, on PostgreSQL, replaces the status check to allow 'releasing'.
-CREATE TABLE IF NOT EXISTS provisioning_jobs (
-    id                TEXT PRIMARY KEY,
-    user_id           TEXT NOT NULL UNIQUE REFERENCES auth_users(id) ON DELETE CASCADE,
-    status            TEXT NOT NULL DEFAULT 'pending'
-                          CHECK (status IN ('pending', 'running', 'completed', 'failed',
+--   alter table public.provisioning_jobs add column fence integer not null default 0;
+-- and replaces the status check to allow 'releasing'.
+create table if not exists public.provisioning_jobs (
+    id                text primary key,
+    user_id           uuid not null unique references auth.users (id) on delete cascade,
+    status            text not null default 'pending'
+                          check (status in ('pending', 'running', 'completed', 'failed',
                                             'releasing')),
-    step              TEXT NOT NULL DEFAULT 'created',
-    owner             TEXT,
-    lease_expires_at  TEXT,
-    fence             INTEGER NOT NULL DEFAULT 0,
-    country_code      TEXT NOT NULL DEFAULT 'US',
-    number_type       TEXT NOT NULL DEFAULT 'local',
-    area_code         TEXT,
-    phone_number      TEXT,
-    twilio_sid        TEXT,
-    livekit_trunk_id  TEXT,
-    dispatch_rule_id  TEXT,
-    attempts          INTEGER NOT NULL DEFAULT 0,
-    last_error        TEXT,
-    created_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    updated_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    step              text not null default 'created',
+    owner             text,
+    lease_expires_at  timestamptz,
+    fence             integer not null default 0,
+    country_code      text not null default 'US',
+    number_type       text not null default 'local',
+    area_code         text,
+    phone_number      text,
+    twilio_sid        text,
+    livekit_trunk_id  text,
+    dispatch_rule_id  text,
+    attempts          integer not null default 0,
+    last_error        text,
+    created_at        timestamptz not null default now(),
+    updated_at        timestamptz not null default now()
 );
+
+-- Row-level security: a signed-in user sees and writes only their own rows; the service
+-- role (the provisioner's key) bypasses it, as it does on Supabase.
+alter table public.profiles enable row level security;
+alter table public.phone_numbers enable row level security;
+alter table public.provisioning_jobs enable row level security;
+
+create policy "profiles: own row" on public.profiles
+    for all to authenticated
+    using (auth.uid() = id) with check (auth.uid() = id);
+create policy "phone_numbers: own rows" on public.phone_numbers
+    for all to authenticated
+    using (auth.uid() = user_id) with check (auth.uid() = user_id);
+create policy "provisioning_jobs: own job" on public.provisioning_jobs
+    for all to authenticated
+    using ((select auth.uid()) = user_id) with check ((select auth.uid()) = user_id);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fake_supabase/rls.h"
 #include "fakekit/text.h"
 
 static char *dup_str(const char *s)
@@ -66,6 +67,7 @@ static void table_cleanup(struct sb_table *t)
     free(t->fkeys);
     free(t->name);
     free(t->cols_sql);
+    sb_rls_free(t->policies, t->npolicies);
 }
 
 void sb_schema_free(struct sb_schema *s)

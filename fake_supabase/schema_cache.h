@@ -46,6 +46,8 @@ struct sb_fkey {
     char *name;  /* "t_col_fkey" */
 };
 
+struct sb_policy; /* rls.c */
+
 struct sb_table {
     char *name;
     struct sb_column *cols;
@@ -60,6 +62,10 @@ struct sb_table {
     /* Every column, quoted as sb_sql_ident quotes them and comma-separated, in table order:
      * the select list of reads and RETURNING, made once. NULL: build it each time. */
     char *cols_sql;
+    /* Row-level security (rls.h): enum sb_rls_mode, and the table's compiled policies. */
+    int rls_mode;
+    struct sb_policy *policies;
+    size_t npolicies;
 };
 
 struct sb_schema {
@@ -74,6 +80,11 @@ struct sb_schema {
 int sb_schema_from_sql(const char *base_sql, const char *extra_sql, struct sb_schema **out,
                        struct fk_error *err) FK_MUST_CHECK;
 void sb_schema_free(struct sb_schema *s); /* NULL-safe */
+/* The same for PostgreSQL DDL read by ddl.h: base_sql then d->sqlite, then the policies
+ * compiled onto the tables (rls.h; warnings appended to d->warnings). */
+struct ddl_result;
+int sb_schema_from_ddl(const char *base_sql, struct ddl_result *d, struct sb_schema **out,
+                       struct fk_error *err) FK_MUST_CHECK;
 
 /* The table named name, or NULL. Borrowed from s. */
 const struct sb_table *sb_schema_table(const struct sb_schema *s, const char *name);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fake_supabase/ddl.h"
 #include "fake_supabase/gotrue.h"
 #include "fake_supabase/postgrest.h"
 #include "tests/fuzz/fuzz_req.h"
@@ -67,30 +68,21 @@ static void check(const struct fk_req *req, const struct fk_resp *resp)
     fuzz_require_keys(resp, resp->status == 401 ? gw : pg);
 }
 
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *text = malloc(1 << 20);
-    size_t n = 0;
-
-    if (f == NULL || text == NULL)
-        abort();
-    n = fread(text, 1, (1 << 20) - 1, f);
-    text[n] = '\0';
-    fclose(f);
-    return text;
-}
-
 static void setup(struct fuzz_target *t)
 {
     struct fk_error err = {{0}};
     const char *path = getenv("FUZZ_SCHEMA") ? getenv("FUZZ_SCHEMA") : "fake_supabase/schema.sql";
-    char *file = read_file(path);
-    size_t alen = strlen(sb_auth_schema_sql), flen = strlen(file);
+    struct ddl_result d;
+    char *file;
+    size_t alen = strlen(sb_auth_schema_sql), flen;
 
-    if (sb_auth_init(&err) != 0 ||
-        sb_schema_from_sql(sb_auth_schema_sql, file, &state.schema, &err) != 0)
+    if (sb_auth_init(&err) != 0 || ddl_read_path(path, &d, &err) != 0 ||
+        sb_schema_from_ddl(sb_auth_schema_sql, &d, &state.schema, &err) != 0)
         abort();
+    file = d.sqlite; /* the SQLite DDL the store runs */
+    d.sqlite = NULL;
+    ddl_result_free(&d);
+    flen = strlen(file);
     if ((state.schema_sql = malloc(alen + flen + 2)) == NULL)
         abort();
     memcpy(state.schema_sql, sb_auth_schema_sql, alen);

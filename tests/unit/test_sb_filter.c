@@ -14,7 +14,9 @@
 
 #include <cmocka.h>
 
+#include "fake_supabase/ddl.h"
 #include "fake_supabase/filter.h"
+#include "fake_supabase/rls.h"
 #include "fake_supabase/schema_cache.h"
 
 static const char base_sql[] = "CREATE TABLE auth_users (id TEXT PRIMARY KEY);";
@@ -457,16 +459,13 @@ static void test_schema_file(void **state)
 {
     struct sb_schema *s = NULL;
     struct fk_error err = {{0}};
-    FILE *f = fopen("fake_supabase/schema.sql", "r");
-    char *text = calloc(1, 65536);
+    struct ddl_result d;
     const struct sb_table *pn, *pr;
 
     (void)state;
-    assert_non_null(f);
-    assert_non_null(text);
-    assert_true(fread(text, 1, 65535, f) > 0);
-    fclose(f);
-    assert_int_equal(sb_schema_from_sql(base_sql, text, &s, &err), 0);
+    assert_int_equal(ddl_read_path("fake_supabase/schema.sql", &d, &err), 0);
+    assert_int_equal(d.nwarnings, 0);
+    assert_int_equal(sb_schema_from_ddl(base_sql, &d, &s, &err), 0);
     assert_int_equal(s->ntables, 3);
     pn = sb_schema_table(s, "phone_numbers");
     pr = sb_schema_table(s, "profiles");
@@ -477,8 +476,12 @@ static void test_schema_file(void **state)
     assert_string_equal(pn->uniques[sb_table_unique_for(pn, (int[]){2}, 1)].name,
                         "phone_numbers_phone_number_key");
     assert_true(pn->uniques[sb_table_unique_for(pn, (int[]){1}, 1)].partial);
+    assert_string_equal(pn->cols[0].decl_type, "uuid");
+    assert_string_equal(pn->cols[10].decl_type, "timestamp with time zone");
+    assert_int_equal(pn->rls_mode, SB_RLS_ON);
+    assert_int_equal(pn->npolicies, 1);
     sb_schema_free(s);
-    free(text);
+    ddl_result_free(&d);
 }
 
 int main(void)

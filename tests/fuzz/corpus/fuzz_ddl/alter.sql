@@ -1,0 +1,13 @@
+begin;
+create table notes (id int primary key, user_id uuid not null, body text);
+alter table public.notes add column if not exists pinned boolean not null default   false, add column created_at timestamptz not null default now();
+alter table notes add column if not exists body text;
+alter table only notes alter column body set default 'x', alter column body set not   null;
+alter table notes add constraint body_len check (length(body) < 5);
+alter table notes rename column body to content;
+alter table notes enable row level security;
+create table gone (id int); create index gone_idx on gone (id); drop table gone;
+create policy "own" on public.notes for select to authenticated, anon   using ((select auth.uid()) = user_id);
+create policy ins on notes as restrictive for insert with check (true);
+create policy tmp on notes using (true); drop policy if exists tmp on notes;
+commit;
