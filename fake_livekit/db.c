@@ -88,7 +88,6 @@ static int put_key(struct fk_store *st, const char *key, const char *secret)
 int lk_db_seed(struct fk_store *st, void *svc, struct fk_error *err)
 {
     struct lk_svc *lk = svc;
-    lk->epoch++; /* a reset: retire every kept read (reads.h) */
     if (put_key(st, lk->api_key, lk->api_secret) != 0) {
         fk_error_set(err, "cannot store the API key: %s", sqlite3_errmsg(fk_store_db(st)));
         return FK_EIO;
@@ -463,9 +462,8 @@ int lk_db_load_state(struct fk_store *st, void *svc, const cJSON *state, const c
     } lists[] = {
         {"inbound_trunks", LK_INBOUND}, {"outbound_trunks", LK_OUTBOUND}, {"dispatch_rules", 0}};
     const cJSON *arr = NULL;
-    /* The seed key is not part of a state document; the load retires kept reads. */
-    if (svc)
-        ((struct lk_svc *)svc)->epoch++;
+    /* The seed key is not part of a state document. */
+    (void)svc;
     if (!cJSON_IsObject(state)) {
         fk_error_set(err, "%s: expected an object", path);
         return FK_EINVAL;

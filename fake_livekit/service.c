@@ -6,6 +6,7 @@
 #include "fake_livekit/db.h"
 #include "fake_livekit/grants.h"
 #include "fake_livekit/twirp.h"
+#include "fakekit/cache.h"
 #include "fakekit/version.h"
 
 /* livekit-server --dev's key pair (docs/reference/livekit.md §7). */
@@ -36,6 +37,11 @@ static int init(void **svc, struct fk_error *err)
         fk_error_set(err, "out of memory");
         return FK_ENOMEM;
     }
+    if (!(lk->reads = fk_cache_new(LK_READS_MAX, LK_READS_MAX_BYTES))) {
+        free(lk);
+        fk_error_set(err, "out of memory");
+        return FK_ENOMEM;
+    }
     lk->api_key = opt_api_key;
     lk->api_secret = opt_api_secret;
     *svc = lk;
@@ -46,7 +52,7 @@ static void fini(void *svc)
 {
     struct lk_svc *lk = svc;
     if (lk)
-        lk_reads_cleanup(&lk->reads);
+        fk_cache_free(lk->reads);
     free(lk);
     lk_auth_cache_clear();
 }

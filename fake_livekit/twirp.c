@@ -17,6 +17,7 @@
 #include "fake_livekit/service.h"
 #include "fake_livekit/trunks.h"
 #include "fake_livekit/validate.h"
+#include "fakekit/cache.h"
 #include "fakekit/clock.h"
 #include "fakekit/json.h"
 #include "fakekit/log.h"
@@ -148,7 +149,8 @@ static int unimplemented(struct lk_call *c)
     return lk_twirp_error(c->resp, "unimplemented", "fake_livekit does not place SIP calls", NULL);
 }
 
-/* Slots of struct lk_reads (reads.h): the secret lookup, then the List methods. */
+/* What a kept read is (the first byte of its key in svc->reads): the secret lookup, then the
+ * List methods. */
 enum { SLOT_SECRET, SLOT_LIST_IN, SLOT_LIST_OUT, SLOT_LIST_LEGACY, SLOT_LIST_RULES, NO_SLOT = -1 };
 
 struct method {
@@ -198,51 +200,57 @@ static int wire_of(const char *ct)
     return -1;
 }
 
-/* The store's generation, for struct lk_reads. */
-static void sync_reads(const struct fk_req *req)
+/* The key an answer is kept under in svc->reads: the slot, then the encoding (the answers
+ * differ), then len bytes of text (a body or an API key). Caller frees; NULL on ENOMEM. */
+static char *read_key(int slot, char wire, const char *text, size_t len, size_t *keylen)
 {
-    struct lk_svc *svc = req->svc;
-    lk_reads_sync(&svc->reads, (uint64_t)sqlite3_total_changes64(fk_store_db(req->store)),
-                  svc->epoch);
+    char *key = malloc(len + 2);
+    if (!key)
+        return NULL;
+    key[0] = (char)('0' + slot);
+    key[1] = wire;
+    if (len)
+        memcpy(key + 2, text, len);
+    *keylen = len + 2;
+    return key;
 }
 
-/* ctx is the request. A key's secret is kept until the store changes (reads.h). */
+/* ctx is the request. A key's secret is kept until the store changes (fakekit/cache.h). */
 static bool lookup_secret(void *ctx, const char *key, char *secret, size_t secretlen)
 {
     const struct fk_req *req = ctx;
     struct lk_svc *svc = req->svc;
+    struct fk_cache *reads = svc ? svc->reads : NULL;
     char found[512];
-    const char *kept;
-    size_t len;
+    const char *kept = NULL;
+    size_t len, keylen = 0;
+    char *k = reads ? read_key(SLOT_SECRET, '-', key, strlen(key), &keylen) : NULL;
 
-    if (svc) {
-        sync_reads(req);
-        kept = lk_reads_get(&svc->reads, SLOT_SECRET, key, strlen(key), &len);
-        if (kept) {
-            snprintf(secret, secretlen, "%s", kept);
-            return true;
-        }
+    if (k && (kept = fk_cache_get(reads, req->store, k, keylen, &len)) != NULL) {
+        snprintf(secret, secretlen, "%s", kept);
+        free(k);
+        return true;
     }
-    if (lk_db_secret(req->store, key, found, sizeof(found)) != 1)
+    if (lk_db_secret(req->store, key, found, sizeof(found)) != 1) {
+        free(k);
         return false;
+    }
     /* Not keeping it only costs the next call a query. */
-    if (svc && lk_reads_put(&svc->reads, SLOT_SECRET, key, strlen(key), found, strlen(found)) != 0)
+    if (k && fk_cache_put(reads, req->store, k, keylen, found, strlen(found)) != 0)
         fk_log(FK_LOG_DEBUG, "event=read_not_kept what=secret");
+    free(k);
     snprintf(secret, secretlen, "%s", found);
     return true;
 }
 
-/* The key a read-only answer is kept under: the encoding (the answers differ), then the body. */
-static char *answer_key(const struct fk_req *req, enum lk_wire wire, size_t *len)
+/* The key a read-only answer of m is kept under, or NULL (not a read-only method, no cache). */
+static char *answer_key(const struct fk_req *req, const struct method *m, enum lk_wire wire,
+                        size_t *len)
 {
-    char *key = malloc(req->body_len + 1);
-    if (!key)
+    struct lk_svc *svc = req->svc;
+    if (!svc || !svc->reads || m->slot == NO_SLOT)
         return NULL;
-    key[0] = wire == LK_WIRE_JSON ? 'j' : 'p';
-    if (req->body_len)
-        memcpy(key + 1, req->body, req->body_len);
-    *len = req->body_len + 1;
-    return key;
+    return read_key(m->slot, wire == LK_WIRE_JSON ? 'j' : 'p', req->body, req->body_len, len);
 }
 
 /* The kept answer of m for this exact body, if any (a read-only method, store unchanged). */
@@ -251,11 +259,8 @@ static const char *kept_answer(const struct fk_req *req, const struct method *m,
 {
     struct lk_svc *svc = req->svc;
     size_t keylen;
-    if (!svc || m->slot == NO_SLOT)
-        return NULL;
-    sync_reads(req);
-    char *key = answer_key(req, wire, &keylen);
-    const char *v = key ? lk_reads_get(&svc->reads, (size_t)m->slot, key, keylen, len) : NULL;
+    char *key = answer_key(req, m, wire, &keylen);
+    const char *v = key ? fk_cache_get(svc->reads, req->store, key, keylen, len) : NULL;
     free(key);
     return v;
 }
@@ -266,11 +271,11 @@ static void keep_answer(const struct fk_req *req, const struct method *m, enum l
 {
     struct lk_svc *svc = req->svc;
     size_t keylen;
-    if (!svc || m->slot == NO_SLOT || resp->status != 200 || resp->nheaders != 0)
+    char *key;
+    if (resp->status != 200 || resp->nheaders != 0 || !(key = answer_key(req, m, wire, &keylen)))
         return;
-    char *key = answer_key(req, wire, &keylen);
-    if (!key || lk_reads_put(&svc->reads, (size_t)m->slot, key, keylen,
-                             resp->body ? resp->body : "", resp->body_len) != 0)
+    if (fk_cache_put(svc->reads, req->store, key, keylen, resp->body ? resp->body : "",
+                     resp->body_len) != 0)
         fk_log(FK_LOG_DEBUG, "event=read_not_kept method=%s", m->name);
     free(key);
 }

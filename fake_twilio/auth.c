@@ -13,8 +13,8 @@
 #include <nettle/memops.h>
 
 #include "fake_twilio/errors.h"
-#include "fake_twilio/pages.h"
 #include "fake_twilio/state.h"
+#include "fakekit/cache.h"
 #include "fakekit/log.h"
 #include "fakekit/store.h"
 
@@ -97,16 +97,14 @@ int twilio_auth(const struct fk_req *req, const char *account_sid, struct fk_res
     sqlite3_stmt *st = NULL;
     size_t len;
     bool ok = false;
-    /* Accepted credentials are remembered until the store changes (pages.h explains why
-     * that is exact): the header is a pure function of user and password, and whether they
-     * are accepted depends only on the accounts and api_keys rows. */
+    /* Accepted credentials are remembered until the store changes (fakekit/cache.h): the
+     * header is a pure function of user and password, and whether they are accepted depends
+     * only on the accounts and api_keys rows. */
     bool cache =
         svc != NULL && svc->creds != NULL && cred_key(account_sid, header, key, sizeof key);
 
     if (cache) {
-        twilio_pages_sync(svc->creds, (uint64_t)sqlite3_total_changes64(fk_store_db(req->store)),
-                          svc->epoch);
-        if (twilio_pages_get(svc->creds, key, &len) != NULL)
+        if (fk_cache_get(svc->creds, req->store, key, strlen(key), &len) != NULL)
             return 1;
     }
     if (twilio_basic_decode(header, user, sizeof user, pass, sizeof pass) == 0) {
@@ -130,7 +128,7 @@ int twilio_auth(const struct fk_req *req, const char *account_sid, struct fk_res
     }
     if (ok) {
         /* Not remembering only costs the next request the query again. */
-        if (cache && twilio_pages_put(svc->creds, key, "", 0) != 0)
+        if (cache && fk_cache_put(svc->creds, req->store, key, strlen(key), "", 0) != 0)
             fk_log(FK_LOG_DEBUG, "event=credentials_not_kept");
         return 1;
     }

@@ -95,7 +95,7 @@ static int choose(const struct fk_req *req, struct fk_resp *resp, const struct t
     }
     /* The owned set skips owned numbers without a query each; if the table cannot be read
      * into it, each candidate is asked for (failing closed) as before. */
-    use_set = twilio_owned_sync(svc->owned, req->store, svc->epoch) == 0;
+    use_set = twilio_owned_sync(svc->owned, req->store) == 0;
     for (size_t i = 0, n = twilio_inventory_count(svc->inv); i < n; i++) {
         const struct twilio_number *c = twilio_inventory_at(svc->inv, i);
         if (use_set && twilio_owned_at(svc->owned, i))
@@ -116,9 +116,7 @@ int twilio_ipn_create(const struct fk_req *req, struct fk_resp *resp)
     const char *account = req->params[0];
     const char *vals[TWILIO_NFIELDS];
     const struct twilio_number *num = NULL;
-    const struct twilio_svc *svc = req->svc;
     struct twilio_ipn_new n = {0};
-    uint64_t mark;
     struct fk_error err = {{0}};
     char msg[128], sid[40];
     bool magic = false;
@@ -147,9 +145,7 @@ int twilio_ipn_create(const struct fk_req *req, struct fk_resp *resp)
         n.caps = num->caps;
         n.beta = num->beta;
     }
-    mark = twilio_owned_mark(req->store);
     rc = twilio_ipn_insert(req->store, &n, vals, sid, &err);
-    twilio_owned_wrote(svc->owned, req->store, mark, svc->epoch, n.phone_number);
     if (rc != 0) {
         char qn[FK_LOG_QUOTED], qr[FK_LOG_QUOTED];
         fk_log(FK_LOG_ERROR, "event=buy_failed number=%s reason=%s",
@@ -225,9 +221,7 @@ int twilio_ipn_update_handler(const struct fk_req *req, struct fk_resp *resp)
     const char *account = req->params[0], *sid = req->params[1];
     const char *move = fk_req_form(req, "AccountSid");
     const char *vals[TWILIO_NFIELDS];
-    const struct twilio_svc *svc = req->svc;
     struct fk_error err = {{0}};
-    uint64_t mark;
     char msg[128];
     int rc, code;
 
@@ -244,10 +238,7 @@ int twilio_ipn_update_handler(const struct fk_req *req, struct fk_resp *resp)
     } else {
         move = NULL;
     }
-    mark = twilio_owned_mark(req->store);
     rc = twilio_ipn_update(req->store, account, sid, vals, move, fk_now_us(), &err);
-    /* An update never changes which numbers are owned, only the change count. */
-    twilio_owned_wrote(svc->owned, req->store, mark, svc->epoch, NULL);
     if (rc == FK_ENOTFOUND)
         return twilio_error(resp, 20404, NULL, req->path, 0);
     if (rc != 0)
@@ -257,16 +248,12 @@ int twilio_ipn_update_handler(const struct fk_req *req, struct fk_resp *resp)
 
 int twilio_ipn_delete_handler(const struct fk_req *req, struct fk_resp *resp)
 {
-    const struct twilio_svc *svc = req->svc;
     int rc = twilio_auth(req, req->params[0], resp);
-    uint64_t mark;
     char phone[64] = "";
 
     if (rc <= 0)
         return rc;
-    mark = twilio_owned_mark(req->store);
     rc = twilio_ipn_delete(req->store, req->params[0], req->params[1], phone, sizeof phone);
-    twilio_owned_wrote(svc->owned, req->store, mark, svc->epoch, phone[0] ? phone : NULL);
     if (rc == FK_ENOTFOUND)
         return twilio_error(resp, 20404, NULL, req->path, 0);
     if (rc != 0)

@@ -11,11 +11,11 @@
 #include "fake_twilio/auth.h"
 #include "fake_twilio/errors.h"
 #include "fake_twilio/owned.h"
-#include "fake_twilio/pages.h"
 #include "fake_twilio/paging.h"
 #include "fake_twilio/resource.h"
 #include "fake_twilio/state.h"
 #include "fakekit/buf.h"
+#include "fakekit/cache.h"
 #include "fakekit/json.h"
 #include "fakekit/log.h"
 #include "fakekit/store.h"
@@ -255,7 +255,7 @@ int twilio_search_body(const struct twilio_svc *svc, struct fk_store *st,
     const char *sep = "";
     /* Owned numbers are skipped by their flag before any filtering; only when the table
      * cannot be read into the set is each candidate asked for, as before. */
-    bool use_set = twilio_owned_sync(svc->owned, st, svc->epoch) == 0;
+    bool use_set = twilio_owned_sync(svc->owned, st) == 0;
     int rc;
 
     if ((rc = fk_buf_addstr(b, "{\"uri\":")) != 0 || (rc = add_json_string(b, uri)) != 0 ||
@@ -309,20 +309,20 @@ int twilio_search(const struct fk_req *req, struct fk_resp *resp)
         return twilio_error(resp, code, msg, NULL, 0);
     /* uri echoes the path and query as received (docs/reference/twilio.md section 2). */
     n = snprintf(uri, sizeof uri, "%s%s%s", req->path, *req->query ? "?" : "", req->query);
-    /* The body depends only on uri and on which numbers are owned (pages.h); a truncated uri
+    /* The body depends only on uri and on which numbers are owned (fakekit/cache.h keeps it
+     * until the store changes); a truncated uri
      * no longer names the request, so it never goes near the cache. */
     if (n < 0 || (size_t)n >= sizeof uri)
         cacheable = false;
     if (cacheable) {
-        twilio_pages_sync(svc->pages, (uint64_t)sqlite3_total_changes64(fk_store_db(req->store)),
-                          svc->epoch);
-        if ((page = twilio_pages_get(svc->pages, uri, &len)) != NULL)
+        if ((page = fk_cache_get(svc->pages, req->store, uri, (size_t)n, &len)) != NULL)
             return fk_resp_set(resp, 200, "application/json", page, len);
     }
     fk_buf_init(&body, RENDER_MAX);
     rc = twilio_search_body(svc, req->store, &f, page_size, uri, &body, &cacheable);
     /* A page that cannot be kept only costs the next search the work again. */
-    if (rc == 0 && cacheable && twilio_pages_put(svc->pages, uri, body.data, body.len) != 0)
+    if (rc == 0 && cacheable &&
+        fk_cache_put(svc->pages, req->store, uri, (size_t)n, body.data, body.len) != 0)
         fk_log(FK_LOG_DEBUG, "event=page_not_kept");
     if (rc == 0)
         rc = fk_resp_set(resp, 200, "application/json", body.data, body.len);

@@ -9,7 +9,7 @@
  * Every inventory item is rendered to JSON text once, on first use (struct twilio_rendered),
  * so a search only filters and concatenates text instead of building and printing a cJSON
  * tree per request; and whole bodies are kept by path and query until the store changes
- * (pages.h), so a repeated search is one lookup and one copy. */
+ * (fakekit/cache.h), so a repeated search is one lookup and one copy. */
 #ifndef TWILIO_NUMBERS_H
 #define TWILIO_NUMBERS_H
 

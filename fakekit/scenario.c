@@ -190,8 +190,8 @@ static int find_section(const cJSON *doc, const char *service, const cJSON **sec
 }
 
 /* Parse doc and rebuild the state inside one transaction; commit (and swap the rule sets)
- * only when apply is true. A dry run rolls the transaction back: the in-memory caches of the
- * fakes follow the store's change counter and their seed epoch, so they drop what the
+ * only when apply is true. A dry run rolls the transaction back: the rollback moves the
+ * store's data version (fakekit/store.h), so every cache (fakekit/cache.h) drops what the
  * rolled-back load touched. */
 static int scenario_run(struct fk_app *app, const cJSON *doc, cJSON **summary, bool apply,
                         struct fk_error *err)

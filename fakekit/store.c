@@ -36,7 +36,21 @@ struct fk_store {
     uint64_t tick;
     struct fk_store_stmt_stats stats;
     long generation; /* opens of the file before this one (0 for :memory:) */
+    uint64_t ends;   /* write transactions committed or rolled back (fk_store_data_version) */
 };
+
+/* SQLite's commit and rollback hooks: a write transaction ended (a read-only one calls
+ * neither). Returning 0 lets the commit go ahead. */
+static int on_commit(void *arg)
+{
+    ((struct fk_store *)arg)->ends++;
+    return 0;
+}
+
+static void on_rollback(void *arg)
+{
+    ((struct fk_store *)arg)->ends++;
+}
 
 /* Count this open in the file's header (SQLite's user_version, which no table or dump
  * shows) and, from the second open on, mix the count into the kit's generator: a fake
@@ -80,6 +94,8 @@ int fk_store_open(const char *path, const char *schema_sql, struct fk_store **ou
         goto fail;
     }
     sqlite3_busy_timeout(st->db, 5000);
+    sqlite3_commit_hook(st->db, on_commit, st);
+    sqlite3_rollback_hook(st->db, on_rollback, st);
     if (strcmp(path, ":memory:") != 0 &&
         sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, &msg) != SQLITE_OK) {
         fk_error_set(err, "cannot open database %s: %s", path, msg != NULL ? msg : "?");
@@ -129,6 +145,11 @@ sqlite3 *fk_store_db(struct fk_store *st)
 long fk_store_generation(const struct fk_store *st)
 {
     return st->generation;
+}
+
+uint64_t fk_store_data_version(struct fk_store *st)
+{
+    return st->ends + (uint64_t)sqlite3_total_changes64(st->db);
 }
 
 /* A multiplicative hash eight bytes at a time: SQL texts run to a few hundred bytes and

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
@@ -31,6 +32,15 @@ sqlite3 *fk_store_db(struct fk_store *st);
  * the count into the kit's generator (fk_rand_mix), so that a fake restarted on the same
  * --db with the same --seed draws other ids than the run before (fakekit/ids.h). */
 long fk_store_generation(const struct fk_store *st);
+
+/* The store's data version: a number that moves whenever what the store holds may have
+ * changed, and never moves back. Every INSERT, UPDATE or DELETE moves it as soon as its
+ * statement completes (inside a transaction too), and so does the end of every write
+ * transaction, committed or rolled back: DDL, fk_store_clear, seeds, state loads, a dry run's
+ * rollback. Reads move nothing. What is computed from the store may be kept as long as this
+ * number stays what it was then; struct fk_cache (fakekit/cache.h) does that, and nothing
+ * else in a fake has to be told about writes. Call with the store locked. */
+uint64_t fk_store_data_version(struct fk_store *st);
 
 /* Prepared statements are cached per store, at most FK_STORE_STMT_CACHE of them; when full,
  * the least recently handed-out one is finalized. A statement handed out stays valid until
