@@ -1,5 +1,6 @@
 /* service.c: fake_livekit's descriptor: flags, state callbacks, errors, the one route. */
 #include "fake_livekit/service.h"
+#include "fake_livekit/state.h"
 
 #include <stdlib.h>
 

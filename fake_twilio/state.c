@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fake_twilio/numbers.h"
 #include "fake_twilio/owned.h"
+#include "fake_twilio/rendered.h"
 #include "fake_twilio/resource.h"
 #include "fakekit/cache.h"
 #include "fakekit/clock.h"

@@ -25,7 +25,7 @@
 #define TWILIO_DEFAULT_ACCOUNT_SID "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define TWILIO_DEFAULT_AUTH_TOKEN  "test-auth-token"
 
-struct twilio_rendered; /* numbers.h */
+struct twilio_rendered; /* rendered.h */
 struct twilio_owned;    /* owned.h */
 struct fk_cache;        /* fakekit/cache.h */
 
@@ -37,7 +37,7 @@ struct fk_cache;        /* fakekit/cache.h */
 /* What req->svc points at. */
 struct twilio_svc {
     struct twilio_inventory *inv;
-    struct twilio_rendered *items; /* inv's search items as JSON text (numbers.h) */
+    struct twilio_rendered *items; /* inv's search items as JSON text (rendered.h) */
     struct fk_cache *pages;        /* whole search bodies by "path?query" (numbers.c) */
     struct fk_cache *creds;        /* "account\nAuthorization" keys accepted (auth.c) */
     struct twilio_owned *owned;    /* owned inventory numbers, rebuilt when the store changed */

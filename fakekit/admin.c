@@ -5,76 +5,17 @@
  * wrong method) or 413 (rules over their count or size limit, a body over 1 MiB). The admin
  * API itself is never faulted, rate-limited or journaled: run.c sends /__admin/ here before
  * any of that happens. */
-#include "fakekit/app.h"
+#include "fakekit/admin.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "fakekit/app.h"
 #include "fakekit/json.h"
 #include "fakekit/log.h"
 #include "fakekit/scenario.h"
-
-static const struct fk_app *current;
-
-void fk_app_set_current(const struct fk_app *app)
-{
-    current = app;
-}
-
-int fk_app_check_error(const char *code)
-{
-    if (current == NULL || current->svc->error == NULL)
-        return FK_EINVAL;
-    return current->svc->error(NULL, NULL, code);
-}
-
-int fk_app_reseed(struct fk_app *app, struct fk_error *err)
-{
-    int rc = fk_store_clear(app->store, err);
-
-    if (rc == 0 && app->svc->seed != NULL)
-        rc = app->svc->seed(app->store, app->svc_state, err);
-    return rc;
-}
-
-/* The generic state loader: {"table": [rows...]} for the schema's tables. */
-static int load_tables(struct fk_store *st, const cJSON *state, const char *path,
-                       struct fk_error *err)
-{
-    const cJSON *table, *row;
-    char rpath[192];
-
-    cJSON_ArrayForEach(table, state)
-    {
-        if (!cJSON_IsArray(table)) {
-            fk_error_set(err, "%s.%s: expected an array of rows", path, table->string);
-            return FK_EINVAL;
-        }
-        size_t i = 0;
-        cJSON_ArrayForEach(row, table)
-        {
-            snprintf(rpath, sizeof(rpath), "%s.%s[%zu]", path, table->string, i++);
-            int rc = fk_store_insert_json(st, table->string, row, rpath, err);
-            if (rc != 0)
-                return rc == FK_ECONFLICT ? FK_EINVAL : rc;
-        }
-    }
-    return 0;
-}
-
-int fk_app_load_state(struct fk_app *app, const cJSON *state, const char *path,
-                      struct fk_error *err)
-{
-    if (!cJSON_IsObject(state)) {
-        fk_error_set(err, "%s: expected an object", path);
-        return FK_EINVAL;
-    }
-    if (app->svc->load_state != NULL)
-        return app->svc->load_state(app->store, app->svc_state, state, path, err);
-    return load_tables(app->store, state, path, err);
-}
 
 static void reply(struct fk_resp *resp, unsigned status, cJSON *json)
 {

@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "fakekit/admin.h"
 #include "fakekit/app.h"
 #include "fakekit/clock.h"
 #include "fakekit/log.h"

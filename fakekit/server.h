@@ -24,6 +24,7 @@
 
 #include "fakekit/err.h"
 #include "fakekit/http.h"
+#include "fakekit/signals.h" /* fk_server_start blocks signals */
 
 enum fk_net {
     FK_NET_NONE = 0,
@@ -70,11 +71,5 @@ int fk_server_start(const struct fk_server_opts *opts, struct fk_server **out,
 unsigned fk_server_port(const struct fk_server *s);
 /* Stop accepting, wake every waiting connection, finish in-flight requests, free. NULL-safe. */
 void fk_server_stop(struct fk_server *s);
-
-/* Block SIGINT/SIGTERM (and ignore SIGPIPE) in the calling thread and every thread it starts
- * afterwards, so that fk_wait_for_signal receives them. fk_server_start calls it. */
-void fk_signals_block(void);
-/* Block until SIGINT or SIGTERM arrives; returns the signal number. */
-int fk_wait_for_signal(void);
 
 #endif

@@ -36,5 +36,7 @@ for f in $all; do
     fi
 done
 rm -f /tmp/lint.$$
+# No include circles among the modules of fakekit, the fakes and the launcher.
+./scripts/include-cycles.sh || status=1
 [ "$status" -eq 0 ] && echo "lint: ok"
 exit $status

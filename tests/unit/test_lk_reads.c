@@ -15,7 +15,7 @@
 
 #include "fake_livekit/db.h"
 #include "fake_livekit/grants.h"
-#include "fake_livekit/service.h"
+#include "fake_livekit/state.h"
 #include "fake_livekit/twirp.h"
 #include "fakekit/cache.h"
 #include "fakekit/clock.h"
