@@ -153,8 +153,10 @@ static cJSON *faults_list(struct fk_app *app)
 
 static int faults_add(struct fk_app *app, const cJSON *json, cJSON **added, struct fk_error *err)
 {
-    return fk_faults_add_json(app->faults, json, cJSON_IsArray(json) ? "faults" : "fault",
-                              fk_app_check_error, added, err);
+    struct fk_error_check check = fk_app_error_check(app);
+
+    return fk_faults_add_json(app->faults, json, cJSON_IsArray(json) ? "faults" : "fault", &check,
+                              added, err);
 }
 
 static size_t faults_clear(struct fk_app *app)

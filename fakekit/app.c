@@ -3,18 +3,19 @@
 
 #include <stdio.h>
 
-static const struct fk_app *current;
-
-void fk_app_set_current(const struct fk_app *app)
+/* fk_error_check_fn: ctx is the struct fk_app. */
+static int check_error(void *ctx, const char *code)
 {
-    current = app;
+    const struct fk_app *app = ctx;
+
+    if (app == NULL || app->svc->error == NULL)
+        return FK_EINVAL;
+    return app->svc->error(NULL, NULL, code);
 }
 
-int fk_app_check_error(const char *code)
+struct fk_error_check fk_app_error_check(struct fk_app *app)
 {
-    if (current == NULL || current->svc->error == NULL)
-        return FK_EINVAL;
-    return current->svc->error(NULL, NULL, code);
+    return (struct fk_error_check){check_error, app};
 }
 
 int fk_app_reseed(struct fk_app *app, struct fk_error *err)

@@ -24,9 +24,8 @@ struct fk_app {
     const char *admin_token; /* NULL: /__admin/ needs no credential */
 };
 
-/* Validate an "error" shorthand against the running service (for fault parsing). */
-int fk_app_check_error(const char *code);
-void fk_app_set_current(const struct fk_app *app);
+/* The checker of fault "error" shorthands against app's service, for fault parsing. */
+struct fk_error_check fk_app_error_check(struct fk_app *app);
 
 /* Empty the store and run the service's seed, inside the caller's transaction. */
 int fk_app_reseed(struct fk_app *app, struct fk_error *err) FK_MUST_CHECK;

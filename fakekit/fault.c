@@ -225,7 +225,7 @@ static int parse_fault(const cJSON *json, struct fk_action *a, const char *path,
     return FK_EINVAL;
 }
 
-static int parse_action(const cJSON *json, const char *path, fk_error_check_fn check,
+static int parse_action(const cJSON *json, const char *path, const struct fk_error_check *check,
                         struct fk_action *a, struct fk_error *err)
 {
     static const char *const keys[] = {"status",    "body",  "headers",      "error", "delay_ms",
@@ -251,7 +251,7 @@ static int parse_action(const cJSON *json, const char *path, fk_error_check_fn c
     if (!rc) {
         rc = fk_json_get_string(json, "error", path, false, &error, err);
     }
-    if (!rc && error && check && check(error) != 0) {
+    if (!rc && error && check && check->fn(check->ctx, error) != 0) {
         fk_error_set(err, "%s.error: unknown error code '%s' for this service", path, error);
         rc = FK_EINVAL;
     }
@@ -299,7 +299,7 @@ const char *fk_rule_id(const struct fk_rule *r)
     return r->head.id;
 }
 
-int fk_rule_parse(const cJSON *json, const char *path, fk_error_check_fn check,
+int fk_rule_parse(const cJSON *json, const char *path, const struct fk_error_check *check,
                   struct fk_rule **out, struct fk_error *err)
 {
     static const char *const keys[] = {"id",     "description",  "match",
@@ -470,7 +470,7 @@ fail:
 static int parse_item(const cJSON *json, const char *path, void *ctx, struct fk_item **out,
                       struct fk_error *err)
 {
-    return fk_rule_parse(json, path, *(fk_error_check_fn *)ctx, (struct fk_rule **)out, err);
+    return fk_rule_parse(json, path, ctx, (struct fk_rule **)out, err);
 }
 
 static void free_item(struct fk_item *item)
@@ -510,9 +510,10 @@ int fk_faults_add(struct fk_faults *f, struct fk_rule **rules, size_t n, struct 
 }
 
 int fk_faults_add_json(struct fk_faults *f, const cJSON *json, const char *path,
-                       fk_error_check_fn check, cJSON **added, struct fk_error *err)
+                       const struct fk_error_check *check, cJSON **added, struct fk_error *err)
 {
-    return fk_item_set_add_json(&f->set, json, path, &check, added, err);
+    /* parse_item gets check back as its ctx; the item set never changes it. */
+    return fk_item_set_add_json(&f->set, json, path, (void *)check, added, err);
 }
 
 int fk_faults_remove(struct fk_faults *f, const char *id)
@@ -576,4 +577,16 @@ bool fk_faults_decide(struct fk_faults *f, const struct fk_req *req, struct fk_a
     }
     pthread_mutex_unlock(&f->set.mu);
     return fired;
+}
+
+void fk_action_timing(const struct fk_action *a, long *delay_ms, long *slow_ms)
+{
+    long d = a->delay_ms + (a->jitter_ms > 0 ? (long)fk_rand_below((uint64_t)a->jitter_ms + 1) : 0);
+
+    *delay_ms = d;
+    *slow_ms = 0;
+    if (a->fault == FK_NET_SLOW) {
+        *slow_ms = d > 0 ? d : 1000;
+        *delay_ms = 0;
+    }
 }

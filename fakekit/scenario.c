@@ -83,8 +83,10 @@ static int check_size(const cJSON *arr, const char *path, const char *what, stru
     return 0;
 }
 
-static int parse_rules(const cJSON *arr, const char *path, struct parsed *p, struct fk_error *err)
+static int parse_rules(struct fk_app *app, const cJSON *arr, const char *path, struct parsed *p,
+                       struct fk_error *err)
 {
+    struct fk_error_check check = fk_app_error_check(app);
     size_t n = (size_t)cJSON_GetArraySize(arr);
     char ipath[160];
     const cJSON *it;
@@ -97,7 +99,7 @@ static int parse_rules(const cJSON *arr, const char *path, struct parsed *p, str
     cJSON_ArrayForEach(it, arr)
     {
         snprintf(ipath, sizeof(ipath), "%s[%zu]", path, p->nrules);
-        rc = fk_rule_parse(it, ipath, fk_app_check_error, &p->rules[p->nrules], err);
+        rc = fk_rule_parse(it, ipath, &check, &p->rules[p->nrules], err);
         if (rc != 0)
             return rc;
         p->nrules++;
@@ -216,7 +218,7 @@ static int scenario_run(struct fk_app *app, const cJSON *doc, cJSON **summary, b
     }
     if (rc == 0 && faults != NULL) {
         snprintf(path, sizeof(path), "%sfaults", prefix);
-        rc = parse_rules(faults, path, &p, err);
+        rc = parse_rules(app, faults, path, &p, err);
     }
     if (rc == 0 && limits != NULL) {
         snprintf(path, sizeof(path), "%srate_limits", prefix);

@@ -64,6 +64,7 @@ struct exchange {
     struct fk_kv *args;
     struct fk_kv *form;
     char remote[64];
+    char basic[2 * FK_BASIC_PART_MAX]; /* req's decoded Basic credentials */
     struct fk_reply reply;
     size_t sent; /* content-reader progress (slow, truncate) */
     struct MHD_Connection *conn;
@@ -272,6 +273,7 @@ static int build_request(struct exchange *x, struct MHD_Connection *conn, const 
     x->headers = hc.kv;
     r->headers = hc.kv;
     r->nheaders = hc.n;
+    fk_req_decode_basic(r, x->basic, sizeof(x->basic));
     if (*r->query != '\0') { /* no query, no fields: nothing to allocate */
         if (fk_form_decode(r->query, strlen(r->query), FK_MAX_ARGS, &x->args, &r->nargs) != 0)
             return FK_ENOMEM;

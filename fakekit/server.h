@@ -35,11 +35,15 @@ enum fk_net {
     FK_NET_HANG,     /* no answer until the client goes away (or FK_HANG_MAX_MS) */
 };
 
+/* What serve() decides; the server carries it out, then hands it to done(). */
 struct fk_reply {
     struct fk_resp resp;
     long delay_ms; /* wait this long before answering (or before the fault) */
     enum fk_net net;
     long slow_ms; /* FK_NET_SLOW: total time over which the body is sent */
+    /* The exchange's results for done() (the journal and the log line), never sent: */
+    char fault_id[FK_ID_MAX + 1]; /* the fault rule that fired, "" when none */
+    bool rate_limited;            /* a rate limit refused the request (resp is its 429) */
 };
 
 typedef void (*fk_serve_fn)(void *ctx, struct fk_req *req, struct fk_reply *reply);

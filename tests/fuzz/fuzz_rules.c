@@ -9,10 +9,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int any_code(const char *code)
+static int any_code(void *ctx, const char *code)
 {
+    (void)ctx;
     return code[0] == 'E' ? 0 : FK_EINVAL;
 }
+
+static const struct fk_error_check any = {any_code, NULL};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -38,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (json != NULL && f != NULL && l != NULL) {
         cJSON *added = NULL;
-        if (fk_faults_add_json(f, json, "faults", any_code, &added, &err) == 0) {
+        if (fk_faults_add_json(f, json, "faults", &any, &added, &err) == 0) {
             cJSON_Delete(added);
             if (fk_faults_decide(f, &req, &act, id, sizeof(id)))
                 fk_action_cleanup(&act);

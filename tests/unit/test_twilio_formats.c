@@ -41,7 +41,7 @@ static void basic_credentials(void **state)
 
     (void)state;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        int rc = twilio_basic_decode(cases[i].header, user, sizeof user, pass, sizeof pass);
+        int rc = fk_basic_decode(cases[i].header, user, sizeof user, pass, sizeof pass);
         if (cases[i].user == NULL) {
             assert_int_equal(rc, FK_EINVAL);
             continue;
@@ -51,8 +51,7 @@ static void basic_credentials(void **state)
         assert_string_equal(pass, cases[i].pass);
     }
     /* A user name longer than the buffer is refused, not truncated. */
-    assert_int_equal(twilio_basic_decode("Basic QUNhYmM6dG9r", user, 3, pass, sizeof pass),
-                     FK_EINVAL);
+    assert_int_equal(fk_basic_decode("Basic QUNhYmM6dG9r", user, 3, pass, sizeof pass), FK_EINVAL);
 }
 
 static void form_bodies_decode_plus(void **state)
