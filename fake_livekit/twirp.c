@@ -192,8 +192,8 @@ static cJSON *parse_body(const struct fk_req *req)
     return fk_json_parse(req->body, (size_t)(end - req->body), FK_JSON_KEEP, NULL);
 }
 
-/* Decode the body as m in its encoding into *body. 0; 1 when the malformed error was
- * answered; FK_ENOMEM. */
+/* Decode the body as m in its encoding into *body. A check (fakekit/err.h): FK_OK,
+ * FK_ANSWERED (the malformed error), or a negative fk_err. */
 static int decode(const struct fk_req *req, struct fk_resp *resp, const struct method *m,
                   enum lk_wire wire, cJSON **body)
 {
@@ -217,7 +217,7 @@ static int decode(const struct fk_req *req, struct fk_resp *resp, const struct m
                         wire == LK_WIRE_JSON ? "the json request could not be decoded"
                                              : "the protobuf request could not be decoded",
                         NULL);
-    return rc == 0 ? 1 : rc;
+    return fk_answered(rc);
 }
 
 /* The method of the path, or NULL after answering bad_route (*rc says how that went). */
@@ -279,7 +279,7 @@ int lk_twirp_handle(const struct fk_req *req, struct fk_resp *resp)
         goto out;
     }
     if ((rc = decode(req, resp, m, (enum lk_wire)wire, &body)) != 0) {
-        rc = rc > 0 ? 0 : rc;
+        rc = fk_handler_rc(rc);
         goto out;
     }
     if (!lk_auth_has_grant(&auth, m->grant)) {

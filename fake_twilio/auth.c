@@ -52,7 +52,7 @@ int twilio_auth(const struct fk_req *req, const char *account_sid, struct fk_res
 
     if (cache) {
         if (fk_cache_get(svc->creds, req->store, key, strlen(key), &len) != NULL)
-            return 1;
+            return FK_OK;
     }
     if (user != NULL && pass != NULL) {
         if (strncmp(user, "SK", 2) == 0) {
@@ -77,9 +77,9 @@ int twilio_auth(const struct fk_req *req, const char *account_sid, struct fk_res
         /* Not remembering only costs the next request the query again. */
         if (cache && fk_cache_put(svc->creds, req->store, key, strlen(key), "", 0) != 0)
             fk_log(FK_LOG_DEBUG, "event=credentials_not_kept");
-        return 1;
+        return FK_OK;
     }
-    return twilio_error(resp, 20003, NULL, NULL, 0) == 0 ? 0 : FK_ENOMEM;
+    return fk_answered(twilio_error(resp, 20003, NULL, NULL, 0));
 }
 
 const char *twilio_credential(const struct fk_req *req)

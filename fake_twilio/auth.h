@@ -13,8 +13,8 @@
 #include "fakekit/http.h"
 
 /* Check req's credentials (req->basic_user and basic_pass) for account_sid against
- * req->store. Returns 1 when allowed, 0 when
- * refused (resp then holds the 401), or a negative fk_err. */
+ * req->store. A check (fakekit/err.h): FK_OK when allowed, FK_ANSWERED when refused (resp
+ * then holds the 401), or a negative fk_err. */
 int twilio_auth(const struct fk_req *req, const char *account_sid, struct fk_resp *resp);
 
 /* struct fk_service.credential: the Basic user name (req->basic_user, borrowed from req), so

@@ -205,8 +205,8 @@ int twilio_search(const struct fk_req *req, struct fk_resp *resp)
     int type, rc, code, n;
     bool cacheable = true;
 
-    if ((rc = twilio_auth(req, account, resp)) <= 0)
-        return rc;
+    if ((rc = twilio_auth(req, account, resp)) != FK_OK)
+        return fk_handler_rc(rc);
     type = twilio_type_parse(req->params[2]);
     if (type < 0 || !iso_valid(country))
         return twilio_error(resp, 20404, NULL, req->path, 0);

@@ -155,21 +155,24 @@ int twilio_bool(const char *v)
     return -1;
 }
 
-int twilio_fields_check(const char *const *vals, char *msg, size_t msglen)
+int twilio_fields_validate(const char *const *vals, int *code, char *msg, size_t msglen)
 {
+    *code = 0;
     for (size_t i = 0; i < TWILIO_NFIELDS; i++) {
         const char *v = vals[i];
         if (v == NULL)
             continue;
         if (twilio_fields[i].kind == TWILIO_F_BOOL && twilio_bool(v) < 0) {
             snprintf(msg, msglen, "%s must be true or false", twilio_fields[i].form);
-            return 20001;
+            *code = 20001;
+            return FK_EINVAL;
         }
     }
     /* The spec's FriendlyName limit: 64 characters. */
     if (vals[F_FRIENDLY] != NULL && strlen(vals[F_FRIENDLY]) > 64) {
         snprintf(msg, msglen, "FriendlyName must be at most 64 characters");
-        return 20002;
+        *code = 20002;
+        return FK_EINVAL;
     }
     return 0;
 }

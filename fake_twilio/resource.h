@@ -43,10 +43,11 @@ struct twilio_ipn_new {
     int64_t created_us; /* date_created = date_updated */
 };
 
-/* Check vals (indexed like twilio_fields, NULL = not given): booleans are "true"/"false",
- * FriendlyName at most 64 characters. Returns 0, or the Twilio code to answer (20001 or
- * 20002) with a message in msg. */
-int twilio_fields_check(const char *const *vals, char *msg, size_t msglen);
+/* Validate vals (indexed like twilio_fields, NULL = not given): booleans are "true"/"false",
+ * FriendlyName at most 64 characters. 0, or FK_EINVAL with the Twilio code to answer (20001
+ * or 20002) in *code and a message in msg. */
+int twilio_fields_validate(const char *const *vals, int *code, char *msg,
+                           size_t msglen) FK_MUST_CHECK;
 
 /* Insert a row; FriendlyName defaults to the number's friendly name. sid_out (35 bytes)
  * receives the SID. Returns 0, FK_ECONFLICT (SID exists) or FK_EIO with err set. */

@@ -296,7 +296,7 @@ static int load_number(struct fk_store *st, const struct twilio_svc *s, const cJ
     const cJSON *caps = NULL, *item;
     bool beta = false;
     char sid[40];
-    int rc;
+    int rc, code;
 
     if (!cJSON_IsObject(o)) {
         fk_error_set(err, "%s: expected an object", p);
@@ -348,7 +348,7 @@ static int load_number(struct fk_store *st, const struct twilio_svc *s, const cJ
             return FK_EINVAL;
         }
     }
-    if (twilio_fields_check(vals, sid, sizeof sid) != 0) {
+    if (twilio_fields_validate(vals, &code, sid, sizeof sid) != 0) {
         fk_error_set(err, "%s: %s", p, sid);
         return FK_EINVAL;
     }

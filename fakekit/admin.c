@@ -59,28 +59,29 @@ static bool same_secret(const char *a, const char *b)
     return diff == 0;
 }
 
-/* True when the admin API is open or req carries "Authorization: Bearer <token>"; otherwise
- * the 401 is in resp. */
-static bool authorized(const struct fk_app *app, const struct fk_req *req, struct fk_resp *resp)
+/* The admin token. A check (fakekit/err.h): FK_OK when the admin API is open or req carries
+ * "Authorization: Bearer <token>", else FK_ANSWERED with the 401 in resp (a 500 when even
+ * that could not be built). */
+static int token_check(const struct fk_app *app, const struct fk_req *req, struct fk_resp *resp)
 {
     const char *auth = fk_req_header(req, "Authorization");
 
     if (app->admin_token == NULL)
-        return true;
+        return FK_OK;
     if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0 &&
         same_secret(auth + 7, app->admin_token))
-        return true;
+        return FK_OK;
     reply_error(resp, 401,
                 auth == NULL ? "the admin API needs Authorization: Bearer <admin token>"
                              : "wrong admin token");
     if (fk_resp_header(resp, "WWW-Authenticate", "Bearer realm=\"fakes admin\"") != 0)
         resp->status = 500;
-    return false;
+    return FK_ANSWERED;
 }
 
 void fk_admin_too_large(struct fk_app *app, const struct fk_req *req, struct fk_resp *resp)
 {
-    if (authorized(app, req, resp))
+    if (token_check(app, req, resp) == FK_OK)
         reply_error(resp, 413, "request body over 1 MiB");
 }
 
@@ -347,7 +348,7 @@ void fk_admin_handle(struct fk_app *app, const struct fk_req *req, struct fk_res
 {
     const char *p = req->path;
 
-    if (!authorized(app, req, resp)) {
+    if (token_check(app, req, resp) != FK_OK) {
         return;
     } else if (strcmp(p, "/__admin/health") == 0) {
         health(app, resp);

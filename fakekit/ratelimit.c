@@ -364,15 +364,14 @@ bool fk_limits_active(struct fk_limits *ls)
     return fk_item_set_count(&ls->set) > 0;
 }
 
-bool fk_limits_check(struct fk_limits *ls, const struct fk_req *req, const char *credential,
-                     const char *client, int64_t now_us, long *retry_after_s, char *id,
-                     size_t idlen)
+int fk_limits_check(struct fk_limits *ls, const struct fk_req *req, const char *credential,
+                    const char *client, int64_t now_us, long *retry_after_s, char *id, size_t idlen)
 {
     struct fk_items_iter it;
     bool refused = false;
 
     if (!fk_limits_active(ls)) {
-        return false;
+        return FK_OK;
     }
     pthread_mutex_lock(&ls->set.mu);
     /* Only the limits whose matcher accepts req, in order (the others are not charged). */
@@ -404,5 +403,5 @@ bool fk_limits_check(struct fk_limits *ls, const struct fk_req *req, const char 
         }
     }
     pthread_mutex_unlock(&ls->set.mu);
-    return refused;
+    return refused ? FK_ERANGE : FK_OK;
 }

@@ -142,24 +142,24 @@ static bool action_answers(const struct fk_action *a)
 /* The body a "malformed" fault sends: the start of a JSON object that never ends. */
 static const char malformed_body[] = "{\"fake\": \"malformed response\", \"data\": [1, 2, ";
 
-/* Charge req to the rate limits; true when one refused it (the 429 is in reply then, and
- * reply->rate_limited is set). The credential (for LiveKit a token decode) is worked out
- * only when a limit is loaded. */
-static bool limited(struct fk_app *app, const struct fk_req *req, struct fk_reply *reply)
+/* Charge req to the rate limits. A check (fakekit/err.h): FK_OK when admitted, FK_ANSWERED
+ * when a limit refused it (reply->resp is the service's 429 and reply->rate_limited is set).
+ * The credential (for LiveKit a token decode) is worked out only when a limit is loaded. */
+static int limits_check(struct fk_app *app, const struct fk_req *req, struct fk_reply *reply)
 {
     char id[FK_ID_MAX + 1] = "";
     long retry = 0;
 
     if (!fk_limits_active(app->limits))
-        return false;
+        return FK_OK;
     const char *cred = app->svc->credential != NULL ? app->svc->credential(req)
                                                     : fk_req_header(req, "Authorization");
-    if (!fk_limits_check(app->limits, req, cred != NULL ? cred : "", req->remote, fk_now_us(),
-                         &retry, id, sizeof(id)))
-        return false;
+    if (fk_limits_check(app->limits, req, cred != NULL ? cred : "", req->remote, fk_now_us(),
+                        &retry, id, sizeof(id)) == FK_OK)
+        return FK_OK;
     native(app, &reply->resp, req, FK_NATIVE_RATE_LIMITED, retry);
     reply->rate_limited = true;
-    return true;
+    return FK_ANSWERED;
 }
 
 static void serve(void *ctx, struct fk_req *req, struct fk_reply *reply)
@@ -173,8 +173,8 @@ static void serve(void *ctx, struct fk_req *req, struct fk_reply *reply)
         fk_admin_handle(app, req, &reply->resp);
         return;
     }
-    if (limited(app, req, reply))
-        return;
+    if (limits_check(app, req, reply) != FK_OK)
+        return; /* answered: the service's 429 */
     memset(&act, 0, sizeof(act));
     if (!fk_faults_decide(app->faults, req, &act, reply->fault_id, sizeof(reply->fault_id))) {
         handle(app, req, &reply->resp);
