@@ -6,7 +6,12 @@
  * and RFC 2822 dates. Writable fields are one table (twilio_fields) naming each form
  * parameter, its column and how it is stored, so create, update and the scenario loader
  * share one code path. Column defaults (voice_method POST, sms_url "" ...) live in the
- * schema. All functions expect the store to be locked (fakekit does this for handlers). */
+ * schema. All functions expect the store to be locked (fakekit does this for handlers).
+ *
+ * The lowest layer of fake_twilio (with inventory.h): called by the handlers (incoming.c,
+ * numbers.c), state.c and owned.c; calls only fakekit's base. Returns 0 or a negative fk_err
+ * (FK_ENOTFOUND, FK_ECONFLICT, FK_EIO, FK_EINVAL for a field that fails validation) unless
+ * said otherwise; it never writes an answer (fakekit/err.h). */
 #ifndef TWILIO_RESOURCE_H
 #define TWILIO_RESOURCE_H
 

@@ -3,7 +3,15 @@
  *
  * A fake is this descriptor plus its handlers; fk_run() does everything else (flags, the
  * HTTP server, admin API, faults, rate limits, journal, scenarios, signals). Optional
- * callbacks may be NULL. */
+ * callbacks may be NULL.
+ *
+ * The kit calls the callbacks and route handlers (with the store locked); they call down
+ * into the kit's base (store, cache, json, http builders) and never into run, admin or the
+ * rules. A route handler returns 0 once resp holds its answer, or a negative fk_err (the
+ * kit then answers FK_NATIVE_INTERNAL); the checks it runs first follow fakekit/err.h
+ * (FK_OK, FK_ANSWERED, a negative fk_err). A fault never reaches a handler: the kit decides
+ * it before (or applies it after, after_effect) and records its result on struct fk_reply
+ * (fault_id, rate_limited; fakekit/server.h) for the journal. */
 #ifndef FK_DESCRIPTOR_H
 #define FK_DESCRIPTOR_H
 

@@ -10,7 +10,13 @@
  * probability 1 draws no randomness) one fk_rand_unit() draw is below probability. Firing
  * counts "fired" and ends the search: later rules do not see the request at all.
  * Ids: a rule parsed without one has id "" until a set names it "fault-N" (N counts on per
- * set, skipping ids in use; fk_faults_clear restarts it). */
+ * set, skipping ids in use; fk_faults_clear restarts it).
+ *
+ * The rules layer (with ratelimit.h and journal.h): called by run.c (deciding, per request)
+ * and admin.c/scenario.c (loading); calls match.c, items.c and the kit's base. Returns 0 or
+ * a negative fk_err. Where a fault's result lives: fk_faults_decide copies the action out;
+ * run.c turns it into struct fk_reply (the answer, delay_ms/slow_ms from fk_action_timing,
+ * net, fault_id), which done() journals. */
 #ifndef FK_FAULT_H
 #define FK_FAULT_H
 

@@ -3,7 +3,11 @@
  * One connection per process, guarded by one mutex. fakekit calls every route handler and
  * every admin call with the store locked, so handlers use fk_store_db() freely and never
  * lock themselves; nothing may sleep or do network I/O while holding it.
- * ":memory:" (the default) or a file path, opened in WAL mode so state survives restarts. */
+ * ":memory:" (the default) or a file path, opened in WAL mode so state survives restarts.
+ *
+ * The lowest layer of the kit with err.h (which states the return conventions): anything
+ * may call it, it calls only SQLite. Returns 0 or a negative fk_err unless said otherwise.
+ * What is computed from the store is kept through fk_store_data_version (cache.h). */
 #ifndef FK_STORE_H
 #define FK_STORE_H
 
