@@ -39,7 +39,7 @@ static const struct twirp_code codes[] = {
 
 static const struct twirp_code *find_code(const char *code)
 {
-    for (size_t i = 0; code && i < sizeof(codes) / sizeof(codes[0]); i++) {
+    for (size_t i = 0; code && i < FK_NELEM(codes); i++) {
         if (strcmp(codes[i].code, code) == 0)
             return &codes[i];
     }

@@ -359,7 +359,7 @@ int lk_db_load_state(struct fk_store *st, void *svc, const cJSON *state, const c
         return FK_EINVAL;
     if (arr && load_keys(st, arr, path, err) != 0)
         return FK_EINVAL;
-    for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+    for (size_t i = 0; i < FK_NELEM(lists); i++) {
         arr = NULL;
         if (fk_json_get_array(state, lists[i].name, path, false, &arr, err) != 0)
             return FK_EINVAL;

@@ -69,7 +69,7 @@ static cJSON *flat_info(const cJSON *body)
         "rule",     "trunk_ids",  "inbound_numbers", "hide_phone_number", "name",
         "metadata", "attributes", "room_preset",     "room_config"};
     cJSON *info = cJSON_CreateObject();
-    for (size_t i = 0; info && i < sizeof(flat) / sizeof(flat[0]); i++) {
+    for (size_t i = 0; info && i < FK_NELEM(flat); i++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, flat[i]);
         cJSON *d = v ? cJSON_Duplicate(v, true) : NULL;
         if (v && (!d || !cJSON_AddItemToObject(info, flat[i], d))) {
@@ -136,7 +136,7 @@ static int apply(cJSON *info, const cJSON *upd)
 {
     static const char *const present[] = {"rule", "name", "metadata"};
     int rc = lk_list_update_apply(info, "trunk_ids", cJSON_GetObjectItem(upd, "trunk_ids"));
-    for (size_t i = 0; rc == 0 && i < sizeof(present) / sizeof(present[0]); i++)
+    for (size_t i = 0; rc == 0 && i < FK_NELEM(present); i++)
         rc = lk_apply_present(info, upd, present[i]);
     if (rc == 0)
         rc = lk_apply_map_diff(info, upd, "attributes");

@@ -34,9 +34,9 @@ static int apply_inbound(cJSON *info, const cJSON *upd)
     static const char *const present[] = {"auth_username", "auth_password", "auth_realm", "name",
                                           "metadata"};
     int rc = 0;
-    for (size_t i = 0; rc == 0 && i < sizeof(lists) / sizeof(lists[0]); i++)
+    for (size_t i = 0; rc == 0 && i < FK_NELEM(lists); i++)
         rc = lk_list_update_apply(info, lists[i], cJSON_GetObjectItem(upd, lists[i]));
-    for (size_t i = 0; rc == 0 && i < sizeof(present) / sizeof(present[0]); i++)
+    for (size_t i = 0; rc == 0 && i < FK_NELEM(present); i++)
         rc = lk_apply_present(info, upd, present[i]);
     return rc == 0 ? lk_update_media(info, upd) : rc;
 }
@@ -48,7 +48,7 @@ static int apply_outbound(cJSON *info, const cJSON *upd)
                                           "auth_username", "auth_password", "name",
                                           "metadata",      "from_host"};
     int rc = lk_list_update_apply(info, "numbers", cJSON_GetObjectItem(upd, "numbers"));
-    for (size_t i = 0; rc == 0 && i < sizeof(present) / sizeof(present[0]); i++)
+    for (size_t i = 0; rc == 0 && i < FK_NELEM(present); i++)
         rc = lk_apply_present(info, upd, present[i]);
     return rc == 0 ? lk_update_media(info, upd) : rc;
 }

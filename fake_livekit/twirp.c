@@ -232,7 +232,7 @@ static const struct method *route(const struct fk_req *req, struct fk_resp *resp
         *rc = bad_route(resp, req, msg);
         return NULL;
     }
-    for (size_t i = 0; req->nparams > 0 && i < sizeof(methods) / sizeof(methods[0]); i++) {
+    for (size_t i = 0; req->nparams > 0 && i < FK_NELEM(methods); i++) {
         if (strcmp(methods[i].name, req->params[0]) == 0)
             m = &methods[i];
     }

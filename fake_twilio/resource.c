@@ -110,7 +110,7 @@ static cJSON *row_json(sqlite3_stmt *st)
     int col = 0, bad = o == NULL;
     char date[40], uri[160];
 
-    for (size_t i = 0; !bad && i < sizeof out_cols / sizeof out_cols[0]; i++) {
+    for (size_t i = 0; !bad && i < FK_NELEM(out_cols); i++) {
         const char *k = out_cols[i].name;
         switch (out_cols[i].kind) {
         case 't':

@@ -204,7 +204,7 @@ static const struct ruleset rulesets[] = {
 
 static bool handle_ruleset(struct fk_app *app, const struct fk_req *req, struct fk_resp *resp)
 {
-    for (size_t i = 0; i < sizeof(rulesets) / sizeof(rulesets[0]); i++) {
+    for (size_t i = 0; i < FK_NELEM(rulesets); i++) {
         const struct ruleset *rs = &rulesets[i];
         size_t n = strlen(rs->path);
         if (strncmp(req->path, rs->path, n) != 0)

@@ -46,7 +46,6 @@ static const struct {
     {"truncate", FK_NET_TRUNCATE, false}, {"malformed", FK_NET_NONE, true},
     {"slow", FK_NET_SLOW, false},         {"hang", FK_NET_HANG, false},
 };
-#define NNET (sizeof(net_faults) / sizeof(net_faults[0]))
 
 void fk_action_cleanup(struct fk_action *a)
 {
@@ -202,7 +201,7 @@ static int parse_fault(const cJSON *json, struct fk_action *a, const char *path,
     rc = fk_json_get_string(json, "fault", path, true, &name, err);
     if (rc != 0)
         return rc;
-    for (size_t i = 0; i < NNET; i++) {
+    for (size_t i = 0; i < FK_NELEM(net_faults); i++) {
         if (strcmp(name, net_faults[i].name) == 0) {
             a->fault = net_faults[i].net;
             a->malformed = net_faults[i].malformed;
@@ -383,7 +382,7 @@ static cJSON *action_json(const struct fk_action *a)
     }
     if (a->error != NULL && !cJSON_AddStringToObject(obj, "error", a->error))
         goto fail;
-    for (size_t i = 0; i < NNET; i++)
+    for (size_t i = 0; i < FK_NELEM(net_faults); i++)
         if (a->fault == net_faults[i].net && a->malformed == net_faults[i].malformed &&
             (a->fault != FK_NET_NONE || a->malformed))
             fault = net_faults[i].name;

@@ -122,7 +122,7 @@ int fk_limit_parse(const cJSON *json, const char *path, struct fk_limit **out, s
         rc = fk_json_get_string(json, "key", path, false, &key, err);
     if (rc == 0) {
         rc = FK_EINVAL;
-        for (size_t i = 0; i < sizeof(key_names) / sizeof(key_names[0]); i++) {
+        for (size_t i = 0; i < FK_NELEM(key_names); i++) {
             if (strcmp(key, key_names[i]) == 0) {
                 l->key = (enum key_mode)i;
                 rc = 0;
