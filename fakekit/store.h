@@ -46,12 +46,16 @@ long fk_store_generation(const struct fk_store *st);
  * else in a fake has to be told about writes. Call with the store locked. */
 uint64_t fk_store_data_version(struct fk_store *st);
 
-/* Prepared statements are cached per store, at most FK_STORE_STMT_CACHE of them; when full,
- * the least recently handed-out one is finalized. A statement handed out stays valid until
- * FK_STORE_STMT_CACHE - 1 other statements have been handed out after it, or until
- * fk_store_stmt_flush, fk_store_clear, fk_store_close, or an fk_store_exec that changes the
- * schema. Reuse hands out the same statement again: sqlite3_reset a statement when done with
- * it (a statement left mid-step holds its transaction open), and never finalize it. */
+/* Prepared statements are cached per store, FK_STORE_STMT_CACHE of them; when full, the
+ * least recently handed-out one that nobody may hold is finalized. A statement handed out
+ * stays valid for its holder: with the store locked (every handler and admin call), until
+ * fk_store_unlock, however many others are handed out meanwhile (the cache grows past
+ * FK_STORE_STMT_CACHE for that section and shrinks back at the unlock); without the lock,
+ * while it is mid-step, or until FK_STORE_STMT_CACHE - 1 others were handed out after it.
+ * fk_store_stmt_flush, fk_store_clear, fk_store_close and an fk_store_exec that changes the
+ * schema end every statement. Reuse hands out the same statement again: sqlite3_reset a
+ * statement when done with it (a statement left mid-step holds its transaction open), and
+ * never finalize it. */
 #define FK_STORE_STMT_CACHE 128
 
 /* A cached prepared statement for sql, reset and with bindings cleared: do not finalize it.
