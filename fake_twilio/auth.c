@@ -1,6 +1,6 @@
 /* auth.c: Basic credentials checked against the accounts and api_keys tables.
  *
- * The Basic credentials come decoded with the request (fakekit/http.h, fk_basic_decode);
+ * The Basic credentials are the request's, decoded once by fakekit (fk_req_basic);
  * secrets compare with memeql_sec after a length check, so timing
  * does not reveal how much of a token matched. */
 #include "fake_twilio/auth.h"
@@ -39,7 +39,7 @@ int twilio_auth(const struct fk_req *req, const char *account_sid, struct fk_res
 {
     struct twilio_svc *svc = req->svc;
     const char *header = fk_req_header(req, "Authorization");
-    const char *user = req->basic_user, *pass = req->basic_pass; /* fakekit decoded them */
+    const char *user = NULL, *pass = NULL;
     char key[2 * FK_BASIC_PART_MAX + 64];
     sqlite3_stmt *st = NULL;
     size_t len;
@@ -54,7 +54,7 @@ int twilio_auth(const struct fk_req *req, const char *account_sid, struct fk_res
         if (fk_cache_get(svc->creds, req->store, key, strlen(key), &len) != NULL)
             return FK_OK;
     }
-    if (user != NULL && pass != NULL) {
+    if (fk_req_basic(req, &user, &pass) == 0) {
         if (strncmp(user, "SK", 2) == 0) {
             st = fk_store_stmt(req->store,
                                "SELECT secret FROM api_keys WHERE sid = ?1 AND account_sid = ?2");
@@ -84,5 +84,7 @@ int twilio_auth(const struct fk_req *req, const char *account_sid, struct fk_res
 
 const char *twilio_credential(const struct fk_req *req)
 {
-    return req->basic_user;
+    const char *user, *pass;
+
+    return fk_req_basic(req, &user, &pass) == 0 ? user : NULL;
 }

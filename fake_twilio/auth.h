@@ -12,12 +12,12 @@
 
 #include "fakekit/http.h"
 
-/* Check req's credentials (req->basic_user and basic_pass) for account_sid against
+/* Check req's Basic credentials (fk_req_basic) for account_sid against
  * req->store. A check (fakekit/err.h): FK_OK when allowed, FK_ANSWERED when refused (resp
  * then holds the 401), or a negative fk_err. */
 int twilio_auth(const struct fk_req *req, const char *account_sid, struct fk_resp *resp);
 
-/* struct fk_service.credential: the Basic user name (req->basic_user, borrowed from req), so
+/* struct fk_service.credential: the Basic user name (fk_req_basic, borrowed from req), so
  * rate limits keyed "credential" count per account or API key; NULL when there are no
  * Basic credentials. */
 const char *twilio_credential(const struct fk_req *req);

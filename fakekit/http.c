@@ -171,15 +171,22 @@ int fk_basic_decode(const char *header, char *user, size_t ulen, char *pass, siz
     return 0;
 }
 
-void fk_req_decode_basic(struct fk_req *req, char *buf, size_t buflen)
+int fk_req_basic(const struct fk_req *req, const char **user, const char **pass)
 {
-    req->basic_user = req->basic_pass = NULL;
-    if (buflen < 2 * FK_BASIC_PART_MAX ||
-        fk_basic_decode(fk_req_header(req, "Authorization"), buf, FK_BASIC_PART_MAX,
-                        buf + FK_BASIC_PART_MAX, FK_BASIC_PART_MAX) != 0)
-        return;
-    req->basic_user = buf;
-    req->basic_pass = buf + FK_BASIC_PART_MAX;
+    struct fk_basic *b = req->basic;
+
+    if (b == NULL)
+        return FK_EINVAL;
+    if (b->state == 0)
+        b->state = fk_basic_decode(fk_req_header(req, "Authorization"), b->user, sizeof(b->user),
+                                   b->pass, sizeof(b->pass)) == 0
+                       ? 1
+                       : -1;
+    if (b->state < 0)
+        return FK_EINVAL;
+    *user = b->user;
+    *pass = b->pass;
+    return 0;
 }
 
 size_t fk_url_unescape(char *s)

@@ -64,7 +64,6 @@ struct exchange {
     struct fk_kv *args;
     struct fk_kv *form;
     char remote[64];
-    char basic[2 * FK_BASIC_PART_MAX]; /* req's decoded Basic credentials */
     struct fk_reply reply;
     size_t sent; /* content-reader progress (slow, truncate) */
     struct MHD_Connection *conn;
@@ -83,6 +82,9 @@ struct conn_slot {
     struct exchange *pending;
     char remote[64]; /* the client's address, "" until the first request asks */
     struct fk_head head;
+    /* The current request's Basic credentials once decoded (fk_req_basic): a connection
+     * carries one request at a time, and each request starts it afresh. */
+    struct fk_basic basic;
 };
 
 static struct conn_slot *slot_of(struct MHD_Connection *conn)
@@ -273,7 +275,6 @@ static int build_request(struct exchange *x, struct MHD_Connection *conn, const 
     x->headers = hc.kv;
     r->headers = hc.kv;
     r->nheaders = hc.n;
-    fk_req_decode_basic(r, x->basic, sizeof(x->basic));
     if (*r->query != '\0') { /* no query, no fields: nothing to allocate */
         if (fk_form_decode(r->query, strlen(r->query), FK_MAX_ARGS, &x->args, &r->nargs) != 0)
             return FK_ENOMEM;
@@ -293,6 +294,8 @@ static int build_request(struct exchange *x, struct MHD_Connection *conn, const 
         if (slot->remote[0] == '\0')
             fk_client_address(conn, slot->remote, sizeof(slot->remote));
         r->remote = slot->remote;
+        slot->basic.state = 0;
+        r->basic = &slot->basic;
     }
     return 0;
 }

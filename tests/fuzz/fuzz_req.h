@@ -89,7 +89,8 @@ static int fuzz_run_one(struct fuzz_target *t, const uint8_t *data, size_t size)
     struct fk_kv *args = NULL, *form = NULL;
     struct fk_req req;
     struct fk_resp resp;
-    char scratch[2048], basic[2 * FK_BASIC_PART_MAX];
+    char scratch[2048];
+    struct fk_basic basic = {0};
     bool known = false;
     size_t nh = 0;
     int rc;
@@ -140,7 +141,7 @@ static int fuzz_run_one(struct fuzz_target *t, const uint8_t *data, size_t size)
         hdr[nh++] = t->defaults[i];
     req.headers = hdr;
     req.nheaders = nh;
-    fk_req_decode_basic(&req, basic, sizeof(basic)); /* as fakekit/server.c does */
+    req.basic = &basic; /* as fakekit/server.c does */
     req.body = body;
     req.body_len = (size_t)(copy + size - body);
     req.remote = "127.0.0.1";
