@@ -121,47 +121,6 @@ static const cJSON *keyset_take(struct keyset *k, const struct fk_buf *b, const 
     return NULL;
 }
 
-/* The decimal digits of n into out (at least 20 bytes, no NUL); their count. */
-static size_t decimal(size_t n, char *out)
-{
-    char rev[24];
-    size_t len = 0;
-    do {
-        rev[len++] = (char)('0' + n % 10);
-        n /= 10;
-    } while (n);
-    for (size_t i = 0; i < len; i++)
-        out[i] = rev[len - 1 - i];
-    return len;
-}
-
-bool lk_conflict_key_fits(const char *const *part, size_t n)
-{
-    size_t len = 0;
-    char digits[24];
-    for (size_t i = 0; i < n; i++) {
-        size_t plen = strlen(part[i]);
-        len += decimal(plen, digits) + 1 + plen;
-    }
-    return len <= LK_KEY_MAX;
-}
-
-/* The key of parts (n of them) into b: each as its length, ':', then its text. 0, or an
- * fk_buf error (FK_ERANGE past LK_KEY_MAX). */
-static int key_of(struct fk_buf *b, const char *const *part, size_t n)
-{
-    int rc = 0;
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        char len[24];
-        size_t plen = strlen(part[i]), dlen = decimal(plen, len);
-        len[dlen++] = ':';
-        rc = fk_buf_add(b, len, dlen);
-        if (rc == 0)
-            rc = fk_buf_add(b, part[i], plen);
-    }
-    return rc;
-}
-
 /* File item under the key of parts: the item that holds it already, or NULL after filing
  * item there. *rc is 0 or FK_ENOMEM. */
 static const cJSON *file_key(struct keyset *k, const char *const *part, size_t n, const cJSON *item,
@@ -169,7 +128,7 @@ static const cJSON *file_key(struct keyset *k, const char *const *part, size_t n
 {
     struct fk_buf b;
     fk_buf_init(&b, LK_KEY_MAX);
-    *rc = key_of(&b, part, n) == 0 ? 0 : FK_ENOMEM;
+    *rc = lk_conflict_key(&b, part, n) == 0 ? 0 : FK_ENOMEM;
     const cJSON *holder = *rc == 0 ? keyset_take(k, &b, item, rc) : NULL;
     fk_buf_cleanup(&b);
     return holder;

@@ -14,6 +14,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "fake_livekit/conflict_key.h"
 #include "fake_livekit/validate.h"
 #include "fakekit/buf.h"
 #include "fakekit/err.h"
@@ -38,12 +39,6 @@ int lk_trunks_conflict(const cJSON *seq, struct lk_verr *e) FK_MUST_CHECK;
  * naming the rule that filed it first ("<new>", "<blank name>" when empty). 0, FK_EINVAL,
  * FK_ENOMEM. */
 int lk_rules_conflict(const cJSON *seq, struct lk_verr *e) FK_MUST_CHECK;
-
-/* Longest key a walk files: its parts, each as its length, ':' and its text. A longer key
- * fails the walk with FK_ENOMEM, as a message past LK_MSG_MAX does. */
-#define LK_KEY_MAX (LK_MSG_MAX * 4)
-/* Does the key of parts (n of them) fit LK_KEY_MAX? */
-bool lk_conflict_key_fits(const char *const *part, size_t n);
 
 /* Append Go's %q of s (strconv.Quote: escapes for '"', '\\', control characters and
  * invalid bytes; other runes as they are) to b. 0 or an fk_buf error. */

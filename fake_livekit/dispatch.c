@@ -33,7 +33,8 @@ static int failed(struct lk_call *c, int rc, const struct lk_verr *e, bool raw)
 /* sip.ValidateDispatchRulesIter for info walked among the stored rules that share a trunk
  * with trunk_ids (a List, sip.go:451 and 504): after the first of them for a create, in its
  * own place for an update (walks.h). Its errors come back unwrapped: the conflict is a Twirp
- * error already, GetPinAndRoom's a coded psrpc one. 0, or 1 when the error was answered. */
+ * error already, GetPinAndRoom's a coded psrpc one. A check (fakekit/err.h): FK_OK,
+ * FK_ANSWERED or a negative fk_err. */
 static int conflict(struct lk_call *c, const cJSON *info, const cJSON *trunk_ids, bool create)
 {
     struct lk_verr e;
@@ -45,7 +46,7 @@ static int conflict(struct lk_call *c, const cJSON *info, const cJSON *trunk_ids
     rc = lk_rules_conflict(seq, &e);
     cJSON_Delete(seq);
     if (rc == FK_EINVAL)
-        rc = failed(c, rc, &e, e.coded) == 0 ? 1 : FK_ENOMEM;
+        rc = fk_answered(failed(c, rc, &e, e.coded));
     lk_verr_cleanup(&e);
     return rc;
 }
@@ -68,7 +69,7 @@ static cJSON *flat_info(const cJSON *body)
         "rule",     "trunk_ids",  "inbound_numbers", "hide_phone_number", "name",
         "metadata", "attributes", "room_preset",     "room_config"};
     cJSON *info = cJSON_CreateObject();
-    for (size_t i = 0; info && i < sizeof(flat) / sizeof(flat[0]); i++) {
+    for (size_t i = 0; info && i < FK_NELEM(flat); i++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, flat[i]);
         cJSON *d = v ? cJSON_Duplicate(v, true) : NULL;
         if (v && (!d || !cJSON_AddItemToObject(info, flat[i], d))) {
@@ -109,7 +110,7 @@ int lk_rule_create(struct lk_call *c)
     /* Checked with an empty id, so that a conflict names the new rule "<new>". */
     rc = conflict(c, info, lk_get_array(c->body, "trunk_ids"), true);
     if (rc != 0) {
-        rc = rc > 0 ? 0 : rc;
+        rc = fk_handler_rc(rc);
         goto out;
     }
     if ((rc = lk_new_id(c->st, "SDR_", id, sizeof(id))) == 0 &&
@@ -135,26 +136,27 @@ static int apply(cJSON *info, const cJSON *upd)
 {
     static const char *const present[] = {"rule", "name", "metadata"};
     int rc = lk_list_update_apply(info, "trunk_ids", cJSON_GetObjectItem(upd, "trunk_ids"));
-    for (size_t i = 0; rc == 0 && i < sizeof(present) / sizeof(present[0]); i++)
+    for (size_t i = 0; rc == 0 && i < FK_NELEM(present); i++)
         rc = lk_apply_present(info, upd, present[i]);
     if (rc == 0)
         rc = lk_apply_map_diff(info, upd, "attributes");
     return rc == 0 ? lk_update_media(info, upd) : rc;
 }
 
-/* UpdateSIPDispatchRuleRequest.Validate (livekit/sip.go:812). 0, or 1 when answered. */
+/* UpdateSIPDispatchRuleRequest.Validate (livekit/sip.go:812). A check (fakekit/err.h):
+ * FK_OK, FK_ANSWERED or a negative fk_err. */
 static int update_precheck(struct lk_call *c, struct lk_update_req *u)
 {
     struct fk_error err = {{0}};
     struct lk_verr e;
     int rc;
     if (lk_update_begin(c->body, "sip_dispatch_rule_id", "rule", u, &err) != 0)
-        return invalid(c, err.msg) == 0 ? 1 : FK_ENOMEM;
+        return fk_answered(invalid(c, err.msg));
     lk_verr_init(&e);
     rc = u->replace ? lk_validate_rule(u->replace, &e)
                     : lk_validate_update(u->update, update_lists, &e);
     if (rc != 0)
-        rc = failed(c, rc, &e, false) == 0 ? 1 : FK_ENOMEM;
+        rc = fk_answered(failed(c, rc, &e, false));
     lk_verr_cleanup(&e);
     return rc;
 }
@@ -166,7 +168,7 @@ int lk_rule_update(struct lk_call *c)
     struct lk_verr e;
     int rc = update_precheck(c, &u);
     if (rc != 0)
-        return rc > 0 ? 0 : rc;
+        return fk_handler_rc(rc);
     cJSON *info = load(c, u.id, &rc);
     if (!info)
         return rc;
@@ -186,7 +188,7 @@ int lk_rule_update(struct lk_call *c)
     rc = conflict(c, info, lk_get_array(info, "trunk_ids"), false);
     if (rc != 0) {
         cJSON_Delete(info);
-        return rc > 0 ? 0 : rc;
+        return fk_handler_rc(rc);
     }
     return store_and_reply(c, info);
 }

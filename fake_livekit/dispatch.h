@@ -10,7 +10,7 @@
 #ifndef LK_DISPATCH_H
 #define LK_DISPATCH_H
 
-#include "fake_livekit/twirp.h"
+#include "fake_livekit/call.h"
 
 int lk_rule_create(struct lk_call *c);
 int lk_rule_update(struct lk_call *c);

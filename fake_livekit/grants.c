@@ -49,7 +49,7 @@ static bool known_alg(const char *alg)
     static const char *const algs[] = {"HS256", "HS384", "HS512", "RS256", "RS384",
                                        "RS512", "PS256", "PS384", "PS512", "ES256",
                                        "ES384", "ES512", "EdDSA", "none"};
-    for (size_t i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
+    for (size_t i = 0; i < FK_NELEM(algs); i++) {
         if (strcmp(alg, algs[i]) == 0)
             return true;
     }

@@ -130,8 +130,7 @@ static cJSON *as_trunk_info(const cJSON *t, enum lk_kind kind)
                                              {"auth_username", "outbound_username"},
                                              {"auth_password", "outbound_password"}};
     const char *const(*map)[2] = kind == LK_INBOUND ? in_map : out_map;
-    size_t n = kind == LK_INBOUND ? sizeof(in_map) / sizeof(in_map[0])
-                                  : sizeof(out_map) / sizeof(out_map[0]);
+    size_t n = kind == LK_INBOUND ? FK_NELEM(in_map) : FK_NELEM(out_map);
     cJSON *o = cJSON_CreateObject();
     const cJSON *nums = lk_get_array(t, "numbers");
     bool ok = o && cJSON_AddNumberToObject(o, "kind", kind);

@@ -7,10 +7,9 @@
  * RoomConfiguration is opaque (see proto_json.h). */
 #include "fake_livekit/proto_json.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 #define MSG(n, f)                                                                                  \
     {                                                                                              \
-        n, f, N(f)                                                                                 \
+        n, f, FK_NELEM(f)                                                                          \
     }
 
 static const char *const transport_names[] = {"SIP_TRANSPORT_AUTO", "SIP_TRANSPORT_UDP",
@@ -19,10 +18,10 @@ static const char *const header_names[] = {"SIP_NO_HEADERS", "SIP_X_HEADERS", "S
 static const char *const encryption_names[] = {
     "SIP_MEDIA_ENCRYPT_DISABLE", "SIP_MEDIA_ENCRYPT_ALLOW", "SIP_MEDIA_ENCRYPT_REQUIRE"};
 static const char *const kind_names[] = {"TRUNK_LEGACY", "TRUNK_INBOUND", "TRUNK_OUTBOUND"};
-static const struct lk_enum e_transport = {transport_names, N(transport_names)};
-static const struct lk_enum e_headers = {header_names, N(header_names)};
-static const struct lk_enum e_encryption = {encryption_names, N(encryption_names)};
-static const struct lk_enum e_kind = {kind_names, N(kind_names)};
+static const struct lk_enum e_transport = {transport_names, FK_NELEM(transport_names)};
+static const struct lk_enum e_headers = {header_names, FK_NELEM(header_names)};
+static const struct lk_enum e_encryption = {encryption_names, FK_NELEM(encryption_names)};
+static const struct lk_enum e_kind = {kind_names, FK_NELEM(kind_names)};
 
 /* Field macros: proto name, field number, then what the table needs. */
 #define STR(n, k)                                                                                  \

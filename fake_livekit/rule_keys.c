@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fake_livekit/conflicts.h"
-#include "fake_livekit/db.h"
+#include "fake_livekit/conflict_key.h"
+#include "fake_livekit/db_rows.h"
 #include "fake_livekit/filter.h"
 #include "fake_livekit/proto_json.h"
 
@@ -17,7 +17,7 @@ const cJSON *lk_rule_member(const cJSON *info)
     static const char *const members[] = {"dispatch_rule_direct", "dispatch_rule_individual",
                                           "dispatch_rule_callee"};
     const cJSON *rule = cJSON_GetObjectItemCaseSensitive(info, "rule");
-    for (size_t i = 0; rule && i < sizeof(members) / sizeof(members[0]); i++) {
+    for (size_t i = 0; rule && i < FK_NELEM(members); i++) {
         const cJSON *m = cJSON_GetObjectItemCaseSensitive(rule, members[i]);
         if (m)
             return m;

@@ -1,11 +1,13 @@
 /* service.c: fake_livekit's descriptor: flags, state callbacks, errors, the one route. */
 #include "fake_livekit/service.h"
+#include "fake_livekit/state.h"
 
 #include <stdlib.h>
 
 #include "fake_livekit/db.h"
 #include "fake_livekit/grants.h"
 #include "fake_livekit/twirp.h"
+#include "fakekit/cache.h"
 #include "fakekit/version.h"
 
 /* livekit-server --dev's key pair (docs/reference/livekit.md §7). */
@@ -36,6 +38,11 @@ static int init(void **svc, struct fk_error *err)
         fk_error_set(err, "out of memory");
         return FK_ENOMEM;
     }
+    if (!(lk->reads = fk_cache_new(LK_READS_MAX, LK_READS_MAX_BYTES))) {
+        free(lk);
+        fk_error_set(err, "out of memory");
+        return FK_ENOMEM;
+    }
     lk->api_key = opt_api_key;
     lk->api_secret = opt_api_secret;
     *svc = lk;
@@ -46,7 +53,7 @@ static void fini(void *svc)
 {
     struct lk_svc *lk = svc;
     if (lk)
-        lk_reads_cleanup(&lk->reads);
+        fk_cache_free(lk->reads);
     free(lk);
     lk_auth_cache_clear();
 }
@@ -71,7 +78,7 @@ const struct fk_service lk_service = {
     .default_port = 7880,
     .options = options,
     .routes = routes,
-    .nroutes = sizeof(routes) / sizeof(routes[0]),
+    .nroutes = FK_NELEM(routes),
     .schema_sql = lk_schema_sql,
     .body_limit = LK_BODY_LIMIT, /* livekit-server's default, not fakekit's 1 MiB */
     .init = init,

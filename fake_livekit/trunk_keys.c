@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fake_livekit/conflicts.h"
-#include "fake_livekit/db.h"
+#include "fake_livekit/conflict_key.h"
+#include "fake_livekit/db_rows.h"
 #include "fake_livekit/filter.h"
 #include "fake_livekit/proto_json.h"
 

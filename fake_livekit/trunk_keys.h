@@ -26,7 +26,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "fake_livekit/db.h"
+#include "fake_livekit/db_rows.h"
 #include "fakekit/err.h"
 #include "fakekit/store.h"
 

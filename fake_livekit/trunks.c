@@ -34,9 +34,9 @@ static int apply_inbound(cJSON *info, const cJSON *upd)
     static const char *const present[] = {"auth_username", "auth_password", "auth_realm", "name",
                                           "metadata"};
     int rc = 0;
-    for (size_t i = 0; rc == 0 && i < sizeof(lists) / sizeof(lists[0]); i++)
+    for (size_t i = 0; rc == 0 && i < FK_NELEM(lists); i++)
         rc = lk_list_update_apply(info, lists[i], cJSON_GetObjectItem(upd, lists[i]));
-    for (size_t i = 0; rc == 0 && i < sizeof(present) / sizeof(present[0]); i++)
+    for (size_t i = 0; rc == 0 && i < FK_NELEM(present); i++)
         rc = lk_apply_present(info, upd, present[i]);
     return rc == 0 ? lk_update_media(info, upd) : rc;
 }
@@ -48,7 +48,7 @@ static int apply_outbound(cJSON *info, const cJSON *upd)
                                           "auth_username", "auth_password", "name",
                                           "metadata",      "from_host"};
     int rc = lk_list_update_apply(info, "numbers", cJSON_GetObjectItem(upd, "numbers"));
-    for (size_t i = 0; rc == 0 && i < sizeof(present) / sizeof(present[0]); i++)
+    for (size_t i = 0; rc == 0 && i < FK_NELEM(present); i++)
         rc = lk_apply_present(info, upd, present[i]);
     return rc == 0 ? lk_update_media(info, upd) : rc;
 }
@@ -211,18 +211,19 @@ int lk_trunk_list_legacy(struct lk_call *c)
 }
 
 /* The request's own checks, before the trunk is looked up: UpdateSIP*TrunkRequest
- * .ValidateResult (livekit/sip.go:461, 493). 0, or 1 when the error was answered. */
+ * .ValidateResult (livekit/sip.go:461, 493). A check (fakekit/err.h): FK_OK, FK_ANSWERED
+ * or a negative fk_err. */
 static int update_precheck(struct lk_call *c, const struct kind *k, struct lk_update_req *u)
 {
     struct fk_error err = {{0}};
     struct lk_verr e;
     int rc;
     if (lk_update_begin(c->body, "sip_trunk_id", "trunk", u, &err) != 0)
-        return invalid(c, err.msg) == 0 ? 1 : FK_ENOMEM;
+        return fk_answered(invalid(c, err.msg));
     lk_verr_init(&e);
     rc = u->replace ? k->validate(u->replace, &e) : lk_validate_update(u->update, k->lists, &e);
     if (rc != 0)
-        rc = failed(c, rc, &e, false) == 0 ? 1 : FK_ENOMEM;
+        rc = fk_answered(failed(c, rc, &e, false));
     lk_verr_cleanup(&e);
     return rc;
 }
@@ -234,7 +235,7 @@ static int update(struct lk_call *c, const struct kind *k)
     struct lk_verr e;
     int rc = update_precheck(c, k, &u);
     if (rc != 0)
-        return rc > 0 ? 0 : rc;
+        return fk_handler_rc(rc);
     cJSON *info = load(c, k, u.id, &rc);
     if (!info)
         return rc;

@@ -4,7 +4,7 @@
 #ifndef LK_TRUNKS_H
 #define LK_TRUNKS_H
 
-#include "fake_livekit/twirp.h"
+#include "fake_livekit/call.h"
 
 int lk_trunk_create_inbound(struct lk_call *c);
 int lk_trunk_create_outbound(struct lk_call *c);

@@ -9,127 +9,19 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fake_livekit/call.h"
 #include "fake_livekit/db.h"
 #include "fake_livekit/dispatch.h"
 #include "fake_livekit/grants.h"
 #include "fake_livekit/proto_json.h"
 #include "fake_livekit/proto_pb.h"
-#include "fake_livekit/service.h"
+#include "fake_livekit/state.h"
 #include "fake_livekit/trunks.h"
 #include "fake_livekit/validate.h"
+#include "fakekit/cache.h"
 #include "fakekit/clock.h"
 #include "fakekit/json.h"
 #include "fakekit/log.h"
-
-struct twirp_code {
-    const char *code;
-    unsigned status;
-    const char *msg; /* text for a fault's "error" shorthand */
-};
-
-/* twirp Go v8.1.3 ServerHTTPStatusFromErrorCode (docs/reference/livekit.md §4). */
-static const struct twirp_code codes[] = {
-    {"canceled", 408, "context canceled"},
-    {"unknown", 500, "unknown error"},
-    {"invalid_argument", 400, "invalid argument"},
-    {"malformed", 400, "the json request could not be decoded"},
-    {"deadline_exceeded", 408, "context deadline exceeded"},
-    {"not_found", 404, "requested sip trunk does not exist"},
-    {"bad_route", 404, "no handler for path"},
-    {"already_exists", 409, "already exists"},
-    {"permission_denied", 403, "permission denied"},
-    {"unauthenticated", 401, "permissions denied"},
-    {"resource_exhausted", 429, "resource exhausted"},
-    {"failed_precondition", 412, "failed precondition"},
-    {"aborted", 409, "aborted"},
-    {"out_of_range", 400, "out of range"},
-    {"unimplemented", 501, "unimplemented"},
-    {"internal", 500, "sip not connected (redis required)"},
-    {"unavailable", 503, "service unavailable"},
-    {"data_loss", 500, "data loss"},
-};
-
-static const struct twirp_code *find_code(const char *code)
-{
-    for (size_t i = 0; code && i < sizeof(codes) / sizeof(codes[0]); i++) {
-        if (strcmp(codes[i].code, code) == 0)
-            return &codes[i];
-    }
-    return NULL;
-}
-
-unsigned lk_twirp_status(const char *code)
-{
-    const struct twirp_code *c = find_code(code);
-    return c ? c->status : 0;
-}
-
-int lk_twirp_error(struct fk_resp *resp, const char *code, const char *msg, const cJSON *meta)
-{
-    unsigned status = lk_twirp_status(code);
-    cJSON *body = cJSON_CreateObject();
-    if (!body || !cJSON_AddStringToObject(body, "code", code) ||
-        !cJSON_AddStringToObject(body, "msg", msg ? msg : ""))
-        goto nomem;
-    if (meta && meta->child) {
-        cJSON *m = cJSON_Duplicate(meta, true);
-        if (!m || !cJSON_AddItemToObject(body, "meta", m)) {
-            cJSON_Delete(m);
-            goto nomem;
-        }
-    }
-    /* fk_resp_json's default type is exactly "application/json", as Twirp writes it. */
-    return fk_resp_json(resp, status ? status : 500, body);
-nomem:
-    cJSON_Delete(body);
-    return FK_ENOMEM;
-}
-
-int lk_answer(struct lk_call *c, const cJSON *sparse, const struct lk_msg *m)
-{
-    if (c->wire == LK_WIRE_JSON) {
-        cJSON *json = lk_pj_encode(sparse, m);
-        return json ? fk_resp_json(c->resp, 200, json) : FK_ENOMEM;
-    }
-    struct fk_buf b;
-    fk_buf_init(&b, LK_PB_MAX_OUT);
-    int rc = lk_pb_encode(sparse, m, &b);
-    if (rc == 0)
-        rc = fk_resp_set(c->resp, 200, "application/protobuf", b.data ? b.data : "", b.len);
-    fk_buf_cleanup(&b);
-    return rc == FK_ERANGE ? FK_ENOMEM : rc;
-}
-
-int lk_answer_with(struct lk_call *c, const char *key, cJSON *value, const struct lk_msg *m)
-{
-    cJSON *wrap = cJSON_CreateObject();
-    if (!wrap || !value || !cJSON_AddItemToObject(wrap, key, value)) {
-        cJSON_Delete(wrap);
-        cJSON_Delete(value);
-        return FK_ENOMEM;
-    }
-    int rc = lk_answer(c, wrap, m);
-    cJSON_Delete(wrap);
-    return rc;
-}
-
-int lk_answer_invalid(struct lk_call *c, const struct lk_verr *e)
-{
-    return lk_twirp_error(c->resp, "invalid_argument", lk_verr_text(e), NULL);
-}
-
-int lk_answer_raw(struct lk_call *c, const struct lk_verr *e)
-{
-    if (!e->coded)
-        return lk_twirp_error(c->resp, "unknown", lk_verr_text(e), NULL);
-    struct fk_buf b;
-    fk_buf_init(&b, LK_MSG_MAX + 64);
-    int rc = fk_buf_printf(&b, "twirp error unknown: %s", lk_verr_text(e));
-    if (rc == 0)
-        rc = lk_twirp_error(c->resp, "invalid_argument", fk_buf_str(&b), NULL);
-    fk_buf_cleanup(&b);
-    return rc == 0 ? 0 : FK_ENOMEM;
-}
 
 static int bad_route(struct fk_resp *resp, const struct fk_req *req, const char *msg)
 {
@@ -148,7 +40,8 @@ static int unimplemented(struct lk_call *c)
     return lk_twirp_error(c->resp, "unimplemented", "fake_livekit does not place SIP calls", NULL);
 }
 
-/* Slots of struct lk_reads (reads.h): the secret lookup, then the List methods. */
+/* What a kept read is (the first byte of its key in svc->reads): the secret lookup, then the
+ * List methods. */
 enum { SLOT_SECRET, SLOT_LIST_IN, SLOT_LIST_OUT, SLOT_LIST_LEGACY, SLOT_LIST_RULES, NO_SLOT = -1 };
 
 struct method {
@@ -198,51 +91,57 @@ static int wire_of(const char *ct)
     return -1;
 }
 
-/* The store's generation, for struct lk_reads. */
-static void sync_reads(const struct fk_req *req)
+/* The key an answer is kept under in svc->reads: the slot, then the encoding (the answers
+ * differ), then len bytes of text (a body or an API key). Caller frees; NULL on ENOMEM. */
+static char *read_key(int slot, char wire, const char *text, size_t len, size_t *keylen)
 {
-    struct lk_svc *svc = req->svc;
-    lk_reads_sync(&svc->reads, (uint64_t)sqlite3_total_changes64(fk_store_db(req->store)),
-                  svc->epoch);
+    char *key = malloc(len + 2);
+    if (!key)
+        return NULL;
+    key[0] = (char)('0' + slot);
+    key[1] = wire;
+    if (len)
+        memcpy(key + 2, text, len);
+    *keylen = len + 2;
+    return key;
 }
 
-/* ctx is the request. A key's secret is kept until the store changes (reads.h). */
+/* ctx is the request. A key's secret is kept until the store changes (fakekit/cache.h). */
 static bool lookup_secret(void *ctx, const char *key, char *secret, size_t secretlen)
 {
     const struct fk_req *req = ctx;
     struct lk_svc *svc = req->svc;
+    struct fk_cache *reads = svc ? svc->reads : NULL;
     char found[512];
-    const char *kept;
-    size_t len;
+    const char *kept = NULL;
+    size_t len, keylen = 0;
+    char *k = reads ? read_key(SLOT_SECRET, '-', key, strlen(key), &keylen) : NULL;
 
-    if (svc) {
-        sync_reads(req);
-        kept = lk_reads_get(&svc->reads, SLOT_SECRET, key, strlen(key), &len);
-        if (kept) {
-            snprintf(secret, secretlen, "%s", kept);
-            return true;
-        }
+    if (k && (kept = fk_cache_get(reads, req->store, k, keylen, &len)) != NULL) {
+        snprintf(secret, secretlen, "%s", kept);
+        free(k);
+        return true;
     }
-    if (lk_db_secret(req->store, key, found, sizeof(found)) != 1)
+    if (lk_db_secret(req->store, key, found, sizeof(found)) != 1) {
+        free(k);
         return false;
+    }
     /* Not keeping it only costs the next call a query. */
-    if (svc && lk_reads_put(&svc->reads, SLOT_SECRET, key, strlen(key), found, strlen(found)) != 0)
+    if (k && fk_cache_put(reads, req->store, k, keylen, found, strlen(found)) != 0)
         fk_log(FK_LOG_DEBUG, "event=read_not_kept what=secret");
+    free(k);
     snprintf(secret, secretlen, "%s", found);
     return true;
 }
 
-/* The key a read-only answer is kept under: the encoding (the answers differ), then the body. */
-static char *answer_key(const struct fk_req *req, enum lk_wire wire, size_t *len)
+/* The key a read-only answer of m is kept under, or NULL (not a read-only method, no cache). */
+static char *answer_key(const struct fk_req *req, const struct method *m, enum lk_wire wire,
+                        size_t *len)
 {
-    char *key = malloc(req->body_len + 1);
-    if (!key)
+    struct lk_svc *svc = req->svc;
+    if (!svc || !svc->reads || m->slot == NO_SLOT)
         return NULL;
-    key[0] = wire == LK_WIRE_JSON ? 'j' : 'p';
-    if (req->body_len)
-        memcpy(key + 1, req->body, req->body_len);
-    *len = req->body_len + 1;
-    return key;
+    return read_key(m->slot, wire == LK_WIRE_JSON ? 'j' : 'p', req->body, req->body_len, len);
 }
 
 /* The kept answer of m for this exact body, if any (a read-only method, store unchanged). */
@@ -251,11 +150,8 @@ static const char *kept_answer(const struct fk_req *req, const struct method *m,
 {
     struct lk_svc *svc = req->svc;
     size_t keylen;
-    if (!svc || m->slot == NO_SLOT)
-        return NULL;
-    sync_reads(req);
-    char *key = answer_key(req, wire, &keylen);
-    const char *v = key ? lk_reads_get(&svc->reads, (size_t)m->slot, key, keylen, len) : NULL;
+    char *key = answer_key(req, m, wire, &keylen);
+    const char *v = key ? fk_cache_get(svc->reads, req->store, key, keylen, len) : NULL;
     free(key);
     return v;
 }
@@ -266,11 +162,11 @@ static void keep_answer(const struct fk_req *req, const struct method *m, enum l
 {
     struct lk_svc *svc = req->svc;
     size_t keylen;
-    if (!svc || m->slot == NO_SLOT || resp->status != 200 || resp->nheaders != 0)
+    char *key;
+    if (resp->status != 200 || resp->nheaders != 0 || !(key = answer_key(req, m, wire, &keylen)))
         return;
-    char *key = answer_key(req, wire, &keylen);
-    if (!key || lk_reads_put(&svc->reads, (size_t)m->slot, key, keylen,
-                             resp->body ? resp->body : "", resp->body_len) != 0)
+    if (fk_cache_put(svc->reads, req->store, key, keylen, resp->body ? resp->body : "",
+                     resp->body_len) != 0)
         fk_log(FK_LOG_DEBUG, "event=read_not_kept method=%s", m->name);
     free(key);
 }
@@ -296,8 +192,8 @@ static cJSON *parse_body(const struct fk_req *req)
     return fk_json_parse(req->body, (size_t)(end - req->body), FK_JSON_KEEP, NULL);
 }
 
-/* Decode the body as m in its encoding into *body. 0; 1 when the malformed error was
- * answered; FK_ENOMEM. */
+/* Decode the body as m in its encoding into *body. A check (fakekit/err.h): FK_OK,
+ * FK_ANSWERED (the malformed error), or a negative fk_err. */
 static int decode(const struct fk_req *req, struct fk_resp *resp, const struct method *m,
                   enum lk_wire wire, cJSON **body)
 {
@@ -321,7 +217,7 @@ static int decode(const struct fk_req *req, struct fk_resp *resp, const struct m
                         wire == LK_WIRE_JSON ? "the json request could not be decoded"
                                              : "the protobuf request could not be decoded",
                         NULL);
-    return rc == 0 ? 1 : rc;
+    return fk_answered(rc);
 }
 
 /* The method of the path, or NULL after answering bad_route (*rc says how that went). */
@@ -336,7 +232,7 @@ static const struct method *route(const struct fk_req *req, struct fk_resp *resp
         *rc = bad_route(resp, req, msg);
         return NULL;
     }
-    for (size_t i = 0; req->nparams > 0 && i < sizeof(methods) / sizeof(methods[0]); i++) {
+    for (size_t i = 0; req->nparams > 0 && i < FK_NELEM(methods); i++) {
         if (strcmp(methods[i].name, req->params[0]) == 0)
             m = &methods[i];
     }
@@ -383,7 +279,7 @@ int lk_twirp_handle(const struct fk_req *req, struct fk_resp *resp)
         goto out;
     }
     if ((rc = decode(req, resp, m, (enum lk_wire)wire, &body)) != 0) {
-        rc = rc > 0 ? 0 : rc;
+        rc = fk_handler_rc(rc);
         goto out;
     }
     if (!lk_auth_has_grant(&auth, m->grant)) {
@@ -398,17 +294,6 @@ out:
     cJSON_Delete(body);
     lk_auth_cleanup(&auth);
     return rc;
-}
-
-int lk_fault_error(struct fk_resp *resp, const struct fk_req *req, const char *code)
-{
-    const struct twirp_code *c = find_code(code);
-    (void)req; /* the shorthand does not depend on the request */
-    if (!c)
-        return FK_EINVAL;
-    if (!resp)
-        return 0;
-    return lk_twirp_error(resp, c->code, c->msg, NULL);
 }
 
 void lk_native(struct fk_resp *resp, const struct fk_req *req, enum fk_native kind,

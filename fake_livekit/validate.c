@@ -140,7 +140,7 @@ static bool forbidden_header(const char *name)
                                         "t",
                                         "u",
                                         "v"};
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+    for (size_t i = 0; i < FK_NELEM(names); i++) {
         if (strcasecmp(names[i], name) == 0)
             return true;
     }

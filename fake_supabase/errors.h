@@ -15,8 +15,8 @@
 
 #include "fake_supabase/filter.h"
 #include "fake_supabase/schema_cache.h"
+#include "fakekit/descriptor.h"
 #include "fakekit/http.h"
-#include "fakekit/service.h"
 
 /* Fill resp (replacing any body) with one error. message is required; details and hint may
  * be NULL or "" for null. 0 or FK_ENOMEM. */

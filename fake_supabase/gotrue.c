@@ -241,7 +241,7 @@ static int h_token(const struct fk_req *req, struct fk_resp *resp)
     cJSON *body = NULL;
     int rc;
 
-    if (sb_apikey_check(req, resp, &role) != 0)
+    if (sb_apikey_check(req, resp, &role) != FK_OK)
         return 0;
     if (grant == NULL || (strcmp(grant, "password") != 0 && strcmp(grant, "refresh_token") != 0))
         return sb_gotrue_error(req, resp, 400, "invalid_credentials", "unsupported_grant_type",
@@ -403,7 +403,7 @@ static int h_signup(const struct fk_req *req, struct fk_resp *resp)
     const cJSON *data = NULL;
     int rc = 0;
 
-    if (sb_apikey_check(req, resp, &role) != 0 ||
+    if (sb_apikey_check(req, resp, &role) != FK_OK ||
         (body = sb_gotrue_body(req, resp, sb_signup_fields)) == NULL)
         return 0;
     a.email = str_member(body, "email");

@@ -32,7 +32,8 @@ const char *sb_jwt_secret(void);
 long sb_jwt_expiry(void);      /* access-token lifetime, seconds (--jwt-expiry) */
 bool sb_confirm_signups(void); /* --confirm-signups: signup returns a user, no session */
 
-/* The Kong gateway's apikey check. 0 with *role set, or -1 with resp filled (401). */
+/* The Kong gateway's apikey check. A check (fakekit/err.h): FK_OK with *role set,
+ * FK_ANSWERED with the 401 in resp, or a negative fk_err. */
 int sb_apikey_check(const struct fk_req *req, struct fk_resp *resp, enum sb_role *role);
 
 /* GoTrue's requireAuthentication: the Bearer token must be present (else 401

@@ -195,17 +195,15 @@ int sb_apikey_check(const struct fk_req *req, struct fk_resp *resp, enum sb_role
     if (key == NULL || key[0] == '\0')
         key = fk_req_arg(req, "apikey");
     if (key == NULL || key[0] == '\0') {
-        (void)kong_error(resp, "No API key found in request",
-                         "No 'apikey' request header or url param was found.");
-        return -1;
+        return fk_answered(kong_error(resp, "No API key found in request",
+                                      "No 'apikey' request header or url param was found."));
     }
     if (token_verify(key, &who) == FK_JWT_OK) {
         *role = who.role;
         if (*role != SB_ROLE_AUTHENTICATED)
-            return 0;
+            return FK_OK;
     }
-    (void)kong_error(resp, "Invalid API key", "Double check your API key.");
-    return -1;
+    return fk_answered(kong_error(resp, "Invalid API key", "Double check your API key."));
 }
 
 /* The token of "Authorization: Bearer T" (scheme case-insensitive), or NULL. */
@@ -311,7 +309,7 @@ int sb_authorize(const struct fk_req *req, struct fk_resp *resp, bool for_rest,
     const char *tok = NULL;
     enum fk_jwt_status st;
 
-    if (sb_apikey_check(req, resp, &keyrole) != 0)
+    if (sb_apikey_check(req, resp, &keyrole) != FK_OK)
         return -1;
     memset(out, 0, sizeof *out);
     tok = bearer_of(req);
@@ -330,7 +328,7 @@ int sb_gotrue_bearer(const struct fk_req *req, struct fk_resp *resp, cJSON **cla
     enum fk_jwt_status st;
 
     *claims = NULL;
-    if (sb_apikey_check(req, resp, &keyrole) != 0)
+    if (sb_apikey_check(req, resp, &keyrole) != FK_OK)
         return -1;
     tok = bearer_of(req);
     if (tok == NULL) {

@@ -15,14 +15,6 @@
 #define MARK_UID  '\x01'
 #define MARK_ROLE '\x02'
 
-struct sb_policy {
-    enum ddl_cmd cmd;
-    unsigned roles;
-    bool restrictive;
-    char *using_sql; /* NULL when the policy has no USING */
-    char *check_sql; /* NULL when it has no WITH CHECK */
-};
-
 struct comp {
     struct ddl_p p;
     const struct sb_table *t;
@@ -261,15 +253,6 @@ int sb_rls_compile_text(const struct sb_table *t, const char *expr, char **out, 
         rc = FK_ENOMEM;
     fk_buf_cleanup(&b);
     return rc == 0 ? 0 : FK_ENOMEM;
-}
-
-void sb_rls_free(struct sb_policy *p, size_t n)
-{
-    for (size_t i = 0; p != NULL && i < n; i++) {
-        free(p[i].using_sql);
-        free(p[i].check_sql);
-    }
-    free(p);
 }
 
 static int warn(struct ddl_result *d, const struct ddl_policy *pol, const char *why)

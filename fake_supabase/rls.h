@@ -38,8 +38,6 @@ enum sb_rls_mode { SB_RLS_OWNER = 0, SB_RLS_OFF, SB_RLS_ON };
 /* Set every table's mode and compile d's policies onto the tables of s. Policies that cannot
  * be evaluated add a warning line to d->warnings. 0 or FK_ENOMEM. */
 int sb_rls_attach(struct sb_schema *s, struct ddl_result *d) FK_MUST_CHECK;
-/* Free a table's compiled policies (schema_cache.c). */
-void sb_rls_free(struct sb_policy *p, size_t n);
 
 /* The policies of t apply to who. */
 bool sb_rls_applies(const struct sb_table *t, const struct sb_caller *who);

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fake_supabase/rls.h"
 #include "fakekit/text.h"
 
 static char *dup_str(const char *s)
@@ -67,7 +66,11 @@ static void table_cleanup(struct sb_table *t)
     free(t->fkeys);
     free(t->name);
     free(t->cols_sql);
-    sb_rls_free(t->policies, t->npolicies);
+    for (size_t i = 0; i < t->npolicies; i++) {
+        free(t->policies[i].using_sql);
+        free(t->policies[i].check_sql);
+    }
+    free(t->policies);
 }
 
 void sb_schema_free(struct sb_schema *s)

@@ -13,6 +13,7 @@
 
 #include <sqlite3.h>
 
+#include "fake_supabase/ddl.h"
 #include "fakekit/err.h"
 
 /* SQLite's type affinity of a column (sqlite.org/datatype3.html section 3.1). */
@@ -46,7 +47,15 @@ struct sb_fkey {
     char *name;  /* "t_col_fkey" */
 };
 
-struct sb_policy; /* rls.c */
+/* A compiled row-level security policy (rls.h compiles and applies them; the cache only
+ * holds and frees them). */
+struct sb_policy {
+    enum ddl_cmd cmd;
+    unsigned roles; /* DDL_ROLE_* */
+    bool restrictive;
+    char *using_sql; /* NULL when the policy has no USING */
+    char *check_sql; /* NULL when it has no WITH CHECK */
+};
 
 struct sb_table {
     char *name;

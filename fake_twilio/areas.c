@@ -117,7 +117,7 @@ const struct twilio_area twilio_areas[] = {
     {"GB", "131", "Edinburgh", "Scotland", NULL, NULL, {NULL, NULL, NULL}, 55.953300, -3.188300},
     {"GB", "117", "Bristol", "England", NULL, NULL, {NULL, NULL, NULL}, 51.454500, -2.587900},
 };
-const size_t twilio_nareas = sizeof twilio_areas / sizeof twilio_areas[0];
+const size_t twilio_nareas = FK_NELEM(twilio_areas);
 
 const struct twilio_area *twilio_area_find(const char *iso, const char *prefix)
 {

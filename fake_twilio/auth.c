@@ -1,7 +1,7 @@
 /* auth.c: Basic credentials checked against the accounts and api_keys tables.
  *
- * Base64 is Nettle's (the alphabet checked here first, so nothing Nettle would skip, such as
- * whitespace, gets through); secrets compare with memeql_sec after a length check, so timing
+ * The Basic credentials are the request's, decoded once by fakekit (fk_req_basic);
+ * secrets compare with memeql_sec after a length check, so timing
  * does not reveal how much of a token matched. */
 #include "fake_twilio/auth.h"
 
@@ -9,67 +9,13 @@
 #include <string.h>
 #include <strings.h>
 
-#include <nettle/base64.h>
 #include <nettle/memops.h>
 
 #include "fake_twilio/errors.h"
-#include "fake_twilio/pages.h"
 #include "fake_twilio/state.h"
+#include "fakekit/cache.h"
 #include "fakekit/log.h"
 #include "fakekit/store.h"
-
-#define CRED_MAX 256
-
-static bool is_b64_char(char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-           c == '/';
-}
-
-int twilio_basic_decode(const char *header, char *user, size_t ulen, char *pass, size_t plen)
-{
-    unsigned char out[CRED_MAX * 2 + 4];
-    struct base64_decode_ctx ctx;
-    const char *b64, *colon;
-    size_t len, pad = 0, ul, n, i;
-
-    if (header == NULL || strncasecmp(header, "Basic ", 6) != 0)
-        return FK_EINVAL;
-    b64 = header + 6;
-    while (*b64 == ' ')
-        b64++;
-    len = strlen(b64);
-    while (len > 0 && b64[len - 1] == ' ')
-        len--;
-    if (len == 0 || len % 4 != 0 || len / 4 * 3 >= sizeof out)
-        return FK_EINVAL;
-    if (b64[len - 1] == '=')
-        pad++;
-    if (b64[len - 2] == '=')
-        pad++;
-    for (i = 0; i < len - pad; i++)
-        if (!is_b64_char(b64[i]))
-            return FK_EINVAL;
-    /* Only what precedes the padding is decoded: leftover bits of the last group are ignored,
-     * as they were with OpenSSL's EVP_DecodeBlock. */
-    n = sizeof out - 1;
-    base64_decode_init(&ctx);
-    if (!base64_decode_update(&ctx, &n, out, len - pad, b64))
-        return FK_EINVAL;
-    out[n] = '\0';
-    if (memchr(out, '\0', n) != NULL)
-        return FK_EINVAL;
-    colon = strchr((const char *)out, ':');
-    if (colon == NULL)
-        return FK_EINVAL;
-    ul = (size_t)(colon - (const char *)out);
-    if (ul >= ulen || strlen(colon + 1) >= plen)
-        return FK_EINVAL;
-    memcpy(user, out, ul);
-    user[ul] = '\0';
-    memcpy(pass, colon + 1, strlen(colon + 1) + 1);
-    return 0;
-}
 
 static bool secret_eq(const unsigned char *stored, const char *given)
 {
@@ -93,23 +39,22 @@ int twilio_auth(const struct fk_req *req, const char *account_sid, struct fk_res
 {
     struct twilio_svc *svc = req->svc;
     const char *header = fk_req_header(req, "Authorization");
-    char user[CRED_MAX], pass[CRED_MAX], key[2 * CRED_MAX + 64];
+    const char *user = NULL, *pass = NULL;
+    char key[2 * FK_BASIC_PART_MAX + 64];
     sqlite3_stmt *st = NULL;
     size_t len;
     bool ok = false;
-    /* Accepted credentials are remembered until the store changes (pages.h explains why
-     * that is exact): the header is a pure function of user and password, and whether they
-     * are accepted depends only on the accounts and api_keys rows. */
+    /* Accepted credentials are remembered until the store changes (fakekit/cache.h): the
+     * header is a pure function of user and password, and whether they are accepted depends
+     * only on the accounts and api_keys rows. */
     bool cache =
         svc != NULL && svc->creds != NULL && cred_key(account_sid, header, key, sizeof key);
 
     if (cache) {
-        twilio_pages_sync(svc->creds, (uint64_t)sqlite3_total_changes64(fk_store_db(req->store)),
-                          svc->epoch);
-        if (twilio_pages_get(svc->creds, key, &len) != NULL)
-            return 1;
+        if (fk_cache_get(svc->creds, req->store, key, strlen(key), &len) != NULL)
+            return FK_OK;
     }
-    if (twilio_basic_decode(header, user, sizeof user, pass, sizeof pass) == 0) {
+    if (fk_req_basic(req, &user, &pass) == 0) {
         if (strncmp(user, "SK", 2) == 0) {
             st = fk_store_stmt(req->store,
                                "SELECT secret FROM api_keys WHERE sid = ?1 AND account_sid = ?2");
@@ -130,20 +75,16 @@ int twilio_auth(const struct fk_req *req, const char *account_sid, struct fk_res
     }
     if (ok) {
         /* Not remembering only costs the next request the query again. */
-        if (cache && twilio_pages_put(svc->creds, key, "", 0) != 0)
+        if (cache && fk_cache_put(svc->creds, req->store, key, strlen(key), "", 0) != 0)
             fk_log(FK_LOG_DEBUG, "event=credentials_not_kept");
-        return 1;
+        return FK_OK;
     }
-    return twilio_error(resp, 20003, NULL, NULL, 0) == 0 ? 0 : FK_ENOMEM;
+    return fk_answered(twilio_error(resp, 20003, NULL, NULL, 0));
 }
 
 const char *twilio_credential(const struct fk_req *req)
 {
-    static _Thread_local char user[CRED_MAX];
-    char pass[CRED_MAX];
+    const char *user, *pass;
 
-    if (twilio_basic_decode(fk_req_header(req, "Authorization"), user, sizeof user, pass,
-                            sizeof pass) != 0)
-        return NULL;
-    return user;
+    return fk_req_basic(req, &user, &pass) == 0 ? user : NULL;
 }

@@ -12,18 +12,14 @@
 
 #include "fakekit/http.h"
 
-/* Decode an Authorization header "Basic base64(user:pass)" into user and pass (each
- * NUL-terminated, truncation is a failure). Returns 0 or FK_EINVAL. */
-int twilio_basic_decode(const char *header, char *user, size_t ulen, char *pass,
-                        size_t plen) FK_MUST_CHECK;
-
-/* Check req's credentials for account_sid against req->store. Returns 1 when allowed, 0 when
- * refused (resp then holds the 401), or a negative fk_err. */
+/* Check req's Basic credentials (fk_req_basic) for account_sid against
+ * req->store. A check (fakekit/err.h): FK_OK when allowed, FK_ANSWERED when refused (resp
+ * then holds the 401), or a negative fk_err. */
 int twilio_auth(const struct fk_req *req, const char *account_sid, struct fk_resp *resp);
 
-/* struct fk_service.credential: the Basic user name, so rate limits keyed "credential"
- * count per account or API key. The string lives in a thread-local buffer until the same
- * thread's next call; NULL when there are no Basic credentials. */
+/* struct fk_service.credential: the Basic user name (fk_req_basic, borrowed from req), so
+ * rate limits keyed "credential" count per account or API key; NULL when there are no
+ * Basic credentials. */
 const char *twilio_credential(const struct fk_req *req);
 
 #endif

@@ -38,7 +38,7 @@ static const struct twilio_code codes[] = {
 
 static const struct twilio_code *lookup(int code)
 {
-    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+    for (size_t i = 0; i < FK_NELEM(codes); i++)
         if (codes[i].code == code)
             return &codes[i];
     return NULL;

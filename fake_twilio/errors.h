@@ -8,8 +8,8 @@
 #ifndef TWILIO_ERRORS_H
 #define TWILIO_ERRORS_H
 
+#include "fakekit/descriptor.h"
 #include "fakekit/http.h"
-#include "fakekit/service.h"
 
 /* HTTP status for a known code, 0 for an unknown one. */
 unsigned twilio_error_status(int code);

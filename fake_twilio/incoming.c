@@ -51,8 +51,21 @@ static int answer_resource(const struct fk_req *req, struct fk_resp *resp, const
     return fk_resp_json(resp, status, o);
 }
 
-/* Pick the number to buy, or answer the error. Returns 1 with *num set (NULL with
- * *magic set for +15005550006), 0 when resp holds an error, or a negative fk_err. */
+/* The form's fields (twilio_fields_validate), or the error answered. A check
+ * (fakekit/err.h): FK_OK, FK_ANSWERED or a negative fk_err. */
+static int fields_check(const char *const *vals, struct fk_resp *resp)
+{
+    char msg[128];
+    int code;
+
+    if (twilio_fields_validate(vals, &code, msg, sizeof msg) == 0)
+        return FK_OK;
+    return fk_answered(twilio_error(resp, code, msg, NULL, 0));
+}
+
+/* Pick the number to buy, or answer the error. A check (fakekit/err.h): FK_OK with *num set
+ * (NULL with *magic set for +15005550006), FK_ANSWERED when resp holds the error, or a
+ * negative fk_err. */
 static int choose(const struct fk_req *req, struct fk_resp *resp, const struct twilio_number **num,
                   bool *magic)
 {
@@ -70,32 +83,33 @@ static int choose(const struct fk_req *req, struct fk_resp *resp, const struct t
             fixed[0] = '+';
         if (strcmp(fixed, TWILIO_MAGIC_OK) == 0) {
             *magic = true;
-            return 1;
+            return FK_OK;
         }
         if (strcmp(fixed, TWILIO_MAGIC_INVALID) == 0 || !twilio_e164_valid(fixed) ||
             strlen(pn) >= sizeof fixed)
-            rc = twilio_error(resp, 21421, NULL, NULL, 0);
+            rc = fk_answered(twilio_error(resp, 21421, NULL, NULL, 0));
         else if ((*num = twilio_inventory_find(svc->inv, fixed)) == NULL ||
                  twilio_ipn_owned(req->store, fixed))
-            rc = twilio_error(resp, 21422, NULL, NULL, 0);
+            rc = fk_answered(twilio_error(resp, 21422, NULL, NULL, 0));
         else
-            return 1;
+            return FK_OK;
         return rc;
     }
     if (ac == NULL)
         /* The real code for "neither given" is unknown (docs/reference/twilio.md section 3); 21421
          * names the parameter that is missing. */
-        return twilio_error(resp, 21421, "A 'PhoneNumber' or 'AreaCode' is required", NULL, 0);
+        return fk_answered(
+            twilio_error(resp, 21421, "A 'PhoneNumber' or 'AreaCode' is required", NULL, 0));
     if (strlen(ac) != 3 || !isdigit((unsigned char)ac[0]) || !isdigit((unsigned char)ac[1]) ||
         !isdigit((unsigned char)ac[2]))
-        return twilio_error(resp, 21451, NULL, NULL, 0);
+        return fk_answered(twilio_error(resp, 21451, NULL, NULL, 0));
     if (strcmp(ac, "500") == 0) {
         *magic = true;
-        return 1;
+        return FK_OK;
     }
     /* The owned set skips owned numbers without a query each; if the table cannot be read
      * into it, each candidate is asked for (failing closed) as before. */
-    use_set = twilio_owned_sync(svc->owned, req->store, svc->epoch) == 0;
+    use_set = twilio_owned_sync(svc->owned, req->store) == 0;
     for (size_t i = 0, n = twilio_inventory_count(svc->inv); i < n; i++) {
         const struct twilio_number *c = twilio_inventory_at(svc->inv, i);
         if (use_set && twilio_owned_at(svc->owned, i))
@@ -104,11 +118,11 @@ static int choose(const struct fk_req *req, struct fk_resp *resp, const struct t
             strncmp(c->e164 + 2, ac, 3) == 0 &&
             (use_set || !twilio_ipn_owned(req->store, c->e164))) {
             *num = c;
-            return 1;
+            return FK_OK;
         }
     }
     /* 533 lands here too: no area of the inventory uses it (docs/reference/twilio.md section 7). */
-    return twilio_error(resp, 21452, NULL, NULL, 0);
+    return fk_answered(twilio_error(resp, 21452, NULL, NULL, 0));
 }
 
 int twilio_ipn_create(const struct fk_req *req, struct fk_resp *resp)
@@ -116,21 +130,19 @@ int twilio_ipn_create(const struct fk_req *req, struct fk_resp *resp)
     const char *account = req->params[0];
     const char *vals[TWILIO_NFIELDS];
     const struct twilio_number *num = NULL;
-    const struct twilio_svc *svc = req->svc;
     struct twilio_ipn_new n = {0};
-    uint64_t mark;
     struct fk_error err = {{0}};
-    char msg[128], sid[40];
+    char sid[40];
     bool magic = false;
-    int rc, code;
+    int rc;
 
-    if ((rc = twilio_auth(req, account, resp)) <= 0)
-        return rc;
+    if ((rc = twilio_auth(req, account, resp)) != FK_OK)
+        return fk_handler_rc(rc);
     form_vals(req, vals);
-    if ((code = twilio_fields_check(vals, msg, sizeof msg)) != 0)
-        return twilio_error(resp, code, msg, NULL, 0);
-    if ((rc = choose(req, resp, &num, &magic)) <= 0)
-        return rc;
+    if ((rc = fields_check(vals, resp)) != FK_OK)
+        return fk_handler_rc(rc);
+    if ((rc = choose(req, resp, &num, &magic)) != FK_OK)
+        return fk_handler_rc(rc);
     n.account_sid = account;
     n.created_us = fk_now_us();
     if (magic) {
@@ -147,9 +159,7 @@ int twilio_ipn_create(const struct fk_req *req, struct fk_resp *resp)
         n.caps = num->caps;
         n.beta = num->beta;
     }
-    mark = twilio_owned_mark(req->store);
     rc = twilio_ipn_insert(req->store, &n, vals, sid, &err);
-    twilio_owned_wrote(svc->owned, req->store, mark, svc->epoch, n.phone_number);
     if (rc != 0) {
         char qn[FK_LOG_QUOTED], qr[FK_LOG_QUOTED];
         fk_log(FK_LOG_ERROR, "event=buy_failed number=%s reason=%s",
@@ -169,8 +179,8 @@ int twilio_ipn_list_handler(const struct fk_req *req, struct fk_resp *resp)
     long size = 0, page = 0, total = 0;
     int rc;
 
-    if ((rc = twilio_auth(req, account, resp)) <= 0)
-        return rc;
+    if ((rc = twilio_auth(req, account, resp)) != FK_OK)
+        return fk_handler_rc(rc);
     if (twilio_parse_page_size(fk_req_arg(req, "PageSize"), &size) != 0)
         return twilio_error(resp, 20001, "PageSize must be an integer from 1 to 1000", NULL, 0);
     if (twilio_parse_page(fk_req_arg(req, "Page"), &page) != 0)
@@ -215,8 +225,8 @@ int twilio_ipn_fetch(const struct fk_req *req, struct fk_resp *resp)
 {
     int rc = twilio_auth(req, req->params[0], resp);
 
-    if (rc <= 0)
-        return rc;
+    if (rc != FK_OK)
+        return fk_handler_rc(rc);
     return answer_resource(req, resp, req->params[0], req->params[1], 200);
 }
 
@@ -225,17 +235,14 @@ int twilio_ipn_update_handler(const struct fk_req *req, struct fk_resp *resp)
     const char *account = req->params[0], *sid = req->params[1];
     const char *move = fk_req_form(req, "AccountSid");
     const char *vals[TWILIO_NFIELDS];
-    const struct twilio_svc *svc = req->svc;
     struct fk_error err = {{0}};
-    uint64_t mark;
-    char msg[128];
-    int rc, code;
+    int rc;
 
-    if ((rc = twilio_auth(req, account, resp)) <= 0)
-        return rc;
+    if ((rc = twilio_auth(req, account, resp)) != FK_OK)
+        return fk_handler_rc(rc);
     form_vals(req, vals);
-    if ((code = twilio_fields_check(vals, msg, sizeof msg)) != 0)
-        return twilio_error(resp, code, msg, NULL, 0);
+    if ((rc = fields_check(vals, resp)) != FK_OK)
+        return fk_handler_rc(rc);
     if (move != NULL && strcmp(move, account) != 0) {
         /* Moving needs an account the fake knows; the real API also wants it to be a
          * subaccount of the caller, which the fake does not model. */
@@ -244,10 +251,7 @@ int twilio_ipn_update_handler(const struct fk_req *req, struct fk_resp *resp)
     } else {
         move = NULL;
     }
-    mark = twilio_owned_mark(req->store);
     rc = twilio_ipn_update(req->store, account, sid, vals, move, fk_now_us(), &err);
-    /* An update never changes which numbers are owned, only the change count. */
-    twilio_owned_wrote(svc->owned, req->store, mark, svc->epoch, NULL);
     if (rc == FK_ENOTFOUND)
         return twilio_error(resp, 20404, NULL, req->path, 0);
     if (rc != 0)
@@ -257,16 +261,12 @@ int twilio_ipn_update_handler(const struct fk_req *req, struct fk_resp *resp)
 
 int twilio_ipn_delete_handler(const struct fk_req *req, struct fk_resp *resp)
 {
-    const struct twilio_svc *svc = req->svc;
     int rc = twilio_auth(req, req->params[0], resp);
-    uint64_t mark;
     char phone[64] = "";
 
-    if (rc <= 0)
-        return rc;
-    mark = twilio_owned_mark(req->store);
+    if (rc != FK_OK)
+        return fk_handler_rc(rc);
     rc = twilio_ipn_delete(req->store, req->params[0], req->params[1], phone, sizeof phone);
-    twilio_owned_wrote(svc->owned, req->store, mark, svc->epoch, phone[0] ? phone : NULL);
     if (rc == FK_ENOTFOUND)
         return twilio_error(resp, 20404, NULL, req->path, 0);
     if (rc != 0)

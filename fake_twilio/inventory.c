@@ -42,7 +42,6 @@ static const struct block blocks[] = {
     {"GB", "44", TWILIO_TOLLFREE, gb_tollfree, 160, 0, 0, 0, {100, 0, 0, 0}},
     {"GB", "44", TWILIO_MOBILE, gb_mobile, 64, 100, 0, 0, {20, 70, 0, 10}},
 };
-#define NBLOCKS (sizeof blocks / sizeof blocks[0])
 
 static const char *const addr_names[4] = {"none", "any", "local", "foreign"};
 
@@ -236,7 +235,7 @@ struct twilio_inventory *twilio_inventory_new(uint64_t seed)
 
     if (inv == NULL)
         return NULL;
-    for (size_t i = 0; i < NBLOCKS; i++) {
+    for (size_t i = 0; i < FK_NELEM(blocks); i++) {
         const char *pre[16];
         const struct twilio_area *ar[16];
         total += block_prefixes(&blocks[i], pre, ar, 16) * blocks[i].per_prefix;
@@ -251,7 +250,7 @@ struct twilio_inventory *twilio_inventory_new(uint64_t seed)
         goto fail;
     /* A fixed tweak keeps --seed 0 from being a degenerate state for any PRNG. */
     fk_prng_init(&p, seed ^ 0x7477696c696f0001ull);
-    for (size_t i = 0; i < NBLOCKS; i++)
+    for (size_t i = 0; i < FK_NELEM(blocks); i++)
         if (fill_block(inv, &set, &p, &blocks[i]) != 0)
             goto fail;
     for (size_t i = 0; i < inv->n; i++) {

@@ -11,11 +11,11 @@
 #include "fake_twilio/auth.h"
 #include "fake_twilio/errors.h"
 #include "fake_twilio/owned.h"
-#include "fake_twilio/pages.h"
 #include "fake_twilio/paging.h"
 #include "fake_twilio/resource.h"
 #include "fake_twilio/state.h"
 #include "fakekit/buf.h"
+#include "fakekit/cache.h"
 #include "fakekit/json.h"
 #include "fakekit/log.h"
 #include "fakekit/store.h"
@@ -135,101 +135,8 @@ int twilio_search_filter(const struct fk_req *req, struct twilio_filter *f, long
     return parse_near(req, f, msg, msglen);
 }
 
-static int add_coord(cJSON *o, const char *key, const struct twilio_area *a, double v)
-{
-    char buf[32];
-
-    if (a == NULL)
-        return cJSON_AddNullToObject(o, key) != NULL ? 0 : FK_ENOMEM;
-    snprintf(buf, sizeof buf, "%.6f", v);
-    return cJSON_AddStringToObject(o, key, buf) != NULL ? 0 : FK_ENOMEM;
-}
-
-cJSON *twilio_available_json(const struct twilio_number *n)
-{
-    const struct twilio_area *a = n->area;
-    cJSON *o = cJSON_CreateObject(), *caps = NULL;
-
-    if (o == NULL || cJSON_AddStringToObject(o, "friendly_name", n->friendly) == NULL ||
-        cJSON_AddStringToObject(o, "phone_number", n->e164) == NULL ||
-        fk_json_add_string_or_null(o, "lata", a ? a->lata : NULL) != 0 ||
-        fk_json_add_string_or_null(o, "locality", a ? a->locality : NULL) != 0 ||
-        fk_json_add_string_or_null(o, "rate_center", a ? a->rate_center : NULL) != 0 ||
-        add_coord(o, "latitude", a, a ? a->lat : 0) != 0 ||
-        add_coord(o, "longitude", a, a ? a->lon : 0) != 0 ||
-        fk_json_add_string_or_null(o, "region", a ? a->region : NULL) != 0 ||
-        fk_json_add_string_or_null(o, "postal_code", n->postal_code) != 0 ||
-        cJSON_AddStringToObject(o, "iso_country", n->iso) == NULL ||
-        cJSON_AddStringToObject(o, "address_requirements", n->address_requirements) == NULL ||
-        cJSON_AddBoolToObject(o, "beta", n->beta) == NULL ||
-        (caps = cJSON_AddObjectToObject(o, "capabilities")) == NULL ||
-        /* Search capabilities use the live API's keys (docs/reference/twilio.md section 2). */
-        cJSON_AddBoolToObject(caps, "voice", (n->caps & TWILIO_CAP_VOICE) != 0) == NULL ||
-        cJSON_AddBoolToObject(caps, "SMS", (n->caps & TWILIO_CAP_SMS) != 0) == NULL ||
-        cJSON_AddBoolToObject(caps, "MMS", (n->caps & TWILIO_CAP_MMS) != 0) == NULL ||
-        cJSON_AddBoolToObject(caps, "fax", (n->caps & TWILIO_CAP_FAX) != 0) == NULL) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
-}
-
 /* A search body stays far below this (at most 1,000 items of ~400 bytes). */
 #define RENDER_MAX ((size_t)64 << 20)
-
-/* Each item rendered on first use: an inventory of thousands costs nothing at start-up, and
- * a number is rendered once however often it is searched. */
-struct twilio_rendered {
-    const struct twilio_inventory *inv;
-    char **text; /* NULL until rendered; cJSON_PrintUnformatted's buffer */
-    size_t *len;
-    size_t n;
-};
-
-struct twilio_rendered *twilio_rendered_new(const struct twilio_inventory *inv)
-{
-    size_t n = twilio_inventory_count(inv);
-    struct twilio_rendered *r = calloc(1, sizeof *r);
-
-    if (r == NULL || (r->text = calloc(n + 1, sizeof *r->text)) == NULL ||
-        (r->len = calloc(n + 1, sizeof *r->len)) == NULL) {
-        twilio_rendered_free(r);
-        return NULL;
-    }
-    r->inv = inv;
-    r->n = n;
-    return r;
-}
-
-void twilio_rendered_free(struct twilio_rendered *r)
-{
-    if (r == NULL)
-        return;
-    for (size_t i = 0; r->text != NULL && i < r->n; i++)
-        cJSON_free(r->text[i]);
-    free(r->text);
-    free(r->len);
-    free(r);
-}
-
-size_t twilio_rendered_count(const struct twilio_rendered *r)
-{
-    return r->n;
-}
-
-const char *twilio_rendered_item(struct twilio_rendered *r, size_t i, size_t *len)
-{
-    if (r->text[i] == NULL) {
-        cJSON *item = twilio_available_json(twilio_inventory_at(r->inv, i));
-        r->text[i] = item != NULL ? cJSON_PrintUnformatted(item) : NULL;
-        cJSON_Delete(item);
-        if (r->text[i] == NULL)
-            return NULL;
-        r->len[i] = strlen(r->text[i]);
-    }
-    *len = r->len[i];
-    return r->text[i];
-}
 
 static bool iso_valid(const char *c)
 {
@@ -255,7 +162,7 @@ int twilio_search_body(const struct twilio_svc *svc, struct fk_store *st,
     const char *sep = "";
     /* Owned numbers are skipped by their flag before any filtering; only when the table
      * cannot be read into the set is each candidate asked for, as before. */
-    bool use_set = twilio_owned_sync(svc->owned, st, svc->epoch) == 0;
+    bool use_set = twilio_owned_sync(svc->owned, st) == 0;
     int rc;
 
     if ((rc = fk_buf_addstr(b, "{\"uri\":")) != 0 || (rc = add_json_string(b, uri)) != 0 ||
@@ -298,8 +205,8 @@ int twilio_search(const struct fk_req *req, struct fk_resp *resp)
     int type, rc, code, n;
     bool cacheable = true;
 
-    if ((rc = twilio_auth(req, account, resp)) <= 0)
-        return rc;
+    if ((rc = twilio_auth(req, account, resp)) != FK_OK)
+        return fk_handler_rc(rc);
     type = twilio_type_parse(req->params[2]);
     if (type < 0 || !iso_valid(country))
         return twilio_error(resp, 20404, NULL, req->path, 0);
@@ -309,20 +216,20 @@ int twilio_search(const struct fk_req *req, struct fk_resp *resp)
         return twilio_error(resp, code, msg, NULL, 0);
     /* uri echoes the path and query as received (docs/reference/twilio.md section 2). */
     n = snprintf(uri, sizeof uri, "%s%s%s", req->path, *req->query ? "?" : "", req->query);
-    /* The body depends only on uri and on which numbers are owned (pages.h); a truncated uri
+    /* The body depends only on uri and on which numbers are owned (fakekit/cache.h keeps it
+     * until the store changes); a truncated uri
      * no longer names the request, so it never goes near the cache. */
     if (n < 0 || (size_t)n >= sizeof uri)
         cacheable = false;
     if (cacheable) {
-        twilio_pages_sync(svc->pages, (uint64_t)sqlite3_total_changes64(fk_store_db(req->store)),
-                          svc->epoch);
-        if ((page = twilio_pages_get(svc->pages, uri, &len)) != NULL)
+        if ((page = fk_cache_get(svc->pages, req->store, uri, (size_t)n, &len)) != NULL)
             return fk_resp_set(resp, 200, "application/json", page, len);
     }
     fk_buf_init(&body, RENDER_MAX);
     rc = twilio_search_body(svc, req->store, &f, page_size, uri, &body, &cacheable);
     /* A page that cannot be kept only costs the next search the work again. */
-    if (rc == 0 && cacheable && twilio_pages_put(svc->pages, uri, body.data, body.len) != 0)
+    if (rc == 0 && cacheable &&
+        fk_cache_put(svc->pages, req->store, uri, (size_t)n, body.data, body.len) != 0)
         fk_log(FK_LOG_DEBUG, "event=page_not_kept");
     if (rc == 0)
         rc = fk_resp_set(resp, 200, "application/json", body.data, body.len);

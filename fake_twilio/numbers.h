@@ -8,8 +8,8 @@
  *
  * Every inventory item is rendered to JSON text once, on first use (struct twilio_rendered),
  * so a search only filters and concatenates text instead of building and printing a cJSON
- * tree per request; and whole bodies are kept by path and query until the store changes
- * (pages.h), so a repeated search is one lookup and one copy. */
+ * tree per request (rendered.h); and whole bodies are kept by path and query until the store
+ * changes (fakekit/cache.h), so a repeated search is one lookup and one copy. */
 #ifndef TWILIO_NUMBERS_H
 #define TWILIO_NUMBERS_H
 
@@ -18,6 +18,7 @@
 #include <cjson/cJSON.h>
 
 #include "fake_twilio/inventory.h"
+#include "fake_twilio/rendered.h"
 #include "fakekit/buf.h"
 #include "fakekit/http.h"
 #include "fakekit/store.h"
@@ -41,21 +42,5 @@ int twilio_search_filter(const struct fk_req *req, struct twilio_filter *f, long
 int twilio_search_body(const struct twilio_svc *svc, struct fk_store *st,
                        const struct twilio_filter *f, long page_size, const char *uri,
                        struct fk_buf *b, bool *cacheable) FK_MUST_CHECK;
-
-/* One search result item. NULL on ENOMEM. */
-cJSON *twilio_available_json(const struct twilio_number *n);
-
-/* The items of an inventory as text: item i is exactly
- * cJSON_PrintUnformatted(twilio_available_json(twilio_inventory_at(inv, i))), rendered on
- * first use. Not thread-safe by itself: the search handler runs with the store locked, which
- * serialises every use (fakekit/store.h). */
-struct twilio_rendered;
-
-/* A cache for inv (borrowed; must outlive it). NULL on ENOMEM. */
-struct twilio_rendered *twilio_rendered_new(const struct twilio_inventory *inv);
-void twilio_rendered_free(struct twilio_rendered *r); /* NULL is a no-op */
-size_t twilio_rendered_count(const struct twilio_rendered *r);
-/* Item i's text (i < count); borrowed, lives as long as r. NULL on ENOMEM. */
-const char *twilio_rendered_item(struct twilio_rendered *r, size_t i, size_t *len);
 
 #endif

@@ -8,14 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fake_twilio/resource.h"
-
 struct twilio_owned {
     const struct twilio_inventory *inv;
     unsigned char *flag; /* one per inventory index */
     size_t n, count;
-    uint64_t changes, epoch, rebuilds;
-    bool valid; /* flags agree with the table as of (changes, epoch) */
+    uint64_t version, rebuilds; /* the store's data version the flags were read at */
+    bool valid;                 /* flags agree with the table as of version */
 };
 
 struct twilio_owned *twilio_owned_new(const struct twilio_inventory *inv)
@@ -39,11 +37,6 @@ void twilio_owned_free(struct twilio_owned *o)
         return;
     free(o->flag);
     free(o);
-}
-
-uint64_t twilio_owned_mark(struct fk_store *st)
-{
-    return (uint64_t)sqlite3_total_changes64(fk_store_db(st));
 }
 
 /* The inventory index of phone, or n when the inventory does not hold it. */
@@ -76,17 +69,16 @@ static int rebuild(struct twilio_owned *o, struct fk_store *st)
     return r == SQLITE_DONE ? 0 : FK_EIO;
 }
 
-int twilio_owned_sync(struct twilio_owned *o, struct fk_store *st, uint64_t epoch)
+int twilio_owned_sync(struct twilio_owned *o, struct fk_store *st)
 {
-    uint64_t changes = twilio_owned_mark(st);
+    uint64_t version = fk_store_data_version(st);
     int rc;
 
-    if (o->valid && o->changes == changes && o->epoch == epoch)
+    if (o->valid && o->version == version)
         return 0;
     if ((rc = rebuild(o, st)) != 0)
         return rc;
-    o->changes = changes;
-    o->epoch = epoch;
+    o->version = version;
     o->valid = true;
     return 0;
 }
@@ -94,30 +86,6 @@ int twilio_owned_sync(struct twilio_owned *o, struct fk_store *st, uint64_t epoc
 bool twilio_owned_at(const struct twilio_owned *o, size_t i)
 {
     return o->flag[i] != 0;
-}
-
-void twilio_owned_wrote(struct twilio_owned *o, struct fk_store *st, uint64_t mark, uint64_t epoch,
-                        const char *phone)
-{
-    size_t i = index_of(o, phone);
-    int owned = 0;
-
-    if (!o->valid || o->changes != mark || o->epoch != epoch)
-        return; /* stale already: the next sync rebuilds */
-    if (i < o->n) {
-        /* Read back rather than assume: the table does not forbid a second row for a number
-         * (direct SQL can add one), and releasing one of two leaves it owned. */
-        if ((owned = twilio_ipn_owned_check(st, phone)) < 0) {
-            o->valid = false;
-            return;
-        }
-        if (owned && !o->flag[i])
-            o->count++;
-        else if (!owned && o->flag[i])
-            o->count--;
-        o->flag[i] = (unsigned char)owned;
-    }
-    o->changes = twilio_owned_mark(st);
 }
 
 size_t twilio_owned_count(const struct twilio_owned *o)

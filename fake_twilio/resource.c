@@ -110,7 +110,7 @@ static cJSON *row_json(sqlite3_stmt *st)
     int col = 0, bad = o == NULL;
     char date[40], uri[160];
 
-    for (size_t i = 0; !bad && i < sizeof out_cols / sizeof out_cols[0]; i++) {
+    for (size_t i = 0; !bad && i < FK_NELEM(out_cols); i++) {
         const char *k = out_cols[i].name;
         switch (out_cols[i].kind) {
         case 't':
@@ -155,31 +155,57 @@ int twilio_bool(const char *v)
     return -1;
 }
 
-int twilio_fields_check(const char *const *vals, char *msg, size_t msglen)
+int twilio_fields_validate(const char *const *vals, int *code, char *msg, size_t msglen)
 {
+    *code = 0;
     for (size_t i = 0; i < TWILIO_NFIELDS; i++) {
         const char *v = vals[i];
         if (v == NULL)
             continue;
         if (twilio_fields[i].kind == TWILIO_F_BOOL && twilio_bool(v) < 0) {
             snprintf(msg, msglen, "%s must be true or false", twilio_fields[i].form);
-            return 20001;
+            *code = 20001;
+            return FK_EINVAL;
         }
     }
     /* The spec's FriendlyName limit: 64 characters. */
     if (vals[F_FRIENDLY] != NULL && strlen(vals[F_FRIENDLY]) > 64) {
         snprintf(msg, msglen, "FriendlyName must be at most 64 characters");
-        return 20002;
+        *code = 20002;
+        return FK_EINVAL;
     }
     return 0;
 }
 
-static void bind_field(sqlite3_stmt *st, int idx, size_t field, const char *v)
+/* The statements built from the fields given bind their parameters by name (":sid",
+ * ":voice_url"), as the SQL text names them, so no position is counted by hand (fossil binds
+ * "$n" the same way). A name the statement lacks has index 0, which SQLite refuses with
+ * SQLITE_RANGE: nothing is bound, and the NOT NULL columns fail the step. */
+static int param(sqlite3_stmt *st, const char *name)
 {
+    return sqlite3_bind_parameter_index(st, name);
+}
+
+static void bind_text(sqlite3_stmt *st, const char *name, const char *v)
+{
+    sqlite3_bind_text(st, param(st, name), v, -1, SQLITE_TRANSIENT);
+}
+
+static void bind_int(sqlite3_stmt *st, const char *name, sqlite3_int64 v)
+{
+    sqlite3_bind_int64(st, param(st, name), v);
+}
+
+/* Bind form field `field` (value v) to its parameter, ":" and its column. */
+static void bind_field(sqlite3_stmt *st, size_t field, const char *v)
+{
+    char name[64];
+
+    snprintf(name, sizeof name, ":%s", twilio_fields[field].col);
     if (twilio_fields[field].kind == TWILIO_F_BOOL)
-        sqlite3_bind_int(st, idx, twilio_bool(v) == 1);
+        bind_int(st, name, twilio_bool(v) == 1);
     else
-        sqlite3_bind_text(st, idx, v, -1, SQLITE_TRANSIENT);
+        bind_text(st, name, v);
 }
 
 static int step_done(struct fk_store *s, sqlite3_stmt *st, struct fk_error *err)
@@ -199,7 +225,7 @@ int twilio_ipn_insert(struct fk_store *s, const struct twilio_ipn_new *n, const 
     sqlite3_stmt *st = NULL;
     static const struct fk_id_home sids = {"incoming_phone_numbers", "sid"};
     char friendly[24];
-    int rc = FK_ENOMEM, idx = 14;
+    int rc = FK_ENOMEM;
 
     fk_buf_init(&sql, 8192);
     if (n->sid != NULL) {
@@ -219,11 +245,13 @@ int twilio_ipn_insert(struct fk_store *s, const struct twilio_ipn_new *n, const 
         if (i != F_FRIENDLY && vals[i] != NULL &&
             fk_buf_printf(&sql, ", %s", twilio_fields[i].col) != 0)
             goto out;
-    if (fk_buf_addstr(&sql, ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                            "?13, ?14") != 0)
+    if (fk_buf_addstr(&sql, ") VALUES (:sid, :account_sid, :phone_number, :iso_country, :type, "
+                            ":origin, :address_requirements, :beta, :cap_voice, :cap_sms, "
+                            ":cap_mms, :cap_fax, :now, :now, :friendly_name") != 0)
         goto out;
     for (size_t i = 0; i < TWILIO_NFIELDS; i++)
-        if (i != F_FRIENDLY && vals[i] != NULL && fk_buf_printf(&sql, ", ?%d", ++idx) != 0)
+        if (i != F_FRIENDLY && vals[i] != NULL &&
+            fk_buf_printf(&sql, ", :%s", twilio_fields[i].col) != 0)
             goto out;
     if (fk_buf_addstr(&sql, ")") != 0)
         goto out;
@@ -233,25 +261,23 @@ int twilio_ipn_insert(struct fk_store *s, const struct twilio_ipn_new *n, const 
         fk_error_set(err, "%s", sqlite3_errmsg(fk_store_db(s)));
         goto out;
     }
-    sqlite3_bind_text(st, 1, sid_out, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, n->account_sid, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, n->phone_number, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, n->iso_country, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 5, n->type, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 6, n->origin != NULL ? n->origin : "twilio", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 7, n->address_requirements, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 8, n->beta);
-    sqlite3_bind_int(st, 9, (n->caps & TWILIO_CAP_VOICE) != 0);
-    sqlite3_bind_int(st, 10, (n->caps & TWILIO_CAP_SMS) != 0);
-    sqlite3_bind_int(st, 11, (n->caps & TWILIO_CAP_MMS) != 0);
-    sqlite3_bind_int(st, 12, (n->caps & TWILIO_CAP_FAX) != 0);
-    sqlite3_bind_int64(st, 13, n->created_us);
-    sqlite3_bind_text(st, 14, vals[F_FRIENDLY] != NULL ? vals[F_FRIENDLY] : friendly, -1,
-                      SQLITE_TRANSIENT);
-    idx = 15;
+    bind_text(st, ":sid", sid_out);
+    bind_text(st, ":account_sid", n->account_sid);
+    bind_text(st, ":phone_number", n->phone_number);
+    bind_text(st, ":iso_country", n->iso_country);
+    bind_text(st, ":type", n->type);
+    bind_text(st, ":origin", n->origin != NULL ? n->origin : "twilio");
+    bind_text(st, ":address_requirements", n->address_requirements);
+    bind_int(st, ":beta", n->beta);
+    bind_int(st, ":cap_voice", (n->caps & TWILIO_CAP_VOICE) != 0);
+    bind_int(st, ":cap_sms", (n->caps & TWILIO_CAP_SMS) != 0);
+    bind_int(st, ":cap_mms", (n->caps & TWILIO_CAP_MMS) != 0);
+    bind_int(st, ":cap_fax", (n->caps & TWILIO_CAP_FAX) != 0);
+    bind_int(st, ":now", n->created_us);
+    bind_text(st, ":friendly_name", vals[F_FRIENDLY] != NULL ? vals[F_FRIENDLY] : friendly);
     for (size_t i = 0; i < TWILIO_NFIELDS; i++)
         if (i != F_FRIENDLY && vals[i] != NULL)
-            bind_field(st, idx++, i, vals[i]);
+            bind_field(st, i, vals[i]);
     rc = step_done(s, st, err);
 out:
     if (st != NULL)
@@ -266,14 +292,15 @@ int twilio_ipn_update(struct fk_store *s, const char *account, const char *sid,
 {
     struct fk_buf sql;
     sqlite3_stmt *st = NULL;
-    int rc = FK_ENOMEM, idx = 4;
+    int rc = FK_ENOMEM;
 
     fk_buf_init(&sql, 8192);
-    if (fk_buf_addstr(&sql, "UPDATE incoming_phone_numbers SET date_updated = ?1, "
-                            "account_sid = coalesce(?4, account_sid)") != 0)
+    if (fk_buf_addstr(&sql, "UPDATE incoming_phone_numbers SET date_updated = :now, "
+                            "account_sid = coalesce(:new_account, account_sid)") != 0)
         goto out;
     for (size_t i = 0; i < TWILIO_NFIELDS; i++)
-        if (vals[i] != NULL && fk_buf_printf(&sql, ", %s = ?%d", twilio_fields[i].col, ++idx) != 0)
+        if (vals[i] != NULL &&
+            fk_buf_printf(&sql, ", %s = :%s", twilio_fields[i].col, twilio_fields[i].col) != 0)
             goto out;
     /* A trunk and a voice application exclude each other: setting one clears the other. */
     if (vals[F_TRUNK] != NULL && vals[F_VOICE_APP] == NULL &&
@@ -282,7 +309,7 @@ int twilio_ipn_update(struct fk_store *s, const char *account, const char *sid,
     if (vals[F_VOICE_APP] != NULL && vals[F_TRUNK] == NULL &&
         fk_buf_addstr(&sql, ", trunk_sid = NULL") != 0)
         goto out;
-    if (fk_buf_addstr(&sql, " WHERE sid = ?2 AND account_sid = ?3") != 0)
+    if (fk_buf_addstr(&sql, " WHERE sid = :sid AND account_sid = :account") != 0)
         goto out;
     rc = FK_EIO;
     /* The text varies with the fields given, not with their values: cached by text. */
@@ -290,15 +317,14 @@ int twilio_ipn_update(struct fk_store *s, const char *account, const char *sid,
         fk_error_set(err, "%s", sqlite3_errmsg(fk_store_db(s)));
         goto out;
     }
-    sqlite3_bind_int64(st, 1, now_us);
-    sqlite3_bind_text(st, 2, sid, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, account, -1, SQLITE_TRANSIENT);
+    bind_int(st, ":now", now_us);
+    bind_text(st, ":sid", sid);
+    bind_text(st, ":account", account);
     if (new_account != NULL)
-        sqlite3_bind_text(st, 4, new_account, -1, SQLITE_TRANSIENT);
-    idx = 5;
+        bind_text(st, ":new_account", new_account);
     for (size_t i = 0; i < TWILIO_NFIELDS; i++)
         if (vals[i] != NULL)
-            bind_field(st, idx++, i, vals[i]);
+            bind_field(st, i, vals[i]);
     rc = step_done(s, st, err);
     if (rc == 0 && sqlite3_changes(fk_store_db(s)) == 0)
         rc = FK_ENOTFOUND;

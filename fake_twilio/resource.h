@@ -6,7 +6,12 @@
  * and RFC 2822 dates. Writable fields are one table (twilio_fields) naming each form
  * parameter, its column and how it is stored, so create, update and the scenario loader
  * share one code path. Column defaults (voice_method POST, sms_url "" ...) live in the
- * schema. All functions expect the store to be locked (fakekit does this for handlers). */
+ * schema. All functions expect the store to be locked (fakekit does this for handlers).
+ *
+ * The lowest layer of fake_twilio (with inventory.h): called by the handlers (incoming.c,
+ * numbers.c), state.c and owned.c; calls only fakekit's base. Returns 0 or a negative fk_err
+ * (FK_ENOTFOUND, FK_ECONFLICT, FK_EIO, FK_EINVAL for a field that fails validation) unless
+ * said otherwise; it never writes an answer (fakekit/err.h). */
 #ifndef TWILIO_RESOURCE_H
 #define TWILIO_RESOURCE_H
 
@@ -43,10 +48,11 @@ struct twilio_ipn_new {
     int64_t created_us; /* date_created = date_updated */
 };
 
-/* Check vals (indexed like twilio_fields, NULL = not given): booleans are "true"/"false",
- * FriendlyName at most 64 characters. Returns 0, or the Twilio code to answer (20001 or
- * 20002) with a message in msg. */
-int twilio_fields_check(const char *const *vals, char *msg, size_t msglen);
+/* Validate vals (indexed like twilio_fields, NULL = not given): booleans are "true"/"false",
+ * FriendlyName at most 64 characters. 0, or FK_EINVAL with the Twilio code to answer (20001
+ * or 20002) in *code and a message in msg. */
+int twilio_fields_validate(const char *const *vals, int *code, char *msg,
+                           size_t msglen) FK_MUST_CHECK;
 
 /* Insert a row; FriendlyName defaults to the number's friendly name. sid_out (35 bytes)
  * receives the SID. Returns 0, FK_ECONFLICT (SID exists) or FK_EIO with err set. */

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fake_twilio/numbers.h"
 #include "fake_twilio/owned.h"
-#include "fake_twilio/pages.h"
+#include "fake_twilio/rendered.h"
 #include "fake_twilio/resource.h"
+#include "fakekit/cache.h"
 #include "fakekit/clock.h"
 #include "fakekit/json.h"
 #include "fakekit/run.h"
@@ -98,7 +98,8 @@ int twilio_init(void **svc, struct fk_error *err)
     s = calloc(1, sizeof *s);
     if (s == NULL || (s->inv = twilio_inventory_new((uint64_t)fk_common.seed)) == NULL ||
         (s->items = twilio_rendered_new(s->inv)) == NULL ||
-        (s->pages = twilio_pages_new()) == NULL || (s->creds = twilio_pages_new()) == NULL ||
+        (s->pages = fk_cache_new(TWILIO_PAGES_MAX, TWILIO_PAGES_MAX_BYTES)) == NULL ||
+        (s->creds = fk_cache_new(TWILIO_CREDS_MAX, TWILIO_PAGES_MAX_BYTES / 16)) == NULL ||
         (s->owned = twilio_owned_new(s->inv)) == NULL) {
         twilio_fini(s);
         fk_error_set(err, "out of memory building the number inventory");
@@ -115,8 +116,8 @@ void twilio_fini(void *svc)
     if (s == NULL)
         return;
     twilio_owned_free(s->owned);
-    twilio_pages_free(s->creds);
-    twilio_pages_free(s->pages);
+    fk_cache_free(s->creds);
+    fk_cache_free(s->pages);
     twilio_rendered_free(s->items);
     twilio_inventory_free(s->inv);
     free(s);
@@ -168,13 +169,10 @@ static int put_key(struct fk_store *st, const char *sid, const char *secret, con
 
 int twilio_seed(struct fk_store *st, void *svc, struct fk_error *err)
 {
-    struct twilio_svc *s = svc;
     int rc;
 
-    /* The inventory is not in the store: nothing to seed from it. Seeding follows every
-     * reset, so it retires the cached search pages (pages.h). */
-    if (s != NULL)
-        s->epoch++;
+    /* The inventory is not in the store: nothing to seed from it. */
+    (void)svc;
     rc = put_account(st, twilio_opt_account_sid, twilio_opt_auth_token, "Fake Twilio account", err);
     if (rc == 0 && *twilio_opt_api_key != '\0')
         rc = put_key(st, twilio_opt_api_key, twilio_opt_api_secret, twilio_opt_account_sid, err);
@@ -298,7 +296,7 @@ static int load_number(struct fk_store *st, const struct twilio_svc *s, const cJ
     const cJSON *caps = NULL, *item;
     bool beta = false;
     char sid[40];
-    int rc;
+    int rc, code;
 
     if (!cJSON_IsObject(o)) {
         fk_error_set(err, "%s: expected an object", p);
@@ -350,7 +348,7 @@ static int load_number(struct fk_store *st, const struct twilio_svc *s, const cJ
             return FK_EINVAL;
         }
     }
-    if (twilio_fields_check(vals, sid, sizeof sid) != 0) {
+    if (twilio_fields_validate(vals, &code, sid, sizeof sid) != 0) {
         fk_error_set(err, "%s: %s", p, sid);
         return FK_EINVAL;
     }
@@ -387,8 +385,7 @@ int twilio_load_state(struct fk_store *st, void *svc, const cJSON *state, const 
     char p[128];
     int rc;
 
-    if (svc != NULL)
-        ((struct twilio_svc *)svc)->epoch++; /* retires the cached search pages (pages.h) */
+    (void)svc;
     if ((rc = fk_json_check_keys(state, path, keys, err)) != 0)
         return rc;
     if ((rc = fk_json_get_array(state, "accounts", path, false, &arr, err)) != 0 ||

@@ -25,18 +25,22 @@
 #define TWILIO_DEFAULT_ACCOUNT_SID "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define TWILIO_DEFAULT_AUTH_TOKEN  "test-auth-token"
 
-struct twilio_rendered; /* numbers.h */
-struct twilio_pages;    /* pages.h */
+struct twilio_rendered; /* rendered.h */
 struct twilio_owned;    /* owned.h */
+struct fk_cache;        /* fakekit/cache.h */
+
+/* The caches' bounds: entries kept at once, and bytes of keys and bodies. */
+#define TWILIO_PAGES_MAX       64
+#define TWILIO_PAGES_MAX_BYTES ((size_t)4 << 20)
+#define TWILIO_CREDS_MAX       64
 
 /* What req->svc points at. */
 struct twilio_svc {
     struct twilio_inventory *inv;
-    struct twilio_rendered *items; /* inv's search items as JSON text (numbers.h) */
-    struct twilio_pages *pages;    /* whole search bodies until the store changes (pages.h) */
-    struct twilio_pages *creds;    /* "account\nAuthorization" keys accepted (auth.c), same */
-    struct twilio_owned *owned;    /* owned inventory numbers, in step with the table */
-    uint64_t epoch;                /* bumped by seed and state loads: empties all three */
+    struct twilio_rendered *items; /* inv's search items as JSON text (rendered.h) */
+    struct fk_cache *pages;        /* whole search bodies by "path?query" (numbers.c) */
+    struct fk_cache *creds;        /* "account\nAuthorization" keys accepted (auth.c) */
+    struct twilio_owned *owned;    /* owned inventory numbers, rebuilt when the store changed */
 };
 
 extern const char *twilio_opt_account_sid;

@@ -5,76 +5,17 @@
  * wrong method) or 413 (rules over their count or size limit, a body over 1 MiB). The admin
  * API itself is never faulted, rate-limited or journaled: run.c sends /__admin/ here before
  * any of that happens. */
-#include "fakekit/app.h"
+#include "fakekit/admin.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "fakekit/app.h"
 #include "fakekit/json.h"
 #include "fakekit/log.h"
 #include "fakekit/scenario.h"
-
-static const struct fk_app *current;
-
-void fk_app_set_current(const struct fk_app *app)
-{
-    current = app;
-}
-
-int fk_app_check_error(const char *code)
-{
-    if (current == NULL || current->svc->error == NULL)
-        return FK_EINVAL;
-    return current->svc->error(NULL, NULL, code);
-}
-
-int fk_app_reseed(struct fk_app *app, struct fk_error *err)
-{
-    int rc = fk_store_clear(app->store, err);
-
-    if (rc == 0 && app->svc->seed != NULL)
-        rc = app->svc->seed(app->store, app->svc_state, err);
-    return rc;
-}
-
-/* The generic state loader: {"table": [rows...]} for the schema's tables. */
-static int load_tables(struct fk_store *st, const cJSON *state, const char *path,
-                       struct fk_error *err)
-{
-    const cJSON *table, *row;
-    char rpath[192];
-
-    cJSON_ArrayForEach(table, state)
-    {
-        if (!cJSON_IsArray(table)) {
-            fk_error_set(err, "%s.%s: expected an array of rows", path, table->string);
-            return FK_EINVAL;
-        }
-        size_t i = 0;
-        cJSON_ArrayForEach(row, table)
-        {
-            snprintf(rpath, sizeof(rpath), "%s.%s[%zu]", path, table->string, i++);
-            int rc = fk_store_insert_json(st, table->string, row, rpath, err);
-            if (rc != 0)
-                return rc == FK_ECONFLICT ? FK_EINVAL : rc;
-        }
-    }
-    return 0;
-}
-
-int fk_app_load_state(struct fk_app *app, const cJSON *state, const char *path,
-                      struct fk_error *err)
-{
-    if (!cJSON_IsObject(state)) {
-        fk_error_set(err, "%s: expected an object", path);
-        return FK_EINVAL;
-    }
-    if (app->svc->load_state != NULL)
-        return app->svc->load_state(app->store, app->svc_state, state, path, err);
-    return load_tables(app->store, state, path, err);
-}
 
 static void reply(struct fk_resp *resp, unsigned status, cJSON *json)
 {
@@ -118,28 +59,29 @@ static bool same_secret(const char *a, const char *b)
     return diff == 0;
 }
 
-/* True when the admin API is open or req carries "Authorization: Bearer <token>"; otherwise
- * the 401 is in resp. */
-static bool authorized(const struct fk_app *app, const struct fk_req *req, struct fk_resp *resp)
+/* The admin token. A check (fakekit/err.h): FK_OK when the admin API is open or req carries
+ * "Authorization: Bearer <token>", else FK_ANSWERED with the 401 in resp (a 500 when even
+ * that could not be built). */
+static int token_check(const struct fk_app *app, const struct fk_req *req, struct fk_resp *resp)
 {
     const char *auth = fk_req_header(req, "Authorization");
 
     if (app->admin_token == NULL)
-        return true;
+        return FK_OK;
     if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0 &&
         same_secret(auth + 7, app->admin_token))
-        return true;
+        return FK_OK;
     reply_error(resp, 401,
                 auth == NULL ? "the admin API needs Authorization: Bearer <admin token>"
                              : "wrong admin token");
     if (fk_resp_header(resp, "WWW-Authenticate", "Bearer realm=\"fakes admin\"") != 0)
         resp->status = 500;
-    return false;
+    return FK_ANSWERED;
 }
 
 void fk_admin_too_large(struct fk_app *app, const struct fk_req *req, struct fk_resp *resp)
 {
-    if (authorized(app, req, resp))
+    if (token_check(app, req, resp) == FK_OK)
         reply_error(resp, 413, "request body over 1 MiB");
 }
 
@@ -212,8 +154,10 @@ static cJSON *faults_list(struct fk_app *app)
 
 static int faults_add(struct fk_app *app, const cJSON *json, cJSON **added, struct fk_error *err)
 {
-    return fk_faults_add_json(app->faults, json, cJSON_IsArray(json) ? "faults" : "fault",
-                              fk_app_check_error, added, err);
+    struct fk_error_check check = fk_app_error_check(app);
+
+    return fk_faults_add_json(app->faults, json, cJSON_IsArray(json) ? "faults" : "fault", &check,
+                              added, err);
 }
 
 static size_t faults_clear(struct fk_app *app)
@@ -260,7 +204,7 @@ static const struct ruleset rulesets[] = {
 
 static bool handle_ruleset(struct fk_app *app, const struct fk_req *req, struct fk_resp *resp)
 {
-    for (size_t i = 0; i < sizeof(rulesets) / sizeof(rulesets[0]); i++) {
+    for (size_t i = 0; i < FK_NELEM(rulesets); i++) {
         const struct ruleset *rs = &rulesets[i];
         size_t n = strlen(rs->path);
         if (strncmp(req->path, rs->path, n) != 0)
@@ -404,7 +348,7 @@ void fk_admin_handle(struct fk_app *app, const struct fk_req *req, struct fk_res
 {
     const char *p = req->path;
 
-    if (!authorized(app, req, resp)) {
+    if (token_check(app, req, resp) != FK_OK) {
         return;
     } else if (strcmp(p, "/__admin/health") == 0) {
         health(app, resp);

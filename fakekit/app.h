@@ -1,14 +1,17 @@
 /* app.h: the parts of a running fake, shared by run.c, admin.c and scenario.c only.
  *
- * Not for fakes: a fake sees struct fk_req and its own state, never this. */
+ * The lowest of the three: run.c (the pipeline) calls admin.c (admin.h) and scenario.c
+ * (scenario.h); admin.c calls scenario.c; all three call app.c, which calls only the
+ * fake's descriptor callbacks and the store. Not for fakes: a fake sees struct fk_req and its
+ * own state, never this. Returns: 0 or a negative fk_err with err set. */
 #ifndef FK_APP_H
 #define FK_APP_H
 
+#include "fakekit/descriptor.h"
 #include "fakekit/fault.h"
 #include "fakekit/journal.h"
 #include "fakekit/ratelimit.h"
 #include "fakekit/server.h"
-#include "fakekit/service.h"
 #include "fakekit/store.h"
 
 struct fk_app {
@@ -21,21 +24,13 @@ struct fk_app {
     const char *admin_token; /* NULL: /__admin/ needs no credential */
 };
 
-/* Validate an "error" shorthand against the running service (for fault parsing). */
-int fk_app_check_error(const char *code);
-void fk_app_set_current(const struct fk_app *app);
+/* The checker of fault "error" shorthands against app's service, for fault parsing. */
+struct fk_error_check fk_app_error_check(struct fk_app *app);
 
 /* Empty the store and run the service's seed, inside the caller's transaction. */
 int fk_app_reseed(struct fk_app *app, struct fk_error *err) FK_MUST_CHECK;
 /* Apply a state object (service loader or the generic {"table":[rows]} one). */
 int fk_app_load_state(struct fk_app *app, const cJSON *state, const char *path,
                       struct fk_error *err) FK_MUST_CHECK;
-
-/* Handle GET/POST/DELETE /__admin/... (store locking is done inside). With an admin token,
- * a request without "Authorization: Bearer <token>" gets 401 and nothing else happens. */
-void fk_admin_handle(struct fk_app *app, const struct fk_req *req, struct fk_resp *resp);
-/* The answer to an admin request whose body was over the limit: 401 as above, else 413, in
- * the admin API's shape. */
-void fk_admin_too_large(struct fk_app *app, const struct fk_req *req, struct fk_resp *resp);
 
 #endif

@@ -46,13 +46,11 @@ static const struct {
     {"truncate", FK_NET_TRUNCATE, false}, {"malformed", FK_NET_NONE, true},
     {"slow", FK_NET_SLOW, false},         {"hang", FK_NET_HANG, false},
 };
-#define NNET (sizeof(net_faults) / sizeof(net_faults[0]))
 
 void fk_action_cleanup(struct fk_action *a)
 {
-    if (!a) {
+    if (a == NULL)
         return;
-    }
     free(a->body);
     for (size_t i = 0; i < a->nheaders; i++) {
         free(a->headers[i].key);
@@ -70,22 +68,19 @@ static int action_copy(struct fk_action *dst, const struct fk_action *src)
     dst->headers = NULL;
     dst->nheaders = 0;
     dst->error = NULL;
-    if ((src->body && !(dst->body = strdup(src->body))) ||
-        (src->error && !(dst->error = strdup(src->error)))) {
+    if ((src->body != NULL && !(dst->body = strdup(src->body))) ||
+        (src->error != NULL && !(dst->error = strdup(src->error))))
         goto fail;
-    }
     if (src->nheaders) {
         dst->headers = calloc(src->nheaders, sizeof(*dst->headers));
-        if (!dst->headers) {
+        if (dst->headers == NULL)
             goto fail;
-        }
         for (size_t i = 0; i < src->nheaders; i++) {
             dst->nheaders++;
             dst->headers[i].key = strdup(src->headers[i].key);
             dst->headers[i].value = strdup(src->headers[i].value);
-            if (!dst->headers[i].key || !dst->headers[i].value) {
+            if (dst->headers[i].key == NULL || dst->headers[i].value == NULL)
                 goto fail;
-            }
         }
     }
     return 0;
@@ -99,18 +94,17 @@ static int parse_body(const cJSON *json, struct fk_action *a, const char *path,
                       struct fk_error *err)
 {
     const cJSON *body = cJSON_GetObjectItemCaseSensitive(json, "body");
-    if (!body || cJSON_IsNull(body)) {
+    if (body == NULL || cJSON_IsNull(body))
         return 0;
-    }
     if (cJSON_IsString(body)) {
         a->body = strdup(body->valuestring);
     } else {
         char *text = fk_json_print(body);
-        a->body = text ? strdup(text) : NULL;
+        a->body = text != NULL ? strdup(text) : NULL;
         cJSON_free(text);
         a->body_is_json = true;
     }
-    if (!a->body) {
+    if (a->body == NULL) {
         fk_error_set(err, "%s.body: out of memory", path);
         return FK_ENOMEM;
     }
@@ -162,22 +156,20 @@ static int parse_headers(const cJSON *json, struct fk_action *a, const char *pat
     const cJSON *h = NULL;
 
     rc = fk_json_get_object(json, "headers", path, false, &h, err);
-    if (rc || !h) {
+    if (rc != 0 || h == NULL)
         return rc;
-    }
     /* The matcher's "headers" parser already checks an object of strings: reuse it on a
      * copy wrapped as {"headers": ...} and move its pairs out. */
     wrap = cJSON_CreateObject();
-    if (!wrap || !cJSON_AddItemReferenceToObject(wrap, "headers", (cJSON *)h)) {
+    if (wrap == NULL || !cJSON_AddItemReferenceToObject(wrap, "headers", (cJSON *)h)) {
         cJSON_Delete(wrap);
         fk_error_set(err, "%s.headers: out of memory", path);
         return FK_ENOMEM;
     }
     rc = fk_match_parse(wrap, path, &m, err);
     cJSON_Delete(wrap);
-    if (rc) {
+    if (rc != 0)
         return rc;
-    }
     a->headers = m.headers;
     a->nheaders = m.nheaders;
     m.headers = NULL;
@@ -204,14 +196,12 @@ static int parse_fault(const cJSON *json, struct fk_action *a, const char *path,
     const char *name = NULL;
     int rc;
 
-    if (!f || cJSON_IsNull(f)) {
+    if (f == NULL || cJSON_IsNull(f))
         return 0;
-    }
     rc = fk_json_get_string(json, "fault", path, true, &name, err);
-    if (rc) {
+    if (rc != 0)
         return rc;
-    }
-    for (size_t i = 0; i < NNET; i++) {
+    for (size_t i = 0; i < FK_NELEM(net_faults); i++) {
         if (strcmp(name, net_faults[i].name) == 0) {
             a->fault = net_faults[i].net;
             a->malformed = net_faults[i].malformed;
@@ -225,7 +215,7 @@ static int parse_fault(const cJSON *json, struct fk_action *a, const char *path,
     return FK_EINVAL;
 }
 
-static int parse_action(const cJSON *json, const char *path, fk_error_check_fn check,
+static int parse_action(const cJSON *json, const char *path, const struct fk_error_check *check,
                         struct fk_action *a, struct fk_error *err)
 {
     static const char *const keys[] = {"status",    "body",  "headers",      "error", "delay_ms",
@@ -236,59 +226,49 @@ static int parse_action(const cJSON *json, const char *path, fk_error_check_fn c
 
     memset(a, 0, sizeof(*a));
     rc = fk_json_check_keys(json, path, keys, err);
-    if (!rc) {
+    if (rc == 0)
         rc = fk_json_get_int(json, "status", path, false, 100, 599, &status, err);
-    }
-    if (!rc) {
+    if (rc == 0)
         rc = fk_json_get_int(json, "delay_ms", path, false, 0, FK_DELAY_MAX_MS, &delay, err);
-    }
-    if (!rc) {
+    if (rc == 0)
         rc = fk_json_get_int(json, "jitter_ms", path, false, 0, FK_DELAY_MAX_MS, &jitter, err);
-    }
-    if (!rc) {
+    if (rc == 0)
         rc = fk_json_get_bool(json, "after_effect", path, false, &a->after_effect, err);
-    }
-    if (!rc) {
+    if (rc == 0)
         rc = fk_json_get_string(json, "error", path, false, &error, err);
-    }
-    if (!rc && error && check && check(error) != 0) {
+    if (rc == 0 && error != NULL && check != NULL && check->fn(check->ctx, error) != 0) {
         fk_error_set(err, "%s.error: unknown error code '%s' for this service", path, error);
         rc = FK_EINVAL;
     }
-    if (!rc && error && !(a->error = strdup(error))) {
+    if (rc == 0 && error != NULL && !(a->error = strdup(error))) {
         fk_error_set(err, "%s.error: out of memory", path);
         rc = FK_ENOMEM;
     }
-    if (!rc) {
+    if (rc == 0)
         rc = parse_fault(json, a, path, err);
-    }
-    if (!rc) {
+    if (rc == 0)
         rc = parse_body(json, a, path, err);
-    }
-    if (!rc) {
+    if (rc == 0)
         rc = parse_headers(json, a, path, err);
-    }
-    if (!rc) {
+    if (rc == 0) {
         a->status = (int)status;
         a->delay_ms = (long)delay;
         a->jitter_ms = (long)jitter;
-        if (!a->status && !a->body && !a->error && !a->delay_ms && !a->jitter_ms &&
+        if (!a->status && a->body == NULL && a->error == NULL && !a->delay_ms && !a->jitter_ms &&
             a->fault == FK_NET_NONE && !a->malformed && !a->nheaders) {
             fk_error_set(err, "%s: empty action", path);
             rc = FK_EINVAL;
         }
     }
-    if (rc) {
+    if (rc != 0)
         fk_action_cleanup(a);
-    }
     return rc;
 }
 
 void fk_rule_free(struct fk_rule *r)
 {
-    if (!r) {
+    if (r == NULL)
         return;
-    }
     fk_match_cleanup(&r->head.match);
     fk_action_cleanup(&r->action);
     free(r);
@@ -299,7 +279,7 @@ const char *fk_rule_id(const struct fk_rule *r)
     return r->head.id;
 }
 
-int fk_rule_parse(const cJSON *json, const char *path, fk_error_check_fn check,
+int fk_rule_parse(const cJSON *json, const char *path, const struct fk_error_check *check,
                   struct fk_rule **out, struct fk_error *err)
 {
     static const char *const keys[] = {"id",     "description",  "match",
@@ -320,7 +300,7 @@ int fk_rule_parse(const cJSON *json, const char *path, fk_error_check_fn check,
         return FK_EINVAL;
     }
     struct fk_rule *r = calloc(1, sizeof(*r));
-    if (!r) {
+    if (r == NULL) {
         fk_error_set(err, "%s: out of memory", path);
         return FK_ENOMEM;
     }
@@ -328,52 +308,43 @@ int fk_rule_parse(const cJSON *json, const char *path, fk_error_check_fn check,
     r->times = -1;
     r->probability = 1.0;
     rc = fk_json_check_keys(json, path, keys, err);
-    if (!rc) {
+    if (rc == 0)
         rc = fk_json_get_string(json, "id", path, false, &id, err);
-    }
-    if (!rc && id && (id[0] == '\0' || strlen(id) > FK_ID_MAX)) {
+    if (rc == 0 && id != NULL && (id[0] == '\0' || strlen(id) > FK_ID_MAX)) {
         fk_error_set(err, "%s.id: must be 1 to %d characters", path, FK_ID_MAX);
         rc = FK_EINVAL;
     }
-    if (!rc) {
+    if (rc == 0)
         rc = fk_json_get_string(json, "description", path, false, &description, err);
-    }
-    if (!rc) {
+    if (rc == 0)
         rc = fk_json_get_object(json, "match", path, false, &match, err);
-    }
-    if (!rc) {
+    if (rc == 0) {
         snprintf(sub, sizeof(sub), "%s.match", path);
         rc = fk_match_parse(match, sub, &r->head.match, err);
     }
-    if (!rc) {
+    if (rc == 0)
         rc = fk_json_get_int(json, "after", path, false, 0, (long long)COUNT_MAX, &r->after, err);
-    }
     times = cJSON_GetObjectItemCaseSensitive(json, "times");
-    if (!rc && times && !cJSON_IsNull(times)) {
+    if (rc == 0 && times != NULL && !cJSON_IsNull(times))
         rc = fk_json_get_int(json, "times", path, true, 1, (long long)COUNT_MAX, &r->times, err);
-    }
-    if (!rc) {
+    if (rc == 0)
         rc = fk_json_get_number(json, "probability", path, false, 0.0, 1.0, &r->probability, err);
-    }
-    if (!rc) {
+    if (rc == 0)
         rc = fk_json_get_bool(json, "after_effect", path, false, &after_effect, err);
-    }
-    if (!rc) {
+    if (rc == 0)
         rc = fk_json_get_object(json, "action", path, true, &action, err);
-    }
-    if (!rc) {
+    if (rc == 0) {
         snprintf(sub, sizeof(sub), "%s.action", path);
         rc = parse_action(action, sub, check, &r->action, err);
     }
-    if (rc) {
+    if (rc != 0) {
         fk_rule_free(r);
         return rc;
     }
     r->action.after_effect = r->action.after_effect || after_effect;
-    if (id) {
+    if (id != NULL)
         snprintf(r->head.id, sizeof(r->head.id), "%s", id);
-    }
-    r->head.auto_id = !id;
+    r->head.auto_id = id == NULL;
     r->head.bytes = fk_item_weight(json);
     *out = r;
     return 0;
@@ -385,47 +356,41 @@ static cJSON *action_json(const struct fk_action *a)
     cJSON *item = NULL;
     const char *fault = NULL;
 
-    if (!obj) {
+    if (obj == NULL)
         return NULL;
-    }
-    if (a->status && !cJSON_AddNumberToObject(obj, "status", a->status)) {
+    if (a->status && !cJSON_AddNumberToObject(obj, "status", a->status))
         goto fail;
-    }
-    if (a->body) {
+    if (a->body != NULL) {
         item = a->body_is_json ? cJSON_Parse(a->body) : cJSON_CreateString(a->body);
-        if (!item || !cJSON_AddItemToObject(obj, "body", item)) {
+        if (item == NULL || !cJSON_AddItemToObject(obj, "body", item)) {
             cJSON_Delete(item);
             goto fail;
         }
     }
     if (a->nheaders) {
         item = cJSON_CreateObject();
-        for (size_t i = 0; item && i < a->nheaders; i++) {
+        for (size_t i = 0; item != NULL && i < a->nheaders; i++) {
             if (!cJSON_AddStringToObject(item, a->headers[i].key, a->headers[i].value)) {
                 cJSON_Delete(item);
                 item = NULL;
             }
         }
-        if (!item || !cJSON_AddItemToObject(obj, "headers", item)) {
+        if (item == NULL || !cJSON_AddItemToObject(obj, "headers", item)) {
             cJSON_Delete(item);
             goto fail;
         }
     }
-    if (a->error && !cJSON_AddStringToObject(obj, "error", a->error)) {
+    if (a->error != NULL && !cJSON_AddStringToObject(obj, "error", a->error))
         goto fail;
-    }
-    for (size_t i = 0; i < NNET; i++) {
+    for (size_t i = 0; i < FK_NELEM(net_faults); i++)
         if (a->fault == net_faults[i].net && a->malformed == net_faults[i].malformed &&
-            (a->fault != FK_NET_NONE || a->malformed)) {
+            (a->fault != FK_NET_NONE || a->malformed))
             fault = net_faults[i].name;
-        }
-    }
     if (!cJSON_AddNumberToObject(obj, "delay_ms", (double)a->delay_ms) ||
         !cJSON_AddNumberToObject(obj, "jitter_ms", (double)a->jitter_ms) ||
         fk_json_add_string_or_null(obj, "fault", fault) != 0 ||
-        !cJSON_AddBoolToObject(obj, "after_effect", a->after_effect)) {
+        !cJSON_AddBoolToObject(obj, "after_effect", a->after_effect))
         goto fail;
-    }
     return obj;
 fail:
     cJSON_Delete(obj);
@@ -438,29 +403,26 @@ static cJSON *rule_json(const struct fk_rule *r)
     cJSON *m = NULL;
     cJSON *a = NULL;
 
-    if (!obj || !cJSON_AddStringToObject(obj, "id", r->head.id)) {
+    if (obj == NULL || !cJSON_AddStringToObject(obj, "id", r->head.id))
         goto fail;
-    }
     m = fk_match_json(&r->head.match);
-    if (!m || !cJSON_AddItemToObject(obj, "match", m)) {
+    if (m == NULL || !cJSON_AddItemToObject(obj, "match", m)) {
         cJSON_Delete(m);
         goto fail;
     }
     if (!cJSON_AddNumberToObject(obj, "after", (double)r->after) ||
         !(r->times < 0 ? cJSON_AddNullToObject(obj, "times")
                        : cJSON_AddNumberToObject(obj, "times", (double)r->times)) ||
-        !cJSON_AddNumberToObject(obj, "probability", r->probability)) {
+        !cJSON_AddNumberToObject(obj, "probability", r->probability))
         goto fail;
-    }
     a = action_json(&r->action);
-    if (!a || !cJSON_AddItemToObject(obj, "action", a)) {
+    if (a == NULL || !cJSON_AddItemToObject(obj, "action", a)) {
         cJSON_Delete(a);
         goto fail;
     }
     if (!cJSON_AddNumberToObject(obj, "matched", (double)r->matched) ||
-        !cJSON_AddNumberToObject(obj, "fired", (double)r->fired)) {
+        !cJSON_AddNumberToObject(obj, "fired", (double)r->fired))
         goto fail;
-    }
     return obj;
 fail:
     cJSON_Delete(obj);
@@ -470,7 +432,7 @@ fail:
 static int parse_item(const cJSON *json, const char *path, void *ctx, struct fk_item **out,
                       struct fk_error *err)
 {
-    return fk_rule_parse(json, path, *(fk_error_check_fn *)ctx, (struct fk_rule **)out, err);
+    return fk_rule_parse(json, path, ctx, (struct fk_rule **)out, err);
 }
 
 static void free_item(struct fk_item *item)
@@ -489,7 +451,7 @@ static const struct fk_item_kind rule_kind = {"fault", "fault rules", parse_item
 struct fk_faults *fk_faults_new(void)
 {
     struct fk_faults *f = calloc(1, sizeof(*f));
-    if (f && fk_item_set_init(&f->set, &rule_kind) != 0) {
+    if (f != NULL && fk_item_set_init(&f->set, &rule_kind) != 0) {
         free(f);
         f = NULL;
     }
@@ -498,7 +460,7 @@ struct fk_faults *fk_faults_new(void)
 
 void fk_faults_free(struct fk_faults *f)
 {
-    if (f) {
+    if (f != NULL) {
         fk_item_set_destroy(&f->set);
         free(f);
     }
@@ -510,9 +472,10 @@ int fk_faults_add(struct fk_faults *f, struct fk_rule **rules, size_t n, struct 
 }
 
 int fk_faults_add_json(struct fk_faults *f, const cJSON *json, const char *path,
-                       fk_error_check_fn check, cJSON **added, struct fk_error *err)
+                       const struct fk_error_check *check, cJSON **added, struct fk_error *err)
 {
-    return fk_item_set_add_json(&f->set, json, path, &check, added, err);
+    /* parse_item gets check back as its ctx; the item set never changes it. */
+    return fk_item_set_add_json(&f->set, json, path, (void *)check, added, err);
 }
 
 int fk_faults_remove(struct fk_faults *f, const char *id)
@@ -542,14 +505,12 @@ bool fk_faults_decide(struct fk_faults *f, const struct fk_req *req, struct fk_a
     bool fired = false;
 
     memset(out, 0, sizeof(*out));
-    if (id && idlen) {
+    if (id != NULL && idlen)
         id[0] = '\0';
-    }
     /* No rules (the usual case): no lock. A rule added meanwhile is as good as one added
      * just after this request. */
-    if (fk_item_set_count(&f->set) == 0) {
+    if (fk_item_set_count(&f->set) == 0)
         return false;
-    }
     pthread_mutex_lock(&f->set.mu);
     /* Only the rules whose matcher accepts req, in order: the others would neither count
      * nor draw, so skipping them untested changes nothing. */
@@ -557,23 +518,31 @@ bool fk_faults_decide(struct fk_faults *f, const struct fk_req *req, struct fk_a
     for (struct fk_item *item; (item = fk_items_iter_next(&it)) != NULL;) {
         struct fk_rule *r = (struct fk_rule *)item;
         r->matched++;
-        if (r->matched <= (uint64_t)r->after || (r->times >= 0 && r->fired >= (uint64_t)r->times)) {
+        if (r->matched <= (uint64_t)r->after || (r->times >= 0 && r->fired >= (uint64_t)r->times))
             continue;
-        }
         /* fk_rand has its own lock and never calls back here, so the order is fixed. */
-        if (r->probability < 1.0 && !(fk_rand_unit() < r->probability)) {
+        if (r->probability < 1.0 && !(fk_rand_unit() < r->probability))
             continue;
-        }
-        if (action_copy(out, &r->action) != 0) {
+        if (action_copy(out, &r->action) != 0)
             break; /* out of memory: answer normally rather than half a fault */
-        }
         r->fired++;
-        if (id && idlen) {
+        if (id != NULL && idlen)
             snprintf(id, idlen, "%s", r->head.id);
-        }
         fired = true;
         break;
     }
     pthread_mutex_unlock(&f->set.mu);
     return fired;
+}
+
+void fk_action_timing(const struct fk_action *a, long *delay_ms, long *slow_ms)
+{
+    long d = a->delay_ms + (a->jitter_ms > 0 ? (long)fk_rand_below((uint64_t)a->jitter_ms + 1) : 0);
+
+    *delay_ms = d;
+    *slow_ms = 0;
+    if (a->fault == FK_NET_SLOW) {
+        *slow_ms = d > 0 ? d : 1000;
+        *delay_ms = 0;
+    }
 }

@@ -10,7 +10,13 @@
  * probability 1 draws no randomness) one fk_rand_unit() draw is below probability. Firing
  * counts "fired" and ends the search: later rules do not see the request at all.
  * Ids: a rule parsed without one has id "" until a set names it "fault-N" (N counts on per
- * set, skipping ids in use; fk_faults_clear restarts it). */
+ * set, skipping ids in use; fk_faults_clear restarts it).
+ *
+ * The rules layer (with ratelimit.h and journal.h): called by run.c (deciding, per request)
+ * and admin.c/scenario.c (loading); calls match.c, items.c and the kit's base. Returns 0 or
+ * a negative fk_err. Where a fault's result lives: fk_faults_decide copies the action out;
+ * run.c turns it into struct fk_reply (the answer, delay_ms/slow_ms from fk_action_timing,
+ * net, fault_id), which done() journals. */
 #ifndef FK_FAULT_H
 #define FK_FAULT_H
 
@@ -24,8 +30,14 @@
 #include "fakekit/match.h"
 #include "fakekit/server.h"
 
-/* Checks an "error" shorthand against the service (see struct fk_service.error). */
-typedef int (*fk_error_check_fn)(const char *code);
+/* Checks an "error" shorthand against the running service (struct fk_service.error): fn
+ * returns 0 when code is known, else FK_EINVAL; ctx is passed to it (the kit passes its
+ * struct fk_app, app.h). */
+typedef int (*fk_error_check_fn)(void *ctx, const char *code);
+struct fk_error_check {
+    fk_error_check_fn fn;
+    void *ctx;
+};
 
 struct fk_action {
     int status;        /* 0: keep the normal status */
@@ -46,7 +58,7 @@ struct fk_faults;
 
 /* Parse one rule. A missing id gets "fault-N". check validates "error" (may be NULL).
  * On success *out is a new rule the caller adds or frees. */
-int fk_rule_parse(const cJSON *json, const char *path, fk_error_check_fn check,
+int fk_rule_parse(const cJSON *json, const char *path, const struct fk_error_check *check,
                   struct fk_rule **out, struct fk_error *err) FK_MUST_CHECK;
 void fk_rule_free(struct fk_rule *r);
 const char *fk_rule_id(const struct fk_rule *r);
@@ -57,7 +69,8 @@ void fk_faults_free(struct fk_faults *f);
  * a duplicate id leaves the set unchanged. *added (may be NULL) receives the added rules as
  * JSON (caller deletes). path prefixes messages ("faults"). */
 int fk_faults_add_json(struct fk_faults *f, const cJSON *json, const char *path,
-                       fk_error_check_fn check, cJSON **added, struct fk_error *err) FK_MUST_CHECK;
+                       const struct fk_error_check *check, cJSON **added,
+                       struct fk_error *err) FK_MUST_CHECK;
 /* Take ownership of already parsed rules (all or none; FK_EEXIST on a duplicate id, also
  * within rules, with "<rule's path>.id: duplicate id 'x'"). On failure the caller keeps
  * them. */
@@ -75,5 +88,11 @@ cJSON *fk_faults_json(struct fk_faults *f);
 bool fk_faults_decide(struct fk_faults *f, const struct fk_req *req, struct fk_action *out,
                       char *id, size_t idlen);
 void fk_action_cleanup(struct fk_action *a);
+
+/* The timing of a fired action, the one place it is decided: *delay_ms is the action's
+ * delay plus a jitter drawn from the kit's generator (0 to jitter_ms), and *slow_ms 0; for
+ * a slow body that time (1 s when it is 0) becomes *slow_ms, the time the body is dribbled
+ * over, and *delay_ms is 0. The server carries both out (struct fk_reply). */
+void fk_action_timing(const struct fk_action *a, long *delay_ms, long *slow_ms);
 
 #endif

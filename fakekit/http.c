@@ -7,11 +7,13 @@
  * copies of everything they hold, so a handler may build them from short-lived strings. */
 #include "fakekit/http.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <microhttpd.h>
+#include <nettle/base64.h>
 
 #include "fakekit/json.h"
 
@@ -116,6 +118,75 @@ static size_t utf8_escapes(const char *s)
         hi = 0xBF;
     }
     return need;
+}
+
+static bool is_b64_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '/';
+}
+
+int fk_basic_decode(const char *header, char *user, size_t ulen, char *pass, size_t plen)
+{
+    unsigned char out[FK_BASIC_PART_MAX * 2 + 4];
+    struct base64_decode_ctx ctx;
+    const char *b64, *colon;
+    size_t len, pad = 0, ul, n, i;
+
+    if (header == NULL || strncasecmp(header, "Basic ", 6) != 0)
+        return FK_EINVAL;
+    b64 = header + 6;
+    while (*b64 == ' ')
+        b64++;
+    len = strlen(b64);
+    while (len > 0 && b64[len - 1] == ' ')
+        len--;
+    if (len == 0 || len % 4 != 0 || len / 4 * 3 >= sizeof out)
+        return FK_EINVAL;
+    if (b64[len - 1] == '=')
+        pad++;
+    if (b64[len - 2] == '=')
+        pad++;
+    for (i = 0; i < len - pad; i++)
+        if (!is_b64_char(b64[i]))
+            return FK_EINVAL;
+    /* Only what precedes the padding is decoded: leftover bits of the last group are ignored,
+     * as they were with OpenSSL's EVP_DecodeBlock. */
+    n = sizeof out - 1;
+    base64_decode_init(&ctx);
+    if (!base64_decode_update(&ctx, &n, out, len - pad, b64))
+        return FK_EINVAL;
+    out[n] = '\0';
+    if (memchr(out, '\0', n) != NULL)
+        return FK_EINVAL;
+    colon = strchr((const char *)out, ':');
+    if (colon == NULL)
+        return FK_EINVAL;
+    ul = (size_t)(colon - (const char *)out);
+    if (ul >= ulen || strlen(colon + 1) >= plen)
+        return FK_EINVAL;
+    memcpy(user, out, ul);
+    user[ul] = '\0';
+    memcpy(pass, colon + 1, strlen(colon + 1) + 1);
+    return 0;
+}
+
+int fk_req_basic(const struct fk_req *req, const char **user, const char **pass)
+{
+    struct fk_basic *b = req->basic;
+
+    if (b == NULL)
+        return FK_EINVAL;
+    if (b->state == 0)
+        b->state = fk_basic_decode(fk_req_header(req, "Authorization"), b->user, sizeof(b->user),
+                                   b->pass, sizeof(b->pass)) == 0
+                       ? 1
+                       : -1;
+    if (b->state < 0)
+        return FK_EINVAL;
+    *user = b->user;
+    *pass = b->pass;
+    return 0;
 }
 
 size_t fk_url_unescape(char *s)

@@ -20,6 +20,16 @@
 
 struct fk_store;
 
+/* Longest Basic user name and password, each (bytes, NUL included: longer is invalid). */
+#define FK_BASIC_PART_MAX 256
+
+/* A request's Basic credentials, decoded on first use (fk_req_basic). Zero it to start. */
+struct fk_basic {
+    int state; /* 0 not decoded yet, 1 decoded, -1 none or invalid */
+    char user[FK_BASIC_PART_MAX];
+    char pass[FK_BASIC_PART_MAX];
+};
+
 struct fk_kv {
     const char *key;
     const char *value;
@@ -39,7 +49,10 @@ struct fk_req {
     size_t nform;
     const char *params[FK_MAX_PATH_PARAMS]; /* router captures, in pattern order */
     size_t nparams;
-    const char *remote;     /* client address, "127.0.0.1" */
+    const char *remote; /* client address, "127.0.0.1" */
+    /* Where fk_req_basic keeps the Authorization header's Basic credentials once decoded:
+     * the server's (a request built by hand points it at a zeroed struct fk_basic). */
+    struct fk_basic *basic;
     struct fk_store *store; /* the fake's database, locked during the handler */
     void *svc;              /* the fake's own state (struct fk_service.init) */
 };
@@ -54,6 +67,18 @@ const char *fk_req_form(const struct fk_req *req, const char *name);
 cJSON *fk_req_json(const struct fk_req *req, struct fk_error *err);
 /* True when Content-Type's media type (before ';') equals type, case-insensitively. */
 bool fk_req_content_type_is(const struct fk_req *req, const char *type);
+
+/* Decode an Authorization value "Basic base64(user:pass)" (scheme case-insensitive, spaces
+ * around the base64 ignored, padding required, bits after the padding ignored) into user
+ * and pass, each NUL-terminated; a truncation, a NUL byte or no ':' is invalid. 0 or
+ * FK_EINVAL. The kit's one Basic decoder: fk_req_basic runs it at most once per request. */
+int fk_basic_decode(const char *header, char *user, size_t ulen, char *pass,
+                    size_t plen) FK_MUST_CHECK;
+/* req's Basic credentials: decoded from its Authorization header on the first call and kept
+ * in req->basic, so a request is decoded once whoever asks (the rate limits' credential, the
+ * fake's auth) and not at all when nobody does. 0 with *user and *pass (borrowed from req),
+ * or FK_EINVAL when there are none (no header, not Basic, invalid, or req->basic NULL). */
+int fk_req_basic(const struct fk_req *req, const char **user, const char **pass) FK_MUST_CHECK;
 
 /* Percent-decode s in place (RFC 3986 %XX) and return its new length. Two escapes stay the
  * three characters they are: %00, where a C string would end and the path or value would be

@@ -49,9 +49,8 @@ struct fk_item_index {
 static uint64_t method_hash(const char *m)
 {
     uint64_t h = FK_FNV1A_OFFSET;
-    if (!m) {
+    if (m == NULL)
         return 0;
-    }
     for (; *m; m++) {
         unsigned char c = (unsigned char)*m;
         h = fk_fnv1a_step(h, c >= 'a' && c <= 'z' ? (unsigned char)(c - 'a' + 'A') : c);
@@ -72,14 +71,11 @@ static uint64_t key_hash(uint64_t path_hash, uint64_t meth_hash)
 static size_t pattern_key_len(const char *pattern)
 {
     const char *star = strchr(pattern, '*');
-    if (!star) {
+    if (star == NULL)
         return strlen(pattern);
-    }
-    for (const char *p = star; p > pattern; p--) {
-        if (p[-1] == '/') {
+    for (const char *p = star; p > pattern; p--)
+        if (p[-1] == '/')
             return (size_t)(p - 1 - pattern);
-        }
-    }
     return 0;
 }
 
@@ -94,18 +90,16 @@ static struct slot *slot_find(const struct fk_item_index *ix, uint64_t hash, con
 {
     for (size_t i = hash & ix->mask;; i = (i + 1) & ix->mask) {
         struct slot *s = &ix->slots[i];
-        if (!s->key || (s->hash == hash && s->keylen == len && memcmp(s->key, key, len) == 0 &&
-                        same_method(s->method, method))) {
+        if (s->key == NULL || (s->hash == hash && s->keylen == len &&
+                               memcmp(s->key, key, len) == 0 && same_method(s->method, method)))
             return s;
-        }
     }
 }
 
 static void index_free(struct fk_item_index *ix)
 {
-    if (!ix) {
+    if (ix == NULL)
         return;
-    }
     for (size_t i = 0; i <= ix->mask; i++) {
         free(ix->slots[i].key);
         free(ix->slots[i].v);
@@ -117,13 +111,12 @@ static void index_free(struct fk_item_index *ix)
 static struct fk_item_index *index_new(void)
 {
     struct fk_item_index *ix = calloc(1, sizeof(*ix));
-    if (ix && !(ix->slots = calloc(16, sizeof(*ix->slots)))) {
+    if (ix != NULL && !(ix->slots = calloc(16, sizeof(*ix->slots)))) {
         free(ix);
         return NULL;
     }
-    if (ix) {
+    if (ix != NULL)
         ix->mask = 15;
-    }
     return ix;
 }
 
@@ -133,14 +126,12 @@ static int index_grow(struct fk_item_index *ix)
     size_t n = (ix->mask + 1) * 2;
     struct fk_item_index bigger = {calloc(n, sizeof(struct slot)), n - 1, ix->used};
 
-    if (!bigger.slots) {
+    if (bigger.slots == NULL)
         return FK_ENOMEM;
-    }
     for (size_t i = 0; i <= ix->mask; i++) {
         struct slot *s = &ix->slots[i];
-        if (s->key) {
+        if (s->key != NULL)
             *slot_find(&bigger, s->hash, s->key, s->keylen, s->method) = *s;
-        }
     }
     free(ix->slots);
     *ix = bigger;
@@ -150,7 +141,7 @@ static int index_grow(struct fk_item_index *ix)
 /* The key of item: its path key (into the pattern) and hash. */
 static const char *item_key(const struct fk_item *item, size_t *len, uint64_t *hash)
 {
-    const char *path = item->match.path ? item->match.path : "";
+    const char *path = item->match.path != NULL ? item->match.path : "";
     *len = pattern_key_len(path);
     *hash = key_hash(fk_fnv1a(path, *len), method_hash(item->match.method));
     return path;
@@ -165,32 +156,28 @@ static int index_put(struct fk_item_index *ix, struct fk_item *item)
     const char *method = item->match.method;
     struct slot *s = slot_find(ix, hash, key, len, method);
 
-    if (!s->key) {
+    if (s->key == NULL) {
         if ((ix->used + 1) * 2 > ix->mask + 1) {
-            if (index_grow(ix) != 0) {
+            if (index_grow(ix) != 0)
                 return FK_ENOMEM;
-            }
             s = slot_find(ix, hash, key, len, method);
         }
-        size_t mlen = method ? strlen(method) + 1 : 0;
+        size_t mlen = method != NULL ? strlen(method) + 1 : 0;
         char *block = malloc(len + 1 + mlen);
-        if (!block) {
+        if (block == NULL)
             return FK_ENOMEM;
-        }
         memcpy(block, key, len);
         block[len] = '\0';
-        if (method) {
+        if (method != NULL)
             memcpy(block + len + 1, method, mlen);
-        }
         *s = (struct slot){block, len, method ? block + len + 1 : NULL, hash, NULL, 0, 0};
         ix->used++;
     }
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 4;
         struct fk_item **v = realloc(s->v, cap * sizeof(*v));
-        if (!v) {
+        if (v == NULL)
             return FK_ENOMEM;
-        }
         s->v = v;
         s->cap = cap;
     }
@@ -202,11 +189,10 @@ static int index_put(struct fk_item_index *ix, struct fk_item *item)
  * the list is then scanned until a later add manages to build it again. */
 static void index_sync(struct fk_items *l, size_t from)
 {
-    if (!l->index) {
+    if (l->index == NULL) {
         from = 0;
-        if (!(l->index = index_new())) {
+        if (!(l->index = index_new()))
             return;
-        }
     }
     for (size_t i = from; i < l->n; i++) {
         if (index_put(l->index, l->v[i]) != 0) {
@@ -225,12 +211,11 @@ static void index_drop(struct fk_items *l, const struct fk_item *item)
     const char *key;
     struct slot *s;
 
-    if (!l->index) {
+    if (l->index == NULL)
         return;
-    }
     key = item_key(item, &len, &hash);
     s = slot_find(l->index, hash, key, len, item->match.method);
-    for (size_t i = 0; s->key && i < s->n; i++) {
+    for (size_t i = 0; s->key != NULL && i < s->n; i++) {
         if (s->v[i] == item) {
             memmove(s->v + i, s->v + i + 1, (s->n - i - 1) * sizeof(*s->v));
             s->n--;
@@ -246,12 +231,11 @@ static void index_drop(struct fk_items *l, const struct fk_item *item)
  * outnumber the items (and free the index with the last item). */
 static void index_tidy(struct fk_items *l)
 {
-    if (l->index && (l->n == 0 || l->index->used > 2 * l->n + 16)) {
+    if (l->index != NULL && (l->n == 0 || l->index->used > 2 * l->n + 16)) {
         index_free(l->index);
         l->index = NULL;
-        if (l->n) {
+        if (l->n)
             index_sync(l, 0);
-        }
     }
 }
 
@@ -262,9 +246,8 @@ static void iter_probe(struct fk_items_iter *it, uint64_t path_hash, const char 
     const struct slot *s =
         slot_find(it->l->index, key_hash(path_hash, method_hash(method)), path, len, method);
 
-    if (!s->key || s->n == 0 || it->scan) {
+    if (s->key == NULL || s->n == 0 || it->scan)
         return;
-    }
     if (it->nlists == FK_ITEMS_ITER_LISTS) {
         it->scan = true; /* a path under very many keys: scanning is as good */
         return;
@@ -278,29 +261,26 @@ static void iter_probe(struct fk_items_iter *it, uint64_t path_hash, const char 
 void fk_items_iter_start(struct fk_items_iter *it, const struct fk_items *l,
                          const struct fk_req *req)
 {
-    const char *path = req->path ? req->path : "";
+    const char *path = req->path != NULL ? req->path : "";
     uint64_t h = FK_FNV1A_OFFSET;
 
     it->l = l;
     it->req = req;
-    it->scan = l->n > 0 && !l->index;
+    it->scan = l->n > 0 && l->index == NULL;
     it->next = 0;
     it->nlists = 0;
-    if (l->n == 0 || it->scan) {
+    if (l->n == 0 || it->scan)
         return;
-    }
     /* "" first, then each prefix that ends before a '/', then the whole path. */
     for (size_t j = 0;; j++) {
         char c = path[j];
         if (j == 0 || c == '/' || c == '\0') {
             iter_probe(it, h, path, j, NULL);
-            if (req->method) {
+            if (req->method != NULL)
                 iter_probe(it, h, path, j, req->method);
-            }
         }
-        if (c == '\0' || it->scan) {
+        if (c == '\0' || it->scan)
             break;
-        }
         h = fk_fnv1a_step(h, (unsigned char)c);
     }
 }
@@ -310,28 +290,23 @@ struct fk_item *fk_items_iter_next(struct fk_items_iter *it)
     if (it->scan) {
         while (it->next < it->l->n) {
             struct fk_item *item = it->l->v[it->next++];
-            if (fk_match_test(&item->match, it->req)) {
+            if (fk_match_test(&item->match, it->req))
                 return item;
-            }
         }
         return NULL;
     }
     for (;;) {
         size_t best = it->nlists;
-        for (size_t i = 0; i < it->nlists; i++) {
+        for (size_t i = 0; i < it->nlists; i++)
             if (it->lists[i].pos < it->lists[i].n &&
                 (best == it->nlists || it->lists[i].v[it->lists[i].pos]->seq <
-                                           it->lists[best].v[it->lists[best].pos]->seq)) {
+                                           it->lists[best].v[it->lists[best].pos]->seq))
                 best = i;
-            }
-        }
-        if (best == it->nlists) {
+        if (best == it->nlists)
             return NULL;
-        }
         struct fk_item *item = it->lists[best].v[it->lists[best].pos++];
-        if (fk_match_test(&item->match, it->req)) {
+        if (fk_match_test(&item->match, it->req))
             return item;
-        }
     }
 }
 
@@ -347,9 +322,8 @@ static int idref_cmp(const void *a, const void *b)
     const struct idref *x = a;
     const struct idref *y = b;
     int c = strcmp(x->id, y->id);
-    if (c) {
+    if (c)
         return c;
-    }
     return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
@@ -376,31 +350,27 @@ int fk_items_parse(const struct fk_item_kind *kind, const cJSON *json, const cha
         fk_error_set(err, "%s: too many %s (at most %d)", path, kind->what, FK_RULES_MAX);
         return FK_ERANGE;
     }
-    if (count == 0) {
+    if (count == 0)
         return 0;
-    }
     struct fk_item **items = calloc(count, sizeof(*items));
-    if (!items) {
+    if (items == NULL) {
         fk_error_set(err, "%s: out of memory", path);
         return FK_ENOMEM;
     }
     /* A single object keeps path as it is ("fault.action"), array elements get "[i]". */
     const cJSON *item = one ? json : json->child;
-    for (; !rc && item && *n < count; item = item->next) {
-        if (one) {
+    for (; rc == 0 && item != NULL && *n < count; item = item->next) {
+        if (one)
             snprintf(sub, sizeof(sub), "%s", path);
-        } else {
+        else
             snprintf(sub, sizeof(sub), "%s[%zu]", path, *n);
-        }
         rc = kind->parse(item, sub, ctx, &items[*n], err);
-        if (!rc) {
+        if (rc == 0)
             (*n)++;
-        }
     }
-    if (rc) {
-        for (size_t i = 0; i < *n; i++) {
+    if (rc != 0) {
+        for (size_t i = 0; i < *n; i++)
             kind->free(items[i]);
-        }
         free(items);
         *n = 0;
         return rc;
@@ -417,26 +387,21 @@ static int assign_ids(const struct fk_item_kind *kind, const struct fk_items *l,
     long dup = -1;
     struct idref *refs = malloc((l->n + n) * sizeof(*refs));
 
-    if (!refs) {
+    if (refs == NULL) {
         fk_error_set(err, "%s: out of memory", items[0]->path);
         return FK_ENOMEM;
     }
-    for (size_t i = 0; i < l->n; i++) {
+    for (size_t i = 0; i < l->n; i++)
         refs[nrefs++] = (struct idref){l->v[i]->id, -1};
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (!items[i]->auto_id) {
+    for (size_t i = 0; i < n; i++)
+        if (!items[i]->auto_id)
             refs[nrefs++] = (struct idref){items[i]->id, (long)i};
-        }
-    }
     qsort(refs, nrefs, sizeof(*refs), idref_cmp);
     /* In a run of equal ids every entry but the first is a duplicate; report the earliest
      * item of the batch among them. */
-    for (size_t i = 1; i < nrefs; i++) {
-        if (strcmp(refs[i].id, refs[i - 1].id) == 0 && (dup < 0 || refs[i].idx < dup)) {
+    for (size_t i = 1; i < nrefs; i++)
+        if (strcmp(refs[i].id, refs[i - 1].id) == 0 && (dup < 0 || refs[i].idx < dup))
             dup = refs[i].idx;
-        }
-    }
     if (dup >= 0) {
         fk_error_set(err, "%s.id: duplicate id '%s'", items[dup]->path, items[dup]->id);
         free(refs);
@@ -445,9 +410,8 @@ static int assign_ids(const struct fk_item_kind *kind, const struct fk_items *l,
     for (size_t i = 0; i < n; i++) {
         while (items[i]->auto_id) {
             snprintf(items[i]->id, sizeof(items[i]->id), "%s-%lu", kind->prefix, ++*next);
-            if (!bsearch(items[i]->id, refs, nrefs, sizeof(*refs), idref_find)) {
+            if (!bsearch(items[i]->id, refs, nrefs, sizeof(*refs), idref_find))
                 break;
-            }
         }
     }
     free(refs);
@@ -461,63 +425,55 @@ int fk_items_add(const struct fk_item_kind *kind, struct fk_items *l, struct fk_
     cJSON *arr = NULL;
     int rc;
 
-    if (added) {
+    if (added != NULL)
         *added = NULL;
-    }
-    if (n == 0) {
-        return added && !(*added = cJSON_CreateArray()) ? FK_ENOMEM : 0;
-    }
+    if (n == 0)
+        return added != NULL && !(*added = cJSON_CreateArray()) ? FK_ENOMEM : 0;
     if (l->n + n > FK_RULES_MAX) {
         fk_error_set(err, "%s: too many %s (at most %d)", items[0]->path, kind->what, FK_RULES_MAX);
         return FK_ERANGE;
     }
     rc = assign_ids(kind, l, items, n, &next, err);
-    if (!rc && l->n + n > l->cap) {
+    if (rc == 0 && l->n + n > l->cap) {
         size_t cap = l->cap ? l->cap : 8;
-        while (cap < l->n + n) {
+        while (cap < l->n + n)
             cap *= 2;
-        }
         struct fk_item **grown = realloc(l->v, cap * sizeof(*grown));
-        if (grown) {
+        if (grown != NULL) {
             l->v = grown;
             l->cap = cap;
         } else {
             rc = FK_ENOMEM;
         }
     }
-    if (!rc && added) {
+    if (rc == 0 && added != NULL) {
         arr = cJSON_CreateArray();
-        for (size_t i = 0; arr && i < n; i++) {
+        for (size_t i = 0; arr != NULL && i < n; i++) {
             cJSON *item = kind->json(items[i]);
-            if (!item || !cJSON_AddItemToArray(arr, item)) {
+            if (item == NULL || !cJSON_AddItemToArray(arr, item)) {
                 cJSON_Delete(item);
                 cJSON_Delete(arr);
                 arr = NULL;
             }
         }
-        rc = arr ? 0 : FK_ENOMEM;
+        rc = arr != NULL ? 0 : FK_ENOMEM;
     }
-    if (rc) {
-        if (rc == FK_ENOMEM) {
+    if (rc != 0) {
+        if (rc == FK_ENOMEM)
             fk_error_set(err, "%s: out of memory", items[0]->path);
-        }
-        for (size_t i = 0; i < n; i++) {
-            if (items[i]->auto_id) {
+        for (size_t i = 0; i < n; i++)
+            if (items[i]->auto_id)
                 items[i]->id[0] = '\0'; /* named again on the next try */
-            }
-        }
         return rc;
     }
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
         items[i]->seq = l->next_seq++;
-    }
     memcpy(l->v + l->n, items, n * sizeof(*items));
     l->n += n;
     index_sync(l, l->n - n);
     l->next_auto = next;
-    if (added) {
+    if (added != NULL)
         *added = arr;
-    }
     return 0;
 }
 
@@ -538,9 +494,8 @@ int fk_items_remove(const struct fk_item_kind *kind, struct fk_items *l, const c
 
 void fk_items_clear(const struct fk_item_kind *kind, struct fk_items *l)
 {
-    for (size_t i = 0; i < l->n; i++) {
+    for (size_t i = 0; i < l->n; i++)
         kind->free(l->v[i]);
-    }
     free(l->v);
     index_free(l->index);
     memset(l, 0, sizeof(*l));
@@ -549,9 +504,9 @@ void fk_items_clear(const struct fk_item_kind *kind, struct fk_items *l)
 cJSON *fk_items_json(const struct fk_item_kind *kind, const struct fk_items *l)
 {
     cJSON *arr = cJSON_CreateArray();
-    for (size_t i = 0; arr && i < l->n; i++) {
+    for (size_t i = 0; arr != NULL && i < l->n; i++) {
         cJSON *item = kind->json(l->v[i]);
-        if (!item || !cJSON_AddItemToArray(arr, item)) {
+        if (item == NULL || !cJSON_AddItemToArray(arr, item)) {
             cJSON_Delete(item);
             cJSON_Delete(arr);
             arr = NULL;

@@ -51,9 +51,8 @@ static atomic_uint_fast64_t journal_seq;
 struct fk_journal *fk_journal_new(size_t cap)
 {
     struct fk_journal *j = calloc(1, sizeof(*j));
-    if (!j) {
+    if (j == NULL)
         return NULL;
-    }
     j->cap = cap;
     if ((cap && !(j->ring = calloc(cap, sizeof(*j->ring)))) ||
         pthread_mutex_init(&j->mu, NULL) != 0) {
@@ -71,18 +70,16 @@ void fk_journal_keep_secrets(struct fk_journal *j, bool keep)
 
 static void drop_all(struct fk_journal *j)
 {
-    for (size_t i = 0; i < j->n; i++) {
+    for (size_t i = 0; i < j->n; i++)
         free(j->ring[(j->head + i) % j->cap]);
-    }
     j->head = 0;
     j->n = 0;
 }
 
 void fk_journal_free(struct fk_journal *j)
 {
-    if (!j) {
+    if (j == NULL)
         return;
-    }
     drop_all(j);
     free(j->ring);
     pthread_mutex_destroy(&j->mu);
@@ -91,7 +88,7 @@ void fk_journal_free(struct fk_journal *j)
 
 static const char *str_or_empty(const char *s)
 {
-    return s ? s : "";
+    return s != NULL ? s : "";
 }
 
 /* Copy s (len bytes) to *cursor, NUL-terminate, advance; returns the copy. */
@@ -110,23 +107,21 @@ static struct entry *entry_new(const struct fk_req *req, unsigned status, const 
     const char *method = str_or_empty(req->method);
     const char *path = str_or_empty(req->path);
     const char *query = str_or_empty(req->query);
-    size_t body_len = req->body ? req->body_len : 0;
-    size_t nheaders = req->headers ? req->nheaders : 0;
+    size_t body_len = req->body != NULL ? req->body_len : 0;
+    size_t nheaders = req->headers != NULL ? req->nheaders : 0;
     size_t strings = strlen(method) + strlen(path) + strlen(query) + 3;
 
-    if (body_len > FK_JOURNAL_BODY_MAX) {
+    if (body_len > FK_JOURNAL_BODY_MAX)
         body_len = FK_JOURNAL_BODY_MAX;
-    }
-    strings += body_len + 1 + (fault ? strlen(fault) + 1 : 0);
+    strings += body_len + 1 + (fault != NULL ? strlen(fault) + 1 : 0);
     for (size_t i = 0; i < nheaders; i++) {
         strings += strlen(str_or_empty(req->headers[i].key)) +
                    strlen(str_or_empty(req->headers[i].value)) + 2;
     }
     _Static_assert(sizeof(struct entry) % alignof(struct fk_kv) == 0, "header array alignment");
     struct entry *e = malloc(sizeof(*e) + nheaders * sizeof(struct fk_kv) + strings);
-    if (!e) {
+    if (e == NULL)
         return NULL;
-    }
     char *cursor = (char *)(e + 1) + nheaders * sizeof(struct fk_kv);
     e->seq = 0;
     e->time_us = time_us;
@@ -136,8 +131,8 @@ static struct entry *entry_new(const struct fk_req *req, unsigned status, const 
     e->method = pack(&cursor, method, strlen(method));
     e->path = pack(&cursor, path, strlen(path));
     e->query = pack(&cursor, query, strlen(query));
-    e->fault = fault ? pack(&cursor, fault, strlen(fault)) : NULL;
-    e->body = pack(&cursor, req->body ? req->body : "", body_len);
+    e->fault = fault != NULL ? pack(&cursor, fault, strlen(fault)) : NULL;
+    e->body = pack(&cursor, req->body != NULL ? req->body : "", body_len);
     e->body_len = body_len;
     e->headers = (struct fk_kv *)(e + 1);
     e->nheaders = nheaders;
@@ -159,22 +154,19 @@ uint64_t fk_journal_add(struct fk_journal *j, const struct fk_req *req, unsigned
 
     if (j->cap) {
         struct fk_redacted rd;
-        if (!j->keep_secrets && fk_redact_req(req, FK_JOURNAL_BODY_MAX, &rd) != 0) {
+        if (!j->keep_secrets && fk_redact_req(req, FK_JOURNAL_BODY_MAX, &rd) != 0)
             return 0; /* out of memory: the exchange goes unrecorded */
-        }
         e = entry_new(j->keep_secrets ? req : &rd.req, status, fault, rate_limited, time_us,
                       duration_us);
-        if (!j->keep_secrets) {
+        if (!j->keep_secrets)
             fk_redact_req_free(&rd);
-        }
-        if (!e) {
+        if (e == NULL)
             return 0;
-        }
     }
     pthread_mutex_lock(&j->mu);
     /* Taken under the lock so that ring order and seq order agree. */
     seq = (uint64_t)atomic_fetch_add(&journal_seq, 1) + 1;
-    if (e) {
+    if (e != NULL) {
         e->seq = seq;
         if (j->n == j->cap) {
             dropped = j->ring[j->head];
@@ -192,11 +184,10 @@ uint64_t fk_journal_add(struct fk_journal *j, const struct fk_req *req, unsigned
 
 static bool entry_matches(const struct entry *e, const struct fk_journal_filter *f)
 {
-    if (!f) {
+    if (f == NULL)
         return true;
-    }
-    return e->seq > f->since && (!f->method || strcasecmp(f->method, e->method) == 0) &&
-           (!f->path || fk_glob_match(f->path, e->path)) &&
+    return e->seq > f->since && (f->method == NULL || strcasecmp(f->method, e->method) == 0) &&
+           (f->path == NULL || fk_glob_match(f->path, e->path)) &&
            (!f->status || (unsigned)f->status == e->status);
 }
 
@@ -206,27 +197,24 @@ static cJSON *entry_json(const struct entry *e)
     cJSON *obj = cJSON_CreateObject();
     cJSON *headers = NULL;
 
-    if (!obj) {
+    if (obj == NULL)
         return NULL;
-    }
     fk_rfc3339_us(e->time_us, time, sizeof(time));
     if (!cJSON_AddNumberToObject(obj, "seq", (double)e->seq) ||
         !cJSON_AddStringToObject(obj, "time", time) ||
         !cJSON_AddStringToObject(obj, "method", e->method) ||
         !cJSON_AddStringToObject(obj, "path", e->path) ||
-        !cJSON_AddStringToObject(obj, "query", e->query)) {
+        !cJSON_AddStringToObject(obj, "query", e->query))
         goto fail;
-    }
     headers = cJSON_AddObjectToObject(obj, "headers");
-    if (!headers) {
+    if (headers == NULL)
         goto fail;
-    }
     for (size_t i = 0; i < e->nheaders; i++) {
         /* A repeated name (any case) keeps its first place and its last value. */
         cJSON *v = cJSON_CreateString(e->headers[i].value);
-        bool ok = v && (cJSON_GetObjectItem(headers, e->headers[i].key)
-                            ? cJSON_ReplaceItemInObject(headers, e->headers[i].key, v)
-                            : cJSON_AddItemToObject(headers, e->headers[i].key, v));
+        bool ok = v != NULL && (cJSON_GetObjectItem(headers, e->headers[i].key)
+                                    ? cJSON_ReplaceItemInObject(headers, e->headers[i].key, v)
+                                    : cJSON_AddItemToObject(headers, e->headers[i].key, v));
         if (!ok) {
             cJSON_Delete(v);
             goto fail;
@@ -236,9 +224,8 @@ static cJSON *entry_json(const struct entry *e)
         !cJSON_AddNumberToObject(obj, "status", e->status) ||
         fk_json_add_string_or_null(obj, "fault", e->fault) != 0 ||
         !cJSON_AddBoolToObject(obj, "rate_limited", e->rate_limited) ||
-        !cJSON_AddNumberToObject(obj, "duration_us", (double)e->duration_us)) {
+        !cJSON_AddNumberToObject(obj, "duration_us", (double)e->duration_us))
         goto fail;
-    }
     return obj;
 fail:
     cJSON_Delete(obj);
@@ -251,16 +238,14 @@ cJSON *fk_journal_query(struct fk_journal *j, const struct fk_journal_filter *f)
     size_t taken = 0;
 
     pthread_mutex_lock(&j->mu);
-    for (size_t i = 0; arr && i < j->n; i++) {
+    for (size_t i = 0; arr != NULL && i < j->n; i++) {
         const struct entry *e = j->ring[(j->head + i) % j->cap];
-        if (!entry_matches(e, f)) {
+        if (!entry_matches(e, f))
             continue;
-        }
-        if (f && f->limit && taken == f->limit) {
+        if (f != NULL && f->limit && taken == f->limit)
             break;
-        }
         cJSON *item = entry_json(e);
-        if (!item || !cJSON_AddItemToArray(arr, item)) {
+        if (item == NULL || !cJSON_AddItemToArray(arr, item)) {
             cJSON_Delete(item);
             cJSON_Delete(arr);
             arr = NULL;
@@ -277,12 +262,10 @@ size_t fk_journal_count(struct fk_journal *j, const struct fk_journal_filter *f)
 
     pthread_mutex_lock(&j->mu);
     for (size_t i = 0; i < j->n; i++) {
-        if (f && f->limit && count == f->limit) {
+        if (f != NULL && f->limit && count == f->limit)
             break;
-        }
-        if (entry_matches(j->ring[(j->head + i) % j->cap], f)) {
+        if (entry_matches(j->ring[(j->head + i) % j->cap], f))
             count++;
-        }
     }
     pthread_mutex_unlock(&j->mu);
     return count;
@@ -297,7 +280,7 @@ void fk_journal_clear(struct fk_journal *j)
     /* Swap in an empty ring under the lock; free the old entries after releasing it. */
     old = j->cap ? calloc(j->cap, sizeof(*old)) : NULL;
     pthread_mutex_lock(&j->mu);
-    if (!old) {
+    if (old == NULL) {
         drop_all(j); /* no memory for a new ring (or nothing kept): free in place */
         pthread_mutex_unlock(&j->mu);
         return;
@@ -309,8 +292,7 @@ void fk_journal_clear(struct fk_journal *j)
     j->n = 0;
     j->head = 0;
     pthread_mutex_unlock(&j->mu);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
         free(ring[(head + i) % j->cap]);
-    }
     free(ring);
 }

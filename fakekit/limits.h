@@ -18,6 +18,9 @@
 #ifndef FK_LIMITS_H
 #define FK_LIMITS_H
 
+/* The number of elements of array a (an array, never a pointer). */
+#define FK_NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
 #define FK_BODY_LIMIT          (1024 * 1024) /* request bodies above this answer 413 */
 #define FK_JOURNAL_BODY_MAX    (64 * 1024)   /* journal keeps the first 64 KiB of a body */
 #define FK_JOURNAL_DEFAULT     1000          /* --journal-size default */

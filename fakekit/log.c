@@ -38,7 +38,7 @@ int fk_log_parse_level(const char *s)
 
     if (s == NULL)
         return -1;
-    for (i = 0; i < sizeof level_names / sizeof level_names[0]; i++)
+    for (i = 0; i < FK_NELEM(level_names); i++)
         if (strcmp(s, level_names[i]) == 0)
             return (int)i;
     return -1;

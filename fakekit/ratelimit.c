@@ -56,7 +56,7 @@ struct fk_limits {
 static void buckets_free(struct fk_limit *l)
 {
     struct bucket *b = l->newest;
-    while (b) {
+    while (b != NULL) {
         struct bucket *next = b->older;
         free(b->key);
         free(b);
@@ -69,9 +69,8 @@ static void buckets_free(struct fk_limit *l)
 
 void fk_limit_free(struct fk_limit *l)
 {
-    if (!l) {
+    if (l == NULL)
         return;
-    }
     buckets_free(l);
     fk_match_cleanup(&l->head.match);
     free(l);
@@ -93,62 +92,54 @@ int fk_limit_parse(const cJSON *json, const char *path, struct fk_limit **out, s
         return FK_EINVAL;
     }
     struct fk_limit *l = calloc(1, sizeof(*l));
-    if (!l) {
+    if (l == NULL) {
         fk_error_set(err, "%s: out of memory", path);
         return FK_ENOMEM;
     }
     snprintf(l->head.path, sizeof(l->head.path), "%s", path);
     rc = fk_json_check_keys(json, path, keys, err);
-    if (!rc) {
+    if (rc == 0)
         rc = fk_json_get_string(json, "id", path, false, &id, err);
-    }
-    if (!rc && id && (id[0] == '\0' || strlen(id) > FK_ID_MAX)) {
+    if (rc == 0 && id != NULL && (id[0] == '\0' || strlen(id) > FK_ID_MAX)) {
         fk_error_set(err, "%s.id: must be 1 to %d characters", path, FK_ID_MAX);
         rc = FK_EINVAL;
     }
-    if (!rc) {
+    if (rc == 0)
         rc = fk_json_get_string(json, "description", path, false, &description, err);
-    }
-    if (!rc) {
+    if (rc == 0)
         rc = fk_json_get_object(json, "match", path, false, &match, err);
-    }
-    if (!rc) {
+    if (rc == 0) {
         snprintf(sub, sizeof(sub), "%s.match", path);
         rc = fk_match_parse(match, sub, &l->head.match, err);
     }
-    if (!rc) {
+    if (rc == 0)
         rc = fk_json_get_int(json, "limit", path, true, 1, LIMIT_MAX, &limit, err);
-    }
-    if (!rc) {
+    if (rc == 0)
         rc = fk_json_get_int(json, "per_ms", path, true, 1, PER_MS_MAX, &per_ms, err);
-    }
-    if (!rc) {
+    if (rc == 0)
         rc = fk_json_get_int(json, "retry_after_s", path, false, 0, RETRY_MAX, &retry, err);
-    }
-    if (!rc) {
+    if (rc == 0)
         rc = fk_json_get_string(json, "key", path, false, &key, err);
-    }
-    if (!rc) {
+    if (rc == 0) {
         rc = FK_EINVAL;
-        for (size_t i = 0; i < sizeof(key_names) / sizeof(key_names[0]); i++) {
+        for (size_t i = 0; i < FK_NELEM(key_names); i++) {
             if (strcmp(key, key_names[i]) == 0) {
                 l->key = (enum key_mode)i;
                 rc = 0;
             }
         }
-        if (rc) {
+        if (rc != 0) {
             fk_error_set(err, "%s.key: unknown key '%s' (expected global, credential or client)",
                          path, key);
         }
     }
-    if (rc) {
+    if (rc != 0) {
         fk_limit_free(l);
         return rc;
     }
-    if (id) {
+    if (id != NULL)
         snprintf(l->head.id, sizeof(l->head.id), "%s", id);
-    }
-    l->head.auto_id = !id;
+    l->head.auto_id = id == NULL;
     l->head.bytes = fk_item_weight(json);
     l->limit = (long)limit;
     l->per_ms = (long)per_ms;
@@ -162,11 +153,10 @@ static cJSON *limit_json(const struct fk_limit *l)
     cJSON *obj = cJSON_CreateObject();
     cJSON *m = NULL;
 
-    if (!obj || !cJSON_AddStringToObject(obj, "id", l->head.id)) {
+    if (obj == NULL || !cJSON_AddStringToObject(obj, "id", l->head.id))
         goto fail;
-    }
     m = fk_match_json(&l->head.match);
-    if (!m || !cJSON_AddItemToObject(obj, "match", m)) {
+    if (m == NULL || !cJSON_AddItemToObject(obj, "match", m)) {
         cJSON_Delete(m);
         goto fail;
     }
@@ -178,9 +168,8 @@ static cJSON *limit_json(const struct fk_limit *l)
               : cJSON_AddNumberToObject(obj, "retry_after_s", (double)l->retry_after_s)) ||
         !cJSON_AddNumberToObject(obj, "matched", (double)l->matched) ||
         !cJSON_AddNumberToObject(obj, "refused", (double)l->refused) ||
-        !cJSON_AddNumberToObject(obj, "keys", (double)l->nbuckets)) {
+        !cJSON_AddNumberToObject(obj, "keys", (double)l->nbuckets))
         goto fail;
-    }
     return obj;
 fail:
     cJSON_Delete(obj);
@@ -210,7 +199,7 @@ static const struct fk_item_kind limit_kind = {"limit", "rate limits", parse_ite
 struct fk_limits *fk_limits_new(void)
 {
     struct fk_limits *ls = calloc(1, sizeof(*ls));
-    if (ls && fk_item_set_init(&ls->set, &limit_kind) != 0) {
+    if (ls != NULL && fk_item_set_init(&ls->set, &limit_kind) != 0) {
         free(ls);
         ls = NULL;
     }
@@ -219,7 +208,7 @@ struct fk_limits *fk_limits_new(void)
 
 void fk_limits_free(struct fk_limits *ls)
 {
-    if (ls) {
+    if (ls != NULL) {
         fk_item_set_destroy(&ls->set);
         free(ls);
     }
@@ -253,16 +242,14 @@ cJSON *fk_limits_json(struct fk_limits *ls)
 
 static void lru_unlink(struct fk_limit *l, struct bucket *b)
 {
-    if (b->newer) {
+    if (b->newer != NULL)
         b->newer->older = b->older;
-    } else {
+    else
         l->newest = b->older;
-    }
-    if (b->older) {
+    if (b->older != NULL)
         b->older->newer = b->newer;
-    } else {
+    else
         l->oldest = b->newer;
-    }
     b->newer = b->older = NULL;
 }
 
@@ -270,20 +257,18 @@ static void lru_push(struct fk_limit *l, struct bucket *b)
 {
     b->older = l->newest;
     b->newer = NULL;
-    if (l->newest) {
+    if (l->newest != NULL)
         l->newest->newer = b;
-    } else {
+    else
         l->oldest = b;
-    }
     l->newest = b;
 }
 
 static void bucket_drop(struct fk_limit *l, struct bucket *b)
 {
     struct bucket **pp = &l->table[fk_fnv1a_str(b->key) & (HASH_SIZE - 1)];
-    while (*pp != b) {
+    while (*pp != b)
         pp = &(*pp)->chain;
-    }
     *pp = b->chain;
     lru_unlink(l, b);
     free(b->key);
@@ -309,11 +294,10 @@ static struct bucket *bucket_get(struct fk_limit *l, const char *key, int64_t no
             return b;
         }
     }
-    if (l->nbuckets >= BUCKETS_MAX) {
+    if (l->nbuckets >= BUCKETS_MAX)
         bucket_drop(l, l->oldest);
-    }
     struct bucket *b = calloc(1, sizeof(*b));
-    if (!b || !(b->key = strdup(key))) {
+    if (b == NULL || !(b->key = strdup(key))) {
         free(b);
         return NULL;
     }
@@ -337,13 +321,11 @@ static bool bucket_take(const struct fk_limit *l, struct bucket *b, int64_t now_
 
     if (elapsed > 0) {
         /* Past per_us the bucket is full anyway; clamping keeps the product in range. */
-        if (elapsed > per_us) {
+        if (elapsed > per_us)
             elapsed = per_us;
-        }
         b->units += elapsed * l->limit;
-        if (b->units > full) {
+        if (b->units > full)
             b->units = full;
-        }
     }
     b->last_us = now_us; /* a clock moved backwards just restarts the refill */
     if (b->units >= per_us) {
@@ -364,16 +346,14 @@ bool fk_limits_active(struct fk_limits *ls)
     return fk_item_set_count(&ls->set) > 0;
 }
 
-bool fk_limits_check(struct fk_limits *ls, const struct fk_req *req, const char *credential,
-                     const char *client, int64_t now_us, long *retry_after_s, char *id,
-                     size_t idlen)
+int fk_limits_check(struct fk_limits *ls, const struct fk_req *req, const char *credential,
+                    const char *client, int64_t now_us, long *retry_after_s, char *id, size_t idlen)
 {
     struct fk_items_iter it;
     bool refused = false;
 
-    if (!fk_limits_active(ls)) {
-        return false;
-    }
+    if (!fk_limits_active(ls))
+        return FK_OK;
     pthread_mutex_lock(&ls->set.mu);
     /* Only the limits whose matcher accepts req, in order (the others are not charged). */
     fk_items_iter_start(&it, &ls->set.list, req);
@@ -381,28 +361,24 @@ bool fk_limits_check(struct fk_limits *ls, const struct fk_req *req, const char 
         struct fk_limit *l = (struct fk_limit *)item;
         l->matched++;
         const char *key = "";
-        if (l->key == KEY_CREDENTIAL && credential) {
+        if (l->key == KEY_CREDENTIAL && credential != NULL)
             key = credential;
-        } else if (l->key == KEY_CLIENT && client) {
+        else if (l->key == KEY_CLIENT && client != NULL)
             key = client;
-        }
         struct bucket *b = bucket_get(l, key, now_us);
         long wait = 0;
-        if (!b || bucket_take(l, b, now_us, &wait)) {
+        if (b == NULL || bucket_take(l, b, now_us, &wait))
             continue; /* out of memory: let the request through */
-        }
         if (!refused) {
             /* Only the first empty limit refuses (and counts it); the others are charged. */
             l->refused++;
             refused = true;
-            if (retry_after_s) {
+            if (retry_after_s != NULL)
                 *retry_after_s = wait;
-            }
-            if (id && idlen) {
+            if (id != NULL && idlen)
                 snprintf(id, idlen, "%s", l->head.id);
-            }
         }
     }
     pthread_mutex_unlock(&ls->set.mu);
-    return refused;
+    return refused ? FK_ERANGE : FK_OK;
 }

@@ -37,9 +37,10 @@ cJSON *fk_limits_json(struct fk_limits *ls);
  * bucket keys of a request that no limit can refuse. */
 bool fk_limits_active(struct fk_limits *ls);
 /* Charge req at time now_us. credential and client are the bucket keys for those modes.
- * Returns true when refused; then *retry_after_s and id (idlen bytes) are set. */
-bool fk_limits_check(struct fk_limits *ls, const struct fk_req *req, const char *credential,
-                     const char *client, int64_t now_us, long *retry_after_s, char *id,
-                     size_t idlen);
+ * FK_OK when admitted; FK_ERANGE when a limit refused it, with *retry_after_s and id (idlen
+ * bytes) set. The caller answers the refusal (run.c: the service's native 429). */
+int fk_limits_check(struct fk_limits *ls, const struct fk_req *req, const char *credential,
+                    const char *client, int64_t now_us, long *retry_after_s, char *id,
+                    size_t idlen) FK_MUST_CHECK;
 
 #endif

@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "fakekit/admin.h"
 #include "fakekit/app.h"
 #include "fakekit/clock.h"
 #include "fakekit/log.h"
@@ -141,31 +142,30 @@ static bool action_answers(const struct fk_action *a)
 /* The body a "malformed" fault sends: the start of a JSON object that never ends. */
 static const char malformed_body[] = "{\"fake\": \"malformed response\", \"data\": [1, 2, ";
 
-/* Charge req to the rate limits; true when one refused it (the 429 is in reply then). The
- * credential (for LiveKit a token decode) is worked out only when a limit is loaded. */
-static bool limited(struct fk_app *app, const struct fk_req *req, struct fk_reply *reply)
+/* Charge req to the rate limits. A check (fakekit/err.h): FK_OK when admitted, FK_ANSWERED
+ * when a limit refused it (reply->resp is the service's 429 and reply->rate_limited is set).
+ * The credential (for LiveKit a token decode) is worked out only when a limit is loaded. */
+static int limits_check(struct fk_app *app, const struct fk_req *req, struct fk_reply *reply)
 {
     char id[FK_ID_MAX + 1] = "";
     long retry = 0;
 
     if (!fk_limits_active(app->limits))
-        return false;
+        return FK_OK;
     const char *cred = app->svc->credential != NULL ? app->svc->credential(req)
                                                     : fk_req_header(req, "Authorization");
-    if (!fk_limits_check(app->limits, req, cred != NULL ? cred : "", req->remote, fk_now_us(),
-                         &retry, id, sizeof(id)))
-        return false;
+    if (fk_limits_check(app->limits, req, cred != NULL ? cred : "", req->remote, fk_now_us(),
+                        &retry, id, sizeof(id)) == FK_OK)
+        return FK_OK;
     native(app, &reply->resp, req, FK_NATIVE_RATE_LIMITED, retry);
-    if (fk_resp_header(&reply->resp, "X-Fake-Rate-Limit", id) != 0)
-        fk_log(FK_LOG_WARN, "msg=\"out of memory adding a header\"");
-    return true;
+    reply->rate_limited = true;
+    return FK_ANSWERED;
 }
 
 static void serve(void *ctx, struct fk_req *req, struct fk_reply *reply)
 {
     struct fk_app *app = ctx;
     struct fk_action act;
-    char id[FK_ID_MAX + 1] = "";
 
     req->store = app->store;
     req->svc = app->svc_state;
@@ -173,15 +173,14 @@ static void serve(void *ctx, struct fk_req *req, struct fk_reply *reply)
         fk_admin_handle(app, req, &reply->resp);
         return;
     }
-    if (limited(app, req, reply))
-        return;
+    if (limits_check(app, req, reply) != FK_OK)
+        return; /* answered: the service's 429 */
     memset(&act, 0, sizeof(act));
-    if (!fk_faults_decide(app->faults, req, &act, id, sizeof(id))) {
+    if (!fk_faults_decide(app->faults, req, &act, reply->fault_id, sizeof(reply->fault_id))) {
         handle(app, req, &reply->resp);
         return;
     }
-    reply->delay_ms =
-        act.delay_ms + (act.jitter_ms > 0 ? (long)fk_rand_below((uint64_t)act.jitter_ms + 1) : 0);
+    fk_action_timing(&act, &reply->delay_ms, &reply->slow_ms);
     /* The normal handler runs when the effect must happen (after_effect), when nothing in the
      * action replaces the answer (a pure delay or a slow body), and never otherwise. */
     bool run_handler = act.after_effect || act.fault == FK_NET_SLOW ||
@@ -196,18 +195,15 @@ static void serve(void *ctx, struct fk_req *req, struct fk_reply *reply)
             native(app, &reply->resp, req, FK_NATIVE_INTERNAL, 0);
     }
     reply->net = act.fault;
-    if (act.fault == FK_NET_SLOW) {
-        reply->slow_ms = reply->delay_ms > 0 ? reply->delay_ms : 1000;
-        reply->delay_ms = 0;
-    }
     if (act.fault == FK_NET_TRUNCATE && reply->resp.body_len < 2) {
         static const char filler[] = "{\"fake\": \"this body is cut short by a truncate fault\"}";
         if (fk_resp_set(&reply->resp, reply->resp.status ? reply->resp.status : 200,
                         "application/json", filler, sizeof(filler) - 1) != 0)
             native(app, &reply->resp, req, FK_NATIVE_INTERNAL, 0);
     }
-    /* Last, so that no rebuilt answer above drops it: done() journals the rule id from it. */
-    if (fk_resp_header(&reply->resp, "X-Fake-Fault", id) != 0)
+    /* Last, so that no rebuilt answer above drops it: the client's copy of the rule id
+     * (README, "Fault rules"); done() reads reply->fault_id. */
+    if (fk_resp_header(&reply->resp, "X-Fake-Fault", reply->fault_id) != 0)
         fk_log(FK_LOG_WARN, "msg=\"out of memory adding a header\"");
     fk_action_cleanup(&act);
 }
@@ -244,12 +240,11 @@ static void done(void *ctx, const struct fk_req *req, const struct fk_reply *rep
     bool answered =
         reply->net != FK_NET_RESET && reply->net != FK_NET_EMPTY && reply->net != FK_NET_HANG;
     unsigned status = answered ? reply->resp.status : 0;
-    const char *fault = fk_resp_get_header(&reply->resp, "X-Fake-Fault");
-    bool limited = fk_resp_get_header(&reply->resp, "X-Fake-Rate-Limit") != NULL;
+    const char *fault = reply->fault_id[0] != '\0' ? reply->fault_id : NULL;
 
     if (req->method == NULL || is_admin(req))
         return;
-    fk_journal_add(app->journal, req, status, fault, limited, fk_now_us() - duration_us,
+    fk_journal_add(app->journal, req, status, fault, reply->rate_limited, fk_now_us() - duration_us,
                    duration_us);
     log_exchange(req, status, fault, duration_us);
 }
@@ -341,7 +336,6 @@ int fk_run(const struct fk_service *svc, int argc, char **argv)
     }
     fk_rand_seed((uint64_t)fk_common.seed);
 
-    fk_app_set_current(&app);
     if (svc->init != NULL && svc->init(&app.svc_state, &err) != 0) {
         fprintf(stderr, "%s: %s\n", svc->name, err.msg);
         fk_tls_free(&tls);
@@ -428,7 +422,6 @@ out:
     fk_faults_free(app.faults);
     if (svc->fini != NULL)
         svc->fini(app.svc_state);
-    fk_app_set_current(NULL);
     fk_tls_free(&tls);
     return status;
 }

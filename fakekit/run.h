@@ -8,7 +8,7 @@
 
 #include <stdbool.h>
 
-#include "fakekit/service.h"
+#include "fakekit/descriptor.h"
 
 /* Values of the common flags, readable by a fake's handlers and init (e.g. --seed). */
 struct fk_common {

@@ -83,8 +83,10 @@ static int check_size(const cJSON *arr, const char *path, const char *what, stru
     return 0;
 }
 
-static int parse_rules(const cJSON *arr, const char *path, struct parsed *p, struct fk_error *err)
+static int parse_rules(struct fk_app *app, const cJSON *arr, const char *path, struct parsed *p,
+                       struct fk_error *err)
 {
+    struct fk_error_check check = fk_app_error_check(app);
     size_t n = (size_t)cJSON_GetArraySize(arr);
     char ipath[160];
     const cJSON *it;
@@ -97,7 +99,7 @@ static int parse_rules(const cJSON *arr, const char *path, struct parsed *p, str
     cJSON_ArrayForEach(it, arr)
     {
         snprintf(ipath, sizeof(ipath), "%s[%zu]", path, p->nrules);
-        rc = fk_rule_parse(it, ipath, fk_app_check_error, &p->rules[p->nrules], err);
+        rc = fk_rule_parse(it, ipath, &check, &p->rules[p->nrules], err);
         if (rc != 0)
             return rc;
         p->nrules++;
@@ -190,8 +192,8 @@ static int find_section(const cJSON *doc, const char *service, const cJSON **sec
 }
 
 /* Parse doc and rebuild the state inside one transaction; commit (and swap the rule sets)
- * only when apply is true. A dry run rolls the transaction back: the in-memory caches of the
- * fakes follow the store's change counter and their seed epoch, so they drop what the
+ * only when apply is true. A dry run rolls the transaction back: the rollback moves the
+ * store's data version (fakekit/store.h), so every cache (fakekit/cache.h) drops what the
  * rolled-back load touched. */
 static int scenario_run(struct fk_app *app, const cJSON *doc, cJSON **summary, bool apply,
                         struct fk_error *err)
@@ -216,7 +218,7 @@ static int scenario_run(struct fk_app *app, const cJSON *doc, cJSON **summary, b
     }
     if (rc == 0 && faults != NULL) {
         snprintf(path, sizeof(path), "%sfaults", prefix);
-        rc = parse_rules(faults, path, &p, err);
+        rc = parse_rules(app, faults, path, &p, err);
     }
     if (rc == 0 && limits != NULL) {
         snprintf(path, sizeof(path), "%srate_limits", prefix);

@@ -82,6 +82,9 @@ struct conn_slot {
     struct exchange *pending;
     char remote[64]; /* the client's address, "" until the first request asks */
     struct fk_head head;
+    /* The current request's Basic credentials once decoded (fk_req_basic): a connection
+     * carries one request at a time, and each request starts it afresh. */
+    struct fk_basic basic;
 };
 
 static struct conn_slot *slot_of(struct MHD_Connection *conn)
@@ -291,6 +294,8 @@ static int build_request(struct exchange *x, struct MHD_Connection *conn, const 
         if (slot->remote[0] == '\0')
             fk_client_address(conn, slot->remote, sizeof(slot->remote));
         r->remote = slot->remote;
+        slot->basic.state = 0;
+        r->basic = &slot->basic;
     }
     return 0;
 }

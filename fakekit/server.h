@@ -24,6 +24,7 @@
 
 #include "fakekit/err.h"
 #include "fakekit/http.h"
+#include "fakekit/signals.h" /* fk_server_start blocks signals */
 
 enum fk_net {
     FK_NET_NONE = 0,
@@ -34,11 +35,15 @@ enum fk_net {
     FK_NET_HANG,     /* no answer until the client goes away (or FK_HANG_MAX_MS) */
 };
 
+/* What serve() decides; the server carries it out, then hands it to done(). */
 struct fk_reply {
     struct fk_resp resp;
     long delay_ms; /* wait this long before answering (or before the fault) */
     enum fk_net net;
     long slow_ms; /* FK_NET_SLOW: total time over which the body is sent */
+    /* The exchange's results for done() (the journal and the log line), never sent: */
+    char fault_id[FK_ID_MAX + 1]; /* the fault rule that fired, "" when none */
+    bool rate_limited;            /* a rate limit refused the request (resp is its 429) */
 };
 
 typedef void (*fk_serve_fn)(void *ctx, struct fk_req *req, struct fk_reply *reply);
@@ -70,11 +75,5 @@ int fk_server_start(const struct fk_server_opts *opts, struct fk_server **out,
 unsigned fk_server_port(const struct fk_server *s);
 /* Stop accepting, wake every waiting connection, finish in-flight requests, free. NULL-safe. */
 void fk_server_stop(struct fk_server *s);
-
-/* Block SIGINT/SIGTERM (and ignore SIGPIPE) in the calling thread and every thread it starts
- * afterwards, so that fk_wait_for_signal receives them. fk_server_start calls it. */
-void fk_signals_block(void);
-/* Block until SIGINT or SIGTERM arrives; returns the signal number. */
-int fk_wait_for_signal(void);
 
 #endif

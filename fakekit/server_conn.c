@@ -1,4 +1,4 @@
-/* server_conn.c: client addresses, libmicrohttpd's log, signals, and the 414 server.c sends
+/* server_conn.c: client addresses, libmicrohttpd's log, and the 414 server.c sends
  * itself (see server_conn.h).
  *
  * Why the 414 is sent here: libmicrohttpd 0.9.75 stores each query field in the connection's
@@ -21,7 +21,6 @@
 #include "fakekit/clock.h"
 #include "fakekit/limits.h"
 #include "fakekit/log.h"
-#include "fakekit/server.h"
 
 void fk_client_address(struct MHD_Connection *conn, char *out, size_t len)
 {
@@ -51,30 +50,6 @@ void fk_mhd_log(void *cls, const char *fmt, va_list ap)
     vsnprintf(line + 15, sizeof(line) - 15, fmt, ap);
     line[strcspn(line, "\n")] = '\0';
     fk_log_write(FK_LOG_DEBUG, "msg=%s", fk_log_quote(quoted, sizeof(quoted), line));
-}
-
-void fk_signals_block(void)
-{
-    sigset_t set;
-
-    signal(SIGPIPE, SIG_IGN);
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
-}
-
-int fk_wait_for_signal(void)
-{
-    sigset_t set;
-    int sig = 0;
-
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    while (sigwait(&set, &sig) != 0)
-        ;
-    return sig;
 }
 
 /* The fields libmicrohttpd makes of query q: one per '&'-separated part, empty ones included,

@@ -31,12 +31,28 @@ struct cached {
 struct fk_store {
     sqlite3 *db;
     pthread_mutex_t mu;
-    struct cached cache[FK_STORE_STMT_CACHE];
-    size_t ncache;
+    struct cached *cache; /* FK_STORE_STMT_CACHE entries, more while a section holds them */
+    size_t ncache, cap;
     uint64_t tick;
+    bool locked;            /* between fk_store_lock and fk_store_unlock */
+    uint64_t section_start; /* st->tick at fk_store_lock: later hand-outs are held */
     struct fk_store_stmt_stats stats;
     long generation; /* opens of the file before this one (0 for :memory:) */
+    uint64_t ends;   /* write transactions committed or rolled back (fk_store_data_version) */
 };
+
+/* SQLite's commit and rollback hooks: a write transaction ended (a read-only one calls
+ * neither). Returning 0 lets the commit go ahead. */
+static int on_commit(void *arg)
+{
+    ((struct fk_store *)arg)->ends++;
+    return 0;
+}
+
+static void on_rollback(void *arg)
+{
+    ((struct fk_store *)arg)->ends++;
+}
 
 /* Count this open in the file's header (SQLite's user_version, which no table or dump
  * shows) and, from the second open on, mix the count into the kit's generator: a fake
@@ -80,6 +96,8 @@ int fk_store_open(const char *path, const char *schema_sql, struct fk_store **ou
         goto fail;
     }
     sqlite3_busy_timeout(st->db, 5000);
+    sqlite3_commit_hook(st->db, on_commit, st);
+    sqlite3_rollback_hook(st->db, on_rollback, st);
     if (strcmp(path, ":memory:") != 0 &&
         sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, &msg) != SQLITE_OK) {
         fk_error_set(err, "cannot open database %s: %s", path, msg != NULL ? msg : "?");
@@ -106,6 +124,7 @@ void fk_store_close(struct fk_store *st)
     if (st == NULL)
         return;
     fk_store_stmt_flush(st);
+    free(st->cache);
     sqlite3_close(st->db);
     pthread_mutex_destroy(&st->mu);
     free(st);
@@ -114,10 +133,17 @@ void fk_store_close(struct fk_store *st)
 void fk_store_lock(struct fk_store *st)
 {
     pthread_mutex_lock(&st->mu);
+    st->locked = true;
+    st->section_start = st->tick;
 }
+
+static void trim(struct fk_store *st);
 
 void fk_store_unlock(struct fk_store *st)
 {
+    st->locked = false;
+    if (st->ncache > FK_STORE_STMT_CACHE)
+        trim(st);
     pthread_mutex_unlock(&st->mu);
 }
 
@@ -129,6 +155,11 @@ sqlite3 *fk_store_db(struct fk_store *st)
 long fk_store_generation(const struct fk_store *st)
 {
     return st->generation;
+}
+
+uint64_t fk_store_data_version(struct fk_store *st)
+{
+    return st->ends + (uint64_t)sqlite3_total_changes64(st->db);
 }
 
 /* A multiplicative hash eight bytes at a time: SQL texts run to a few hundred bytes and
@@ -169,8 +200,65 @@ static struct cached *find_text(struct fk_store *st, const char *sql, size_t len
     return NULL;
 }
 
-/* Prepare sql and store it, evicting the least recently used entry when the cache is full.
- * NULL on error, with sqlite3_errmsg(db) saying why (nothing is evicted then). */
+/* Whether c's statement may still be in its holder's hands: handed out in the current locked
+ * section, or stepped and not reset. The cache never finalizes such a statement. */
+static bool held(const struct fk_store *st, const struct cached *c)
+{
+    return (st->locked && c->used > st->section_start) || sqlite3_stmt_busy(c->st);
+}
+
+/* The least recently used entry that is not held, or NULL. */
+static struct cached *victim(struct fk_store *st)
+{
+    struct cached *v = NULL;
+
+    for (size_t i = 0; i < st->ncache; i++)
+        if (!held(st, &st->cache[i]) && (v == NULL || st->cache[i].used < v->used))
+            v = &st->cache[i];
+    return v;
+}
+
+static void drop(struct fk_store *st, struct cached *c)
+{
+    sqlite3_finalize(c->st);
+    free(c->sql);
+    st->stats.evictions++;
+}
+
+/* Back to FK_STORE_STMT_CACHE entries once nothing holds the extra ones. */
+static void trim(struct fk_store *st)
+{
+    struct cached *c;
+
+    while (st->ncache > FK_STORE_STMT_CACHE && (c = victim(st)) != NULL) {
+        drop(st, c);
+        *c = st->cache[--st->ncache];
+    }
+}
+
+/* A free entry: a new one while below FK_STORE_STMT_CACHE or when every entry is held, else
+ * the least recently used one, finalized. NULL on ENOMEM. */
+static struct cached *entry_for_new(struct fk_store *st)
+{
+    struct cached *c = st->ncache >= FK_STORE_STMT_CACHE ? victim(st) : NULL;
+
+    if (c != NULL) {
+        drop(st, c);
+        return c;
+    }
+    if (st->ncache == st->cap) {
+        size_t cap = st->cap == 0 ? FK_STORE_STMT_CACHE : st->cap * 2;
+        struct cached *grown = realloc(st->cache, cap * sizeof(*grown));
+        if (grown == NULL)
+            return NULL;
+        st->cache = grown;
+        st->cap = cap;
+    }
+    return &st->cache[st->ncache++];
+}
+
+/* Prepare sql and store it (entry_for_new). NULL on error, with sqlite3_errmsg(db) saying
+ * why (nothing is evicted then). */
 static sqlite3_stmt *prepare_cached(struct fk_store *st, const char *lit, const char *sql,
                                     size_t len, uint64_t h)
 {
@@ -190,18 +278,12 @@ static sqlite3_stmt *prepare_cached(struct fk_store *st, const char *lit, const 
     }
     memcpy(key, sql, len);
     key[len] = '\0';
-    st->stats.misses++;
-    if (st->ncache < FK_STORE_STMT_CACHE) {
-        c = &st->cache[st->ncache++];
-    } else {
-        c = &st->cache[0];
-        for (size_t i = 1; i < st->ncache; i++)
-            if (st->cache[i].used < c->used)
-                c = &st->cache[i];
-        sqlite3_finalize(c->st);
-        free(c->sql);
-        st->stats.evictions++;
+    if ((c = entry_for_new(st)) == NULL) {
+        free(key);
+        sqlite3_finalize(s);
+        return NULL;
     }
+    st->stats.misses++;
     c->lit = lit;
     c->sql = key;
     c->len = len;
@@ -266,7 +348,6 @@ void fk_store_stmt_flush(struct fk_store *st)
         sqlite3_finalize(st->cache[i].st);
         free(st->cache[i].sql);
     }
-    memset(st->cache, 0, sizeof(st->cache));
     st->ncache = 0;
 }
 
@@ -333,220 +414,4 @@ void fk_store_rollback(struct fk_store *st)
 {
     if (!sqlite3_get_autocommit(st->db) && run_cached(st, "ROLLBACK") != 0)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL); /* without the cache, once more */
-}
-
-/* Names of the user tables, in creation order. Caller frees with sqlite3_free_table. */
-static int table_names(struct fk_store *st, char ***names, int *n)
-{
-    int cols = 0;
-    char **res = NULL;
-
-    if (sqlite3_get_table(st->db,
-                          "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE "
-                          "'sqlite_%' ORDER BY rowid",
-                          &res, n, &cols, NULL) != SQLITE_OK)
-        return FK_EIO;
-    *names = res;
-    return 0;
-}
-
-int fk_store_clear(struct fk_store *st, struct fk_error *err)
-{
-    char **names = NULL;
-    int n = 0, rc;
-
-    if (table_names(st, &names, &n) != 0) {
-        fk_error_set(err, "%s", sqlite3_errmsg(st->db));
-        return FK_EIO;
-    }
-    /* No cached statement survives a reset of the state (none may be in progress either). */
-    fk_store_stmt_flush(st);
-    /* Deferred checks let the tables empty in any order; the transaction ends consistent. */
-    rc = fk_store_exec(st, "PRAGMA defer_foreign_keys=ON", err);
-    for (int i = n; rc == 0 && i >= 1; i--) {
-        char *sql = sqlite3_mprintf("DELETE FROM \"%w\"", names[i]);
-        rc = sql != NULL ? fk_store_exec(st, sql, err) : FK_ENOMEM;
-        sqlite3_free(sql);
-    }
-    sqlite3_free_table(names);
-    return rc;
-}
-
-cJSON *fk_store_row_json(sqlite3_stmt *stmt)
-{
-    cJSON *row = cJSON_CreateObject();
-    int n = sqlite3_column_count(stmt);
-
-    for (int i = 0; row != NULL && i < n; i++) {
-        const char *name = sqlite3_column_name(stmt, i);
-        cJSON *v;
-        switch (sqlite3_column_type(stmt, i)) {
-        case SQLITE_INTEGER:
-            v = cJSON_CreateNumber((double)sqlite3_column_int64(stmt, i));
-            break;
-        case SQLITE_FLOAT:
-            v = cJSON_CreateNumber(sqlite3_column_double(stmt, i));
-            break;
-        case SQLITE_NULL:
-            v = cJSON_CreateNull();
-            break;
-        default:
-            v = cJSON_CreateString((const char *)sqlite3_column_text(stmt, i));
-            break;
-        }
-        if (v == NULL || !cJSON_AddItemToObject(row, name, v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(row);
-            return NULL;
-        }
-    }
-    return row;
-}
-
-cJSON *fk_store_dump(struct fk_store *st)
-{
-    char **names = NULL;
-    int n = 0;
-    cJSON *out = cJSON_CreateObject();
-
-    if (out == NULL || table_names(st, &names, &n) != 0) {
-        cJSON_Delete(out);
-        return NULL;
-    }
-    for (int i = 1; i <= n; i++) {
-        char *sql = sqlite3_mprintf("SELECT * FROM \"%w\" ORDER BY rowid", names[i]);
-        sqlite3_stmt *s = NULL;
-        cJSON *rows = cJSON_AddArrayToObject(out, names[i]);
-        if (sql == NULL || rows == NULL ||
-            sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-            sqlite3_free(sql);
-            sqlite3_finalize(s);
-            continue;
-        }
-        while (sqlite3_step(s) == SQLITE_ROW) {
-            cJSON *row = fk_store_row_json(s);
-            if (row != NULL)
-                cJSON_AddItemToArray(rows, row);
-        }
-        sqlite3_finalize(s);
-        sqlite3_free(sql);
-    }
-    sqlite3_free_table(names);
-    return out;
-}
-
-bool fk_store_has_table(struct fk_store *st, const char *table)
-{
-    sqlite3_stmt *s =
-        fk_store_stmt(st, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?1");
-    bool found;
-
-    if (s == NULL)
-        return false;
-    sqlite3_bind_text(s, 1, table, -1, SQLITE_TRANSIENT);
-    found = sqlite3_step(s) == SQLITE_ROW;
-    sqlite3_reset(s);
-    return found;
-}
-
-bool fk_store_has_column(struct fk_store *st, const char *table, const char *column)
-{
-    sqlite3_stmt *s = fk_store_stmt(st, "SELECT 1 FROM pragma_table_info(?1) WHERE name=?2");
-    bool found;
-
-    if (s == NULL)
-        return false;
-    sqlite3_bind_text(s, 1, table, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 2, column, -1, SQLITE_TRANSIENT);
-    found = sqlite3_step(s) == SQLITE_ROW;
-    sqlite3_reset(s);
-    return found;
-}
-
-static int bind_json(sqlite3_stmt *s, int idx, const cJSON *v)
-{
-    if (cJSON_IsNull(v))
-        return sqlite3_bind_null(s, idx);
-    if (cJSON_IsBool(v))
-        return sqlite3_bind_int(s, idx, cJSON_IsTrue(v));
-    if (cJSON_IsNumber(v)) {
-        double d = v->valuedouble;
-        /* Whole numbers in the int64 range bind as integers; converting anything else to
-         * long long would be undefined. */
-        if (d >= -9.2e18 && d <= 9.2e18 && d == (double)(long long)d)
-            return sqlite3_bind_int64(s, idx, (long long)d);
-        return sqlite3_bind_double(s, idx, d);
-    }
-    if (cJSON_IsString(v))
-        return sqlite3_bind_text(s, idx, v->valuestring, -1, SQLITE_TRANSIENT);
-    char *text = cJSON_PrintUnformatted(v);
-    if (text == NULL)
-        return SQLITE_NOMEM;
-    int rc = sqlite3_bind_text(s, idx, text, -1, SQLITE_TRANSIENT);
-    cJSON_free(text);
-    return rc;
-}
-
-int fk_store_insert_json(struct fk_store *st, const char *table, const cJSON *row, const char *path,
-                         struct fk_error *err)
-{
-    sqlite3_str *sql = sqlite3_str_new(st->db);
-    sqlite3_stmt *s = NULL;
-    char *text = NULL;
-    int rc = FK_EINVAL, n = 0;
-    const cJSON *v;
-
-    if (!cJSON_IsObject(row)) {
-        fk_error_set(err, "%s: expected an object", path);
-        goto out;
-    }
-    if (!fk_store_has_table(st, table)) {
-        fk_error_set(err, "%s: unknown table '%s'", path, table);
-        goto out;
-    }
-    sqlite3_str_appendf(sql, "INSERT INTO \"%w\" (", table);
-    cJSON_ArrayForEach(v, row)
-    {
-        if (!fk_store_has_column(st, table, v->string)) {
-            fk_error_set(err, "%s: unknown column '%s' of table '%s'", path, v->string, table);
-            goto out;
-        }
-        sqlite3_str_appendf(sql, "%s\"%w\"", n++ ? ", " : "", v->string);
-    }
-    if (n == 0) {
-        sqlite3_str_appendf(sql, ") VALUES (");
-        sqlite3_str_reset(sql);
-        sqlite3_str_appendf(sql, "INSERT INTO \"%w\" DEFAULT VALUES", table);
-    } else {
-        sqlite3_str_appendall(sql, ") VALUES (");
-        for (int i = 1; i <= n; i++)
-            sqlite3_str_appendf(sql, "%s?%d", i > 1 ? ", " : "", i);
-        sqlite3_str_appendall(sql, ")");
-    }
-    text = sqlite3_str_finish(sql);
-    sql = NULL;
-    if (text == NULL) {
-        rc = FK_ENOMEM;
-        goto out;
-    }
-    if (sqlite3_prepare_v2(st->db, text, -1, &s, NULL) != SQLITE_OK) {
-        fk_error_set(err, "%s: %s", path, sqlite3_errmsg(st->db));
-        rc = FK_EIO;
-        goto out;
-    }
-    n = 0;
-    cJSON_ArrayForEach(v, row) bind_json(s, ++n, v);
-    int step = sqlite3_step(s);
-    if (step != SQLITE_DONE) {
-        fk_error_set(err, "%s: %s", path, sqlite3_errmsg(st->db));
-        rc = (step & 0xff) == SQLITE_CONSTRAINT ? FK_ECONFLICT : FK_EIO;
-        goto out;
-    }
-    rc = 0;
-out:
-    if (sql != NULL)
-        sqlite3_free(sqlite3_str_finish(sql));
-    sqlite3_free(text);
-    sqlite3_finalize(s);
-    return rc;
 }

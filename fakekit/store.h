@@ -3,12 +3,17 @@
  * One connection per process, guarded by one mutex. fakekit calls every route handler and
  * every admin call with the store locked, so handlers use fk_store_db() freely and never
  * lock themselves; nothing may sleep or do network I/O while holding it.
- * ":memory:" (the default) or a file path, opened in WAL mode so state survives restarts. */
+ * ":memory:" (the default) or a file path, opened in WAL mode so state survives restarts.
+ *
+ * The lowest layer of the kit with err.h (which states the return conventions): anything
+ * may call it, it calls only SQLite. Returns 0 or a negative fk_err unless said otherwise.
+ * What is computed from the store is kept through fk_store_data_version (cache.h). */
 #ifndef FK_STORE_H
 #define FK_STORE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
@@ -32,12 +37,25 @@ sqlite3 *fk_store_db(struct fk_store *st);
  * --db with the same --seed draws other ids than the run before (fakekit/ids.h). */
 long fk_store_generation(const struct fk_store *st);
 
-/* Prepared statements are cached per store, at most FK_STORE_STMT_CACHE of them; when full,
- * the least recently handed-out one is finalized. A statement handed out stays valid until
- * FK_STORE_STMT_CACHE - 1 other statements have been handed out after it, or until
- * fk_store_stmt_flush, fk_store_clear, fk_store_close, or an fk_store_exec that changes the
- * schema. Reuse hands out the same statement again: sqlite3_reset a statement when done with
- * it (a statement left mid-step holds its transaction open), and never finalize it. */
+/* The store's data version: a number that moves whenever what the store holds may have
+ * changed, and never moves back. Every INSERT, UPDATE or DELETE moves it as soon as its
+ * statement completes (inside a transaction too), and so does the end of every write
+ * transaction, committed or rolled back: DDL, fk_store_clear, seeds, state loads, a dry run's
+ * rollback. Reads move nothing. What is computed from the store may be kept as long as this
+ * number stays what it was then; struct fk_cache (fakekit/cache.h) does that, and nothing
+ * else in a fake has to be told about writes. Call with the store locked. */
+uint64_t fk_store_data_version(struct fk_store *st);
+
+/* Prepared statements are cached per store, FK_STORE_STMT_CACHE of them; when full, the
+ * least recently handed-out one that nobody may hold is finalized. A statement handed out
+ * stays valid for its holder: with the store locked (every handler and admin call), until
+ * fk_store_unlock, however many others are handed out meanwhile (the cache grows past
+ * FK_STORE_STMT_CACHE for that section and shrinks back at the unlock); without the lock,
+ * while it is mid-step, or until FK_STORE_STMT_CACHE - 1 others were handed out after it.
+ * fk_store_stmt_flush, fk_store_clear, fk_store_close and an fk_store_exec that changes the
+ * schema end every statement. Reuse hands out the same statement again: sqlite3_reset a
+ * statement when done with it (a statement left mid-step holds its transaction open), and
+ * never finalize it. */
 #define FK_STORE_STMT_CACHE 128
 
 /* A cached prepared statement for sql, reset and with bindings cleared: do not finalize it.

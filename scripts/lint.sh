@@ -38,5 +38,7 @@ done
 rm -f /tmp/lint.$$
 # The provisioner's layers: includes go downward only.
 ./scripts/prov-layers.sh || status=1
+# No include circles among the modules of fakekit, the fakes and the launcher.
+./scripts/include-cycles.sh || status=1
 [ "$status" -eq 0 ] && echo "lint: ok"
 exit $status

@@ -90,6 +90,7 @@ static int fuzz_run_one(struct fuzz_target *t, const uint8_t *data, size_t size)
     struct fk_req req;
     struct fk_resp resp;
     char scratch[2048];
+    struct fk_basic basic = {0};
     bool known = false;
     size_t nh = 0;
     int rc;
@@ -140,6 +141,7 @@ static int fuzz_run_one(struct fuzz_target *t, const uint8_t *data, size_t size)
         hdr[nh++] = t->defaults[i];
     req.headers = hdr;
     req.nheaders = nh;
+    req.basic = &basic; /* as fakekit/server.c does */
     req.body = body;
     req.body_len = (size_t)(copy + size - body);
     req.remote = "127.0.0.1";

@@ -34,7 +34,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         app.faults = fk_faults_new();
         app.limits = fk_limits_new();
         app.journal = fk_journal_new(4);
-        fk_app_set_current(&app);
         if (fk_store_open(":memory:", svc.schema_sql, &app.store, &err) != 0)
             abort();
     }

@@ -66,8 +66,10 @@ static void fields(unsigned sel, const char *text)
 
     vals[sel % TWILIO_NFIELDS] = text;
     vals[(sel / 7) % TWILIO_NFIELDS] = text;
-    int code = twilio_fields_check(vals, msg, sizeof(msg));
-    if (code != 0 && (code < 20000 || code > 29999 || msg[0] == '\0'))
+    int code = -1;
+    int rc = twilio_fields_validate(vals, &code, msg, sizeof(msg));
+    if ((rc == 0) != (code == 0) || (rc != 0 && rc != FK_EINVAL) ||
+        (code != 0 && (code < 20000 || code > 29999 || msg[0] == '\0')))
         abort();
 }
 

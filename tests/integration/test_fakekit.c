@@ -250,6 +250,9 @@ static void test_rate_limit_native_429(void **state)
         st[i] = r.status;
         if (i == 2) {
             assert_string_equal(h_resp_header(&r, "Retry-After"), "7");
+            /* The refusal is the service's own 429: no header of the fake's reaches the
+             * client; the journal records it (below). */
+            assert_null(h_resp_header(&r, "X-Fake-Rate-Limit"));
             cJSON *j = h_json(&r);
             assert_int_equal(cJSON_GetObjectItem(j, "code")->valueint, 20429);
             cJSON_Delete(j);
@@ -259,6 +262,16 @@ static void test_rate_limit_native_429(void **state)
     assert_int_equal(st[0], 404);
     assert_int_equal(st[1], 404);
     assert_int_equal(st[2], 429);
+    h_get(&fake, "/__admin/requests?path=/rl", &r);
+    cJSON *j = h_json(&r);
+    assert_int_equal(cJSON_GetArraySize(j), 3);
+    for (int i = 0; i < 3; i++) {
+        cJSON *e = cJSON_GetArrayItem(j, i);
+        bool refused = cJSON_GetObjectItem(e, "status")->valueint == 429;
+        assert_int_equal(cJSON_IsTrue(cJSON_GetObjectItem(e, "rate_limited")), refused);
+    }
+    cJSON_Delete(j);
+    h_resp_free(&r);
 }
 
 static void test_scenario_unknown_key_rejected_whole(void **state)

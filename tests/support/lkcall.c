@@ -16,6 +16,7 @@
 #include "fake_livekit/grants.h"
 #include "fake_livekit/proto_json.h"
 #include "fake_livekit/twirp.h"
+#include "fakekit/cache.h"
 #include "fakekit/jwt.h"
 
 int h_lk_open(struct h_lk *lk)
@@ -24,6 +25,8 @@ int h_lk_open(struct h_lk *lk)
     memset(lk, 0, sizeof(*lk));
     lk->svc.api_key = "devkey";
     lk->svc.api_secret = "secret";
+    if (!(lk->svc.reads = fk_cache_new(LK_READS_MAX, LK_READS_MAX_BYTES)))
+        return -1;
     if (fk_store_open(":memory:", lk_schema_sql, &lk->st, &err) != 0 ||
         lk_db_seed(lk->st, &lk->svc, &err) != 0)
         return -1;
@@ -43,7 +46,8 @@ int h_lk_open(struct h_lk *lk)
 
 void h_lk_close(struct h_lk *lk)
 {
-    lk_reads_cleanup(&lk->svc.reads);
+    fk_cache_free(lk->svc.reads);
+    lk->svc.reads = NULL;
     fk_store_close(lk->st);
     lk_auth_cache_clear();
     lk->st = NULL;

@@ -10,7 +10,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "fake_livekit/service.h"
+#include "fake_livekit/state.h"
 #include "fakekit/http.h"
 #include "fakekit/store.h"
 

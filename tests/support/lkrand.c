@@ -11,8 +11,6 @@
 
 #include "fake_livekit/db.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-
 static const char *const wide_numbers[] = {"+15550001", "15550001", "+1 555-0001", "+15550002",
                                            "5550002",   "",         "sip-user",    "+1 (555) 0003"};
 static const char *const wide_allowed[] = {"+1777", "1777", "+1888", "", "1999"};
@@ -21,11 +19,11 @@ static const char *const wide_trunks[] = {"ST_0", "ST_1", "ST_2", "ST_3", "ST_4"
 static const char *const wide_pins[] = {"", "1", "2"};
 static const char *const wide_names[] = {"t"};
 
-const struct h_lkr_pools h_lkr_wide = {{wide_numbers, N(wide_numbers)},
-                                       {wide_allowed, N(wide_allowed)},
-                                       {wide_trunks, N(wide_trunks)},
-                                       {wide_pins, N(wide_pins)},
-                                       {wide_names, N(wide_names)},
+const struct h_lkr_pools h_lkr_wide = {{wide_numbers, FK_NELEM(wide_numbers)},
+                                       {wide_allowed, FK_NELEM(wide_allowed)},
+                                       {wide_trunks, FK_NELEM(wide_trunks)},
+                                       {wide_pins, FK_NELEM(wide_pins)},
+                                       {wide_names, FK_NELEM(wide_names)},
                                        3,
                                        6};
 

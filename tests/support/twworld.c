@@ -38,6 +38,7 @@ unsigned h_tw_call(struct h_tw_world *w, int (*fn)(const struct fk_req *, struct
     struct fk_req req = h_make_req(method, path);
     struct fk_kv *args = NULL, *fields = NULL;
     size_t nargs = 0, nfields = 0;
+    struct fk_basic basic = {0};
 
     assert_int_equal(fk_form_decode(query, strlen(query), 100, &args, &nargs), 0);
     assert_int_equal(fk_form_decode(form, strlen(form), 100, &fields, &nfields), 0);
@@ -50,6 +51,7 @@ unsigned h_tw_call(struct h_tw_world *w, int (*fn)(const struct fk_req *, struct
     req.body_len = strlen(form);
     req.headers = headers;
     req.nheaders = 1;
+    req.basic = &basic;
     for (size_t i = 0; i < nparams; i++)
         req.params[i] = params[i];
     req.nparams = nparams;

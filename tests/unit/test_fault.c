@@ -16,17 +16,20 @@
 #include "tests/support/fakereq.h"
 
 /* The service knows only these error shorthands. */
-static int check_error(const char *code)
+static int check_error(void *ctx, const char *code)
 {
+    (void)ctx;
     return strcmp(code, "21422") == 0 || strcmp(code, "20003") == 0 ? 0 : FK_EINVAL;
 }
+
+static const struct fk_error_check checker = {check_error, NULL};
 
 /* Add text to f; returns the code and leaves the message in err. */
 static int add(struct fk_faults *f, const char *path, const char *text, struct fk_error *err)
 {
     cJSON *json = cJSON_Parse(text);
     assert_non_null(json);
-    int rc = fk_faults_add_json(f, json, path, check_error, NULL, err);
+    int rc = fk_faults_add_json(f, json, path, &checker, NULL, err);
     cJSON_Delete(json);
     return rc;
 }
@@ -398,15 +401,15 @@ static void test_add_parsed_rules(void **state)
     cJSON *a = cJSON_Parse("{\"id\":\"x\",\"action\":{\"status\":500}}");
     cJSON *b = cJSON_Parse("{\"action\":{\"status\":500}}");
 
-    assert_int_equal(fk_rule_parse(a, "scenario.faults[0]", check_error, &rules[0], &err), 0);
-    assert_int_equal(fk_rule_parse(b, "scenario.faults[1]", check_error, &rules[1], &err), 0);
+    assert_int_equal(fk_rule_parse(a, "scenario.faults[0]", &checker, &rules[0], &err), 0);
+    assert_int_equal(fk_rule_parse(b, "scenario.faults[1]", &checker, &rules[1], &err), 0);
     assert_string_equal(fk_rule_id(rules[0]), "x");
     assert_string_equal(fk_rule_id(rules[1]), ""); /* named when added */
     assert_int_equal(fk_faults_add(f, rules, 2, &err), 0);
     assert_string_equal(fk_rule_id(rules[1]), "fault-1");
 
     /* on failure the caller keeps the rules */
-    assert_int_equal(fk_rule_parse(a, "scenario.faults[0]", check_error, &rules[0], &err), 0);
+    assert_int_equal(fk_rule_parse(a, "scenario.faults[0]", &checker, &rules[0], &err), 0);
     assert_int_equal(fk_faults_add(f, rules, 1, &err), FK_EEXIST);
     assert_string_equal(err.msg, "scenario.faults[0].id: duplicate id 'x'");
     fk_rule_free(rules[0]);

@@ -37,8 +37,6 @@
 #define NIDS     9   /* ids SDR_0..8 / ST_0..8, so that writes and updates hit stored ones */
 #define MSG_SIZE 1024
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-
 /* Narrow pools: keys collide often, across normalised forms and "" (any). */
 static const char *const numbers[] = {"+15550001", "15550001", "+1 555-0001",
                                       "+15550002", "",         "sip-user"};
@@ -46,11 +44,11 @@ static const char *const allowed[] = {"+1777", "1777", "+1888", ""};
 static const char *const trunks[] = {"ST_0", "ST_1", "ST_2", ""};
 static const char *const pins[] = {"", "1"};
 static const char *const names[] = {"", "main", "other"};
-static const struct h_lkr_pools narrow = {{numbers, N(numbers)},
-                                          {allowed, N(allowed)},
-                                          {trunks, N(trunks)},
-                                          {pins, N(pins)},
-                                          {names, N(names)},
+static const struct h_lkr_pools narrow = {{numbers, FK_NELEM(numbers)},
+                                          {allowed, FK_NELEM(allowed)},
+                                          {trunks, FK_NELEM(trunks)},
+                                          {pins, FK_NELEM(pins)},
+                                          {names, FK_NELEM(names)},
                                           2,
                                           14};
 

@@ -332,11 +332,14 @@ static void test_random_against_scan(void **state)
     }
 }
 
-static int check_none(const char *code)
+static int check_none(void *ctx, const char *code)
 {
+    (void)ctx;
     (void)code; /* no error shorthands in these rules */
     return FK_EINVAL;
 }
+
+static const struct fk_error_check none = {check_none, NULL};
 
 /* Through fault rules: 1,000 rules for other paths around a probability rule. Counters and
  * seeded draws must be what the rules alone would give. */
@@ -361,16 +364,16 @@ static void test_faults_with_many_other_rules(void **state)
         if (i == 500) {
             cJSON *half = cJSON_Parse("{\"id\":\"half\",\"match\":{\"path\":\"/2010-04-01/**\"},"
                                       "\"probability\":0.5,\"action\":{\"status\":503}}");
-            assert_int_equal(fk_faults_add_json(f, half, "fault", check_none, NULL, &err), 0);
+            assert_int_equal(fk_faults_add_json(f, half, "fault", &none, NULL, &err), 0);
             cJSON_Delete(half);
         }
         cJSON *json = cJSON_Parse(text);
-        assert_int_equal(fk_faults_add_json(f, json, "fault", check_none, NULL, &err), 0);
+        assert_int_equal(fk_faults_add_json(f, json, "fault", &none, NULL, &err), 0);
         cJSON_Delete(json);
     }
     cJSON *last = cJSON_Parse("{\"id\":\"tail\",\"match\":{\"method\":\"GET\"},\"after\":2,"
                               "\"action\":{\"status\":502}}");
-    assert_int_equal(fk_faults_add_json(f, last, "fault", check_none, NULL, &err), 0);
+    assert_int_equal(fk_faults_add_json(f, last, "fault", &none, NULL, &err), 0);
     cJSON_Delete(last);
 
     /* Expected draws: the same seed, one draw per request that reaches "half". */

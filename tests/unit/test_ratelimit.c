@@ -31,7 +31,7 @@ static bool hit(struct fk_limits *ls, const char *cred, const char *client, long
 {
     struct fk_req req = h_make_req("GET", "/x");
     long r = -1;
-    bool refused = fk_limits_check(ls, &req, cred, client, fk_now_us(), &r, id, idlen);
+    bool refused = fk_limits_check(ls, &req, cred, client, fk_now_us(), &r, id, idlen) == FK_ERANGE;
     if (retry) {
         *retry = r;
     }
@@ -152,8 +152,8 @@ static void test_retry_after(void **state)
     assert_int_equal(retry, 1);
 
     struct fk_req req = h_make_req("GET", "/y");
-    assert_false(fk_limits_check(ls, &req, NULL, NULL, T0, &retry, NULL, 0));
-    assert_true(fk_limits_check(ls, &req, NULL, NULL, T0, &retry, NULL, 0));
+    assert_int_equal(fk_limits_check(ls, &req, NULL, NULL, T0, &retry, NULL, 0), FK_OK);
+    assert_int_equal(fk_limits_check(ls, &req, NULL, NULL, T0, &retry, NULL, 0), FK_ERANGE);
     assert_int_equal(retry, 7); /* as configured */
     fk_clock_set(0);
     fk_limits_free(ls);
@@ -205,12 +205,15 @@ static void test_long_keys_distinct(void **state)
     b[999] = 'x'; /* same first 999 bytes */
     assert_int_equal(
         add(ls, "rate_limit", "{\"limit\":1,\"per_ms\":60000,\"key\":\"credential\"}", &err), 0);
-    assert_false(fk_limits_check(ls, &(struct fk_req){.method = "GET", .path = "/"}, a, NULL, T0,
-                                 NULL, NULL, 0));
-    assert_false(fk_limits_check(ls, &(struct fk_req){.method = "GET", .path = "/"}, b, NULL, T0,
-                                 NULL, NULL, 0));
-    assert_true(fk_limits_check(ls, &(struct fk_req){.method = "GET", .path = "/"}, a, NULL, T0,
-                                NULL, NULL, 0));
+    assert_int_equal(fk_limits_check(ls, &(struct fk_req){.method = "GET", .path = "/"}, a, NULL,
+                                     T0, NULL, NULL, 0),
+                     FK_OK);
+    assert_int_equal(fk_limits_check(ls, &(struct fk_req){.method = "GET", .path = "/"}, b, NULL,
+                                     T0, NULL, NULL, 0),
+                     FK_OK);
+    assert_int_equal(fk_limits_check(ls, &(struct fk_req){.method = "GET", .path = "/"}, a, NULL,
+                                     T0, NULL, NULL, 0),
+                     FK_ERANGE);
     fk_limits_free(ls);
 }
 
@@ -251,14 +254,14 @@ static void test_several_limits(void **state)
                          &err),
                      0);
     struct fk_req get = h_make_req("GET", "/x");
-    assert_false(fk_limits_check(ls, &get, NULL, NULL, T0, &retry, id, sizeof(id)));
+    assert_int_equal(fk_limits_check(ls, &get, NULL, NULL, T0, &retry, id, sizeof(id)), FK_OK);
     /* narrow is empty now; wide has 2 left and is charged again */
-    assert_true(fk_limits_check(ls, &get, NULL, NULL, T0, &retry, id, sizeof(id)));
+    assert_int_equal(fk_limits_check(ls, &get, NULL, NULL, T0, &retry, id, sizeof(id)), FK_ERANGE);
     assert_string_equal(id, "narrow");
-    assert_true(fk_limits_check(ls, &get, NULL, NULL, T0, &retry, id, sizeof(id)));
+    assert_int_equal(fk_limits_check(ls, &get, NULL, NULL, T0, &retry, id, sizeof(id)), FK_ERANGE);
     assert_string_equal(id, "narrow");
     /* wide is empty too: the first empty limit refuses */
-    assert_true(fk_limits_check(ls, &get, NULL, NULL, T0, &retry, id, sizeof(id)));
+    assert_int_equal(fk_limits_check(ls, &get, NULL, NULL, T0, &retry, id, sizeof(id)), FK_ERANGE);
     assert_string_equal(id, "wide");
     assert_int_equal(retry, 20); /* 3 per minute: one token in 20 s */
 

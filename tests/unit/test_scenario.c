@@ -34,7 +34,6 @@ static int setup(void **state)
     app.faults = fk_faults_new();
     app.limits = fk_limits_new();
     app.journal = fk_journal_new(10);
-    fk_app_set_current(&app);
     return fk_store_open(":memory:", svc.schema_sql, &app.store, &err);
 }
 
@@ -45,7 +44,6 @@ static int teardown(void **state)
     fk_faults_free(app.faults);
     fk_limits_free(app.limits);
     fk_journal_free(app.journal);
-    fk_app_set_current(NULL);
     return 0;
 }
 

@@ -160,6 +160,52 @@ static void test_eviction_lru(void **state)
     assert_int_equal(first_int(s), 1);
 }
 
+/* Hand out n distinct statements "SELECT <base + i>". */
+static void hand_out_many(struct fk_store *st, size_t base, size_t n)
+{
+    char sql[64];
+
+    for (size_t i = 0; i < n; i++) {
+        int len = snprintf(sql, sizeof sql, "SELECT %zu", base + i);
+        assert_non_null(fk_store_stmt_text(st, sql, (size_t)len));
+    }
+}
+
+/* A statement handed out in a locked section stays valid until the unlock, however many
+ * others come after it; the cache then shrinks back to its size. */
+static void test_held_until_unlock(void **state)
+{
+    struct fk_store *st = *state;
+    size_t n = FK_STORE_STMT_CACHE;
+    sqlite3_stmt *mine;
+
+    hand_out_many(st, 0, n); /* full, nothing held */
+    fk_store_lock(st);
+    mine = fk_store_stmt_text(st, "SELECT 'mine'", 13);
+    assert_non_null(mine);
+    hand_out_many(st, 1000, 2 * n);
+    assert_true(stats(st).size > n);
+    assert_int_equal(sqlite3_step(mine), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(mine, 0), "mine");
+    sqlite3_reset(mine);
+    fk_store_unlock(st);
+    assert_int_equal(stats(st).size, n);
+}
+
+/* Without the lock, a statement mid-step is never finalized. */
+static void test_busy_not_evicted(void **state)
+{
+    struct fk_store *st = *state;
+    sqlite3_stmt *s = fk_store_stmt_text(st, "SELECT 1 UNION ALL SELECT 2", 27);
+
+    assert_non_null(s);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    hand_out_many(st, 0, 2 * FK_STORE_STMT_CACHE);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(s, 0), 2);
+    sqlite3_reset(s);
+}
+
 static void test_prepare_error(void **state)
 {
     struct fk_store *st = *state;
@@ -258,6 +304,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reuse_after_reset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eviction_lru, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prepare_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_held_until_unlock, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_busy_not_evicted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_emptied, setup, teardown),
         cmocka_unit_test_setup_teardown(test_first_text, setup, teardown),
     };

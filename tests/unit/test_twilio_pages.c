@@ -1,9 +1,8 @@
-/* test_twilio_pages.c: the cache of whole search bodies (pages.h) and its invalidation.
- *
- * The container alone (hits, misses, replacement, limits, sync), then the search handler on a
- * real in-memory store: after every purchase, release, reset and state load the next search
- * must answer exactly what a search with an empty cache answers, so a bought number is never
- * offered again and a released one comes back at once. */
+/* test_twilio_pages.c: whole search bodies and accepted credentials kept until the store
+ * changes (fakekit/cache.h), through the search handler on a real in-memory store: after every
+ * purchase, release, reset and state load the next search must answer exactly what a search with an
+ * empty cache answers, so a bought number is never offered again and a released one comes back at
+ * once. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,110 +15,23 @@
 
 #include "fake_twilio/incoming.h"
 #include "fake_twilio/numbers.h"
-#include "fake_twilio/pages.h"
 #include "fake_twilio/state.h"
+#include "fakekit/cache.h"
 #include "fakekit/store.h"
 #include "tests/support/twworld.h"
-
-static void put(struct twilio_pages *p, const char *key, const char *body)
-{
-    assert_int_equal(twilio_pages_put(p, key, body, strlen(body)), 0);
-}
-
-static void expect(const struct twilio_pages *p, const char *key, const char *body)
-{
-    size_t len = 0;
-    const char *got = twilio_pages_get(p, key, &len);
-
-    if (body == NULL) {
-        assert_null(got);
-        return;
-    }
-    assert_non_null(got);
-    assert_int_equal(len, strlen(body));
-    assert_memory_equal(got, body, len);
-    assert_int_equal(got[len], '\0');
-}
-
-static void pages_hit_miss_and_sync(void **state)
-{
-    /* Each step: sync to (changes, epoch), then whether "a" is still there. */
-    static const struct {
-        uint64_t changes, epoch;
-        bool kept;
-    } steps[] = {
-        {5, 1, true},  /* same generation */
-        {6, 1, false}, /* a row changed */
-        {6, 2, false}, /* seed or state load */
-        {6, 2, true},  {0, 0, false},
-    };
-    struct twilio_pages *p = twilio_pages_new();
-
-    (void)state;
-    assert_non_null(p);
-    twilio_pages_sync(p, 5, 1);
-    expect(p, "a", NULL);
-    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-        put(p, "a", "body-a");
-        put(p, "b", "");
-        twilio_pages_sync(p, steps[i].changes, steps[i].epoch);
-        expect(p, "a", steps[i].kept ? "body-a" : NULL);
-        expect(p, "b", steps[i].kept ? "" : NULL);
-        assert_int_equal(twilio_pages_count(p), steps[i].kept ? 2 : 0);
-    }
-    /* Keys differ by a single byte or by length; replacing a key keeps one entry. */
-    put(p, "/x?A=1", "one");
-    put(p, "/x?A=2", "two");
-    put(p, "/x?A=1&", "three");
-    put(p, "/x?A=1", "uno");
-    expect(p, "/x?A=1", "uno");
-    expect(p, "/x?A=2", "two");
-    expect(p, "/x?A=1&", "three");
-    expect(p, "/x?A", NULL);
-    assert_int_equal(twilio_pages_count(p), 3);
-    twilio_pages_free(p);
-    twilio_pages_free(NULL);
-}
-
-static void pages_bounded(void **state)
-{
-    struct twilio_pages *p = twilio_pages_new();
-    size_t big = TWILIO_PAGES_MAX_BYTES / 4;
-    char key[32], *body = malloc(big + 1);
-
-    (void)state;
-    assert_non_null(p);
-    assert_non_null(body);
-    twilio_pages_sync(p, 0, 0);
-    /* More keys than slots: the oldest go first, the count never passes the limit. */
-    for (int i = 0; i < 3 * TWILIO_PAGES_MAX; i++) {
-        snprintf(key, sizeof key, "k%d", i);
-        put(p, key, key);
-        assert_true(twilio_pages_count(p) <= TWILIO_PAGES_MAX);
-    }
-    snprintf(key, sizeof key, "k%d", 3 * TWILIO_PAGES_MAX - 1);
-    expect(p, key, key);
-    expect(p, "k0", NULL);
-    /* Too big to keep: not stored, not an error. */
-    memset(body, 'x', big + 1);
-    assert_int_equal(twilio_pages_put(p, "huge", body, big + 1), 0);
-    expect(p, "huge", NULL);
-    /* The byte limit: four bodies of the largest size kept, a fifth pushes one out. */
-    for (int i = 0; i < 5; i++) {
-        snprintf(key, sizeof key, "big%d", i);
-        assert_int_equal(twilio_pages_put(p, key, body, big), 0);
-    }
-    expect(p, "big0", NULL);
-    assert_non_null(twilio_pages_get(p, "big4", &big));
-    free(body);
-    twilio_pages_free(p);
-}
 
 /* ---- the handler on a real store ------------------------------------------------------ */
 
 #define SID TWILIO_DEFAULT_ACCOUNT_SID
 
 #define SEARCH_PATH "/2010-04-01/Accounts/" SID "/AvailablePhoneNumbers/US/Local.json"
+
+/* Move the store's data version without changing anything: every kept value is gone. */
+static void forget(struct h_tw_world *w)
+{
+    assert_int_equal(fk_store_begin(w->st), 0);
+    assert_int_equal(fk_store_commit(w->st), 0);
+}
 
 /* The search body for query; it must equal what the same search gives with an empty cache.
  * Caller frees. */
@@ -131,7 +43,7 @@ static char *search(struct h_tw_world *w, const char *query)
 
     assert_int_equal(h_tw_call(w, twilio_search, "GET", SEARCH_PATH, query, "", params, 3, &r1),
                      200);
-    w->svc->epoch += 1000; /* forget every page: the next answer is computed afresh */
+    forget(w); /* the next answer is computed afresh */
     assert_int_equal(h_tw_call(w, twilio_search, "GET", SEARCH_PATH, query, "", params, 3, &r2),
                      200);
     assert_int_equal(r1.body_len, r2.body_len);
@@ -152,7 +64,7 @@ static char *search_cached(struct h_tw_world *w, const char *query)
 
     assert_int_equal(h_tw_call(w, twilio_search, "GET", SEARCH_PATH, query, "", params, 3, &r),
                      200);
-    assert_true(twilio_pages_count(w->svc->pages) >= 1);
+    assert_true(fk_cache_count(w->svc->pages) >= 1);
     assert_int_equal(r.body_len, strlen(body));
     assert_memory_equal(r.body, body, r.body_len);
     fk_resp_cleanup(&r);
@@ -291,7 +203,7 @@ static void auth_follows_account_changes(void **state)
                          200);
         fk_resp_cleanup(&r);
     }
-    assert_int_equal(twilio_pages_count(w.svc->creds), 1);
+    assert_int_equal(fk_cache_count(w.svc->creds), 1);
     /* A plain row change (no seed, no state load): refused on the next request. */
     assert_int_equal(
         fk_store_exec(w.st, "UPDATE accounts SET auth_token = 'other' WHERE sid = '" SID "'", &err),
@@ -311,8 +223,6 @@ static void auth_follows_account_changes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(pages_hit_miss_and_sync),
-        cmocka_unit_test(pages_bounded),
         cmocka_unit_test(search_never_offers_an_owned_number),
         cmocka_unit_test(auth_follows_account_changes),
     };
