@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fake_supabase/pgtype.h"
 #include "fakekit/text.h"
 
 static char *dup_str(const char *s)
@@ -379,6 +380,7 @@ int sb_schema_from_sql(const char *base_sql, const char *extra_sql, struct sb_sc
     struct sb_schema *s = calloc(1, sizeof(*s));
 
     *out = NULL;
+    pg_sqlite_auto(); /* the type layer's functions on this and every later connection */
     if (s == NULL || sqlite3_open(":memory:", &db) != SQLITE_OK) {
         fk_error_set(err, "schema: out of memory");
         rc = FK_ENOMEM;
