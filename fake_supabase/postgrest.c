@@ -17,6 +17,7 @@
 #include "fake_supabase/errors.h"
 #include "fake_supabase/gotrue.h"
 #include "fake_supabase/postgrest_int.h"
+#include "fake_supabase/postgrest_write.h"
 
 #define PG_CT        "application/json; charset=utf-8"
 #define PG_OBJECT_CT "application/vnd.pgrst.object+json; charset=utf-8"

@@ -1,7 +1,7 @@
-/* postgrest_int.h: what postgrest.c (requests, reads) shares with postgrest_write.c.
- *
- * Private to fake_supabase's REST half: one request's context, its parsed Prefer header, and
- * the helpers both files use to build rows and answers. */
+/* postgrest_int.h: one /rest/v1 request's context and the helpers that build rows and
+ * answers (postgrest.c, postgrest_json.c, postgrest_range.c), below both the request
+ * dispatcher (postgrest.c) and the writes (postgrest_write.h), which include it; values go
+ * through the type layer below it (pgtype.h). Private to fake_supabase's REST half. */
 #ifndef SB_POSTGREST_INT_H
 #define SB_POSTGREST_INT_H
 
@@ -71,10 +71,5 @@ int sb_rest_window(struct sb_ctx *c, struct sb_window *w) FK_MUST_CHECK;
 /* Content-Range for n rows starting at lower, of total (-1: unknown "*"). */
 int sb_rest_content_range(struct fk_resp *resp, long long lower, long long n,
                           long long total) FK_MUST_CHECK;
-
-/* POST, PATCH, DELETE (postgrest_write.c). */
-int sb_rest_insert(struct sb_ctx *c) FK_MUST_CHECK;
-int sb_rest_update(struct sb_ctx *c) FK_MUST_CHECK;
-int sb_rest_delete(struct sb_ctx *c) FK_MUST_CHECK;
 
 #endif

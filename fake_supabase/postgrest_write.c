@@ -15,7 +15,7 @@
 
 #include "fake_supabase/errors.h"
 #include "fake_supabase/pgtype.h"
-#include "fake_supabase/postgrest_int.h"
+#include "fake_supabase/postgrest_write.h"
 
 #define MAX_COLS 256
 
@@ -58,6 +58,18 @@ static int json_param(struct sb_ctx *c, struct sb_sql *sql, const struct sb_colu
     char *printed = NULL, *end = NULL;
     int rc;
 
+    if (col->type.kind != PG_UNKNOWN) { /* the column's PostgreSQL type (pgtype.h) */
+        struct pg_value pv;
+        struct pg_error e;
+        rc = pg_input_json(&col->type, v, &pv, &e);
+        if (rc == FK_EINVAL)
+            return sb_pg_error(c->resp, 400, e.code, e.message, NULL, NULL) == 0 ? 1 : FK_ENOMEM;
+        if (rc != 0)
+            return FK_ENOMEM;
+        rc = sb_sql_storage(sql, &pv);
+        pg_value_free(&pv);
+        return rc == 0 ? 0 : FK_ENOMEM;
+    }
     if (v == NULL || cJSON_IsNull(v)) {
         p.type = SB_PARAM_NULL;
     } else if (cJSON_IsBool(v)) {
@@ -109,8 +121,16 @@ static int json_param(struct sb_ctx *c, struct sb_sql *sql, const struct sb_colu
  * was written. */
 static int parse_body(struct sb_ctx *c, bool arrays_ok, cJSON **out)
 {
-    cJSON *body = fk_req_json(c->req, NULL), *it;
-    bool ok = body != NULL && (cJSON_IsObject(body) || (arrays_ok && cJSON_IsArray(body)));
+    cJSON *body, *it;
+    bool ok;
+
+    if (pg_body_has_nul(c->req->body, c->req->body_len)) /* text cannot hold NUL */
+        return sb_pg_error(c->resp, 400, "22P05", "unsupported Unicode escape sequence",
+                           "\\u0000 cannot be converted to text.", NULL) == 0
+                   ? 1
+                   : FK_ENOMEM;
+    body = fk_req_json(c->req, NULL);
+    ok = body != NULL && (cJSON_IsObject(body) || (arrays_ok && cJSON_IsArray(body)));
 
     for (it = cJSON_IsArray(body) ? body->child : NULL; it != NULL; it = it->next)
         ok = ok && cJSON_IsObject(it);

@@ -115,6 +115,14 @@ static int load_columns(sqlite3 *db, struct sb_table *t)
         set_affinity(c);
     }
     rc = 0;
+    {
+        const char *decls[512];
+        size_t n = t->ncols < 512 ? t->ncols : 512;
+        for (size_t i = 0; i < n; i++)
+            decls[i] = t->cols[i].decl_type;
+        for (size_t i = 0; i < t->ncols; i++) /* the PostgreSQL type (pgtype.h) */
+            pg_type_parse(t->cols[i].decl_type, pg_table_is_legacy(decls, n), &t->cols[i].type);
+    }
 out:
     sqlite3_finalize(st);
     return rc;
