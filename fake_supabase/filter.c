@@ -226,7 +226,7 @@ static int check_literals(struct cur *c, const struct sb_cond *leaf)
         t->kind == PG_UNKNOWN)
         return 0;
     for (size_t i = 0; rc == 0 && i < (leaf->op == SB_OP_IN ? leaf->nlist : 1); i++) {
-        rc = pg_input(t, leaf->op == SB_OP_IN ? leaf->list[i] : leaf->value, &v, &e);
+        rc = pg_input_filter(t, leaf->op == SB_OP_IN ? leaf->list[i] : leaf->value, &v, &e);
         if (rc == 0)
             pg_value_free(&v);
     }

@@ -106,7 +106,7 @@ int sb_sql_value(struct sb_sql *q, const struct sb_column *c, const char *text)
     if (c != NULL && c->type.kind != PG_UNKNOWN) { /* the storage form of the column's type */
         struct pg_value v;
         struct pg_error e;
-        int rc = pg_input(&c->type, text, &v, &e);
+        int rc = pg_input_filter(&c->type, text, &v, &e);
         if (rc == FK_EINVAL) /* checked by the parser; not a value of the type: no row */
             return sb_sql_raw(q, "NULL");
         if (rc != 0)

@@ -502,6 +502,19 @@ int pg_input(const struct pg_type *t, const char *text, struct pg_value *out, st
     }
 }
 
+int pg_input_filter(const struct pg_type *t, const char *text, struct pg_value *out,
+                    struct pg_error *e)
+{
+    struct pg_type loose = *t;
+
+    /* A comparison's literal is not assigned: varchar compares as text, and bpchar pads a
+     * short literal (trailing blanks do not count) but never refuses a long one. */
+    if (!t->array && (t->kind == PG_VARCHAR || (t->kind == PG_BPCHAR && t->len >= 0 &&
+                                                utf8_chars(text, strlen(text)) > (size_t)t->len)))
+        loose.len = -1;
+    return pg_input(&loose, text, out, e);
+}
+
 int pg_input_json(const struct pg_type *t, const cJSON *v, struct pg_value *out, struct pg_error *e)
 {
     char num[64];

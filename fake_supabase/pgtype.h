@@ -124,6 +124,10 @@ bool pg_type_is_text(const struct pg_type *t);
  * on success; free it with pg_value_free. */
 int pg_input(const struct pg_type *t, const char *text, struct pg_value *out,
              struct pg_error *e) FK_MUST_CHECK;
+/* A filter literal for a column of type t: pg_input, but character varying(n) and
+ * character(n) literals are compared, not assigned: no 22001 for a long one. */
+int pg_input_filter(const struct pg_type *t, const char *text, struct pg_value *out,
+                    struct pg_error *e) FK_MUST_CHECK;
 /* A JSON body value for a column of type t (see above). */
 int pg_input_json(const struct pg_type *t, const cJSON *v, struct pg_value *out,
                   struct pg_error *e) FK_MUST_CHECK;

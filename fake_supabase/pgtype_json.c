@@ -285,38 +285,74 @@ int pg_array_input_json(const struct pg_type *t, const cJSON *v, struct pg_value
     return rc;
 }
 
+/* One element of a stored array (as add_element writes them) at *pp, rendered. */
+static int render_element(const struct pg_type *et, const char **pp, struct fk_buf *out)
+{
+    const char *p = *pp;
+    char *end = NULL;
+    int rc;
+
+    if (strncmp(p, "null", 4) == 0) {
+        *pp = p + 4;
+        return fk_buf_add(out, "null", 4);
+    }
+    if (*p == '"') { /* a string: its end, then cJSON unescapes it */
+        const char *q = p + 1;
+        cJSON *str;
+        while (*q != '\0' && *q != '"')
+            q += *q == '\\' && q[1] != '\0' ? 2 : 1;
+        if (*q != '"')
+            return FK_EINVAL;
+        str = cJSON_ParseWithLength(p, (size_t)(q + 1 - p));
+        if (!cJSON_IsString(str)) {
+            cJSON_Delete(str);
+            return FK_EINVAL;
+        }
+        rc = pg_render(et, SQLITE_TEXT, 0, 0, str->valuestring, strlen(str->valuestring), out);
+        cJSON_Delete(str);
+        *pp = q + 1;
+        return rc;
+    }
+    if (strcspn(p, ".eE,]") < strcspn(p, ",]")) { /* a real: its digits as stored */
+        double d = strtod(p, &end);
+        if (end == p)
+            return FK_EINVAL;
+        *pp = end;
+        return pg_render(et, SQLITE_FLOAT, 0, d, NULL, 0, out);
+    }
+    {
+        long long i = strtoll(p, &end, 10); /* an integer, exact */
+        if (end == p)
+            return FK_EINVAL;
+        *pp = end;
+        return pg_render(et, SQLITE_INTEGER, i, (double)i, NULL, 0, out);
+    }
+}
+
 int pg_array_render(const struct pg_type *t, const char *s, struct fk_buf *out)
 {
     struct pg_type et = *t;
-    cJSON *tree = cJSON_Parse(s), *it;
+    size_t mark = out->len;
+    const char *p = s;
     int rc;
 
     et.array = false;
-    if (!cJSON_IsArray(tree)) {
-        cJSON_Delete(tree);
+    if (*p++ != '[')
+        return pg_json_string(out, s, strlen(s));
+    rc = fk_buf_add(out, "[", 1);
+    for (bool first = true; rc == 0 && *p != ']'; first = false) {
+        if (!first && *p++ != ',') {
+            rc = FK_EINVAL;
+            break;
+        }
+        if (!first && (rc = fk_buf_add(out, ",", 1)) != 0)
+            break;
+        rc = render_element(&et, &p, out);
+    }
+    if (rc == FK_EINVAL) { /* not an array of this layer's: its text */
+        out->len = mark;
         return pg_json_string(out, s, strlen(s));
     }
-    rc = fk_buf_add(out, "[", 1);
-    cJSON_ArrayForEach(it, tree)
-    {
-        double d = it->valuedouble;
-        if (rc == 0 && it != tree->child)
-            rc = fk_buf_add(out, ",", 1);
-        if (rc != 0)
-            break;
-        if (cJSON_IsString(it))
-            rc = pg_render(&et, SQLITE_TEXT, 0, 0, it->valuestring, strlen(it->valuestring), out);
-        else if (cJSON_IsNumber(it) && d == floor(d) && fabs(d) < 9.2e18 && et.kind != PG_FLOAT4 &&
-                 et.kind != PG_FLOAT8)
-            rc = pg_render(&et, SQLITE_INTEGER, (long long)d, d, NULL, 0, out);
-        else if (cJSON_IsNumber(it))
-            rc = pg_render(&et, SQLITE_FLOAT, 0, d, NULL, 0, out);
-        else if (cJSON_IsBool(it))
-            rc = pg_render(&et, SQLITE_INTEGER, cJSON_IsTrue(it), 0, NULL, 0, out);
-        else
-            rc = fk_buf_add(out, "null", 4);
-    }
-    cJSON_Delete(tree);
     return rc == 0 ? fk_buf_add(out, "]", 1) : rc;
 }
 

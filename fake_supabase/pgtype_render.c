@@ -70,8 +70,23 @@ void pg_format_double(double d, bool single, bool plain, char *buf, size_t size)
     }
     for (prec = 1; prec <= 17; prec++) { /* the shortest digits that read back */
         snprintf(e, sizeof e, "%.*e", prec - 1, d);
-        if (single ? strtof(e, NULL) == (float)d : strtod(e, NULL) == d)
-            break;
+        if (single ? strtof(e, NULL) == (float)d : strtod(e, NULL) == d) {
+            /* PostgreSQL's Ryu takes only digits strictly inside the rounding interval: a
+             * candidate exactly half-way to a neighbour (2.5e22) is not taken */
+            if (single) {
+                double x = strtod(e, NULL), f = (float)d;
+                double lo = (f + (double)nextafterf((float)d, -INFINITY)) / 2;
+                double hi = (f + (double)nextafterf((float)d, INFINITY)) / 2;
+                if (x != lo && x != hi)
+                    break;
+            } else {
+                long double x = strtold(e, NULL);
+                long double lo = ((long double)d + (long double)nextafter(d, -INFINITY)) / 2;
+                long double hi = ((long double)d + (long double)nextafter(d, INFINITY)) / 2;
+                if (x != lo && x != hi)
+                    break;
+            }
+        }
     }
     /* e: [-]d[.ddd]e[+-]XX */
     p = e;

@@ -143,13 +143,15 @@ static int parse_clock(const char **pp, struct dt *t, bool compact)
             return DT_SYNTAX;
     } else {
         if ((t->h = (int)digits(&p, 2, false)) < 0 || *p++ != ':' ||
-            (t->mi = (int)digits(&p, 2, true)) < 0)
+            (t->mi = (int)digits(&p, 2, false)) < 0)
             return DT_SYNTAX;
         if (*p == ':') {
             p++;
-            if ((t->s = (int)digits(&p, 2, true)) < 0)
+            if ((t->s = (int)digits(&p, 2, false)) < 0)
                 return DT_SYNTAX;
         }
+        if (isdigit((unsigned char)*p)) /* more digits than a field holds */
+            return DT_RANGE;
     }
     if (*p == '.' && t->s >= 0) {
         const char *f = p;
@@ -228,9 +230,14 @@ static int parse_dt(const char *text, struct dt *t, bool time_only)
         }
         t->has_date = true;
         p = q;
+        if (time_only && (*p == '\0' || isspace((unsigned char)*p)) &&
+            !isdigit((unsigned char)p[strspn(p, " \t")]))
+            return DT_SYNTAX; /* a date alone is no time */
         if (t->y < 1 || t->y > 9999 || t->mo < 1 || t->mo > 12 || t->d < 1 ||
             t->d > mdays(t->y, t->mo))
             return DT_RANGE;
+        if ((*p == 'T' || *p == 't') && time_only)
+            return DT_SYNTAX; /* PostgreSQL's time_in refuses ISO's date'T'time */
         if (*p == 'T' || *p == 't') {
             const char *c = ++p;
             while (isdigit((unsigned char)*c))
@@ -250,9 +257,9 @@ static int parse_dt(const char *text, struct dt *t, bool time_only)
         p++;
     if (p < end && (rc = parse_zone(&p, t)) != DT_OK)
         return rc;
-    while (*p == ' ' || *p == '\t')
+    while (isspace((unsigned char)*p))
         p++;
-    return p == end ? DT_OK : DT_SYNTAX;
+    return *p == '\0' ? DT_OK : DT_SYNTAX;
 }
 
 static int dt_fail(int rc, const struct pg_type *t, const char *text, struct pg_error *e)
