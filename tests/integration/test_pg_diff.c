@@ -26,8 +26,13 @@
 #include <cmocka.h>
 
 #include "fake_supabase/pgtype.h"
+#include "tests/support/harness.h"
 
 #define MAX_CASES 12000
+#define SB_SERVICE                                                                                 \
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."                                                        \
+    "eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0."         \
+    "EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU"
 
 struct pgcase {
     const char *type;
@@ -61,283 +66,7 @@ static void addf(const char *type, const char *fmt, ...)
     add(type, buf, NULL);
 }
 
-/* ---- literals ---- */
-
-static uint64_t seed = 0x9e3779b97f4a7c15ull;
-static unsigned rnd(unsigned n)
-{
-    seed ^= seed << 13;
-    seed ^= seed >> 7;
-    seed ^= seed << 17;
-    return (unsigned)(seed % n);
-}
-
-static void ints(const char *type)
-{
-    static const char *const odd[] = {"",    " ",    "1.5", "1e3", "0x10", "--1", "+",     "-",
-                                      "12a", " 42 ", "+7",  "-0",  "007",  "1 2", "\t9\n", "abc"};
-    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++)
-        add(type, odd[i], NULL);
-    for (int p = 0; p <= 64; p++) {
-        unsigned long long v = p == 64 ? ~0ull : 1ull << p;
-        addf(type, "%llu", v - 1);
-        addf(type, "%llu", v);
-        addf(type, "-%llu", v);
-        if (p < 64)
-            addf(type, "%llu", v + 1);
-    }
-    for (int i = 0; i < 40; i++)
-        addf(type, "%s%u", rnd(2) ? "-" : "", rnd(100000));
-}
-
-static void floats(const char *type)
-{
-    static const char *const odd[] = {"NaN",
-                                      "nan",
-                                      "Infinity",
-                                      "-Infinity",
-                                      "inf",
-                                      "+inf",
-                                      "-inf",
-                                      "1e400",
-                                      "-1e400",
-                                      "1e-400",
-                                      "0",
-                                      "-0",
-                                      "x",
-                                      "",
-                                      " 1.5 ",
-                                      "1.",
-                                      ".5",
-                                      "1e",
-                                      "3.4028235e38",
-                                      "3.5e38",
-                                      "1e-46",
-                                      "2.2250738585072014e-308"};
-    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++)
-        add(type, odd[i], NULL);
-    for (int e = -12; e <= 22; e++) {
-        addf(type, "1e%d", e);
-        addf(type, "-2.5e%d", e);
-        addf(type, "%.17g", 1.0 / 3.0 * (e < 0 ? 1e-3 : 1e3));
-    }
-    for (int i = 0; i < 60; i++)
-        addf(type, "%s%u.%u", rnd(2) ? "-" : "", rnd(1000000), rnd(1000000));
-    for (int i = 0; i < 30; i++)
-        addf(type, "%.*g", 1 + (int)rnd(17), (double)rnd(1000000) / (1 + rnd(999)));
-}
-
-static void numerics(const char *type)
-{
-    static const char *const odd[] = {
-        "NaN", "abc",    "",      "1e",     "1.2.3",        " 12.5 ",
-        "-0",  "0.005",  "0.015", "-0.005", "99999999.994", "99999999.995",
-        "1e5", "1.5e-3", "+.5",   "5."};
-    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++)
-        add(type, odd[i], NULL);
-    for (int i = 0; i < 120; i++) {
-        /* no trailing zero: unconstrained numeric keeps its display scale, the fake does
-         * not (pgtype.h) */
-        unsigned frac = rnd(5);
-        addf(type, "%s%u%s%.*u%s", rnd(3) == 0 ? "-" : "", rnd(10000000), frac ? "." : "",
-             (int)frac, frac ? rnd(10000) : 0, frac ? "7" : "");
-    }
-}
-
-static void uuids(void)
-{
-    static const char *const odd[] = {"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
-                                      "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11",
-                                      "{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}",
-                                      "a0eebc999c0b4ef8bb6d6bb9bd380a11",
-                                      "a0ee-bc99-9c0b-4ef8-bb6d-6bb9-bd38-0a11",
-                                      "{a0eebc999c0b4ef8bb6d6bb9bd380a11}",
-                                      "a0eebc99-9c0b4ef8-bb6d6bb9-bd380a11",
-                                      " a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
-                                      "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11 ",
-                                      "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1",
-                                      "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a111",
-                                      "g0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
-                                      "{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
-                                      "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}",
-                                      "a0eebc999-c0b-4ef8-bb6d-6bb9bd380a11",
-                                      "-a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
-                                      "",
-                                      "nope",
-                                      "00000000-0000-0000-0000-000000000000"};
-    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++)
-        add("uuid", odd[i], NULL);
-    for (int i = 0; i < 60; i++)
-        addf("uuid", "%04X%04x-%04x-%04X-%04x-%04x%04x%04X", rnd(65536), rnd(65536), rnd(65536),
-             rnd(65536), rnd(65536), rnd(65536), rnd(65536), rnd(65536));
-}
-
-static void times(const char *type)
-{
-    static const char *const odd[] = {"2026-06-01 12:00:30+02",
-                                      "2026-06-01T10:00:30Z",
-                                      "2026-06-01T10:00:30.25Z",
-                                      "2026-06-01T10:00:30.250000Z",
-                                      "2026-01-01 00:00:00+00",
-                                      "2026-06-01",
-                                      "2026-06-01 10:00",
-                                      "2026-06-01T10:00:30.1234567Z",
-                                      "2026-06-01T10:00:30.9999996Z",
-                                      "2026-06-01 10:00:30 +05:30",
-                                      "2026-06-01 10:00:30-0800",
-                                      "2026-06-01 10:00:30 UTC",
-                                      "20260601T100030Z",
-                                      "20260601",
-                                      "2026-13-01",
-                                      "2026-02-29",
-                                      "2024-02-29",
-                                      "2026-04-31",
-                                      "2026-06-01 24:00:00",
-                                      "2026-06-01 24:00:01",
-                                      "2026-06-01 23:59:60",
-                                      "2026-06-01 25:00",
-                                      "2026-06-01 10:60",
-                                      "garbage",
-                                      "",
-                                      "2026-06-01 10:00:30+16",
-                                      "2026-06-01 10:00:30+15:59",
-                                      "  2026-06-01 10:00:30Z  ",
-                                      "2026-6-1 1:2:3",
-                                      "infinity",
-                                      "-infinity",
-                                      "epoch",
-                                      "2026-06-01T10:00:30z",
-                                      "2026-06-01 10:00:30.5+02:00",
-                                      "10:00:30",
-                                      "10:00",
-                                      "23:59:59.999999",
-                                      "00:00:00",
-                                      "0001-01-01 00:00:00+00"};
-    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++)
-        add(type, odd[i], NULL);
-    for (int i = 0; i < 120; i++) {
-        int off = (int)rnd(27) - 13;
-        char frac[16] = "";
-        if (rnd(2))
-            snprintf(frac, sizeof frac, ".%.*u", 1 + (int)rnd(6), rnd(1000000));
-        addf(type, "%04u-%02u-%02u%c%02u:%02u:%02u%s%s%+03d:%02u", 1970 + rnd(100), 1 + rnd(12),
-             1 + rnd(28), rnd(2) ? 'T' : ' ', rnd(24), rnd(60), rnd(60), frac, rnd(3) ? "" : " ",
-             off, rnd(2) ? 0 : 30);
-    }
-}
-
-static void texts(void)
-{
-    static const char *const words[] = {
-        "apple",  "Apple",   "APPLE", "banana", "Banana", "éclair", "Éclair", "eclair", "zebra",
-        "Zebra",  "a",       "A",     "b",      "B",      "",       " ",      "a b",    "ab",
-        "a-b",    "a_b",     "a.b",   "1",      "10",     "9",      "Ä",      "ä",      "z",
-        "straße", "strasse", "ß",     "co-op",  "coop",   "co op",  "naïve",  "naive",  "résumé",
-        "resume", "Resume",  "😀",     "中文",   "日本",   "ñ",      "n",      "o",      "Ω",
-        "ω",      "x1",      "X1",    "a1",     "a10",    "a2",     "_x",     "-x",     ".x",
-        "~x",     "!x",      "#",     "$",      "@",      "Å",      "å",      "aa"};
-    size_t n = sizeof words / sizeof words[0];
-
-    for (size_t i = 0; i < n; i++)
-        for (size_t k = i + 1; k < n; k += 1 + rnd(3))
-            add("text", words[i], words[k]);
-}
-
-static void structured(void)
-{
-    static const char *const jsonb[] = {"{\"b\":1,\"aa\":2,\"b\":3}",
-                                        "[1, \"x\", null, true, false]",
-                                        "{}",
-                                        "[]",
-                                        "\"s\"",
-                                        "{\"a\":{\"z\":[1,{\"y\":2,\"x\":1}]}}",
-                                        "{x",
-                                        "",
-                                        "12",
-                                        "-3",
-                                        "null",
-                                        "true",
-                                        "{\"k\": \"v\\n\\u00e9\"}",
-                                        "{\"a\":1,}",
-                                        "[1,2"};
-    static const char *const arrays[][2] = {
-        {"text[]", "{a,\"b,c\",NULL, d }"},
-        {"text[]", "{}"},
-        {"text[]", "{\"\"}"},
-        {"text[]", "{a,b"},
-        {"text[]", "a,b"},
-        {"text[]", "{\"a\\\"b\",\"c\\\\d\"}"},
-        {"integer[]", "{1,2,3}"},
-        {"integer[]", "{1,x}"},
-        {"integer[]", "{ 1 , 2 }"},
-        {"integer[]", "{NULL,null}"},
-        {"bigint[]", "{9007199254740993}"},
-        {"uuid[]", "{A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11}"},
-        {"boolean[]", "{t,f,yes}"},
-        {"timestamp with time zone[]", "{\"2026-06-01 12:00+02\"}"},
-        {"double precision[]", "{0.1,NaN}"},
-        {"numeric[]", "{1.5,2}"}};
-    for (size_t i = 0; i < sizeof jsonb / sizeof jsonb[0]; i++) {
-        add("jsonb", jsonb[i], NULL);
-        add("json", jsonb[i], NULL);
-    }
-    for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
-        add(arrays[i][0], arrays[i][1], NULL);
-    {
-        static const char *const b[] = {"t", "true",  "TRUE", " yes ", "y",    "on",    "ON",  "1",
-                                        "f", "false", "no",   "n",     "off",  "of",    "o",   "0",
-                                        "",  "2",     "tru",  "truee", "yess", "maybe", " t r"};
-        for (size_t i = 0; i < sizeof b / sizeof b[0]; i++)
-            add("boolean", b[i], NULL);
-    }
-    {
-        static const char *const v[] = {"abc", "abc  ", "abcd", "ab", "a  b", "éèê", "éèêë"};
-        for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
-            add("character varying(3)", v[i], NULL);
-            add("character(3)", v[i], NULL);
-        }
-    }
-}
-
-/* Pairs of the parse cases of type: neighbours, so ordering is exercised. */
-static void pairs_of(const char *type, size_t from, size_t to)
-{
-    for (size_t i = from; i + 1 < to; i++) {
-        add(type, cases[i].a, cases[i + 1].a);
-        if (i + 7 < to)
-            add(type, cases[i].a, cases[i + 7].a);
-    }
-}
-
-static void typed(const char *type, void (*gen)(const char *))
-{
-    size_t from = ncases;
-
-    gen(type);
-    pairs_of(type, from, ncases);
-}
-
-static void build_cases(void)
-{
-    size_t from;
-
-    typed("smallint", ints);
-    typed("integer", ints);
-    typed("bigint", ints);
-    typed("double precision", floats);
-    typed("real", floats);
-    typed("numeric", numerics);
-    typed("numeric(10,2)", numerics);
-    typed("timestamp with time zone", times);
-    typed("timestamp without time zone", times);
-    typed("date", times);
-    typed("time without time zone", times);
-    from = ncases;
-    uuids();
-    pairs_of("uuid", from, ncases);
-    texts();
-    structured();
-}
+#include "tests/integration/test_pg_diff_cases.h"
 
 /* ---- the fake's answers ---- */
 
@@ -414,6 +143,122 @@ static char *fake_answer(const struct pgcase *c)
     return res;
 }
 
+static void put_literal(FILE *f, const char *s)
+{
+    fputc('\'', f);
+    for (; *s != '\0'; s++) {
+        if (*s == '\'')
+            fputc('\'', f);
+        fputc(*s, f);
+    }
+    fputc('\'', f);
+}
+
+/* ---- a sample through HTTP: the same table, rows and requests on both ---- */
+
+/* The DDL both accept: PostgreSQL's types as the DDL reader declares them for SQLite. */
+static const char http_ddl[] =
+    "CREATE TABLE h (id integer PRIMARY KEY, u uuid, ts timestamp with time zone, b boolean, "
+    "big bigint, n numeric(10,2), f double precision, name text, tags text ARRAY, "
+    "meta jsonb, d date);\n";
+
+static const char http_rows[] =
+    "[{\"id\":1,\"u\":\"A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11\",\"ts\":\"2026-06-01 12:00:30+02\","
+    "\"b\":\"yes\",\"big\":9007199254740991,\"n\":\"12.345\",\"f\":0.1,\"name\":\"\u00c9clair\","
+    "\"tags\":[\"a\",\"b c\"],\"meta\":{\"b\":1,\"a\":[1,2],\"a\":\"last\"},\"d\":\"2026-01-02\"},"
+    "{\"id\":2,\"u\":\"{a0eebc999c0b4ef8bb6d6bb9bd380a12}\",\"ts\":\"2026-06-01T10:00:00.25Z\","
+    "\"b\":false,\"big\":-5,\"n\":7,\"f\":2.5e22,\"name\":\"apple\",\"tags\":[\"x\",null],"
+    "\"meta\":[1,\"x\",null],\"d\":\"2024-02-29\"},"
+    "{\"id\":3,\"u\":null,\"ts\":\"2026-06-01T09:59:59.999999-00:30\",\"b\":\"off\",\"big\":null,"
+    "\"n\":\"-0.005\",\"f\":-1e-7,\"name\":\"Zebra\",\"tags\":[],\"meta\":{},\"d\":null},"
+    "{\"id\":4,\"u\":null,\"ts\":null,\"b\":null,\"big\":1,\"n\":null,\"f\":\"NaN\","
+    "\"name\":\"banana\",\"tags\":null,\"meta\":null,\"d\":\"infinity\"},"
+    "{\"id\":5,\"u\":null,\"ts\":\"2026-06-01 10:00:30.5\",\"b\":\"t\",\"big\":0,\"n\":99999999,"
+    "\"f\":\"-Infinity\",\"name\":\"eclair\",\"tags\":[\"Q\"],\"meta\":\"s\",\"d\":\"2026-06-01\"},"
+    "{\"id\":6,\"u\":null,\"ts\":\"infinity\",\"b\":true,\"big\":null,\"n\":0.5,\"f\":1,"
+    "\"name\":null,\"tags\":null,\"meta\":null,\"d\":null},"
+    "{\"id\":7,\"u\":null,\"ts\":null,\"b\":false,\"big\":null,\"n\":null,\"f\":null,"
+    "\"name\":\"\u00e9clair b\",\"tags\":null,\"meta\":null,\"d\":null}]";
+
+/* GET path (after /rest/v1/h?select=*&) and the SQL PostgREST runs for it. */
+static const struct {
+    const char *query;
+    const char *where;
+    const char *order;
+} http_queries[] = {
+    {"order=name.asc", "true", "name ASC"},
+    {"order=name.desc", "true", "name DESC"},
+    {"order=ts.desc,id", "true", "ts DESC, id"},
+    {"order=f.asc,id", "true", "f ASC, id"},
+    {"order=n.desc.nullslast,id", "true", "n DESC NULLS LAST, id"},
+    {"order=d,id", "true", "d, id"},
+    {"ts=gt.2026-06-01T09:00:00%2B00:00&order=id", "ts > '2026-06-01T09:00:00+00:00'", "id"},
+    {"ts=eq.2026-06-01%2010:00:30Z&order=id", "ts = '2026-06-01 10:00:30Z'", "id"},
+    {"u=eq.A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", "u = 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'",
+     "id"},
+    {"name=ilike.*%C3%89CL*&order=id", "name ILIKE '%ÉCL%'", "id"},
+    {"name=gt.b&order=id", "name > 'b'", "id"},
+    {"f=gte.0.5&order=id", "f >= 0.5", "id"},
+    {"n=lt.12.35&order=id", "n < 12.35", "id"},
+    {"b=is.true&order=id", "b IS TRUE", "id"},
+    {"big=in.(1,-5,9007199254740991)&order=id", "big IN (1,-5,9007199254740991)", "id"},
+    {"tags=eq.{x,NULL}&order=id", "tags = '{x,NULL}'", "id"},
+    {"d=lte.2026-01-02&order=id", "d <= '2026-01-02'", "id"},
+};
+#define NHTTP (sizeof http_queries / sizeof http_queries[0])
+
+static char http_sql[8192];
+
+static void build_http_sql(void)
+{
+    size_t n = (size_t)snprintf(http_sql, sizeof http_sql,
+                                "%sINSERT INTO h SELECT * FROM json_populate_recordset(NULL::h, ",
+                                http_ddl);
+    FILE *f = fmemopen(http_sql + n, sizeof http_sql - n, "w");
+
+    assert_non_null(f);
+    put_literal(f, http_rows);
+    fputs(");\n", f);
+    for (size_t i = 0; i < NHTTP; i++)
+        fprintf(f,
+                "SELECT coalesce('[' || string_agg(row_to_json(h)::text, ',' ORDER BY %s) || "
+                "']', '[]') FROM h WHERE %s;\n",
+                http_queries[i].order, http_queries[i].where);
+    assert_int_equal(ferror(f), 0);
+    fclose(f);
+}
+
+/* The fake's bodies for the same requests, in order (caller frees each). */
+static void fake_http(char **bodies)
+{
+    char schema[] = "/tmp/pgdiff-schema.XXXXXX", arg[64], url[512];
+    int fd = mkstemp(schema);
+    const char *const args[] = {"--schema", schema, NULL};
+    const char *const headers[] = {"apikey: " SB_SERVICE, "Authorization: Bearer " SB_SERVICE,
+                                   "Content-Type: application/json", NULL};
+    struct h_proc p;
+    struct h_resp r;
+
+    (void)arg;
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, http_ddl, strlen(http_ddl)), (ssize_t)strlen(http_ddl));
+    close(fd);
+    assert_int_equal(h_start(&p, "fake_supabase", args), 0);
+    snprintf(url, sizeof url, "%s/rest/v1/h", p.base);
+    assert_int_equal(h_request("POST", url, headers, http_rows, 0, &r), 0);
+    if (r.status != 201)
+        fail_msg("POST: %ld %s", r.status, r.body);
+    h_resp_free(&r);
+    for (size_t i = 0; i < NHTTP; i++) {
+        snprintf(url, sizeof url, "%s/rest/v1/h?select=*&%s", p.base, http_queries[i].query);
+        assert_int_equal(h_request("GET", url, headers, NULL, 0, &r), 0);
+        bodies[i] = strdup(r.status == 200 ? r.body : "error");
+        h_resp_free(&r);
+    }
+    assert_int_equal(h_stop(&p), 0);
+    unlink(schema);
+}
+
 /* ---- PostgreSQL's answers ---- */
 
 static const char functions_sql[] =
@@ -443,17 +288,6 @@ static const char functions_sql[] =
     "  RETURN 'cmp ' || r;\n"
     "EXCEPTION WHEN others THEN RETURN 'err ' || SQLSTATE;\n"
     "END $$;\n";
-
-static void put_literal(FILE *f, const char *s)
-{
-    fputc('\'', f);
-    for (; *s != '\0'; s++) {
-        if (*s == '\'')
-            fputc('\'', f);
-        fputc(*s, f);
-    }
-    fputc('\'', f);
-}
 
 /* Run the cases on PostgreSQL: one answer line per case, in *lines (caller frees). */
 static size_t postgres_answers(char ***lines)
@@ -485,6 +319,7 @@ static size_t postgres_answers(char ***lines)
         }
         fputs(");\n", f);
     }
+    fputs(http_sql, f);
     fclose(f);
     pid = fork();
     if (pid == 0) {
@@ -540,17 +375,29 @@ static void test_against_postgres(void **state)
         cases[i].fake = fake_answer(&cases[i]);
         parses += cases[i].b == NULL;
     }
+    build_http_sql();
     npg = postgres_answers(&pg);
-    if (npg != ncases)
-        fail_msg("PostgreSQL answered %zu lines for %zu cases", npg, ncases);
+    if (npg != ncases + NHTTP)
+        fail_msg("PostgreSQL answered %zu lines for %zu cases", npg, ncases + NHTTP);
+    {
+        char *bodies[NHTTP];
+        fake_http(bodies);
+        for (size_t i = 0; i < NHTTP; i++) {
+            if (strcmp(pg[ncases + i], bodies[i]) != 0 && bad++ < 400)
+                printf("DIFF GET /h?%s:\n  postgres %s\n  fake     %s\n", http_queries[i].query,
+                       pg[ncases + i], bodies[i]);
+            free(bodies[i]);
+            free(pg[ncases + i]);
+        }
+    }
     for (size_t i = 0; i < ncases; i++) {
         if (strcmp(pg[i], cases[i].fake) != 0 && bad++ < 400)
             printf("DIFF %s '%s'%s%s%s: postgres %s, fake %s\n", cases[i].type, cases[i].a,
                    cases[i].b ? " vs '" : "", cases[i].b ? cases[i].b : "", cases[i].b ? "'" : "",
                    pg[i], cases[i].fake);
     }
-    printf("pg_diff: %zu cases (%zu literals, %zu pairs), %zu differ\n", ncases, parses,
-           ncases - parses, bad);
+    printf("pg_diff: %zu cases (%zu literals, %zu pairs) and %zu GETs, %zu differ\n", ncases,
+           parses, ncases - parses, (size_t)NHTTP, bad);
     for (size_t i = 0; i < ncases; i++) {
         free(cases[i].a);
         free(cases[i].b);
