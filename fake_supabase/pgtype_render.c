@@ -72,8 +72,11 @@ void pg_format_double(double d, bool single, bool plain, char *buf, size_t size)
         snprintf(e, sizeof e, "%.*e", prec - 1, d);
         if (single ? strtof(e, NULL) == (float)d : strtod(e, NULL) == d) {
             /* PostgreSQL's Ryu takes only digits strictly inside the rounding interval: a
-             * candidate exactly half-way to a neighbour (2.5e22) is not taken */
-            if (single) {
+             * candidate exactly half-way to a neighbour (2.5e22) is not taken. numeric (plain)
+             * holds at most 15 significant digits, which read back to themselves. */
+            if (plain) {
+                break;
+            } else if (single) {
                 double x = strtod(e, NULL), f = (float)d;
                 double lo = (f + (double)nextafterf((float)d, -INFINITY)) / 2;
                 double hi = (f + (double)nextafterf((float)d, INFINITY)) / 2;
