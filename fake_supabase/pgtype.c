@@ -517,7 +517,7 @@ int pg_input_filter(const struct pg_type *t, const char *text, struct pg_value *
 
 int pg_input_json(const struct pg_type *t, const cJSON *v, struct pg_value *out, struct pg_error *e)
 {
-    char num[64];
+    char num[420]; /* pg_format_double writes up to ~330 bytes */
 
     memset(out, 0, sizeof *out);
     if (v == NULL || cJSON_IsNull(v)) {

@@ -22,8 +22,23 @@ static cJSON *column_value(const struct sb_column *col, sqlite3_stmt *st, int i)
     struct fk_buf b;
     cJSON *v = NULL;
 
-    if (sqlite3_column_type(st, i) == SQLITE_NULL)
+    const struct pg_type *t = &col->type;
+    int type = sqlite3_column_type(st, i);
+
+    if (type == SQLITE_NULL)
         return cJSON_CreateNull();
+    /* the common cases without rendering: text as it is stored, booleans, small integers */
+    if (type == SQLITE_TEXT && !t->array &&
+        (pg_type_is_text(t) || t->kind == PG_UUID || t->kind == PG_UNKNOWN ||
+         t->kind == PG_INTERVAL))
+        return cJSON_CreateString((const char *)sqlite3_column_text(st, i));
+    if (type == SQLITE_INTEGER && !t->array && t->kind == PG_BOOL)
+        return cJSON_CreateBool(sqlite3_column_int64(st, i) != 0);
+    if (type == SQLITE_INTEGER && !t->array &&
+        (t->kind == PG_INT2 || t->kind == PG_INT4 ||
+         (t->kind == PG_INT8 && sqlite3_column_int64(st, i) >= INT_MIN &&
+          sqlite3_column_int64(st, i) <= INT_MAX)))
+        return cJSON_CreateNumber((double)sqlite3_column_int64(st, i)); /* printed as %d */
     fk_buf_init(&b, SIZE_MAX);
     if (pg_render_column(&col->type, st, i, &b) != 0) {
         fk_buf_cleanup(&b);
