@@ -358,7 +358,14 @@ int sb_rest_load_rows(struct fk_store *st, const struct sb_schema *s, const cJSO
                 fk_error_set(err, "%s: expected an object", where);
                 return FK_EINVAL;
             }
-            rc = fk_store_insert_json(st, table->string, row, where, err);
+            {
+                cJSON *stored = sb_rest_row_storage(sb_schema_table(s, table->string), row, where,
+                                                    err); /* PostgreSQL's types */
+                if (stored == NULL)
+                    return FK_EINVAL;
+                rc = fk_store_insert_json(st, table->string, stored, where, err);
+                cJSON_Delete(stored);
+            }
             if (rc != 0)
                 return rc;
         }

@@ -48,6 +48,11 @@ int sb_rest_all_columns(struct sb_sql *sql, const struct sb_table *t) FK_MUST_CH
 /* The current row of st, whose columns are every column of t in order, as a JSON object
  * typed by the schema (booleans, JSON columns, numbers). NULL on ENOMEM. */
 cJSON *sb_rest_row(const struct sb_table *t, sqlite3_stmt *st);
+/* A state document's row for t with every typed column's value in its storage form
+ * (pgtype.h), as a POST would store it; NULL with err set ("rows.t[0].id: invalid input
+ * syntax for type uuid: \"x\" (22P02)") or on ENOMEM. Caller cJSON_Delete()s it. */
+cJSON *sb_rest_row_storage(const struct sb_table *t, const cJSON *row, const char *path,
+                           struct fk_error *err);
 /* The request's select list applied to a full row (aliases, order). NULL on ENOMEM. */
 cJSON *sb_rest_project(const struct sb_ctx *c, const cJSON *full);
 /* Append the select list of the current row of st (every column of t in order) as a JSON

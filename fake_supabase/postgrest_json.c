@@ -111,3 +111,41 @@ int sb_rest_row_text(const struct sb_ctx *c, sqlite3_stmt *st, struct fk_buf *ou
     }
     return rc == 0 ? fk_buf_add(out, "}", 1) : rc;
 }
+
+cJSON *sb_rest_row_storage(const struct sb_table *t, const cJSON *row, const char *path,
+                           struct fk_error *err)
+{
+    cJSON *out = cJSON_CreateObject();
+    const cJSON *v;
+
+    cJSON_ArrayForEach(v, row)
+    {
+        int k = sb_table_column(t, v->string);
+        struct pg_value pv = {0};
+        struct pg_error e;
+        cJSON *item = NULL;
+        int rc;
+        if (out == NULL)
+            return NULL;
+        if (k < 0 || t->cols[k].type.kind == PG_UNKNOWN) { /* fk_store says what is unknown */
+            item = cJSON_Duplicate(v, true);
+        } else if ((rc = pg_input_json(&t->cols[k].type, v, &pv, &e)) == FK_EINVAL) {
+            fk_error_set(err, "%s.%s: %s (%s)", path, v->string, e.message, e.code);
+            cJSON_Delete(out);
+            return NULL;
+        } else if (rc == 0) {
+            item = pv.t == PG_V_INT    ? cJSON_CreateNumber((double)pv.i)
+                   : pv.t == PG_V_REAL ? cJSON_CreateNumber(pv.d)
+                   : pv.t == PG_V_TEXT ? cJSON_CreateString(pv.s)
+                                       : cJSON_CreateNull();
+        }
+        pg_value_free(&pv);
+        if (item == NULL || !cJSON_AddItemToObject(out, v->string, item)) {
+            cJSON_Delete(item);
+            cJSON_Delete(out);
+            fk_error_set(err, "%s: out of memory", path);
+            return NULL;
+        }
+    }
+    return out;
+}
