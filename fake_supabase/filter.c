@@ -222,6 +222,17 @@ static int check_literals(struct cur *c, const struct sb_cond *leaf)
     struct pg_error e;
     int rc = 0;
 
+    if ((leaf->op == SB_OP_LIKE || leaf->op == SB_OP_ILIKE) && t->kind != PG_UNKNOWN &&
+        !pg_type_is_text(t)) { /* PostgreSQL has ~~ for text only: 42883, which PostgREST
+                                  answers 404 */
+        char name[64];
+        sb_qerr_set(c->err, 404, "42883", NULL, "operator does not exist: %s %s unknown",
+                    pg_type_name(t, name, sizeof name), leaf->op == SB_OP_LIKE ? "~~" : "~~*");
+        snprintf(c->err->hint, sizeof c->err->hint,
+                 "No operator matches the given name and argument types. You might need to "
+                 "add explicit type casts.");
+        return FK_EINVAL;
+    }
     if (leaf->op == SB_OP_LIKE || leaf->op == SB_OP_ILIKE || leaf->op == SB_OP_IS ||
         t->kind == PG_UNKNOWN)
         return 0;

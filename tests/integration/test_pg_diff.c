@@ -439,6 +439,12 @@ static void test_state_rows_typed(void **state)
     assert_string_equal(r.body, "[{\"id\":1,\"u\":\"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11\","
                                 "\"ts\":\"2026-06-01T10:00:30+00:00\",\"b\":true}]");
     h_resp_free(&r);
+    snprintf(url, sizeof url, "%s/rest/v1/h?u=like.a0*", p.base); /* uuid ~~ unknown */
+    assert_int_equal(h_request("GET", url, headers, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 404);
+    assert_non_null(strstr(r.body, "\"42883\""));
+    assert_non_null(strstr(r.body, "operator does not exist: uuid ~~ unknown"));
+    h_resp_free(&r);
     assert_int_equal(
         h_post_json(&p, "/__admin/state", "{\"rows\":{\"h\":[{\"id\":2,\"u\":\"nope\"}]}}", &r), 0);
     assert_int_equal(r.status, 400);
