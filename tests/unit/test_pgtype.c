@@ -148,6 +148,21 @@ static void test_types(void **state)
     pg_type_parse("uuid ARRAY", false, &t);
     assert_true(t.array);
     assert_string_equal(pg_type_name(&t, name, sizeof name), "uuid[]");
+    pg_type_parse("timestamp(3) with time zone", false, &t);
+    assert_int_equal(t.kind, PG_TIMESTAMPTZ);
+    pg_type_parse("character varying(20)", false, &t);
+    assert_int_equal(t.kind, PG_VARCHAR);
+    assert_int_equal(t.len, 20);
+    pg_type_parse("numeric(10, 2)", false, &t);
+    assert_int_equal(t.scale, 2);
+    pg_type_parse("double precision ARRAY", false, &t);
+    assert_true(t.array);
+    assert_int_equal(t.kind, PG_FLOAT8);
+    pg_type_parse("int[]", false, &t);
+    assert_true(t.array);
+    assert_int_equal(t.kind, PG_INT4);
+    pg_type_parse("character", false, &t);
+    assert_int_equal(t.len, 1);
     pg_type_parse("geometry", false, &t);
     assert_int_equal(t.kind, PG_UNKNOWN);
 }
