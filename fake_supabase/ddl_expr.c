@@ -10,6 +10,7 @@
  * synonyms as strftime('%Y-%m-%dT%H:%M:%f000Z','now') (six fraction digits, UTC), uuid
  * generators as a lower-case v4 uuid, literals through ddl_default_storage(). */
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <cjson/cJSON.h>
 
 #include "fake_supabase/ddl_int.h"
+#include "fake_supabase/pgtype.h"
 
 #define UUID_SQL                                                                                   \
     "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || "                            \
@@ -214,130 +216,44 @@ int ddl_expr_sql(struct ddl_p *p, size_t from, size_t to, struct fk_buf *out,
     return rc;
 }
 
-/* The PostgreSQL array literal '{a,"b c",NULL}' as a JSON array of element storage forms. */
-static int array_literal(const char *s, enum ddl_base base, cJSON *arr)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    if (*s++ != '{')
-        return FK_EINVAL;
-    while (isspace((unsigned char)*s))
-        s++;
-    if (*s == '}')
-        return s[1] == '\0' ? 0 : FK_EINVAL;
-    for (;;) {
-        char item[1024];
-        size_t n = 0;
-        bool quoted = false;
-        cJSON *v;
-        while (isspace((unsigned char)*s))
-            s++;
-        if (*s == '"') {
-            quoted = true;
-            for (s++; *s != '"'; s++) {
-                if (*s == '\\' && s[1] != '\0')
-                    s++;
-                if (*s == '\0' || n + 1 >= sizeof(item))
-                    return FK_EINVAL;
-                item[n++] = *s;
-            }
-            s++;
-        } else {
-            while (*s != ',' && *s != '}' && *s != '\0' && n + 1 < sizeof(item))
-                item[n++] = *s++;
-            while (n > 0 && isspace((unsigned char)item[n - 1]))
-                n--;
-        }
-        item[n] = '\0';
-        while (isspace((unsigned char)*s))
-            s++;
-        if (!quoted && strcasecmp(item, "null") == 0)
-            v = cJSON_CreateNull();
-        else if (base == DDL_B_INT || base == DDL_B_REAL || base == DDL_B_NUMERIC)
-            v = cJSON_CreateRaw(item); /* checked below */
-        else if (base == DDL_B_BOOL)
-            v = cJSON_CreateNumber(strchr("tTyY1", item[0]) != NULL ? 1 : 0);
-        else
-            v = cJSON_CreateString(item);
-        if (v == NULL || !cJSON_AddItemToArray(arr, v)) {
-            cJSON_Delete(v);
-            return FK_ENOMEM;
-        }
-        if (cJSON_IsRaw(v)) {
-            char *end = NULL;
-            (void)strtod(item, &end);
-            if (n == 0 || *end != '\0')
-                return FK_EINVAL;
-        }
-        if (*s == ',') {
-            s++;
-            continue;
-        }
-        return *s == '}' && s[1] == '\0' ? 0 : FK_EINVAL;
-    }
-}
-
 /* A literal default (text is a number, a string's value, "true"/"false", or for arrays a
- * PostgreSQL array literal) as an SQLite literal for column c. FK_EINVAL when it cannot be
- * the column's value. The integrator switches this to the type layer (pgtype.h). */
-static int ddl_default_storage(const char *text, bool string, const struct ddl_col *c,
-                               struct fk_buf *out)
+ * PostgreSQL array literal) as an SQLite literal of its storage form for column c, parsed
+ * by the column type's input function (pgtype.h), so a default is stored exactly as the
+ * same value sent in a request. FK_EINVAL when it cannot be the column's value. */
+static int ddl_default_storage(const char *text, const struct ddl_col *c, struct fk_buf *out)
 {
-    const struct ddl_type *ty = &c->type;
-    char *end = NULL;
+    struct pg_type t;
+    struct pg_value v;
+    struct pg_error e;
+    char num[64];
+    int rc;
 
-    if (ty->array) {
-        cJSON *arr = cJSON_CreateArray();
-        char *printed = NULL;
-        int rc = arr != NULL ? array_literal(text, ty->base, arr) : FK_ENOMEM;
-        if (rc == 0 && (printed = cJSON_PrintUnformatted(arr)) == NULL)
-            rc = FK_ENOMEM;
-        if (rc == 0)
-            rc = ddl_quote(out, printed);
-        cJSON_free(printed);
-        cJSON_Delete(arr);
-        return rc;
-    }
-    switch (ty->base) {
-    case DDL_B_BOOL:
-        if (strcasecmp(text, "true") == 0 || strcasecmp(text, "t") == 0 ||
-            strcasecmp(text, "yes") == 0 || strcasecmp(text, "on") == 0 || strcmp(text, "1") == 0)
-            return fk_buf_addstr(out, "1");
-        if (strcasecmp(text, "false") == 0 || strcasecmp(text, "f") == 0 ||
-            strcasecmp(text, "no") == 0 || strcasecmp(text, "off") == 0 || strcmp(text, "0") == 0)
-            return fk_buf_addstr(out, "0");
-        return FK_EINVAL;
-    case DDL_B_INT:
-        (void)strtoll(text, &end, 10);
-        return text[0] != '\0' && *end == '\0' ? fk_buf_addstr(out, text) : FK_EINVAL;
-    case DDL_B_REAL:
-    case DDL_B_NUMERIC:
-        (void)strtod(text, &end);
-        return text[0] != '\0' && *end == '\0' ? fk_buf_addstr(out, text) : FK_EINVAL;
-    case DDL_B_UUID: {
-        char low[64];
-        size_t n = strlen(text);
-        if (n != 36)
-            return FK_EINVAL;
-        for (size_t i = 0; i <= n; i++)
-            low[i] = (char)tolower((unsigned char)text[i]);
-        return ddl_quote(out, low);
-    }
-    case DDL_B_CHAR: {
-        char padded[512];
-        snprintf(padded, sizeof(padded), "%-*s", ty->charlen < 500 ? ty->charlen : 500, text);
-        return ddl_quote(out, padded);
-    }
-    case DDL_B_JSON:
-    case DDL_B_JSONB: {
-        cJSON *doc = cJSON_Parse(text);
-        cJSON_Delete(doc);
-        return doc != NULL ? ddl_quote(out, text) : FK_EINVAL;
-    }
-    default:
-        (void)string;
+    pg_type_parse(c->type.name, false, &t);
+    if (t.kind == PG_UNKNOWN) /* a type the layer does not know: the literal as text */
         return ddl_quote(out, text);
+    if ((rc = pg_input(&t, text, &v, &e)) != 0)
+        return rc;
+    switch (v.t) {
+    case PG_V_NULL:
+        rc = fk_buf_addstr(out, "NULL");
+        break;
+    case PG_V_INT:
+        snprintf(num, sizeof(num), "%lld", v.i);
+        rc = fk_buf_addstr(out, num);
+        break;
+    case PG_V_REAL:
+        if (isinf(v.d)) /* SQLite reads an overflowing literal as an infinity */
+            snprintf(num, sizeof(num), "%s", v.d > 0 ? "9e999" : "-9e999");
+        else
+            snprintf(num, sizeof(num), "%.17g", v.d);
+        rc = fk_buf_addstr(out, num);
+        break;
+    default:
+        rc = ddl_quote(out, v.s);
+        break;
     }
+    pg_value_free(&v);
+    return rc;
 }
 
 /* Index after the type of a trailing cast (p->i at "::"), or 0 when [k, to) is not one. */
@@ -425,17 +341,17 @@ int ddl_default_sql(struct ddl_p *p, size_t from, size_t to, const struct ddl_co
                  : FK_EINVAL;
     } else if (to - from == 1 &&
                (ddl_is_kw(&p->t[from], "true") || ddl_is_kw(&p->t[from], "false"))) {
-        rc = ddl_default_storage(p->t[from].text, false, c, &b);
+        rc = ddl_default_storage(p->t[from].text, c, &b);
     } else if (p->t[to - 1].kind == DDL_T_STRING &&
                (to - from == 1 || (to - from <= 4 && ddl_is_name(&p->t[from])))) {
-        rc = ddl_default_storage(p->t[to - 1].text, true, c, &b); /* 'x', interval '1 day' */
+        rc = ddl_default_storage(p->t[to - 1].text, c, &b); /* 'x', interval '1 day' */
     } else if (p->t[to - 1].kind == DDL_T_NUMBER &&
                (to - from == 1 ||
                 (to - from == 2 && (ddl_is_op(&p->t[from], "-") || ddl_is_op(&p->t[from], "+"))))) {
         char num[128];
         snprintf(num, sizeof(num), "%s%s", to - from == 2 && ddl_is_op(&p->t[from], "-") ? "-" : "",
                  p->t[to - 1].text);
-        rc = ddl_default_storage(num, false, c, &b);
+        rc = ddl_default_storage(num, c, &b);
     } else if (ddl_is_kw(&p->t[from], "array") && from + 1 < to &&
                ddl_is_op(&p->t[from + 1], "[") && ddl_is_op(&p->t[to - 1], "]") && c->type.array) {
         struct fk_buf lit;
@@ -457,7 +373,7 @@ int ddl_default_sql(struct ddl_p *p, size_t from, size_t to, const struct ddl_co
         if (rc == 0)
             rc = fk_buf_addstr(&lit, "}");
         if (rc == 0)
-            rc = ddl_default_storage(fk_buf_str(&lit), true, c, &b);
+            rc = ddl_default_storage(fk_buf_str(&lit), c, &b);
         fk_buf_cleanup(&lit);
     }
     if (rc == FK_EINVAL && from + 4 <= to && ddl_is_kw(&p->t[from], "auth") &&

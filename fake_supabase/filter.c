@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "fake_supabase/filter_int.h"
+#include "fake_supabase/pgtype.h"
 
 static const struct {
     const char *name;
@@ -212,6 +213,42 @@ static size_t name_len(const struct cur *c)
     return n;
 }
 
+/* A comparison's value must be an input of the column's type (pgtype.h): PostgreSQL parses
+ * the literal before it runs the query, so a bad one is its 400 (22P02, 22007, 22003...). */
+static int check_literals(struct cur *c, const struct sb_cond *leaf)
+{
+    const struct pg_type *t = &c->t->cols[leaf->col].type;
+    struct pg_value v;
+    struct pg_error e;
+    int rc = 0;
+
+    if ((leaf->op == SB_OP_LIKE || leaf->op == SB_OP_ILIKE) && t->kind != PG_UNKNOWN &&
+        !pg_type_is_text(t)) { /* PostgreSQL has ~~ for text only: 42883, which PostgREST
+                                  answers 404 */
+        char name[64];
+        sb_qerr_set(c->err, 404, "42883", NULL, "operator does not exist: %s %s unknown",
+                    pg_type_name(t, name, sizeof name), leaf->op == SB_OP_LIKE ? "~~" : "~~*");
+        c->err->at_execution = true;
+        snprintf(c->err->hint, sizeof c->err->hint,
+                 "No operator matches the given name and argument types. You might need to "
+                 "add explicit type casts.");
+        return FK_EINVAL;
+    }
+    if (leaf->op == SB_OP_LIKE || leaf->op == SB_OP_ILIKE || leaf->op == SB_OP_IS ||
+        t->kind == PG_UNKNOWN)
+        return 0;
+    for (size_t i = 0; rc == 0 && i < (leaf->op == SB_OP_IN ? leaf->nlist : 1); i++) {
+        rc = pg_input_filter(t, leaf->op == SB_OP_IN ? leaf->list[i] : leaf->value, &v, &e);
+        if (rc == 0)
+            pg_value_free(&v);
+    }
+    if (rc == FK_EINVAL) {
+        sb_qerr_set(c->err, 400, e.code, NULL, "%s", e.message);
+        c->err->at_execution = true;
+    }
+    return rc;
+}
+
 /* "[not.]op.value" at c->pos for column col; top: the value is the literal rest. */
 static int read_op_value(struct cur *c, int col, bool top, struct sb_cond **out)
 {
@@ -259,6 +296,8 @@ static int read_op_value(struct cur *c, int col, bool top, struct sb_cond **out)
             goto fail;
         }
     }
+    if ((rc = check_literals(c, leaf)) != 0)
+        goto fail;
     *out = leaf;
     return 0;
 fail:

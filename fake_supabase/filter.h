@@ -24,6 +24,7 @@
 
 #include <sqlite3.h>
 
+#include "fake_supabase/pgtype.h"
 #include "fake_supabase/schema_cache.h"
 #include "fakekit/buf.h"
 #include "fakekit/err.h"
@@ -106,6 +107,9 @@ struct sb_qerr {
     char message[256];
     char details[256]; /* "" means null */
     char hint[256];    /* "" means null */
+    /* PostgreSQL's own error for a literal (22P02, 22007, 42883...): PostgreSQL raises it
+     * when the query runs, so PostgREST answers a malformed body (PGRST102) first. */
+    bool at_execution;
 };
 
 /* Parse every field of args (decoded query fields, borrowed) for table t. Fields named
@@ -150,9 +154,13 @@ void sb_sql_cleanup(struct sb_sql *q);
 int sb_sql_raw(struct sb_sql *q, const char *sql) FK_MUST_CHECK;
 /* Append "name" double-quoted (an embedded '"' doubled). */
 int sb_sql_ident(struct sb_sql *q, const char *name) FK_MUST_CHECK;
-/* Append "?" and its parameter: text typed for column c (an INTEGER column gets an integer
- * when the whole text is one, booleans true/false become 1/0 on BOOLEAN columns...). */
+/* Append "?" and its parameter: text in the storage form of column c's PostgreSQL type
+ * (pg_input; a text that is not an input of the type becomes NULL, which matches nothing;
+ * the parser refuses such literals first). A column of no known type: an integer when the
+ * whole text is one, booleans true/false 1/0 on BOOLEAN columns, else text. */
 int sb_sql_value(struct sb_sql *q, const struct sb_column *c, const char *text) FK_MUST_CHECK;
+/* Append "?" bound to a value in its storage form (pgtype.h; copied). */
+int sb_sql_storage(struct sb_sql *q, const struct pg_value *v) FK_MUST_CHECK;
 /* Append "?" with an already typed parameter (copied). */
 int sb_sql_param(struct sb_sql *q, const struct sb_param *p) FK_MUST_CHECK;
 /* Append the condition tree c (never empty: "1" when c is NULL). */

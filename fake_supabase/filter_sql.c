@@ -14,6 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fake_supabase/pgtype.h"
+
 void sb_sql_init(struct sb_sql *q)
 {
     memset(q, 0, sizeof(*q));
@@ -101,6 +103,19 @@ int sb_sql_value(struct sb_sql *q, const struct sb_column *c, const char *text)
 {
     struct sb_param p = {SB_PARAM_TEXT, 0, 0, (char *)text};
 
+    if (c != NULL && c->type.kind != PG_UNKNOWN) { /* the storage form of the column's type */
+        struct pg_value v;
+        struct pg_error e;
+        int rc = pg_input_filter(&c->type, text, &v, &e);
+        if (rc == FK_EINVAL) /* checked by the parser; not a value of the type: no row */
+            return sb_sql_raw(q, "NULL");
+        if (rc != 0)
+            return rc;
+        rc = sb_sql_storage(q, &v);
+        pg_value_free(&v);
+        return rc;
+    }
+
     if (c != NULL && c->is_bool &&
         (strcasecmp(text, "true") == 0 || strcasecmp(text, "false") == 0)) {
         p.type = SB_PARAM_INT;
@@ -115,13 +130,30 @@ int sb_sql_value(struct sb_sql *q, const struct sb_column *c, const char *text)
     return sb_sql_param(q, &p);
 }
 
+int sb_sql_storage(struct sb_sql *q, const struct pg_value *v)
+{
+    struct sb_param p = {SB_PARAM_NULL, v->i, v->d, v->s};
+
+    p.type = v->t == PG_V_INT    ? SB_PARAM_INT
+             : v->t == PG_V_REAL ? SB_PARAM_REAL
+             : v->t == PG_V_TEXT ? SB_PARAM_TEXT
+                                 : SB_PARAM_NULL;
+    return sb_sql_param(q, &p);
+}
+
 char *sb_like_to_glob(const char *pattern, bool lower)
 {
     size_t n = 0;
-    char *out = malloc(strlen(pattern) * 3 + 1);
+    char *folded = lower ? pg_lower(pattern) : NULL; /* PostgreSQL's lower(), Unicode */
+    char *out = malloc(strlen(folded != NULL ? folded : pattern) * 3 + 1);
 
-    if (out == NULL)
+    if (out == NULL || (lower && folded == NULL)) {
+        free(out);
+        free(folded);
         return NULL;
+    }
+    if (folded != NULL)
+        pattern = folded;
     for (const char *p = pattern; *p != '\0'; p++) {
         char ch = *p;
         bool literal = false;
@@ -138,10 +170,11 @@ char *sb_like_to_glob(const char *pattern, bool lower)
             out[n++] = ch;
             out[n++] = ']';
         } else {
-            out[n++] = lower ? (char)tolower((unsigned char)ch) : ch;
+            out[n++] = ch;
         }
     }
     out[n] = '\0';
+    free(folded);
     return out;
 }
 
@@ -156,6 +189,8 @@ int sb_sql_order(struct sb_sql *out, const struct sb_table *t, const struct sb_q
             rc = sb_sql_raw(out, ", ");
         if (rc == 0)
             rc = sb_sql_ident(out, t->cols[q->order[i].col].name);
+        if (rc == 0 && pg_type_is_text(&t->cols[q->order[i].col].type))
+            rc = sb_sql_raw(out, " COLLATE pg_text");
         if (rc == 0)
             rc = sb_sql_raw(out, q->order[i].desc ? " DESC" : " ASC");
         if (rc == 0)

@@ -51,11 +51,15 @@ static int leaf_sql(struct sb_sql *q, const struct sb_table *t, const struct sb_
     int rc = 0;
 
     if (c->op == SB_OP_ILIKE)
-        rc = sb_sql_raw(q, "lower(");
+        rc = sb_sql_raw(q, "pg_lower("); /* PostgreSQL's lower(): Unicode (pgtype.h) */
     if (rc == 0)
         rc = sb_sql_ident(q, col->name);
     if (rc == 0 && c->op == SB_OP_ILIKE)
         rc = sb_sql_raw(q, ")");
+    /* text compares in the collation (=, <> agree with bytes: ties break bytewise) */
+    if (rc == 0 && pg_type_is_text(&col->type) &&
+        (c->op == SB_OP_GT || c->op == SB_OP_GTE || c->op == SB_OP_LT || c->op == SB_OP_LTE))
+        rc = sb_sql_raw(q, " COLLATE pg_text");
     if (rc != 0)
         return rc;
     switch (c->op) {

@@ -16,6 +16,7 @@
 #include "fake_supabase/ddl.h"
 #include "fake_supabase/errors.h"
 #include "fake_supabase/gotrue.h"
+#include "fake_supabase/pgtype.h"
 #include "fake_supabase/postgrest.h"
 #include "fakekit/json.h"
 #include "fakekit/log.h"
@@ -27,11 +28,14 @@
 
 static const char default_schema[] = "fake_supabase/schema.sql";
 static const char *schema_path = default_schema;
+static const char *collation = "en_US.UTF-8";
 
 static const struct fk_option rest_options[] = {
     {"schema", "FAKE_SCHEMA", FK_OPT_STRING, &schema_path, 0, 0, "PATH",
      "PostgreSQL migrations creating the tables /rest/v1 serves: a .sql file, or a folder "
      "of them applied in name order (supabase/migrations)"},
+    {"collation", "FAKE_COLLATION", FK_OPT_STRING, &collation, 0, 0, "NAME",
+     "text order: a glibc locale (default en_US.UTF-8, as Supabase) or C (bytes)"},
     {NULL, NULL, FK_OPT_STRING, NULL, 0, 0, NULL, NULL},
 };
 
@@ -135,6 +139,7 @@ static int sb_init(void **state, struct fk_error *err)
         fk_error_set(err, "out of memory");
         return FK_ENOMEM;
     }
+    (void)pg_collation_set(collation); /* a missing locale: C, with one warning line */
     rc = sb_auth_init(err);
     if (rc != 0) {
         free(s);

@@ -17,6 +17,7 @@
 #include "fake_supabase/errors.h"
 #include "fake_supabase/gotrue.h"
 #include "fake_supabase/postgrest_int.h"
+#include "fake_supabase/postgrest_write.h"
 #include "fake_supabase/rls.h"
 
 #define PG_CT        "application/json; charset=utf-8"
@@ -327,6 +328,14 @@ int sb_rest_table(const struct fk_req *req, struct fk_resp *resp)
     }
     memset(&qe, 0, sizeof(qe));
     rc = sb_query_parse(c.t, req->args, req->nargs, &c.q, &qe);
+    if (rc == FK_EINVAL && qe.at_execution &&
+        (strcmp(req->method, "POST") == 0 || strcmp(req->method, "PATCH") == 0)) {
+        int first = sb_rest_body_first(&c);
+        if (first != 0) {
+            sb_query_cleanup(&c.q);
+            return first > 0 ? 0 : first;
+        }
+    }
     if (rc == FK_EINVAL)
         rc = sb_pg_qerr(resp, &qe);
     else if (rc == 0) {
@@ -379,7 +388,14 @@ int sb_rest_load_rows(struct fk_store *st, const struct sb_schema *s, const cJSO
                 fk_error_set(err, "%s: expected an object", where);
                 return FK_EINVAL;
             }
-            rc = fk_store_insert_json(st, table->string, row, where, err);
+            {
+                cJSON *stored = sb_rest_row_storage(sb_schema_table(s, table->string), row, where,
+                                                    err); /* PostgreSQL's types */
+                if (stored == NULL)
+                    return FK_EINVAL;
+                rc = fk_store_insert_json(st, table->string, stored, where, err);
+                cJSON_Delete(stored);
+            }
             if (rc != 0)
                 return rc;
         }

@@ -1,7 +1,7 @@
-/* postgrest_int.h: what postgrest.c (requests, reads) shares with postgrest_write.c.
- *
- * Private to fake_supabase's REST half: one request's context, its parsed Prefer header, and
- * the helpers both files use to build rows and answers. */
+/* postgrest_int.h: one /rest/v1 request's context and the helpers that build rows and
+ * answers (postgrest.c, postgrest_json.c, postgrest_range.c), below both the request
+ * dispatcher (postgrest.c) and the writes (postgrest_write.h), which include it; values go
+ * through the type layer below it (pgtype.h). Private to fake_supabase's REST half. */
 #ifndef SB_POSTGREST_INT_H
 #define SB_POSTGREST_INT_H
 
@@ -50,6 +50,11 @@ int sb_rest_all_columns(struct sb_sql *sql, const struct sb_table *t) FK_MUST_CH
 /* The current row of st, whose columns are every column of t in order, as a JSON object
  * typed by the schema (booleans, JSON columns, numbers). NULL on ENOMEM. */
 cJSON *sb_rest_row(const struct sb_table *t, sqlite3_stmt *st);
+/* A state document's row for t with every typed column's value in its storage form
+ * (pgtype.h), as a POST would store it; NULL with err set ("rows.t[0].id: invalid input
+ * syntax for type uuid: \"x\" (22P02)") or on ENOMEM. Caller cJSON_Delete()s it. */
+cJSON *sb_rest_row_storage(const struct sb_table *t, const cJSON *row, const char *path,
+                           struct fk_error *err);
 /* The request's select list applied to a full row (aliases, order). NULL on ENOMEM. */
 cJSON *sb_rest_project(const struct sb_ctx *c, const cJSON *full);
 /* Append the select list of the current row of st (every column of t in order) as a JSON
@@ -94,10 +99,5 @@ int sb_rest_rls_precheck(struct sb_ctx *c, const cJSON *vals, bool updating) FK_
  * answer was written, 0 on success, FK_ENOMEM. */
 int sb_rest_json_param(struct sb_ctx *c, struct sb_sql *sql, const struct sb_column *col,
                        const cJSON *v) FK_MUST_CHECK;
-
-/* POST, PATCH, DELETE (postgrest_write.c). */
-int sb_rest_insert(struct sb_ctx *c) FK_MUST_CHECK;
-int sb_rest_update(struct sb_ctx *c) FK_MUST_CHECK;
-int sb_rest_delete(struct sb_ctx *c) FK_MUST_CHECK;
 
 #endif

@@ -1,53 +1,57 @@
 /* postgrest_json.c: rows of /rest/v1 as JSON, typed by the schema cache.
  *
- * Two ways to the same bytes. sb_rest_row/sb_rest_project build cJSON objects (writes, which
- * keep their RETURNING rows for checks before answering). sb_rest_row_text writes the
- * select list of the current row straight into a buffer, for reads, where building and
- * printing a cJSON tree per row was a large part of a request; it writes exactly what
- * cJSON_PrintUnformatted prints for sb_rest_project(sb_rest_row()), and hands the values
- * whose printing is subtle (reals, large integers, blobs, JSON columns) to cJSON itself. */
+ * Two ways to the same bytes, both from the type layer's pg_render_column (pgtype.h: what
+ * PostgREST's to_json gives for the column's PostgreSQL type). sb_rest_row/sb_rest_project
+ * build cJSON objects (writes, which keep their RETURNING rows for checks before answering):
+ * strings and booleans as cJSON values, numbers and JSON as raw items printing the rendered
+ * text. sb_rest_row_text writes the select list of the current row straight into a buffer,
+ * for reads, where building and printing a cJSON tree per row was a large part of a
+ * request. */
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fake_supabase/postgrest_int.h"
 
-static cJSON *hex_blob(const unsigned char *p, int n)
-{
-    char *s = malloc((size_t)n * 2 + 3);
-    cJSON *v;
-
-    if (s == NULL)
-        return NULL;
-    memcpy(s, "\\x", 2);
-    for (int i = 0; i < n; i++)
-        snprintf(s + 2 + i * 2, 3, "%02x", p[i]);
-    s[2 + n * 2] = '\0';
-    v = cJSON_CreateString(s);
-    free(s);
-    return v;
-}
-
+/* A value as a cJSON item that prints exactly the layer's rendering: strings and booleans
+ * as themselves (so callers can read them), everything else raw JSON text. */
 static cJSON *column_value(const struct sb_column *col, sqlite3_stmt *st, int i)
 {
-    switch (sqlite3_column_type(st, i)) {
-    case SQLITE_NULL:
+    struct fk_buf b;
+    cJSON *v = NULL;
+
+    const struct pg_type *t = &col->type;
+    int type = sqlite3_column_type(st, i);
+
+    if (type == SQLITE_NULL)
         return cJSON_CreateNull();
-    case SQLITE_INTEGER:
-        if (col->is_bool)
-            return cJSON_CreateBool(sqlite3_column_int64(st, i) != 0);
-        return cJSON_CreateNumber((double)sqlite3_column_int64(st, i));
-    case SQLITE_FLOAT:
-        return cJSON_CreateNumber(sqlite3_column_double(st, i));
-    case SQLITE_BLOB:
-        return hex_blob(sqlite3_column_blob(st, i), sqlite3_column_bytes(st, i));
-    default: {
-        const char *text = (const char *)sqlite3_column_text(st, i);
-        cJSON *v = col->is_json && text != NULL ? cJSON_Parse(text) : NULL;
-        return v != NULL ? v : cJSON_CreateString(text != NULL ? text : "");
+    /* the common cases without rendering: text as it is stored, booleans, small integers */
+    if (type == SQLITE_TEXT && !t->array &&
+        (pg_type_is_text(t) || t->kind == PG_UUID || t->kind == PG_UNKNOWN ||
+         t->kind == PG_INTERVAL))
+        return cJSON_CreateString((const char *)sqlite3_column_text(st, i));
+    if (type == SQLITE_INTEGER && !t->array && t->kind == PG_BOOL)
+        return cJSON_CreateBool(sqlite3_column_int64(st, i) != 0);
+    if (type == SQLITE_INTEGER && !t->array &&
+        (t->kind == PG_INT2 || t->kind == PG_INT4 ||
+         (t->kind == PG_INT8 && sqlite3_column_int64(st, i) >= INT_MIN &&
+          sqlite3_column_int64(st, i) <= INT_MAX)))
+        return cJSON_CreateNumber((double)sqlite3_column_int64(st, i)); /* printed as %d */
+    fk_buf_init(&b, SIZE_MAX);
+    if (pg_render_column(&col->type, st, i, &b) != 0) {
+        fk_buf_cleanup(&b);
+        return NULL;
     }
-    }
+    if (b.data[0] == '"')
+        v = cJSON_ParseWithLength(b.data, b.len);
+    else if (strcmp(b.data, "true") == 0 || strcmp(b.data, "false") == 0)
+        v = cJSON_CreateBool(b.data[0] == 't');
+    else
+        v = cJSON_CreateRaw(b.data);
+    fk_buf_cleanup(&b);
+    return v;
 }
 
 cJSON *sb_rest_row(const struct sb_table *t, sqlite3_stmt *st)
@@ -82,93 +86,9 @@ cJSON *sb_rest_project(const struct sb_ctx *c, const cJSON *full)
     return row;
 }
 
-/* s as a JSON string, escaped as cJSON's print_string_ptr escapes it: the two-character
- * escapes for quote, backslash, b f n r t; \u00xx (lower-case hex) for the other bytes below
- * 0x20; every other byte as it is (UTF-8 and 0x7f included). */
-static int add_string(struct fk_buf *out, const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    int rc = fk_buf_add(out, "\"", 1);
-
-    while (rc == 0 && *p != '\0') {
-        const unsigned char *run = p;
-        char esc[8];
-        while (*p >= 0x20 && *p != '"' && *p != '\\')
-            p++;
-        if (p > run)
-            rc = fk_buf_add(out, run, (size_t)(p - run));
-        if (rc != 0 || *p == '\0')
-            break;
-        switch (*p) {
-        case '"':
-            rc = fk_buf_add(out, "\\\"", 2);
-            break;
-        case '\\':
-            rc = fk_buf_add(out, "\\\\", 2);
-            break;
-        case '\b':
-            rc = fk_buf_add(out, "\\b", 2);
-            break;
-        case '\f':
-            rc = fk_buf_add(out, "\\f", 2);
-            break;
-        case '\n':
-            rc = fk_buf_add(out, "\\n", 2);
-            break;
-        case '\r':
-            rc = fk_buf_add(out, "\\r", 2);
-            break;
-        case '\t':
-            rc = fk_buf_add(out, "\\t", 2);
-            break;
-        default:
-            snprintf(esc, sizeof esc, "\\u%04x", *p);
-            rc = fk_buf_add(out, esc, 6);
-            break;
-        }
-        p++;
-    }
-    return rc == 0 ? fk_buf_add(out, "\"", 1) : rc;
-}
-
-/* A value through cJSON: build it as sb_rest_row does and print it. */
-static int add_via_cjson(struct fk_buf *out, const struct sb_column *col, sqlite3_stmt *st, int i)
-{
-    cJSON *v = column_value(col, st, i);
-    char *text = v != NULL ? cJSON_PrintUnformatted(v) : NULL;
-    int rc = text != NULL ? fk_buf_addstr(out, text) : FK_ENOMEM;
-
-    cJSON_free(text);
-    cJSON_Delete(v);
-    return rc;
-}
-
 static int add_value(struct fk_buf *out, const struct sb_column *col, sqlite3_stmt *st, int i)
 {
-    char num[24];
-    long long n;
-
-    switch (sqlite3_column_type(st, i)) {
-    case SQLITE_NULL:
-        return fk_buf_add(out, "null", 4);
-    case SQLITE_INTEGER:
-        n = sqlite3_column_int64(st, i);
-        if (col->is_bool)
-            return n != 0 ? fk_buf_add(out, "true", 4) : fk_buf_add(out, "false", 5);
-        /* cJSON prints a number equal to its int value with %d; others need its logic */
-        if (n < INT_MIN || n > INT_MAX)
-            return add_via_cjson(out, col, st, i);
-        snprintf(num, sizeof num, "%lld", n);
-        return fk_buf_addstr(out, num);
-    case SQLITE_TEXT:
-        if (!col->is_json) {
-            const char *text = (const char *)sqlite3_column_text(st, i);
-            return add_string(out, text != NULL ? text : "");
-        }
-        return add_via_cjson(out, col, st, i);
-    default:
-        return add_via_cjson(out, col, st, i);
-    }
+    return pg_render_column(&col->type, st, i, out);
 }
 
 int sb_rest_row_text(const struct sb_ctx *c, sqlite3_stmt *st, struct fk_buf *out)
@@ -180,12 +100,52 @@ int sb_rest_row_text(const struct sb_ctx *c, sqlite3_stmt *st, struct fk_buf *ou
         const struct sb_column *col = &c->t->cols[s->col];
         if (i > 0)
             rc = fk_buf_add(out, ",", 1);
-        if (rc == 0)
-            rc = add_string(out, s->alias != NULL ? s->alias : col->name);
+        if (rc == 0) {
+            const char *name = s->alias != NULL ? s->alias : col->name;
+            rc = pg_json_string(out, name, strlen(name));
+        }
         if (rc == 0)
             rc = fk_buf_add(out, ":", 1);
         if (rc == 0)
             rc = add_value(out, col, st, s->col);
     }
     return rc == 0 ? fk_buf_add(out, "}", 1) : rc;
+}
+
+cJSON *sb_rest_row_storage(const struct sb_table *t, const cJSON *row, const char *path,
+                           struct fk_error *err)
+{
+    cJSON *out = cJSON_CreateObject();
+    const cJSON *v;
+
+    cJSON_ArrayForEach(v, row)
+    {
+        int k = sb_table_column(t, v->string);
+        struct pg_value pv = {0};
+        struct pg_error e;
+        cJSON *item = NULL;
+        int rc;
+        if (out == NULL)
+            return NULL;
+        if (k < 0 || t->cols[k].type.kind == PG_UNKNOWN) { /* fk_store says what is unknown */
+            item = cJSON_Duplicate(v, true);
+        } else if ((rc = pg_input_json(&t->cols[k].type, v, &pv, &e)) == FK_EINVAL) {
+            fk_error_set(err, "%s.%s: %s (%s)", path, v->string, e.message, e.code);
+            cJSON_Delete(out);
+            return NULL;
+        } else if (rc == 0) {
+            item = pv.t == PG_V_INT    ? cJSON_CreateNumber((double)pv.i)
+                   : pv.t == PG_V_REAL ? cJSON_CreateNumber(pv.d)
+                   : pv.t == PG_V_TEXT ? cJSON_CreateString(pv.s)
+                                       : cJSON_CreateNull();
+        }
+        pg_value_free(&pv);
+        if (item == NULL || !cJSON_AddItemToObject(out, v->string, item)) {
+            cJSON_Delete(item);
+            cJSON_Delete(out);
+            fk_error_set(err, "%s: out of memory", path);
+            return NULL;
+        }
+    }
+    return out;
 }

@@ -140,8 +140,9 @@ int sb_rest_rls_conflict_where(struct sb_ctx *c, struct sb_sql *sql)
 {
     int rc;
 
+    /* pg_upsert_hit() last: it counts the rows the update takes (pgtype.h), so 200 or 201 */
     if (!sb_rls_applies(c->t, &c->caller))
-        return 0;
+        return sb_sql_raw(sql, " WHERE pg_upsert_hit()");
     rc = sb_sql_raw(sql, " WHERE ");
     if (rc == 0)
         rc = sb_rls_using(sql, c->t, DDL_CMD_UPDATE, &c->caller);
@@ -149,6 +150,8 @@ int sb_rest_rls_conflict_where(struct sb_ctx *c, struct sb_sql *sql)
         rc = sb_sql_raw(sql, " AND ");
     if (rc == 0 && returns_row(c))
         rc = sb_rls_using(sql, c->t, DDL_CMD_SELECT, &c->caller);
+    if (rc == 0)
+        rc = sb_sql_raw(sql, " AND pg_upsert_hit()");
     return rc;
 }
 

@@ -14,7 +14,8 @@
 #include <strings.h>
 
 #include "fake_supabase/errors.h"
-#include "fake_supabase/postgrest_int.h"
+#include "fake_supabase/pgtype.h"
+#include "fake_supabase/postgrest_write.h"
 #include "fake_supabase/rls.h"
 
 #define MAX_COLS 256
@@ -54,6 +55,18 @@ int sb_rest_json_param(struct sb_ctx *c, struct sb_sql *sql, const struct sb_col
     char *printed = NULL, *end = NULL;
     int rc;
 
+    if (col->type.kind != PG_UNKNOWN) { /* the column's PostgreSQL type (pgtype.h) */
+        struct pg_value pv;
+        struct pg_error e;
+        rc = pg_input_json(&col->type, v, &pv, &e);
+        if (rc == FK_EINVAL)
+            return sb_pg_error(c->resp, 400, e.code, e.message, NULL, NULL) == 0 ? 1 : FK_ENOMEM;
+        if (rc != 0)
+            return FK_ENOMEM;
+        rc = sb_sql_storage(sql, &pv);
+        pg_value_free(&pv);
+        return rc == 0 ? 0 : FK_ENOMEM;
+    }
     if (v == NULL || cJSON_IsNull(v)) {
         p.type = SB_PARAM_NULL;
     } else if (cJSON_IsBool(v)) {
@@ -105,8 +118,16 @@ int sb_rest_json_param(struct sb_ctx *c, struct sb_sql *sql, const struct sb_col
  * was written. */
 static int parse_body(struct sb_ctx *c, bool arrays_ok, cJSON **out)
 {
-    cJSON *body = fk_req_json(c->req, NULL), *it;
-    bool ok = body != NULL && (cJSON_IsObject(body) || (arrays_ok && cJSON_IsArray(body)));
+    cJSON *body, *it;
+    bool ok;
+
+    if (pg_body_has_nul(c->req->body, c->req->body_len)) /* text cannot hold NUL */
+        return sb_pg_error(c->resp, 400, "22P05", "unsupported Unicode escape sequence",
+                           "\\u0000 cannot be converted to text.", NULL) == 0
+                   ? 1
+                   : FK_ENOMEM;
+    body = fk_req_json(c->req, NULL);
+    ok = body != NULL && (cJSON_IsObject(body) || (arrays_ok && cJSON_IsArray(body)));
 
     for (it = cJSON_IsArray(body) ? body->child : NULL; it != NULL; it = it->next)
         ok = ok && cJSON_IsObject(it);
@@ -253,6 +274,10 @@ static int add_conflict_clause(struct sb_ctx *c, struct sb_sql *sql, const int *
             rc = sb_sql_raw(sql, " = ");
         if (rc == 0)
             rc = sb_sql_param(sql, &owner);
+        if (rc == 0)
+            rc = sb_sql_raw(sql, " AND pg_upsert_hit()");
+    } else if (rc == 0) {
+        rc = sb_sql_raw(sql, " WHERE pg_upsert_hit()"); /* counts the rows updated, not inserted */
     }
     return rc;
 }
@@ -359,7 +384,8 @@ static int preference_applied(struct sb_ctx *c)
 
 /* Commit (or roll back on a single-object mismatch) and answer with the written rows.
  * Takes ownership of out. */
-static int finish_write(struct sb_ctx *c, cJSON *out, unsigned ok_status, bool is_insert)
+static int finish_write(struct sb_ctx *c, cJSON *out, unsigned ok_status, bool is_insert,
+                        bool deleting)
 {
     int n = cJSON_GetArraySize(out), rc;
     cJSON *proj = NULL, *it;
@@ -388,12 +414,14 @@ static int finish_write(struct sb_ctx *c, cJSON *out, unsigned ok_status, bool i
         }
         rc = sb_rest_reply_rows(c, ok_status, proj);
     } else {
-        rc = fk_resp_set(c->resp, is_insert ? 201 : 204, NULL, NULL, 0);
+        rc = fk_resp_set(c->resp, is_insert ? ok_status : 204, NULL, NULL, 0);
         if (rc == 0 && c->pref.ret == SB_RET_HEADERS && is_insert)
             rc = set_location(c, cJSON_GetArrayItem(out, 0));
     }
-    if (rc == 0 && is_insert)
-        rc = fk_resp_header(c->resp, "Content-Range", "*/*");
+    /* PostgREST 12 (Response.hs): POST and DELETE send contentRangeH 1 0 total, "*" then the
+     * count or "*"; PATCH sends the rows' range 0-(n-1). */
+    if (rc == 0 && (is_insert || deleting))
+        rc = sb_rest_content_range(c->resp, 0, 0, c->pref.count ? n : -1);
     else if (rc == 0)
         rc = sb_rest_content_range(c->resp, 0, n, c->pref.count ? n : -1);
     if (rc == 0)
@@ -449,10 +477,14 @@ int sb_rest_insert(struct sb_ctx *c)
                  : FK_ENOMEM;
     if (rc == 0 && (out = cJSON_CreateArray()) == NULL)
         rc = FK_ENOMEM;
+    pg_upsert_reset();
     for (row = rc == 0 ? rows->child : NULL; row != NULL && rc == 0; row = row->next)
         rc = insert_row(c, row, cols, ncols, keys, nkeys, out);
     if (rc == 0) {
-        rc = finish_write(c, out, 201, true);
+        /* PostgREST 12: a merge-duplicates upsert that inserted no row answers 200. */
+        long inserted = (long)cJSON_GetArraySize(rows) - pg_upsert_updated();
+        rc = finish_write(c, out, c->pref.resolution == SB_RES_MERGE && inserted <= 0 ? 200 : 201,
+                          true, false);
         out = NULL;
     } else {
         fk_store_rollback(c->req->store);
@@ -512,7 +544,8 @@ static int update_or_delete(struct sb_ctx *c, bool deleting)
         cJSON_Delete(body);
         if (fk_store_begin(c->req->store) != 0)
             return FK_ENOMEM;
-        return (out = cJSON_CreateArray()) != NULL ? finish_write(c, out, 200, false) : FK_ENOMEM;
+        return (out = cJSON_CreateArray()) != NULL ? finish_write(c, out, 200, false, false)
+                                                   : FK_ENOMEM;
     }
     if (rc == 0)
         rc = sb_sql_raw(&sql, " WHERE ");
@@ -535,7 +568,7 @@ static int update_or_delete(struct sb_ctx *c, bool deleting)
     if (rc != 0)
         fk_store_rollback(c->req->store);
     if (rc == 0) {
-        rc = finish_write(c, out, 200, false);
+        rc = finish_write(c, out, 200, false, deleting);
         out = NULL;
     }
     cJSON_Delete(out);
@@ -545,6 +578,15 @@ static int update_or_delete(struct sb_ctx *c, bool deleting)
         return sb_pg_too_complex(c->resp, "more than 30000 values or 1 MiB of SQL in one "
                                           "statement");
     return rc > 0 ? 0 : rc;
+}
+
+int sb_rest_body_first(struct sb_ctx *c)
+{
+    cJSON *body = NULL;
+    int rc = parse_body(c, strcmp(c->req->method, "POST") == 0, &body);
+
+    cJSON_Delete(body);
+    return rc;
 }
 
 int sb_rest_update(struct sb_ctx *c)

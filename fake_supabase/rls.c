@@ -426,6 +426,8 @@ int sb_schema_from_ddl(const char *base_sql, struct ddl_result *d, struct sb_sch
         }
         free(t->cols[col].decl_type);
         t->cols[col].decl_type = copy;
+        /* PostgreSQL's spelling, never the legacy SQLite one (pgtype.h) */
+        pg_type_parse(copy, false, &t->cols[col].type);
     }
     if (rc == 0 && (rc = sb_rls_attach(*out, d)) != 0) {
         fk_error_set(err, "schema: out of memory");

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fake_supabase/pgtype.h"
 #include "fakekit/text.h"
 
 static char *dup_str(const char *s)
@@ -119,6 +120,14 @@ static int load_columns(sqlite3 *db, struct sb_table *t)
         set_affinity(c);
     }
     rc = 0;
+    {
+        const char *decls[512];
+        size_t n = t->ncols < 512 ? t->ncols : 512;
+        for (size_t i = 0; i < n; i++)
+            decls[i] = t->cols[i].decl_type;
+        for (size_t i = 0; i < t->ncols; i++) /* the PostgreSQL type (pgtype.h) */
+            pg_type_parse(t->cols[i].decl_type, pg_table_is_legacy(decls, n), &t->cols[i].type);
+    }
 out:
     sqlite3_finalize(st);
     return rc;
@@ -384,6 +393,7 @@ int sb_schema_from_sql(const char *base_sql, const char *extra_sql, struct sb_sc
     struct sb_schema *s = calloc(1, sizeof(*s));
 
     *out = NULL;
+    pg_sqlite_auto(); /* the type layer's functions on this and every later connection */
     if (s == NULL || sqlite3_open(":memory:", &db) != SQLITE_OK) {
         fk_error_set(err, "schema: out of memory");
         rc = FK_ENOMEM;

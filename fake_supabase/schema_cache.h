@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "fake_supabase/ddl.h"
+#include "fake_supabase/pgtype.h"
 #include "fakekit/err.h"
 
 /* SQLite's type affinity of a column (sqlite.org/datatype3.html section 3.1). */
@@ -23,8 +24,9 @@ struct sb_column {
     char *name;
     char *decl_type; /* as declared, "" when none */
     enum sb_affinity aff;
-    bool is_bool; /* declared BOOL/BOOLEAN: rendered as true/false */
-    bool is_json; /* declared JSON/JSONB: text rendered as embedded JSON */
+    bool is_bool;        /* declared BOOL/BOOLEAN: rendered as true/false */
+    bool is_json;        /* declared JSON/JSONB: text rendered as embedded JSON */
+    struct pg_type type; /* the PostgreSQL type of decl_type (pgtype.h) */
     bool notnull;
     bool has_default;
     int pk; /* 1-based position in the primary key, 0 if not part of it */

@@ -123,6 +123,7 @@ test('upsert with onConflict merges, ignoreDuplicates skips', async () => {
     .select('step, attempts')
     .single();
   assert.equal(merged.error, null);
+  assert.equal(merged.status, 200); // PostgREST 12: an upsert that inserted nothing
   assert.deepEqual(merged.data, { step: 'purchased', attempts: 2 });
 
   const ignored = await admin

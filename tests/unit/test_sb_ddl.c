@@ -230,7 +230,7 @@ static void test_identity_and_defaults(void **state)
     expect_query(db, "SELECT s || '|' || c || '|' || n || '|' || r || '|' || ok || ok2 FROM b",
                  "it's|ab  |-5|1.5|01");
     expect_query(db, "SELECT tags || tags2 || nums || meta FROM b",
-                 "[][\"a\",\"b c\"][1,2]{\"k\": 1}");
+                 "[][\"a\",\"b c\"][1,2]{\"k\":1}");
     expect_query(db, "SELECT nada IS NULL FROM b", "1");
     sqlite3_close(db);
     ddl_result_free(&d);
