@@ -16,8 +16,8 @@
 
 #include "fake_supabase/errors.h"
 #include "fake_supabase/gotrue.h"
-#include "fake_supabase/postgrest_int.h"
 #include "fake_supabase/postgrest_write.h"
+#include "fake_supabase/rest_ctx.h"
 #include "fake_supabase/rls.h"
 
 #define PG_CT        "application/json; charset=utf-8"

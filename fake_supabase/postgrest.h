@@ -4,16 +4,14 @@
  * --schema file (the schema cache); the grammar is filter.h's, the errors errors.h's, and
  * the statuses, headers and bodies follow docs/reference/supabase.md sections 2 and 3.
  *
- * Roles (the fake has no row-level security policies; this is what it enforces instead, the
- * policy most Supabase projects write, "auth.uid() = user_id"):
- *   - service_role: everything, every row.
- *   - authenticated (a user JWT): on a table with an owner column (user_id, or a column that
- *     references auth_users(id) such as profiles.id) reads, updates and deletes see only the
- *     rows whose owner is the token's sub; an inserted, upserted or updated row must keep
- *     owner = sub, else 403 42501 "new row violates row-level security policy for table".
- *     Tables without an owner column are fully open to it.
- *   - anon: reads see tables without an owner column, and no rows of the others (as RLS
- *     shows them); every write is 401 42501 "permission denied for table t".
+ * Roles: service_role bypasses row-level security. On a table with RLS enabled, anon and
+ * authenticated see and write what its policies allow (rls.h: permissive policies OR-ed,
+ * restrictive AND-ed, none = nothing); a write a WITH CHECK refuses is 403 (401 for anon)
+ * 42501 "new row violates row-level security policy for table". A table without RLS is open
+ * to both, as Supabase's default grants make it. Only a schema that declares no policy and
+ * enables RLS nowhere (an old SQLite --schema file) gets the fallback owner rule: a user_id
+ * column, or one referencing auth_users(id), ties rows to the token's sub, and anon writes
+ * nothing (401 42501 "permission denied for table t").
  * As in Supabase (pg-safeupdate), PATCH and DELETE without any filter are refused (21000). */
 #ifndef SB_POSTGREST_H
 #define SB_POSTGREST_H
@@ -25,12 +23,6 @@
 #include "fakekit/http.h"
 #include "fakekit/router.h"
 #include "fakekit/store.h"
-
-/* The fake's state (struct fk_service.init's *svc, req->svc in handlers). */
-struct sb_svc {
-    char *schema_sql;         /* auth schema + the --schema file, run when the store opens */
-    struct sb_schema *schema; /* the --schema file's tables only */
-};
 
 /* GET HEAD POST PATCH DELETE /rest/v1/{table}. */
 int sb_rest_table(const struct fk_req *req, struct fk_resp *resp);

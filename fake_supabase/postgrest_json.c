@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fake_supabase/postgrest_int.h"
+#include "fake_supabase/rest_ctx.h"
 
 /* A value as a cJSON item that prints exactly the layer's rendering: strings and booleans
  * as themselves (so callers can read them), everything else raw JSON text. */

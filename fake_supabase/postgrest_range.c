@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "fake_supabase/errors.h"
-#include "fake_supabase/postgrest_int.h"
+#include "fake_supabase/rest_ctx.h"
 
 typedef __int128 wide; /* PostgREST's Integer, for the values that can reach here */
 

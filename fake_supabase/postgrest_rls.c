@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "fake_supabase/errors.h"
-#include "fake_supabase/postgrest_int.h"
+#include "fake_supabase/rest_ctx.h"
 #include "fake_supabase/rls.h"
 
 /* The new row is returned to the client: SELECT rights are needed, so the SELECT policies'

@@ -84,6 +84,12 @@ struct sb_schema {
     size_t ntables;
 };
 
+/* The fake's state (struct fk_service.init's *svc, req->svc in handlers). */
+struct sb_svc {
+    char *schema_sql;         /* auth schema + the --schema file, run when the store opens */
+    struct sb_schema *schema; /* the --schema file's tables only */
+};
+
 /* Run base_sql (may be NULL) then extra_sql in a private ":memory:" database and cache the
  * tables that extra_sql created, in creation order. On failure *out is NULL and err holds
  * SQLite's message ("schema: near \"CREAT\": syntax error"). Caller frees with

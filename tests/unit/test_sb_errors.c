@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "fake_supabase/errors.h"
-#include "fake_supabase/postgrest_int.h"
+#include "fake_supabase/rest_ctx.h"
 
 static const char base_sql[] = "CREATE TABLE auth_users (id TEXT PRIMARY KEY);";
 static const char test_sql[] = "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, "

@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "fake_supabase/postgrest_int.h"
+#include "fake_supabase/rest_ctx.h"
 
 static const char table_sql[] =
     "CREATE TABLE t (id INTEGER PRIMARY KEY, s TEXT, b BOOLEAN, j JSONB, r REAL, bl BLOB, "

@@ -1,9 +1,9 @@
-/* postgrest_int.h: one /rest/v1 request's context and the helpers that build rows and
- * answers (postgrest.c, postgrest_json.c, postgrest_range.c), below both the request
+/* rest_ctx.h: one /rest/v1 request's context and the helpers that build rows and
+ * answers (postgrest_json.c, postgrest_range.c, postgrest_rls.c), below both the request
  * dispatcher (postgrest.c) and the writes (postgrest_write.h), which include it; values go
  * through the type layer below it (pgtype.h). Private to fake_supabase's REST half. */
-#ifndef SB_POSTGREST_INT_H
-#define SB_POSTGREST_INT_H
+#ifndef SB_REST_CTX_H
+#define SB_REST_CTX_H
 
 #include <stdbool.h>
 
@@ -12,7 +12,6 @@
 
 #include "fake_supabase/filter.h"
 #include "fake_supabase/gotrue.h"
-#include "fake_supabase/postgrest.h"
 
 enum sb_return { SB_RET_DEFAULT, SB_RET_MINIMAL, SB_RET_REPR, SB_RET_HEADERS };
 enum sb_resolution { SB_RES_NONE, SB_RES_MERGE, SB_RES_IGNORE };
