@@ -486,17 +486,8 @@ int pg_input(const struct pg_type *t, const char *text, struct pg_value *out, st
     case PG_JSON:
     case PG_JSONB:
         return pg_json_input(t, text, out, e);
-    case PG_INTERVAL: {
-        size_t len;
-        while (isspace((unsigned char)*text))
-            text++;
-        len = strlen(text);
-        while (len > 0 && isspace((unsigned char)text[len - 1]))
-            len--;
-        if (len == 0)
-            return pg_fail_syntax(e, t, text);
-        return pg_text_value(out, text, len);
-    }
+    case PG_INTERVAL:
+        return pg_interval_input(t, text, out, e);
     default:
         return pg_text_value(out, text, strlen(text));
     }

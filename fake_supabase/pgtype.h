@@ -35,7 +35,9 @@
  *   uuid TEXT lower case with dashes; timestamptz TEXT YYYY-MM-DDTHH:MM:SS.ffffffZ in UTC;
  *   timestamp TEXT YYYY-MM-DDTHH:MM:SS.ffffff; date TEXT YYYY-MM-DD; time TEXT HH:MM:SS.ffffff
  *   (years 1..9999; 'infinity' and '-infinity' stored as those words, which sort after and
- *   before every date); interval TEXT as given (trimmed); text/varchar TEXT as given,
+ *   before every date); interval TEXT "<24-digit key of its span>|months|days|microseconds"
+ *   (text order is PostgreSQL's order; '1 mon' and '30 days', equal in PostgreSQL, are two
+ *   values here); text/varchar TEXT as given,
  *   character(n) blank-padded; json TEXT as given; jsonb TEXT with keys sorted by length then
  *   bytes, the last duplicate key kept; T ARRAY TEXT holding a JSON array of the element
  *   storage forms.

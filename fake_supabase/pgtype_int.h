@@ -17,6 +17,11 @@ int pg_text_value(struct pg_value *out, const char *s, size_t n) FK_MUST_CHECK;
 int pg_numeric_input(const struct pg_type *t, const char *text, struct pg_value *out,
                      struct pg_error *e) FK_MUST_CHECK;
 
+/* interval (pgtype_interval.c). */
+int pg_interval_input(const struct pg_type *t, const char *text, struct pg_value *out,
+                      struct pg_error *e) FK_MUST_CHECK;
+int pg_interval_render(const char *s, struct fk_buf *out) FK_MUST_CHECK;
+
 /* Dates and times (t->kind PG_DATE, PG_TIME, PG_TIMESTAMP, PG_TIMESTAMPTZ). */
 int pg_time_input(const struct pg_type *t, const char *text, struct pg_value *out,
                   struct pg_error *e) FK_MUST_CHECK;

@@ -169,6 +169,8 @@ static int text_render(const struct pg_type *t, const char *s, size_t n, struct 
     }
     case PG_JSONB:
         return pg_jsonb_render(s, out);
+    case PG_INTERVAL:
+        return pg_interval_render(s, out);
     case PG_FLOAT4:
     case PG_FLOAT8:
     case PG_NUMERIC:

@@ -153,12 +153,14 @@ static int parse_clock(const char **pp, struct dt *t, bool compact)
         if (isdigit((unsigned char)*p)) /* more digits than a field holds */
             return DT_RANGE;
     }
-    if (*p == '.' && t->s >= 0) {
-        const char *f = p;
-        p++;
-        while (isdigit((unsigned char)*p))
-            p++;
-        frac = strtod(f, NULL);
+    if (*p == '.') { /* the fraction's digits only (strtod would read an exponent) */
+        char digs[32] = "0.";
+        size_t k = 2;
+        for (p++; isdigit((unsigned char)*p); p++)
+            if (k + 1 < sizeof digs)
+                digs[k++] = *p;
+        digs[k] = '\0';
+        frac = strtod(digs, NULL);
     }
     t->usec = (long)rint(frac * 1000000.0);
     t->has_time = true;

@@ -29,8 +29,7 @@ static cJSON *column_value(const struct sb_column *col, sqlite3_stmt *st, int i)
         return cJSON_CreateNull();
     /* the common cases without rendering: text as it is stored, booleans, small integers */
     if (type == SQLITE_TEXT && !t->array &&
-        (pg_type_is_text(t) || t->kind == PG_UUID || t->kind == PG_UNKNOWN ||
-         t->kind == PG_INTERVAL))
+        (pg_type_is_text(t) || t->kind == PG_UUID || t->kind == PG_UNKNOWN))
         return cJSON_CreateString((const char *)sqlite3_column_text(st, i));
     if (type == SQLITE_INTEGER && !t->array && t->kind == PG_BOOL)
         return cJSON_CreateBool(sqlite3_column_int64(st, i) != 0);

@@ -91,7 +91,7 @@ static void round_trip(const struct pg_type *t, const struct pg_value *v)
     j = cJSON_ParseWithLength(b.data, b.len);
     if (j == NULL) /* every rendering is one JSON value */
         abort();
-    if (!t->array && t->kind != PG_JSON && t->kind != PG_JSONB && t->kind != PG_INTERVAL &&
+    if (!t->array && t->kind != PG_JSON && t->kind != PG_JSONB &&
         (cJSON_IsString(j) || cJSON_IsNumber(j))) {
         struct pg_value again = {0};
         struct pg_error e;

@@ -186,6 +186,58 @@ static void texts(void)
             add("text", words[i], words[k]);
 }
 
+/* No '30 days' or '720 hours' beside '1 mon': equal in PostgreSQL, two values in the fake
+ * (pgtype.h). */
+static void intervals(const char *type)
+{
+    static const char *const odd[] = {"1 day",
+                                      "2 days 3 hours",
+                                      "1 year 2 months",
+                                      "3 mons",
+                                      "1 day 02:00:00",
+                                      "02:00:00",
+                                      "-1 day",
+                                      "1 day ago",
+                                      "@ 1 day",
+                                      "1.5 days",
+                                      "P1Y2M3DT4H5M6S",
+                                      "PT1.5S",
+                                      "1 week",
+                                      "1 hour 30 minutes",
+                                      "90 minutes",
+                                      "1 millennium",
+                                      "1 decade 1 century",
+                                      "5",
+                                      "0",
+                                      "00:00:00",
+                                      "-02:30",
+                                      "1 day -01:00:00",
+                                      "-1 day +02:00:00",
+                                      "1.5 months",
+                                      "1.5 years",
+                                      "10 ms",
+                                      "1 us",
+                                      "1 mon 30 days",
+                                      "1 mon",
+                                      "",
+                                      "abc",
+                                      "1 fortnight",
+                                      "1 day 2",
+                                      "3h",
+                                      "2d",
+                                      "-1.25 hours",
+                                      "1 year -1 mon",
+                                      "P2W",
+                                      "100000 years",
+                                      "12:34:56.789",
+                                      "1 days 1 days"};
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++)
+        add(type, odd[i], NULL);
+    for (int i = 0; i < 40; i++)
+        addf(type, "%s%u years %u mons %s%u days %02u:%02u:%02u", rnd(4) ? "" : "-", rnd(5),
+             rnd(12), rnd(3) ? "" : "-", rnd(40), rnd(48), rnd(60), rnd(60));
+}
+
 static void structured(void)
 {
     static const char *const jsonb[] = {"{\"b\":1,\"aa\":2,\"b\":3}",
@@ -275,6 +327,7 @@ static void build_cases(void)
     typed("timestamp without time zone", times);
     typed("date", times);
     typed("time without time zone", times);
+    typed("interval", intervals);
     from = ncases;
     uuids();
     pairs_of("uuid", from, ncases);
