@@ -377,8 +377,14 @@ int ddl_default_sql(struct ddl_p *p, size_t from, size_t to, const struct ddl_co
         fk_buf_cleanup(&lit);
     }
     if (rc == FK_EINVAL && from + 4 <= to && ddl_is_kw(&p->t[from], "auth") &&
+        ddl_is_op(&p->t[from + 1], ".") && ddl_is_kw(&p->t[from + 2], "uid")) {
+        /* default auth.uid(): the caller's id, a per-request value (rls.h sb_auth_uid) */
+        fk_buf_cleanup(&b);
+        rc = fk_buf_addstr(&b, "(sb_auth_uid())");
+    }
+    if (rc == FK_EINVAL && from + 4 <= to && ddl_is_kw(&p->t[from], "auth") &&
         ddl_is_op(&p->t[from + 1], ".")) {
-        /* default auth.uid(): a per-request value no SQLite default can hold. The column
+        /* other auth.*() defaults: per-request values the fake does not keep. The column
          * must be sent (a not null one without it answers 23502); said once at start-up. */
         fk_buf_cleanup(&b);
         *out = NULL;

@@ -340,7 +340,9 @@ int sb_rest_table(const struct fk_req *req, struct fk_resp *resp)
         rc = sb_pg_qerr(resp, &qe);
     else if (rc == 0) {
         sb_prefer_parse(fk_req_header(req, "Prefer"), &c.pref);
+        sb_auth_uid_set(c.caller.role == SB_ROLE_AUTHENTICATED ? c.caller.sub : NULL);
         rc = dispatch(&c);
+        sb_auth_uid_set(NULL);
     }
     sb_query_cleanup(&c.q);
     return rc;

@@ -409,10 +409,39 @@ int sb_rls_check(struct sb_sql *sql, const struct sb_table *t, enum ddl_cmd cmd,
     return combine(sql, t, cmd, who, true);
 }
 
+static _Thread_local const char *request_uid;
+
+void sb_auth_uid_set(const char *sub)
+{
+    request_uid = sub;
+}
+
+static void fn_auth_uid(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    (void)argv;
+    if (request_uid != NULL && request_uid[0] != '\0')
+        sqlite3_result_text(ctx, request_uid, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_result_null(ctx);
+}
+
+static int register_auth(sqlite3 *db, char **errmsg, const sqlite3_api_routines *api)
+{
+    (void)errmsg;
+    (void)api;
+    return sqlite3_create_function(db, "sb_auth_uid", 0, SQLITE_UTF8, NULL, fn_auth_uid, NULL,
+                                   NULL);
+}
+
 int sb_schema_from_ddl(const char *base_sql, struct ddl_result *d, struct sb_schema **out,
                        struct fk_error *err)
 {
-    int rc = sb_schema_from_sql(base_sql, d->sqlite, out, err);
+    int rc;
+
+    /* before the schema's own connection: its defaults may name sb_auth_uid() */
+    (void)sqlite3_auto_extension((void (*)(void))register_auth);
+    rc = sb_schema_from_sql(base_sql, d->sqlite, out, err);
 
     for (size_t i = 0; rc == 0 && i < d->ntypes; i++) {
         const struct sb_table *t = sb_schema_table(*out, d->types[i].table);

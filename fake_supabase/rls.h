@@ -55,4 +55,11 @@ int sb_rls_check(struct sb_sql *sql, const struct sb_table *t, enum ddl_cmd cmd,
 int sb_rls_compile_text(const struct sb_table *t, const char *expr, char **out, char *why,
                         size_t whylen) FK_MUST_CHECK;
 
+/* The SQL function sb_auth_uid(): the user id of the request this thread serves (set by
+ * sb_auth_uid_set; NULL for anon and service_role, as auth.uid() reads the JWT's sub), so
+ * that a column declared "default auth.uid()" gets it (ddl.c emits DEFAULT (sb_auth_uid())).
+ * Registered on every connection opened after sb_schema_from_ddl. sub is borrowed until the
+ * next call; NULL clears it. */
+void sb_auth_uid_set(const char *sub);
+
 #endif

@@ -113,6 +113,15 @@ static void test_notes(void **state)
     /* cannot insert for another user; anon cannot insert at all */
     assert_int_equal(post_note(t2, U1, "x", false), 403);
     assert_int_equal(post_note(NULL, U1, "x", false), 401);
+    /* user_id default auth.uid(): a note sent without it is the caller's */
+    rest("POST", NOTES, ANON, t2, repr, "{\"title\":\"d-default2\"}", &r);
+    j = expect(&r, 201);
+    assert_string_equal(jstr(cJSON_GetArrayItem(j, 0), "user_id"), U2);
+    cJSON_Delete(j);
+    h_resp_free(&r);
+    rest("DELETE", NOTES "?title=eq.d-default2", ANON, SERVICE, NULL, NULL, &r);
+    assert_null(expect(&r, 204));
+    h_resp_free(&r);
     /* reads: own rows, plus pinned ones; anon sees nothing */
     expect_titles(t1, NOTES, "a-own1,b-pinned1");
     expect_titles(t2, NOTES, "b-pinned1,c-own2");

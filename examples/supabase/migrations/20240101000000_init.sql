@@ -16,7 +16,7 @@ create table public.teams (
 
 create table if not exists public.notes (
     id          uuid default extensions.uuid_generate_v4() not null,
-    user_id     uuid not null references auth.users on delete cascade,
+    user_id     uuid not null default auth.uid() references auth.users on delete cascade,
     team_id     bigint references public.teams (id) on delete set null,
     title       text not null default ''::text,
     body        text,
