@@ -268,31 +268,30 @@ static int caller_of_claims(const struct fk_req *req, struct fk_resp *resp, cons
     bool found;
 
     if (sub == NULL || strlen(sub) >= SB_ID_MAX) {
-        (void)sb_gotrue_error(req, resp, 403, "bad_jwt", "invalid claim: missing sub claim", NULL);
-        return -1;
+        return fk_answered(
+            sb_gotrue_error(req, resp, 403, "bad_jwt", "invalid claim: missing sub claim", NULL));
     }
     if (!sb_user_exists(req->store, sub)) {
-        (void)sb_gotrue_error(req, resp, 403, "user_not_found",
-                              "User from sub claim in JWT does not exist", NULL);
-        return -1;
+        return fk_answered(sb_gotrue_error(req, resp, 403, "user_not_found",
+                                           "User from sub claim in JWT does not exist", NULL));
     }
     snprintf(uid, SB_ID_MAX, "%s", sub);
     snprintf(sid, SB_ID_MAX, "%s", session != NULL ? session : "");
     if (session == NULL)
-        return 0; /* a token signed without a session (tests, service scripts) */
+        return FK_OK; /* a token signed without a session (tests, service scripts) */
     s = fk_store_stmt(req->store, "SELECT 1 FROM auth_sessions WHERE id = ? AND user_id = ?");
     if (s == NULL)
-        return -1;
+        return FK_EIO;
     sqlite3_bind_text(s, 1, session, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 2, sub, -1, SQLITE_TRANSIENT);
     found = sqlite3_step(s) == SQLITE_ROW;
     sqlite3_reset(s);
     if (!found) {
-        (void)sb_gotrue_error(req, resp, 403, "session_not_found",
-                              "Session from session_id claim in JWT does not exist", NULL);
-        return -1;
+        return fk_answered(sb_gotrue_error(req, resp, 403, "session_not_found",
+                                           "Session from session_id claim in JWT does not exist",
+                                           NULL));
     }
-    return 0;
+    return FK_OK;
 }
 
 /* The Bearer token's caller, as above (resp set on any refusal). */
@@ -301,8 +300,8 @@ static int load_caller(const struct fk_req *req, struct fk_resp *resp, char *uid
     cJSON *claims = NULL;
     int rc;
 
-    if (sb_gotrue_bearer(req, resp, &claims) != 0)
-        return -1;
+    if ((rc = sb_gotrue_bearer(req, resp, &claims)) != FK_OK)
+        return rc;
     rc = caller_of_claims(req, resp, claims, uid, sid);
     cJSON_Delete(claims);
     return rc;
@@ -314,9 +313,8 @@ static int h_user(const struct fk_req *req, struct fk_resp *resp)
     cJSON *u = NULL;
     int rc;
 
-    rc = load_caller(req, resp, uid, sid);
-    if (rc != 0)
-        return 0;
+    if ((rc = load_caller(req, resp, uid, sid)) != FK_OK)
+        return fk_handler_rc(rc);
     u = sb_user_json(req->store, uid);
     return u != NULL ? sb_gotrue_json(req, resp, 200, u) : FK_ENOMEM;
 }
@@ -346,8 +344,9 @@ static int h_user_update(const struct fk_req *req, struct fk_resp *resp)
     const char *pw;
     int rc = 0;
 
-    rc = load_caller(req, resp, uid, sid);
-    if (rc != 0 || (body = sb_gotrue_body(req, resp, sb_user_update_fields)) == NULL)
+    if ((rc = load_caller(req, resp, uid, sid)) != FK_OK)
+        return fk_handler_rc(rc);
+    if ((body = sb_gotrue_body(req, resp, sb_user_update_fields)) == NULL)
         return 0;
     pw = str_member(body, "password");
     app = cJSON_DetachItemFromObjectCaseSensitive(body, "app_metadata");
@@ -442,9 +441,8 @@ static int h_logout(const struct fk_req *req, struct fk_resp *resp)
     sqlite3_stmt *s = NULL;
     int rc;
 
-    rc = load_caller(req, resp, uid, sid);
-    if (rc != 0)
-        return 0;
+    if ((rc = load_caller(req, resp, uid, sid)) != FK_OK)
+        return fk_handler_rc(rc);
     /* Refresh tokens go with their session (explicitly: foreign keys may be off). */
     if (scope == NULL || scope[0] == '\0' || strcmp(scope, "global") == 0)
         sql = "DELETE FROM auth_sessions WHERE user_id = ?1";

@@ -40,7 +40,8 @@ struct sb_caller {
  *     undecodable Bearer JWT, with WWW-Authenticate: Bearer error="invalid_token", ...;
  *     PGRST303 (401) "JWT expired";
  *   - otherwise GoTrue bodies (403 bad_jwt), in the format the request asks for.
- * Returns 0 on success with *out filled. Borrows req; resp is only touched on failure. */
+ * FK_OK with *out filled, FK_ANSWERED with the refusal in resp, or a negative fk_err
+ * (resp unset: the server answers its native 500). Borrows req. */
 int sb_authorize(const struct fk_req *req, struct fk_resp *resp, bool for_rest,
                  struct sb_caller *out);
 

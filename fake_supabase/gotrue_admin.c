@@ -11,20 +11,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* 0 when the caller is an admin; -1 with resp filled otherwise. */
+/* FK_OK when the caller is an admin, FK_ANSWERED with the refusal in resp, or a negative
+ * fk_err. */
 static int require_admin(const struct fk_req *req, struct fk_resp *resp)
 {
     cJSON *claims = NULL;
     enum sb_role role;
+    int rc;
 
-    if (sb_gotrue_bearer(req, resp, &claims) != 0)
-        return -1;
+    if ((rc = sb_gotrue_bearer(req, resp, &claims)) != FK_OK)
+        return rc;
     role = sb_role_of(claims);
     cJSON_Delete(claims);
     if (role == SB_ROLE_SERVICE)
-        return 0;
-    (void)sb_gotrue_error(req, resp, 403, "not_admin", "User not allowed", NULL);
-    return -1;
+        return FK_OK;
+    return fk_answered(sb_gotrue_error(req, resp, 403, "not_admin", "User not allowed", NULL));
 }
 
 static int user_answer(const struct fk_req *req, struct fk_resp *resp, const char *id)
@@ -77,8 +78,9 @@ int sb_admin_create(const struct fk_req *req, struct fk_resp *resp)
     const cJSON *role = NULL;
     int rc = 0;
 
-    if (require_admin(req, resp) != 0 ||
-        (body = sb_gotrue_body(req, resp, sb_admin_user_fields)) == NULL)
+    if ((rc = require_admin(req, resp)) != FK_OK)
+        return fk_handler_rc(rc);
+    if ((body = sb_gotrue_body(req, resp, sb_admin_user_fields)) == NULL)
         return 0;
     a.id = opt_str(body, "id");
     a.email = opt_str(body, "email");
@@ -133,10 +135,10 @@ int sb_admin_list(const struct fk_req *req, struct fk_resp *resp)
     char link[256], total_s[32];
     long page, per_page, total = 0, last;
     cJSON *users = NULL, *o = NULL;
-    int n;
+    int n, rc;
 
-    if (require_admin(req, resp) != 0)
-        return 0;
+    if ((rc = require_admin(req, resp)) != FK_OK)
+        return fk_handler_rc(rc);
     if (!page_arg(req, "page", 1, &page) || !page_arg(req, "per_page", SB_LIST_PER_PAGE, &per_page))
         return sb_gotrue_error(req, resp, 400, "validation_failed", "Bad Pagination Parameters",
                                NULL);
@@ -167,8 +169,10 @@ int sb_admin_list(const struct fk_req *req, struct fk_resp *resp)
 
 int sb_admin_get(const struct fk_req *req, struct fk_resp *resp)
 {
-    if (require_admin(req, resp) != 0)
-        return 0;
+    int rc;
+
+    if ((rc = require_admin(req, resp)) != FK_OK)
+        return fk_handler_rc(rc);
     return user_answer(req, resp, req->params[0]);
 }
 
@@ -179,8 +183,9 @@ int sb_admin_update(const struct fk_req *req, struct fk_resp *resp)
     cJSON *body = NULL;
     int rc;
 
-    if (require_admin(req, resp) != 0 ||
-        (body = sb_gotrue_body(req, resp, sb_admin_user_fields)) == NULL)
+    if ((rc = require_admin(req, resp)) != FK_OK)
+        return fk_handler_rc(rc);
+    if ((body = sb_gotrue_body(req, resp, sb_admin_user_fields)) == NULL)
         return 0;
     pw = opt_str(body, "password");
     if (!sb_user_exists(req->store, req->params[0]))
@@ -201,8 +206,8 @@ int sb_admin_delete(const struct fk_req *req, struct fk_resp *resp)
     cJSON *o = NULL;
     int rc;
 
-    if (require_admin(req, resp) != 0)
-        return 0;
+    if ((rc = require_admin(req, resp)) != FK_OK)
+        return fk_handler_rc(rc);
     /* should_soft_delete is accepted and treated as a hard delete. */
     rc = sb_user_delete(req->store, req->params[0]);
     if (rc != 0)

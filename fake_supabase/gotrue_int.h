@@ -37,8 +37,9 @@ bool sb_confirm_signups(void); /* --confirm-signups: signup returns a user, no s
 int sb_apikey_check(const struct fk_req *req, struct fk_resp *resp, enum sb_role *role);
 
 /* GoTrue's requireAuthentication: the Bearer token must be present (else 401
- * no_authorization) and valid (else 403 bad_jwt). 0 with *claims (caller cJSON_Delete()s),
- * or -1 with resp filled. Also checks the apikey first. */
+ * no_authorization) and valid (else 403 bad_jwt). FK_OK with *claims (caller
+ * cJSON_Delete()s), FK_ANSWERED with resp filled, or a negative fk_err. Also checks the
+ * apikey first. */
 int sb_gotrue_bearer(const struct fk_req *req, struct fk_resp *resp, cJSON **claims);
 
 /* Role from a verified payload's "role" claim: anon when absent. */

@@ -289,17 +289,16 @@ static const char *gotrue_jwt_msg(enum fk_jwt_status st, const char *tok)
            "JSON decode claim";
 }
 
-/* A Bearer token that failed with st: fill resp in the REST or GoTrue dialect. -1. */
+/* A Bearer token that failed with st: the answer in the REST or GoTrue dialect.
+ * FK_ANSWERED, or FK_ENOMEM with resp left unset (the server answers its native 500). */
 static int bearer_failed(const struct fk_req *req, struct fk_resp *resp, const char *tok,
                          enum fk_jwt_status st, bool for_rest)
 {
     if (st == FK_JWT_NOMEM)
-        return -1; /* resp left unset: the server answers the native 500 */
+        return FK_ENOMEM;
     if (for_rest)
-        (void)rest_jwt_error(resp, st, tok);
-    else
-        (void)sb_gotrue_error(req, resp, 403, "bad_jwt", gotrue_jwt_msg(st, tok), NULL);
-    return -1;
+        return fk_answered(rest_jwt_error(resp, st, tok));
+    return fk_answered(sb_gotrue_error(req, resp, 403, "bad_jwt", gotrue_jwt_msg(st, tok), NULL));
 }
 
 int sb_authorize(const struct fk_req *req, struct fk_resp *resp, bool for_rest,
@@ -308,17 +307,18 @@ int sb_authorize(const struct fk_req *req, struct fk_resp *resp, bool for_rest,
     enum sb_role keyrole = SB_ROLE_ANON;
     const char *tok = NULL;
     enum fk_jwt_status st;
+    int rc;
 
-    if (sb_apikey_check(req, resp, &keyrole) != FK_OK)
-        return -1;
+    if ((rc = sb_apikey_check(req, resp, &keyrole)) != FK_OK)
+        return rc;
     memset(out, 0, sizeof *out);
     tok = bearer_of(req);
     if (tok == NULL) {
         out->role = keyrole;
-        return 0;
+        return FK_OK;
     }
     st = token_verify(tok, out);
-    return st == FK_JWT_OK ? 0 : bearer_failed(req, resp, tok, st, for_rest);
+    return st == FK_JWT_OK ? FK_OK : bearer_failed(req, resp, tok, st, for_rest);
 }
 
 int sb_gotrue_bearer(const struct fk_req *req, struct fk_resp *resp, cJSON **claims)
@@ -326,16 +326,15 @@ int sb_gotrue_bearer(const struct fk_req *req, struct fk_resp *resp, cJSON **cla
     enum sb_role keyrole;
     const char *tok = NULL;
     enum fk_jwt_status st;
+    int rc;
 
     *claims = NULL;
-    if (sb_apikey_check(req, resp, &keyrole) != FK_OK)
-        return -1;
+    if ((rc = sb_apikey_check(req, resp, &keyrole)) != FK_OK)
+        return rc;
     tok = bearer_of(req);
-    if (tok == NULL) {
-        (void)sb_gotrue_error(req, resp, 401, "no_authorization",
-                              "This endpoint requires a valid Bearer token", NULL);
-        return -1;
-    }
+    if (tok == NULL)
+        return fk_answered(sb_gotrue_error(req, resp, 401, "no_authorization",
+                                           "This endpoint requires a valid Bearer token", NULL));
     st = fk_jwt_verify(tok, jwt_secret, now_s(), 0, false, claims);
-    return st == FK_JWT_OK ? 0 : bearer_failed(req, resp, tok, st, false);
+    return st == FK_JWT_OK ? FK_OK : bearer_failed(req, resp, tok, st, false);
 }

@@ -312,8 +312,8 @@ int sb_rest_table(const struct fk_req *req, struct fk_resp *resp)
     c.resp = resp;
     c.svc = req->svc;
     c.db = fk_store_db(req->store);
-    if (sb_authorize(req, resp, true, &c.caller) != 0)
-        return resp->status != 0 ? 0 : FK_ENOMEM;
+    if ((rc = sb_authorize(req, resp, true, &c.caller)) != FK_OK)
+        return fk_handler_rc(rc);
     c.t = sb_schema_table(c.svc->schema, req->nparams > 0 ? req->params[0] : NULL);
     if (c.t == NULL)
         return unknown_table(resp, c.svc->schema, req->nparams > 0 ? req->params[0] : "");
@@ -352,9 +352,10 @@ int sb_rest_rpc(const struct fk_req *req, struct fk_resp *resp)
 {
     struct sb_caller caller;
     char msg[200];
+    int rc;
 
-    if (sb_authorize(req, resp, true, &caller) != 0)
-        return resp->status != 0 ? 0 : FK_ENOMEM;
+    if ((rc = sb_authorize(req, resp, true, &caller)) != FK_OK)
+        return fk_handler_rc(rc);
     snprintf(msg, sizeof(msg),
              "Could not find the function public.%.100s without parameters in the schema cache",
              req->nparams > 0 ? req->params[0] : "");
