@@ -399,6 +399,10 @@ int sb_schema_from_sql(const char *base_sql, const char *extra_sql, struct sb_sc
         rc = FK_ENOMEM;
         goto out;
     }
+    /* "x" is an identifier, never a string (sqlite.org/quirks.html#dblquote): a check or an
+     * index naming a column the table lacks fails here, as PostgreSQL's 42703 would */
+    (void)sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DDL, 0, (int *)NULL);
+    (void)sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DML, 0, (int *)NULL);
     if ((base_sql != NULL && sqlite3_exec(db, base_sql, NULL, NULL, &msg) != SQLITE_OK) ||
         table_names(db, &before, &nbefore) != 0 ||
         sqlite3_exec(db, extra_sql != NULL ? extra_sql : "", NULL, NULL, &msg) != SQLITE_OK ||

@@ -189,6 +189,29 @@ static void test_types(void **state)
     ddl_result_free(&d);
 }
 
+/* A check or an index naming a column the table lacks is refused when the schema loads, as
+ * PostgreSQL refuses it (42703), never read as a string (SQLite's double-quoted strings). */
+static void test_unknown_column_refused(void **state)
+{
+    static const char *const bad[] = {
+        "create table t (id uuid primary key, n int check (nosuch > 0));",
+        "create table t (id uuid primary key, n int);\ncreate index t_x on t (nosuch);",
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+        struct ddl_result d;
+        struct sb_schema *schema = NULL;
+        struct fk_error err = {{0}};
+        if (ddl_read_text("m.sql", bad[i], &d, &err) != 0)
+            fail_msg("read: %s", err.msg);
+        assert_int_not_equal(sb_schema_from_ddl(auth_sql, &d, &schema, &err), 0);
+        assert_null(schema);
+        assert_non_null(strstr(err.msg, "no such column: nosuch"));
+        ddl_result_free(&d);
+    }
+}
+
 static void test_identity_and_defaults(void **state)
 {
     struct ddl_result d;
@@ -491,6 +514,7 @@ int main(void)
         cmocka_unit_test(test_lex),
         cmocka_unit_test(test_lex_errors),
         cmocka_unit_test(test_types),
+        cmocka_unit_test(test_unknown_column_refused),
         cmocka_unit_test(test_identity_and_defaults),
         cmocka_unit_test(test_constraints),
         cmocka_unit_test(test_alter_and_policies),
