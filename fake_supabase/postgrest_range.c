@@ -94,10 +94,8 @@ static struct range limit_range(const struct sb_query *q)
 
 static int range_error(struct sb_ctx *c, const char *details)
 {
-    return sb_pg_error(c->resp, 416, "PGRST103", "Requested range not satisfiable", details,
-                       NULL) == 0
-               ? 1
-               : FK_ENOMEM;
+    return fk_answered(
+        sb_pg_error(c->resp, 416, "PGRST103", "Requested range not satisfiable", details, NULL));
 }
 
 /* 22003 for an OFFSET past bigint: the digits at text, as PostgREST prints the Integer. */
@@ -108,7 +106,7 @@ static int bigint_error(struct sb_ctx *c, const char *text)
     text += strspn(text, "0");
     snprintf(msg, sizeof msg, "value \"%.*s\" is out of range for type bigint",
              (int)strspn(text, "0123456789") > 100 ? 100 : (int)strspn(text, "0123456789"), text);
-    return sb_pg_error(c->resp, 400, "22003", msg, NULL, NULL) == 0 ? 1 : FK_ENOMEM;
+    return fk_answered(sb_pg_error(c->resp, 400, "22003", msg, NULL, NULL));
 }
 
 int sb_rest_window(struct sb_ctx *c, struct sb_window *w)

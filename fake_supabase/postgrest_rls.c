@@ -132,7 +132,7 @@ int sb_rest_rls_precheck(struct sb_ctx *c, const cJSON *vals, bool updating)
     sqlite3_finalize(st);
     sb_sql_cleanup(&sql);
     if (rc == 0 && bad > 0)
-        rc = sb_rest_rls_error(c, false) == 0 ? 1 : FK_ENOMEM;
+        rc = fk_answered(sb_rest_rls_error(c, false));
     return rc;
 }
 

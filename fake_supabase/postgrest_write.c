@@ -46,7 +46,7 @@ static int bad_input(struct sb_ctx *c, const char *type, const char *text)
     return sb_pg_error(c->resp, 400, "22P02", msg, NULL, NULL);
 }
 
-/* Bind JSON value v for column col as a parameter of sql. 1 when an error answer was
+/* Bind JSON value v for column col as a parameter of sql. FK_ANSWERED when an error answer was
  * written, 0 on success, FK_ENOMEM. */
 int sb_rest_json_param(struct sb_ctx *c, struct sb_sql *sql, const struct sb_column *col,
                        const cJSON *v)
@@ -60,7 +60,7 @@ int sb_rest_json_param(struct sb_ctx *c, struct sb_sql *sql, const struct sb_col
         struct pg_error e;
         rc = pg_input_json(&col->type, v, &pv, &e);
         if (rc == FK_EINVAL)
-            return sb_pg_error(c->resp, 400, e.code, e.message, NULL, NULL) == 0 ? 1 : FK_ENOMEM;
+            return fk_answered(sb_pg_error(c->resp, 400, e.code, e.message, NULL, NULL));
         if (rc != 0)
             return FK_ENOMEM;
         rc = sb_sql_storage(sql, &pv);
@@ -83,20 +83,20 @@ int sb_rest_json_param(struct sb_ctx *c, struct sb_sql *sql, const struct sb_col
         const char *s = v->valuestring;
         if (strcasecmp(s, "true") != 0 && strcasecmp(s, "false") != 0 && strcmp(s, "t") != 0 &&
             strcmp(s, "f") != 0)
-            return bad_input(c, "boolean", s) == 0 ? 1 : FK_ENOMEM;
+            return fk_answered(bad_input(c, "boolean", s));
         p.type = SB_PARAM_INT;
         p.i = s[0] == 't' || s[0] == 'T';
     } else if (cJSON_IsString(v) && col->aff == SB_AFF_INTEGER) {
         errno = 0;
         p.i = strtoll(v->valuestring, &end, 10);
         if (v->valuestring[0] == '\0' || *end != '\0' || errno != 0)
-            return bad_input(c, "integer", v->valuestring) == 0 ? 1 : FK_ENOMEM;
+            return fk_answered(bad_input(c, "integer", v->valuestring));
         p.type = SB_PARAM_INT;
     } else if (cJSON_IsString(v) && col->aff == SB_AFF_REAL) {
         errno = 0;
         p.d = strtod(v->valuestring, &end);
         if (v->valuestring[0] == '\0' || *end != '\0' || errno != 0)
-            return bad_input(c, "double precision", v->valuestring) == 0 ? 1 : FK_ENOMEM;
+            return fk_answered(bad_input(c, "double precision", v->valuestring));
         p.type = SB_PARAM_REAL;
     } else if (cJSON_IsString(v)) {
         p.type = SB_PARAM_TEXT;
@@ -114,7 +114,7 @@ int sb_rest_json_param(struct sb_ctx *c, struct sb_sql *sql, const struct sb_col
     return rc == 0 ? 0 : FK_ENOMEM;
 }
 
-/* Parse the body: an object, or (arrays_ok) an array of objects. 1 when an error answer
+/* Parse the body: an object, or (arrays_ok) an array of objects. FK_ANSWERED when an error answer
  * was written. */
 static int parse_body(struct sb_ctx *c, bool arrays_ok, cJSON **out)
 {
@@ -122,10 +122,8 @@ static int parse_body(struct sb_ctx *c, bool arrays_ok, cJSON **out)
     bool ok;
 
     if (pg_body_has_nul(c->req->body, c->req->body_len)) /* text cannot hold NUL */
-        return sb_pg_error(c->resp, 400, "22P05", "unsupported Unicode escape sequence",
-                           "\\u0000 cannot be converted to text.", NULL) == 0
-                   ? 1
-                   : FK_ENOMEM;
+        return fk_answered(sb_pg_error(c->resp, 400, "22P05", "unsupported Unicode escape sequence",
+                                       "\\u0000 cannot be converted to text.", NULL));
     body = fk_req_json(c->req, NULL);
     ok = body != NULL && (cJSON_IsObject(body) || (arrays_ok && cJSON_IsArray(body)));
 
@@ -133,16 +131,15 @@ static int parse_body(struct sb_ctx *c, bool arrays_ok, cJSON **out)
         ok = ok && cJSON_IsObject(it);
     if (!ok) {
         cJSON_Delete(body);
-        return sb_pg_error(c->resp, 400, "PGRST102", "Empty or invalid json", NULL, NULL) == 0
-                   ? 1
-                   : FK_ENOMEM;
+        return fk_answered(
+            sb_pg_error(c->resp, 400, "PGRST102", "Empty or invalid json", NULL, NULL));
     }
     *out = body;
     return 0;
 }
 
 /* The columns written: columns= when given, else the keys of the first object, which every
- * other object must share ("All object keys must match"). 1 when an error was written. */
+ * other object must share ("All object keys must match"). FK_ANSWERED when an error was written. */
 static int key_columns(struct sb_ctx *c, const cJSON *rows, int *cols, size_t *n)
 {
     const cJSON *first = cJSON_GetArrayItem(rows, 0), *k, *row;
@@ -161,7 +158,7 @@ static int key_columns(struct sb_ctx *c, const cJSON *rows, int *cols, size_t *n
             snprintf(msg, sizeof(msg),
                      "Could not find the '%.100s' column of '%.100s' in the schema cache",
                      k->string, c->t->name);
-            return sb_pg_error(c->resp, 400, "PGRST204", msg, NULL, NULL) == 0 ? 1 : FK_ENOMEM;
+            return fk_answered(sb_pg_error(c->resp, 400, "PGRST204", msg, NULL, NULL));
         }
         if (*n < MAX_COLS)
             cols[(*n)++] = col;
@@ -172,10 +169,8 @@ static int key_columns(struct sb_ctx *c, const cJSON *rows, int *cols, size_t *n
         for (size_t i = 0; same && i < *n; i++)
             same = cJSON_GetObjectItemCaseSensitive(row, c->t->cols[cols[i]].name) != NULL;
         if (!same)
-            return sb_pg_error(c->resp, 400, "PGRST102", "All object keys must match", NULL,
-                               NULL) == 0
-                       ? 1
-                       : FK_ENOMEM;
+            return fk_answered(
+                sb_pg_error(c->resp, 400, "PGRST102", "All object keys must match", NULL, NULL));
     }
     return 0;
 }
@@ -217,7 +212,8 @@ static int run_write(struct sb_ctx *c, struct sb_sql *sql, cJSON *out, const cJS
 }
 
 /* SQLite lets a primary key other than INTEGER PRIMARY KEY be NULL; PostgreSQL never does
- * (23502). Checks the rows of out from index from on. 1 when an error answer was written. */
+ * (23502). Checks the rows of out from index from on. FK_ANSWERED when an error answer was written.
+ */
 static int check_pk_null(struct sb_ctx *c, const cJSON *out, int from)
 {
     for (const cJSON *full = cJSON_GetArrayItem(out, from); full != NULL; full = full->next) {
@@ -230,7 +226,7 @@ static int check_pk_null(struct sb_ctx *c, const cJSON *out, int from)
                      "null value in column \"%s\" of relation \"%s\" violates not-null "
                      "constraint",
                      c->t->cols[k].name, c->t->name);
-            return sb_pg_error(c->resp, 400, "23502", msg, NULL, NULL) == 0 ? 1 : FK_ENOMEM;
+            return fk_answered(sb_pg_error(c->resp, 400, "23502", msg, NULL, NULL));
         }
     }
     return 0;
@@ -282,7 +278,7 @@ static int add_conflict_clause(struct sb_ctx *c, struct sb_sql *sql, const int *
     return rc;
 }
 
-/* INSERT one row. 1 when an error answer was written. */
+/* INSERT one row. FK_ANSWERED when an error answer was written. */
 static int insert_row(struct sb_ctx *c, const cJSON *row, const int *cols, size_t ncols,
                       const int *keys, size_t nkeys, cJSON *out)
 {
@@ -329,12 +325,12 @@ static int insert_row(struct sb_ctx *c, const cJSON *row, const int *cols, size_
         rc = sb_rest_rls_returning(c, &sql, false);
     before = cJSON_GetArraySize(out);
     if (rc == 0 && run_write(c, &sql, out, row, false, &answered) != SQLITE_OK)
-        rc = answered ? 1 : FK_ENOMEM;
+        rc = answered ? FK_ANSWERED : FK_ENOMEM;
     /* An upsert whose existing row the UPDATE policies do not let it change (PostgreSQL's
      * WCO_RLS_CONFLICT_CHECK): DO UPDATE ... WHERE skipped it. */
     if (rc == 0 && c->rls_check && c->pref.resolution == SB_RES_MERGE && nused > 0 &&
         cJSON_GetArraySize(out) == before)
-        rc = sb_rest_rls_error(c, true) == 0 ? 1 : FK_ENOMEM;
+        rc = fk_answered(sb_rest_rls_error(c, true));
     if (rc == 0)
         rc = check_pk_null(c, out, before);
     sb_sql_cleanup(&sql);
@@ -457,12 +453,11 @@ int sb_rest_insert(struct sb_ctx *c)
         size_t nwant = c->q.on_conflict != NULL ? c->q.non_conflict : pk ? pk->ncols : 0;
         int u = want != NULL ? sb_table_unique_for(c->t, want, nwant) : -1;
         if (u < 0 || c->t->uniques[u].partial) {
-            rc = sb_pg_error(c->resp, 400, "42P10",
-                             "there is no unique or exclusion constraint matching the ON "
-                             "CONFLICT specification",
-                             NULL, NULL) == 0
-                     ? 1
-                     : FK_ENOMEM;
+            rc = fk_answered(
+                sb_pg_error(c->resp, 400, "42P10",
+                            "there is no unique or exclusion constraint matching the ON "
+                            "CONFLICT specification",
+                            NULL, NULL));
         } else {
             for (size_t i = 0; i < nwant && i < MAX_COLS; i++)
                 keys[nkeys++] = want[i];
@@ -470,11 +465,10 @@ int sb_rest_insert(struct sb_ctx *c)
     }
     for (row = rc == 0 ? rows->child : NULL; row != NULL && rc == 0; row = row->next)
         if (!owner_ok(c, row, true))
-            rc = rls_error(c) == 0 ? 1 : FK_ENOMEM;
+            rc = fk_answered(rls_error(c));
     if (rc == 0 && fk_store_begin(c->req->store) != 0)
-        rc = sb_pg_error(c->resp, 500, "XX000", "could not begin a transaction", NULL, NULL) == 0
-                 ? 1
-                 : FK_ENOMEM;
+        rc = fk_answered(
+            sb_pg_error(c->resp, 500, "XX000", "could not begin a transaction", NULL, NULL));
     if (rc == 0 && (out = cJSON_CreateArray()) == NULL)
         rc = FK_ENOMEM;
     pg_upsert_reset();
@@ -523,7 +517,7 @@ static int update_or_delete(struct sb_ctx *c, bool deleting)
             snprintf(msg, sizeof(msg),
                      "Could not find the '%.100s' column of '%.100s' in the schema cache",
                      k->string, c->t->name);
-            rc = sb_pg_error(c->resp, 400, "PGRST204", msg, NULL, NULL) == 0 ? 1 : FK_ENOMEM;
+            rc = fk_answered(sb_pg_error(c->resp, 400, "PGRST204", msg, NULL, NULL));
             break;
         }
         rc = sb_sql_raw(&sql, nset++ == 0 ? " SET " : ", ");
@@ -535,7 +529,7 @@ static int update_or_delete(struct sb_ctx *c, bool deleting)
             rc = sb_rest_json_param(c, &sql, &c->t->cols[col], k);
     }
     if (rc == 0 && !deleting && !owner_ok(c, body, false))
-        rc = rls_error(c) == 0 ? 1 : FK_ENOMEM;
+        rc = fk_answered(rls_error(c));
     if (rc == 0 && !deleting && nset > 0)
         rc = sb_rest_rls_precheck(c, body, true);
     if (rc == 0 && !deleting && nset == 0) {
@@ -562,7 +556,7 @@ static int update_or_delete(struct sb_ctx *c, bool deleting)
     if (rc == 0 && fk_store_begin(c->req->store) != 0)
         rc = FK_ENOMEM;
     if (rc == 0 && run_write(c, &sql, out, body, deleting, &answered) != SQLITE_OK)
-        rc = answered ? 1 : FK_ENOMEM;
+        rc = answered ? FK_ANSWERED : FK_ENOMEM;
     else if (rc == 0 && !deleting)
         rc = check_pk_null(c, out, 0);
     if (rc != 0)

@@ -11,7 +11,7 @@ int sb_rest_update(struct sb_ctx *c) FK_MUST_CHECK;
 int sb_rest_delete(struct sb_ctx *c) FK_MUST_CHECK;
 /* For a POST or PATCH whose filters PostgreSQL would refuse when the query runs: answer the
  * body's own error first (PGRST102, 22P05), as PostgREST parses the body before it queries.
- * 1 when an answer was written, 0 when the body is well formed, FK_ENOMEM. */
+ * FK_ANSWERED when an answer was written, FK_OK when the body is well formed, FK_ENOMEM. */
 int sb_rest_body_first(struct sb_ctx *c) FK_MUST_CHECK;
 
 #endif

@@ -72,7 +72,7 @@ struct sb_window {
     long long limit;
 };
 /* c's window from limit=, offset= and, on GET, the Range header, as PostgREST works it out.
- * 0, 1 when an error answer was written (416 PGRST103, 400 22003), or FK_ENOMEM. */
+ * FK_OK, FK_ANSWERED when an error answer was written (416 PGRST103, 400 22003), or FK_ENOMEM. */
 int sb_rest_window(struct sb_ctx *c, struct sb_window *w) FK_MUST_CHECK;
 /* Content-Range for n rows starting at lower, of total (-1: unknown "*"). */
 int sb_rest_content_range(struct fk_resp *resp, long long lower, long long n,
@@ -86,16 +86,17 @@ int sb_rest_rls_returning(struct sb_ctx *c, struct sb_sql *sql, bool updating) F
 int sb_rest_rls_conflict_where(struct sb_ctx *c, struct sb_sql *sql) FK_MUST_CHECK;
 int sb_rest_rls_error(struct sb_ctx *c, bool using_expr) FK_MUST_CHECK;
 /* For a merge upsert under RLS: whether row conflicts on keys (the update path, whose new row
- * the UPDATE policies check) into c->rls_upsert_update. 1 when an error answer was written. */
+ * the UPDATE policies check) into c->rls_upsert_update. FK_ANSWERED when an error answer was
+ * written. */
 int sb_rest_rls_upsert_path(struct sb_ctx *c, const cJSON *row, const int *keys,
                             size_t nkeys) FK_MUST_CHECK;
 /* PostgreSQL checks the policies before the table's constraints: the new rows built from the
  * request's values (over the rows an update touches; NULL for an insert's missing columns,
- * which then only a false that does not depend on them refuses) must pass. 1 when an error
- * answer was written. */
+ * which then only a false that does not depend on them refuses) must pass. FK_ANSWERED when an
+ * error answer was written. */
 int sb_rest_rls_precheck(struct sb_ctx *c, const cJSON *vals, bool updating) FK_MUST_CHECK;
-/* Bind JSON value v for column col as a parameter of sql (postgrest_write.c). 1 when an error
- * answer was written, 0 on success, FK_ENOMEM. */
+/* Bind JSON value v for column col as a parameter of sql (postgrest_write.c). FK_ANSWERED when an
+ * error answer was written, 0 on success, FK_ENOMEM. */
 int sb_rest_json_param(struct sb_ctx *c, struct sb_sql *sql, const struct sb_column *col,
                        const cJSON *v) FK_MUST_CHECK;
 
