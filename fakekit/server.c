@@ -58,6 +58,7 @@ struct exchange {
     bool too_large;
     bool started;     /* the header-only first call has been seen */
     bool answered;    /* the reply has been built or is being built (done() is due) */
+    bool recorded;    /* done() has run: once, as the answer leaves (record()) */
     int64_t start_us; /* monotonic */
     struct fk_req req;
     struct fk_kv *headers; /* arrays behind req */
@@ -205,6 +206,8 @@ static size_t on_unescape(void *cls, struct MHD_Connection *conn, char *s)
     return fk_url_unescape(s); /* %00 and invalid UTF-8 stay as sent (http.h) */
 }
 
+static void record(struct exchange *x);
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
@@ -219,8 +222,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
         return;
     if (x->in_query) /* closed while storing the query's fields: they did not fit */
         fk_refuse_head(conn, conn_fd(conn), 414);
-    if (x->answered && s->opts.done != NULL)
-        s->opts.done(s->opts.ctx, &x->req, &x->reply, fk_mono_us() - x->start_us);
+    record(x);
     if (slot != NULL && slot->pending == x)
         slot->pending = NULL;
     /* Only an exchange that was parked can still be in waits.c (parking happens in this
@@ -349,6 +351,20 @@ static void reset(struct MHD_Connection *conn)
     }
 }
 
+/* done() for x, once. Called as the answer leaves (before MHD queues it), so a client that
+ * asks /__admin/requests as soon as it has its answer finds the exchange journaled; the
+ * duration is the time until then (a dribbled body's sending is not in it). An exchange that
+ * never got that far (closed while parked) is recorded when it completes. */
+static void record(struct exchange *x)
+{
+    struct fk_server *s = x->srv;
+
+    if (x->recorded || !x->answered || s->opts.done == NULL)
+        return;
+    x->recorded = true;
+    s->opts.done(s->opts.ctx, &x->req, &x->reply, fk_mono_us() - x->start_us);
+}
+
 static enum MHD_Result send_reply(struct exchange *x, struct MHD_Connection *conn)
 {
     struct fk_reply *rp = &x->reply;
@@ -356,6 +372,7 @@ static enum MHD_Result send_reply(struct exchange *x, struct MHD_Connection *con
     struct MHD_Response *resp;
     enum MHD_Result ret;
 
+    record(x);
     switch (rp->net) {
     case FK_NET_RESET:
         reset(conn);
