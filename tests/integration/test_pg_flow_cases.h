@@ -5,9 +5,13 @@
  * and a write is the pgrst_source CTE of
  *   WITH pgrst_source AS (...) SELECT coalesce(json_agg(_postgrest_t), '[]')
  *   FROM (SELECT <sel> FROM pgrst_source) _postgrest_t
- * with the body bound as :rows (an array: PostgREST reads a single object as a one-element
- * array) or :body (PATCH: the object). Filter values are unknown-typed literals, cast by
- * PostgreSQL to the column's type as PostgREST's parameters are. The requests run in order
+ * with the body bound as :rows (an array: a single object is a one-element array) or :body
+ * (PATCH: the object). PostgREST 12 reads the body with json_to_record[set](...) AS _(col
+ * type, ...) over the columns the body names (SqlFragment.hs fromJsonBodyF); the
+ * json_populate_record[set](NULL::table, ...) written here is the same conversion, through
+ * each column's type input, without spelling the types in every case. Filter values are
+ * unknown-typed literals, cast by PostgreSQL to the column's type as PostgREST's parameters
+ * are. The requests run in order
  * on both, each in its own transaction, so the writes change what later requests see. */
 
 #define U3 "33333333-3333-4333-8333-333333333333"
