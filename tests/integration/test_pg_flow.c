@@ -16,8 +16,8 @@
  * LOCAL ROLE, the body built by coalesce(json_agg(_postgrest_t), '[]'). Successes must agree in
  * status and JSON value (bodies are compared as JSON, not bytes), failures in status and
  * SQLSTATE (PostgREST's mapping: 42501 -> 403, or 401 for anon; 23505/23503 -> 409;
- * 23514/22P02 -> 400). PG_FLOW_VERBOSE=1 prints both answers to every request. About two
- * seconds, most of it initdb. */
+ * 23514/22P02 -> 400; 42883 -> 404). PG_FLOW_VERBOSE=1 prints both answers to every request. About
+ * two seconds, most of it initdb. */
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -239,6 +239,8 @@ static long pg_status(const char *code, enum who who)
         return who == ANONYMOUS ? 401 : 403;
     if (strcmp(code, "23505") == 0 || strcmp(code, "23503") == 0)
         return 409;
+    if (strcmp(code, "42883") == 0)
+        return 404;
     if (strncmp(code, "22", 2) == 0 || strncmp(code, "23", 2) == 0)
         return 400;
     return 500;

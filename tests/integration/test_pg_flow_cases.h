@@ -396,8 +396,20 @@ static const struct flow_req ex_reqs[] = {
      "SELECT title, price FROM " NT " WHERE price >= '0' ORDER BY price DESC", NULL, false},
     {SVC, "GET", "notes?select=title,remind_at&remind_at=is.null&order=title", NULL,
      "SELECT title, remind_at FROM " NT " WHERE remind_at IS NULL ORDER BY title", NULL, false},
-    /* Left out: tags=cs.{x} (PostgreSQL's @>, [{"title":"alpha"}]): the fake does not parse
-     * PostgREST's array operators cs/cd/ov and answers 400 PGRST100. */
+    {SVC, "GET", "notes?select=title&tags=cs.{x}", NULL,
+     "SELECT title FROM " NT " WHERE tags @> '{x}'", NULL, false},
+    {SVC, "GET", "notes?select=title&tags=cd.{x,w}&order=title", NULL,
+     "SELECT title FROM " NT " WHERE tags <@ '{x,w}' ORDER BY title", NULL, false},
+    {SVC, "GET", "notes?select=title&tags=ov.{\"y%20z\",q}&order=title", NULL,
+     "SELECT title FROM " NT " WHERE tags && '{\"y z\",q}' ORDER BY title", NULL, false},
+    {SVC, "GET", "notes?select=title&scores=ov.{2,9}&order=title", NULL,
+     "SELECT title FROM " NT " WHERE scores && '{2,9}' ORDER BY title", NULL, false},
+    {SVC, "GET", "notes?select=title&tags=not.cs.{x}&order=title", NULL,
+     "SELECT title FROM " NT " WHERE NOT tags @> '{x}' ORDER BY title", NULL, false},
+    {SVC, "GET", "notes?select=title&scores=cs.{1,x}", NULL,
+     "SELECT title FROM " NT " WHERE scores @> '{1,x}'", NULL, false},
+    {SVC, "GET", "notes?select=title&title=cs.{x}", NULL,
+     "SELECT title FROM " NT " WHERE title @> '{x}'", NULL, false},
     {SVC, "GET", "notes?select=title&team_id=eq.1", NULL,
      "SELECT title FROM " NT " WHERE team_id = '1'", NULL, false},
     /* writes */
