@@ -24,7 +24,8 @@ static const struct {
     {"lt", SB_OP_LT},     {"lte", SB_OP_LTE},
     {"like", SB_OP_LIKE}, {"ilike", SB_OP_ILIKE},
     {"is", SB_OP_IS},     {"isdistinct", SB_OP_ISDISTINCT},
-    {"in", SB_OP_IN},
+    {"in", SB_OP_IN},     {"cs", SB_OP_CS},
+    {"cd", SB_OP_CD},     {"ov", SB_OP_OV},
 };
 
 void sb_qerr_set(struct sb_qerr *e, unsigned status, const char *code, const char *details,
@@ -234,6 +235,24 @@ static int check_literals(struct cur *c, const struct sb_cond *leaf)
                  "add explicit type casts.");
         return FK_EINVAL;
     }
+    if ((leaf->op == SB_OP_CS || leaf->op == SB_OP_CD || leaf->op == SB_OP_OV) &&
+        t->kind != PG_UNKNOWN && !t->array) { /* arrays only here; jsonb and ranges have them
+                                                 on PostgreSQL, the fake does not */
+        char name[64];
+        const char *op = leaf->op == SB_OP_CS ? "@>" : leaf->op == SB_OP_CD ? "<@" : "&&";
+        if (t->kind == PG_JSONB) {
+            sb_qerr_set(c->err, 400, "PGRST100", NULL,
+                        "fake_supabase does not support %s on jsonb columns", op);
+            return FK_EINVAL;
+        }
+        sb_qerr_set(c->err, 404, "42883", NULL, "operator does not exist: %s %s unknown",
+                    pg_type_name(t, name, sizeof name), op);
+        c->err->at_execution = true;
+        snprintf(c->err->hint, sizeof c->err->hint,
+                 "No operator matches the given name and argument types. You might need to "
+                 "add explicit type casts.");
+        return FK_EINVAL;
+    }
     if (leaf->op == SB_OP_LIKE || leaf->op == SB_OP_ILIKE || leaf->op == SB_OP_IS ||
         t->kind == PG_UNKNOWN)
         return 0;
@@ -268,7 +287,7 @@ static int read_op_value(struct cur *c, int col, bool top, struct sb_cond **out)
     }
     if (!op_lookup(c->s + c->pos, n, &leaf->op) || c->s[c->pos + n] != '.') {
         rc = cur_fail(c, "unknown operator: expecting one of eq neq gt gte lt lte like ilike "
-                         "is isdistinct in, followed by \".\"");
+                         "is isdistinct in cs cd ov, followed by \".\"");
         goto fail;
     }
     c->pos += n + 1;

@@ -7,7 +7,8 @@
  * typed parameter beside it: no request text ever becomes SQL text.
  *
  * Grammar (docs/reference/supabase.md section 3, "Query grammar"):
- *   col=[not.]op.value     op: eq neq gt gte lt lte like ilike is isdistinct in
+ *   col=[not.]op.value     op: eq neq gt gte lt lte like ilike is isdistinct in, and on
+ *                          array columns cs cd ov (@> <@ &&; other types 42883, jsonb unsupported)
  *   or=(...) and=(...) not.or=(...) not.and=(...), nesting and(...)/or(...)/not.and(...)
  *   inside a group: col.[not.]op.value; a value there may be "double quoted" (backslash
  *   escapes), unquoted it runs to the next ',' or ')'.
@@ -47,6 +48,9 @@ enum sb_op {
     SB_OP_IS,         /* value is one of null true false unknown, lower-cased */
     SB_OP_ISDISTINCT, /* IS DISTINCT FROM value */
     SB_OP_IN,
+    SB_OP_CS, /* @> on an array column (array literal value) */
+    SB_OP_CD, /* <@ */
+    SB_OP_OV, /* && */
 };
 
 enum sb_cond_kind { SB_COND_LEAF, SB_COND_AND, SB_COND_OR };

@@ -50,6 +50,17 @@ static int leaf_sql(struct sb_sql *q, const struct sb_table *t, const struct sb_
     const struct sb_column *col = &t->cols[c->col];
     int rc = 0;
 
+    if (c->op == SB_OP_CS || c->op == SB_OP_CD || c->op == SB_OP_OV) { /* pgtype.h */
+        bool swap = c->op == SB_OP_CD;
+        rc = sb_sql_raw(q, c->op == SB_OP_OV ? "pg_arr_overlaps(" : "pg_arr_contains(");
+        if (rc == 0)
+            rc = swap ? sb_sql_value(q, col, c->value) : sb_sql_ident(q, col->name);
+        if (rc == 0)
+            rc = sb_sql_raw(q, ", ");
+        if (rc == 0)
+            rc = swap ? sb_sql_ident(q, col->name) : sb_sql_value(q, col, c->value);
+        return rc == 0 ? sb_sql_raw(q, ")") : rc;
+    }
     if (c->op == SB_OP_ILIKE)
         rc = sb_sql_raw(q, "pg_lower("); /* PostgreSQL's lower(): Unicode (pgtype.h) */
     if (rc == 0)

@@ -159,7 +159,10 @@ int pg_text_cmp(const char *a, size_t na, const char *b, size_t nb);
 /* s lower-cased as pg_lower() does; caller frees; NULL on ENOMEM. */
 char *pg_lower(const char *s);
 
-/* Register the functions and collations on db. SQLite's result code. */
+/* Register the functions and collations on db: pg_lower(s), pg_upsert_hit(),
+ * pg_arr_contains(a, b) (a @> b) and pg_arr_overlaps(a, b) (a && b) on stored arrays (NULL
+ * elements match nothing; NULL when either side is NULL), COLLATE pg_text. SQLite's result
+ * code. */
 int pg_sqlite_register(sqlite3 *db);
 /* Register them on every connection this process opens from now on (idempotent). */
 void pg_sqlite_auto(void);

@@ -5,11 +5,14 @@
  * when that says equal, with strcmp (varstr_cmp: deterministic collations); so does
  * COLLATE pg_text, with the same glibc, so the order agrees with PostgreSQL on this machine. */
 #include <locale.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 #include <wctype.h>
+
+#include <cjson/cJSON.h>
 
 #include "fake_supabase/pgtype_int.h"
 
@@ -217,6 +220,52 @@ static void fn_upsert_hit(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, 1);
 }
 
+/* Is element e of one stored array equal to some element of b? NULL equals nothing, as in
+ * PostgreSQL's array operators; elements are storage forms (pgtype.h), so equal values have
+ * equal JSON. */
+static bool arr_has(const cJSON *b, const cJSON *e)
+{
+    const cJSON *x;
+
+    if (cJSON_IsNull(e))
+        return false;
+    cJSON_ArrayForEach(x, b)
+    {
+        if (!cJSON_IsNull(x) && cJSON_Compare(e, x, true))
+            return true;
+    }
+    return false;
+}
+
+/* pg_arr_contains(a, b): a @> b; pg_arr_overlaps(a, b): a && b, on two stored arrays (JSON
+ * text). NULL when either is NULL or not an array. */
+static void fn_arr(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    bool overlap = sqlite3_user_data(ctx) != NULL, r = !overlap;
+    cJSON *a = NULL, *b = NULL;
+    const cJSON *e, *each, *other;
+
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_TEXT && sqlite3_value_type(argv[1]) == SQLITE_TEXT) {
+        a = cJSON_Parse((const char *)sqlite3_value_text(argv[0]));
+        b = cJSON_Parse((const char *)sqlite3_value_text(argv[1]));
+    }
+    if (!cJSON_IsArray(a) || !cJSON_IsArray(b)) {
+        sqlite3_result_null(ctx);
+    } else {
+        each = overlap ? a : b; /* (cJSON_ArrayForEach does not parenthesize its argument) */
+        other = overlap ? b : a;
+        cJSON_ArrayForEach(e, each)
+        {
+            bool has = arr_has(other, e);
+            r = overlap ? r || has : r && has;
+        }
+        sqlite3_result_int(ctx, r);
+    }
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+}
+
 static int register_all(sqlite3 *db, char **errmsg, const sqlite3_api_routines *api)
 {
     int rc;
@@ -228,6 +277,12 @@ static int register_all(sqlite3 *db, char **errmsg, const sqlite3_api_routines *
     if (rc == SQLITE_OK)
         rc = sqlite3_create_function(db, "pg_lower", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                                      fn_lower, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function(db, "pg_arr_contains", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                                     NULL, fn_arr, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function(db, "pg_arr_overlaps", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                                     (void *)1, fn_arr, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_create_collation(db, "pg_text", SQLITE_UTF8, NULL, coll_cmp);
     return rc;

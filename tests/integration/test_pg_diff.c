@@ -6,10 +6,10 @@
  * pairs with 'x'::T < 'y'::T / =. The fake's comparison is SQLite's own, on the storage forms
  * (COLLATE pg_text for text), which is what makes its filters and ORDER BY agree. Text pairs
  * run in a cluster created with the en_US.UTF-8 locale, as Supabase's. The cluster is
- * tests/pgdiff/pg-run.sh's: private, on a Unix socket in a temporary folder, stopped and
- * removed at the end. PostgreSQL missing is a failure (scripts/deps.sh installs it), never a
- * skip. psql rather than libpq: one batch through the client Debian ships with the server,
- * and no new library in every test binary's link line.
+ * tests/support/pgrun.h's (tests/pgdiff/pg-run.sh): private, on a Unix socket in a temporary
+ * folder, stopped and removed at the end. PostgreSQL missing is a failure (scripts/deps.sh installs
+ * it), never a skip. psql rather than libpq: one batch through the client Debian ships with the
+ * server, and no new library in every test binary's link line.
  *
  * Literals stay within pgtype.h's documented limits (years 1..9999, numeric within 15
  * significant digits or int64, zone offsets not names). */
@@ -20,13 +20,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "fake_supabase/pgtype.h"
 #include "tests/support/harness.h"
+#include "tests/support/pgrun.h"
 
 #define MAX_CASES 12000
 #define SB_SERVICE                                                                                 \
@@ -289,19 +289,15 @@ static const char functions_sql[] =
     "EXCEPTION WHEN others THEN RETURN 'err ' || SQLSTATE;\n"
     "END $$;\n";
 
-/* Run the cases on PostgreSQL: one answer line per case, in *lines (caller frees). */
+/* Run the cases on PostgreSQL: one answer line per case, in *lines (pgrun_free). */
 static size_t postgres_answers(char ***lines)
 {
-    char sql_path[] = "/tmp/pgdiff-sql.XXXXXX", out_path[] = "/tmp/pgdiff-out.XXXXXX";
-    int fd = mkstemp(sql_path), ofd = mkstemp(out_path), status = -1;
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    char *text = NULL, *save = NULL;
-    size_t n = 0, cap = 0;
-    pid_t pid;
+    char *sql = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&sql, &len);
+    long n;
 
     assert_non_null(f);
-    assert_true(ofd >= 0);
-    close(ofd);
     fputs(functions_sql, f);
     for (size_t i = 0; i < ncases; i++) {
         /* character(n) and varchar(n) as PostgREST writes them: assigned (json_populate_record),
@@ -320,48 +316,13 @@ static size_t postgres_answers(char ***lines)
         fputs(");\n", f);
     }
     fputs(http_sql, f);
-    fclose(f);
-    pid = fork();
-    if (pid == 0) {
-        execl("/bin/sh", "sh", "tests/pgdiff/pg-run.sh", sql_path, out_path, (char *)NULL);
-        _exit(127);
-    }
-    assert_true(pid > 0);
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    unlink(sql_path);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        unlink(out_path);
-        fail_msg("PostgreSQL did not run (tests/pgdiff/pg-run.sh exit %d): the differential "
-                 "test needs Debian's postgresql (scripts/deps.sh)",
-                 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-    }
-    f = fopen(out_path, "r");
-    assert_non_null(f);
-    {
-        size_t len = 0, got;
-        char chunk[65536];
-        while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-            text = realloc(text, len + got + 1);
-            assert_non_null(text);
-            memcpy(text + len, chunk, got);
-            len += got;
-        }
-        text = realloc(text, len + 1);
-        text[len] = '\0';
-    }
-    fclose(f);
-    unlink(out_path);
-    for (char *line = strtok_r(text, "\n", &save); line != NULL;
-         line = strtok_r(NULL, "\n", &save)) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 1024;
-            *lines = realloc(*lines, cap * sizeof **lines);
-            assert_non_null(*lines);
-        }
-        (*lines)[n++] = strdup(line);
-    }
-    free(text);
-    return n;
+    assert_int_equal(fclose(f), 0);
+    n = pgrun(sql, len, lines);
+    free(sql);
+    if (n < 0)
+        fail_msg("PostgreSQL did not run (tests/pgdiff/pg-run.sh): the differential test needs "
+                 "Debian's postgresql (scripts/deps.sh)");
+    return (size_t)n;
 }
 
 static void test_against_postgres(void **state)
@@ -387,7 +348,6 @@ static void test_against_postgres(void **state)
                 printf("DIFF GET /h?%s:\n  postgres %s\n  fake     %s\n", http_queries[i].query,
                        pg[ncases + i], bodies[i]);
             free(bodies[i]);
-            free(pg[ncases + i]);
         }
     }
     for (size_t i = 0; i < ncases; i++) {
@@ -402,9 +362,8 @@ static void test_against_postgres(void **state)
         free(cases[i].a);
         free(cases[i].b);
         free(cases[i].fake);
-        free(pg[i]);
     }
-    free(pg);
+    pgrun_free(pg, npg);
     assert_int_equal(bad, 0);
 }
 

@@ -2,7 +2,7 @@
 alter table public.notes add column if not exists archived boolean not null default false;
 alter table public.notes add column color char(7) default '#ffffff';
 alter table public.notes alter column body set default 'empty';
-alter table public.teams add constraint teams_name_check check (length(name) <= 80);
+alter table public.teams add constraint teams_name_max_length check (length(name) <= 80);
 
 -- A table that does not enable RLS: open to anon and authenticated (Supabase's default
 -- grants on the public schema).
