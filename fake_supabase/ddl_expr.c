@@ -269,13 +269,15 @@ static size_t cast_end(struct ddl_p *p, size_t k, size_t to)
     return got;
 }
 
-static const char *now_sql(enum ddl_base b)
+/* now() as a column of kind k stores it (pgtype.h's storage forms), NULL when it cannot. */
+static const char *now_sql(enum pg_kind k)
 {
-    return b == DDL_B_TSTZ || b == DDL_B_TEXT ? "strftime('%Y-%m-%dT%H:%M:%f000Z','now')"
-           : b == DDL_B_TS                    ? "strftime('%Y-%m-%dT%H:%M:%f000','now')"
-           : b == DDL_B_DATE                  ? "date('now')"
-           : b == DDL_B_TIME                  ? "strftime('%H:%M:%f000','now')"
-                                              : NULL;
+    return k == PG_TIMESTAMPTZ || k == PG_TEXT || k == PG_VARCHAR
+               ? "strftime('%Y-%m-%dT%H:%M:%f000Z','now')"
+           : k == PG_TIMESTAMP ? "strftime('%Y-%m-%dT%H:%M:%f000','now')"
+           : k == PG_DATE      ? "date('now')"
+           : k == PG_TIME      ? "strftime('%H:%M:%f000','now')"
+                               : NULL;
 }
 
 static bool is_call(const struct ddl_p *p, size_t k, size_t to, const char *const *names)
@@ -333,10 +335,12 @@ int ddl_default_sql(struct ddl_p *p, size_t from, size_t to, const struct ddl_co
                                    ddl_is_kw(&p->t[from], "current_time"))) ||
                (ddl_is_kw(&p->t[from], "timezone") && ddl_close_paren(p, from + 1) == to - 1) ||
                (is_call(p, from, to, nows) && from + 3 < to && ddl_is_kw(&p->t[from + 3], "at"))) {
-        sql = ddl_is_kw(&p->t[from], "current_date") ? "date('now')" : now_sql(c->type.base);
+        sql = ddl_is_kw(&p->t[from], "current_date") ? "date('now')" : now_sql(c->type.pg.kind);
         rc = sql != NULL && !c->type.array ? fk_buf_addstr(&b, sql) : FK_EINVAL;
     } else if (is_call(p, from, to, uuids) && to - from == 3) {
-        rc = (c->type.base == DDL_B_UUID || c->type.base == DDL_B_TEXT) && !c->type.array
+        rc = (c->type.pg.kind == PG_UUID || c->type.pg.kind == PG_TEXT ||
+              c->type.pg.kind == PG_VARCHAR) &&
+                     !c->type.array
                  ? fk_buf_addstr(&b, UUID_SQL)
                  : FK_EINVAL;
     } else if (to - from == 1 &&

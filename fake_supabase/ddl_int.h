@@ -8,35 +8,16 @@
 
 #include "fake_supabase/ddl.h"
 #include "fake_supabase/ddl_lex.h"
+#include "fake_supabase/pgtype.h"
 #include "fakekit/buf.h"
 
 #define DDL_SQL_MAX (16 * 1024 * 1024)
 
-/* What a column's storage form is built from (the contract with the type layer). */
-enum ddl_base {
-    DDL_B_TEXT,
-    DDL_B_CHAR, /* character(n): blank-padded */
-    DDL_B_UUID,
-    DDL_B_INT,
-    DDL_B_REAL,
-    DDL_B_NUMERIC,
-    DDL_B_BOOL,
-    DDL_B_DATE,
-    DDL_B_TIME,
-    DDL_B_TS,
-    DDL_B_TSTZ,
-    DDL_B_INTERVAL,
-    DDL_B_JSON,
-    DDL_B_JSONB
-};
-
 struct ddl_type {
-    char name[64]; /* format_type() spelling, " ARRAY" appended for arrays */
-    enum ddl_base base;
+    char name[64];     /* format_type() spelling, " ARRAY" appended for arrays */
+    struct pg_type pg; /* name as the type layer reads it (pgtype.h): one model of types */
     bool array;
     bool serial;  /* serial, bigserial, smallserial */
-    bool big;     /* bigint/bigserial */
-    int charlen;  /* character(n) */
     char *checks; /* enum types: "IN ('a', 'b')" to check the column against; borrowed */
 };
 

@@ -369,12 +369,15 @@ int ddl_table_constraint(struct ddl_p *p, struct ddl_table *t)
 static int column_sql(const struct ddl_col *c, struct fk_buf *out)
 {
     bool rowid =
-        c->pk && (c->identity || c->type.serial) && c->type.base == DDL_B_INT && !c->type.array;
+        c->pk && (c->identity || c->type.serial) &&
+        (c->type.pg.kind == PG_INT2 || c->type.pg.kind == PG_INT4 || c->type.pg.kind == PG_INT8) &&
+        !c->type.array;
     int rc = ddl_ident(out, c->name);
 
     if (rc == 0)
-        rc =
-            fk_buf_printf(out, " %s", rowid ? (c->type.big ? "INTEGER" : "integer") : c->type.name);
+        rc = fk_buf_printf(out, " %s",
+                           rowid ? (c->type.pg.kind == PG_INT8 ? "INTEGER" : "integer")
+                                 : c->type.name);
     if (rc == 0 && c->pk)
         rc = fk_buf_addstr(out, " PRIMARY KEY");
     if (rc == 0 && (c->notnull || (c->pk && !rowid)))

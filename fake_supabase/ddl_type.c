@@ -11,33 +11,20 @@
 
 static const struct {
     const char *word, *name;
-    enum ddl_base base;
-    bool serial, big;
+    bool serial;
 } simple_types[] = {
-    {"uuid", "uuid", DDL_B_UUID, false, false},
-    {"text", "text", DDL_B_TEXT, false, false},
-    {"smallint", "smallint", DDL_B_INT, false, false},
-    {"int2", "smallint", DDL_B_INT, false, false},
-    {"integer", "integer", DDL_B_INT, false, false},
-    {"int", "integer", DDL_B_INT, false, false},
-    {"int4", "integer", DDL_B_INT, false, false},
-    {"bigint", "bigint", DDL_B_INT, false, true},
-    {"int8", "bigint", DDL_B_INT, false, true},
-    {"smallserial", "smallint", DDL_B_INT, true, false},
-    {"serial2", "smallint", DDL_B_INT, true, false},
-    {"serial", "integer", DDL_B_INT, true, false},
-    {"serial4", "integer", DDL_B_INT, true, false},
-    {"bigserial", "bigint", DDL_B_INT, true, true},
-    {"serial8", "bigint", DDL_B_INT, true, true},
-    {"real", "real", DDL_B_REAL, false, false},
-    {"float4", "real", DDL_B_REAL, false, false},
-    {"float8", "double precision", DDL_B_REAL, false, false},
-    {"boolean", "boolean", DDL_B_BOOL, false, false},
-    {"bool", "boolean", DDL_B_BOOL, false, false},
-    {"date", "date", DDL_B_DATE, false, false},
-    {"timestamptz", "timestamp with time zone", DDL_B_TSTZ, false, false},
-    {"json", "json", DDL_B_JSON, false, false},
-    {"jsonb", "jsonb", DDL_B_JSONB, false, false},
+    {"uuid", "uuid", false},         {"text", "text", false},
+    {"smallint", "smallint", false}, {"int2", "smallint", false},
+    {"integer", "integer", false},   {"int", "integer", false},
+    {"int4", "integer", false},      {"bigint", "bigint", false},
+    {"int8", "bigint", false},       {"smallserial", "smallint", true},
+    {"serial2", "smallint", true},   {"serial", "integer", true},
+    {"serial4", "integer", true},    {"bigserial", "bigint", true},
+    {"serial8", "bigint", true},     {"real", "real", false},
+    {"float4", "real", false},       {"float8", "double precision", false},
+    {"boolean", "boolean", false},   {"bool", "boolean", false},
+    {"date", "date", false},         {"timestamptz", "timestamp with time zone", false},
+    {"json", "json", false},         {"jsonb", "jsonb", false},
 };
 
 /* "(n)" or "(n, m)" at p: the numbers, -1 when absent. */
@@ -92,22 +79,18 @@ static int base_type(struct ddl_p *p, struct ddl_type *ty)
             continue;
         p->i++;
         snprintf(ty->name, sizeof(ty->name), "%s", simple_types[i].name);
-        ty->base = simple_types[i].base;
         ty->serial = simple_types[i].serial;
-        ty->big = simple_types[i].big;
         return 0;
     }
     p->i++;
     if (ddl_is_kw(k, "double")) {
         rc = ddl_expect_kw(p, "precision");
         snprintf(ty->name, sizeof(ty->name), "double precision");
-        ty->base = DDL_B_REAL;
         return rc;
     }
     if (ddl_is_kw(k, "float")) {
         rc = typmod(p, &a, &b);
         snprintf(ty->name, sizeof(ty->name), "%s", a >= 1 && a <= 24 ? "real" : "double precision");
-        ty->base = DDL_B_REAL;
         return rc;
     }
     if (ddl_is_kw(k, "numeric") || ddl_is_kw(k, "decimal")) {
@@ -116,7 +99,6 @@ static int base_type(struct ddl_p *p, struct ddl_type *ty)
             snprintf(ty->name, sizeof(ty->name), "numeric(%ld,%ld)", a, b >= 0 ? b : 0);
         else
             snprintf(ty->name, sizeof(ty->name), "numeric");
-        ty->base = DDL_B_NUMERIC;
         return rc;
     }
     if (ddl_is_kw(k, "varchar") ||
@@ -124,14 +106,11 @@ static int base_type(struct ddl_p *p, struct ddl_type *ty)
         rc = typmod(p, &a, &b);
         snprintf(ty->name, sizeof(ty->name),
                  a >= 0 ? "character varying(%ld)" : "character varying", a);
-        ty->base = DDL_B_TEXT;
         return rc;
     }
     if (ddl_is_kw(k, "character") || ddl_is_kw(k, "char") || ddl_is_kw(k, "bpchar")) {
         rc = typmod(p, &a, &b);
-        ty->charlen = a >= 1 ? (int)a : 1;
-        snprintf(ty->name, sizeof(ty->name), "character(%d)", ty->charlen);
-        ty->base = DDL_B_CHAR;
+        snprintf(ty->name, sizeof(ty->name), "character(%ld)", a >= 1 ? a : 1);
         return rc;
     }
     if (ddl_is_kw(k, "time") || ddl_is_kw(k, "timestamp")) {
@@ -143,7 +122,6 @@ static int base_type(struct ddl_p *p, struct ddl_type *ty)
             return ddl_fail_at(p, k, "type time with time zone is not supported");
         snprintf(ty->name, sizeof(ty->name), "%s with%s time zone", ts ? "timestamp" : "time",
                  with ? "" : "out");
-        ty->base = !ts ? DDL_B_TIME : with ? DDL_B_TSTZ : DDL_B_TS;
         return rc;
     }
     if (ddl_is_kw(k, "interval")) {
@@ -152,13 +130,11 @@ static int base_type(struct ddl_p *p, struct ddl_type *ty)
             p->i++;
         rc = typmod(p, &a, &b);
         snprintf(ty->name, sizeof(ty->name), "interval");
-        ty->base = DDL_B_INTERVAL;
         return rc;
     }
     for (size_t i = 0; i < p->r->nenums; i++) {
         if (strcmp(p->r->enums[i].name, k->text) == 0) {
             snprintf(ty->name, sizeof(ty->name), "text");
-            ty->base = DDL_B_TEXT;
             ty->checks = p->r->enums[i].check;
             return 0;
         }
@@ -200,5 +176,6 @@ int ddl_type(struct ddl_p *p, struct ddl_type *ty)
         if (ty->serial)
             return ddl_fail_at(p, k, "arrays of serial are not supported");
     }
+    pg_type_parse(ty->name, false, &ty->pg);
     return 0;
 }
