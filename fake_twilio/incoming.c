@@ -31,6 +31,25 @@ bool twilio_e164_valid(const char *s)
     return true;
 }
 
+/* The type a per-type resource's path names (.../IncomingPhoneNumbers/Local.json, Mobile.json,
+ * TollFree.json), or -1 for the plain .../IncomingPhoneNumbers.json. */
+static int path_type(const char *path)
+{
+    static const char *const tails[TWILIO_NTYPES] = {
+        [TWILIO_LOCAL] = "/IncomingPhoneNumbers/Local.json",
+        [TWILIO_TOLLFREE] = "/IncomingPhoneNumbers/TollFree.json",
+        [TWILIO_MOBILE] = "/IncomingPhoneNumbers/Mobile.json",
+    };
+    size_t n = strlen(path);
+
+    for (int t = 0; t < TWILIO_NTYPES; t++) {
+        size_t k = strlen(tails[t]);
+        if (n >= k && strcmp(path + n - k, tails[t]) == 0)
+            return t;
+    }
+    return -1;
+}
+
 static void form_vals(const struct fk_req *req, const char **vals)
 {
     for (size_t i = 0; i < TWILIO_NFIELDS; i++)
@@ -71,12 +90,18 @@ static int choose(const struct fk_req *req, struct fk_resp *resp, const struct t
 {
     const struct twilio_svc *svc = req->svc;
     const char *pn = fk_req_form(req, "PhoneNumber"), *ac = fk_req_form(req, "AreaCode");
+    int type = path_type(req->path);
     char fixed[32];
     bool use_set;
     int rc;
 
     *num = NULL;
     *magic = false;
+    /* The per-type creates take PhoneNumber only, required (twilio-oai
+     * spec/json/twilio_api_v2010.json: CreateIncomingPhoneNumberLocalRequest and its
+     * siblings list "required": ["PhoneNumber"] and have no AreaCode). */
+    if (type >= 0 && pn == NULL)
+        return fk_answered(twilio_error(resp, 21421, "A 'PhoneNumber' is required", NULL, 0));
     if (pn != NULL) {
         snprintf(fixed, sizeof fixed, "%s", pn);
         if (fixed[0] == ' ')
@@ -89,7 +114,7 @@ static int choose(const struct fk_req *req, struct fk_resp *resp, const struct t
             strlen(pn) >= sizeof fixed)
             rc = fk_answered(twilio_error(resp, 21421, NULL, NULL, 0));
         else if ((*num = twilio_inventory_find(svc->inv, fixed)) == NULL ||
-                 twilio_ipn_owned(req->store, fixed))
+                 twilio_ipn_owned(req->store, fixed) || (type >= 0 && (int)(*num)->type != type))
             rc = fk_answered(twilio_error(resp, 21422, NULL, NULL, 0));
         else
             return FK_OK;
@@ -197,6 +222,8 @@ int twilio_ipn_list_handler(const struct fk_req *req, struct fk_resp *resp)
     f.friendly_name = fk_req_arg(req, "FriendlyName");
     f.beta = fk_req_arg(req, "Beta");
     f.origin = fk_req_arg(req, "Origin");
+    if (path_type(req->path) >= 0)
+        f.type = twilio_type_name((enum twilio_type)path_type(req->path));
     body = cJSON_CreateObject();
     if (body == NULL || (arr = cJSON_AddArrayToObject(body, "incoming_phone_numbers")) == NULL)
         goto nomem;

@@ -8,6 +8,9 @@
  * buy is a new PN resource, as with real test credentials, where nothing is really reserved);
  * +15005550000 is 21422, +15005550001 is 21421; AreaCode 500 buys +15005550006 and 533 is
  * 21452. Lists take PhoneNumber, FriendlyName, Beta and Origin with the paging envelope.
+ * The per-type resources .../IncomingPhoneNumbers/{Local,Mobile,TollFree}.json list only numbers
+ * of their type and buy by PhoneNumber only (required; 21421 without it, 21422 for a number of
+ * another type: the real code for that case is not documented).
  * A PhoneNumber whose '+' was sent unencoded (decoded to a space) is read as '+'. */
 #ifndef TWILIO_INCOMING_H
 #define TWILIO_INCOMING_H

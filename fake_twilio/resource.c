@@ -432,9 +432,9 @@ static bool beta_excluded(const struct twilio_ipn_filter *f)
 }
 
 /* head, then " FROM incoming_phone_numbers WHERE" with a term for each filter given only, then
- * tail. Parameters keep their numbers (?1 account ... ?5 origin) whichever terms are present.
- * A term "(?n IS NULL OR col = ?n)" for every filter would read the same rows, but SQLite can
- * use no index for it: each list, such as the provisioner's FriendlyName lookup, would scan
+ * tail. Parameters keep their numbers (?1 account ... ?5 origin, ?8 type) whichever terms are
+ * present. A term "(?n IS NULL OR col = ?n)" for every filter would read the same rows, but SQLite
+ * can use no index for it: each list, such as the provisioner's FriendlyName lookup, would scan
  * every owned number. */
 static int filter_sql(struct fk_buf *b, const char *head, const char *account, const char *like,
                       const struct twilio_ipn_filter *f, const char *tail)
@@ -454,6 +454,8 @@ static int filter_sql(struct fk_buf *b, const char *head, const char *account, c
         and = " AND ";
     if (rc == 0 && f->origin != NULL && (rc = fk_buf_printf(b, "%sorigin = ?5", and)) == 0)
         and = " AND ";
+    if (rc == 0 && f->type != NULL && (rc = fk_buf_printf(b, "%stype = ?8", and)) == 0)
+        and = " AND ";
     return rc == 0 ? fk_buf_addstr(b, tail) : rc;
 }
 
@@ -468,6 +470,8 @@ static void bind_filters(sqlite3_stmt *st, const char *account, const char *like
         sqlite3_bind_text(st, 3, f->friendly_name, -1, SQLITE_TRANSIENT);
     if (f->origin != NULL)
         sqlite3_bind_text(st, 5, f->origin, -1, SQLITE_TRANSIENT);
+    if (f->type != NULL)
+        sqlite3_bind_text(st, 8, f->type, -1, SQLITE_TRANSIENT);
 }
 
 int twilio_ipn_list(struct fk_store *s, const char *account, const struct twilio_ipn_filter *f,

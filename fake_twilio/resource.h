@@ -89,6 +89,7 @@ struct twilio_ipn_filter {
     const char *friendly_name; /* exact */
     const char *beta;          /* Beta: "false" leaves out numbers new to Twilio; else all */
     const char *origin;
+    const char *type; /* exact ("local", "mobile", "tollfree"): the per-type list resources */
 };
 
 /* Count the account's rows matching f into *total and append the resources at

@@ -1,0 +1,40 @@
+"""twilio-python's per-type IncomingPhoneNumbers resources against fake_twilio.
+
+twilio-python (and twilio-node, -java, -go) expose ``incoming_phone_numbers.local``,
+``.mobile`` and ``.toll_free``: list and create on
+/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Local,Mobile,TollFree}.json, as
+twilio-oai's spec/json/twilio_api_v2010.json declares them (GET with Beta, FriendlyName,
+PhoneNumber, Origin and the paging parameters; POST with PhoneNumber required, no AreaCode).
+"""
+
+import pytest
+from twilio.base.exceptions import TwilioRestException
+
+
+def test_buy_and_list_through_the_type_resources(fakes):
+    client = fakes.twilio.client()
+    local = client.available_phone_numbers("US").local.list(area_code=415, limit=1)[0]
+    free = client.available_phone_numbers("US").toll_free.list(limit=1)[0]
+    a = client.incoming_phone_numbers.local.create(phone_number=local.phone_number,
+                                                   friendly_name="loc")
+    assert a.phone_number == local.phone_number and a.friendly_name == "loc"
+    b = client.incoming_phone_numbers.toll_free.create(phone_number=free.phone_number)
+    assert b.phone_number == free.phone_number
+    assert [n.sid for n in client.incoming_phone_numbers.local.list()] == [a.sid]
+    assert [n.sid for n in client.incoming_phone_numbers.toll_free.list()] == [b.sid]
+    assert client.incoming_phone_numbers.mobile.list() == []
+    assert {n.sid for n in client.incoming_phone_numbers.list()} == {a.sid, b.sid}
+    page = client.incoming_phone_numbers.local.page(page_size=1)
+    assert page._payload["uri"].startswith(
+        "/2010-04-01/Accounts/%s/IncomingPhoneNumbers/Local.json" % fakes.twilio.account_sid)
+
+
+def test_type_resource_create_needs_a_phone_number(fakes):
+    client = fakes.twilio.client()
+    with pytest.raises(TwilioRestException) as e:
+        client.incoming_phone_numbers.local.create(phone_number="+1")
+    assert e.value.status == 400 and e.value.code == 21421
+    # AreaCode is not a parameter of the per-type create: PhoneNumber is required.
+    local = client.incoming_phone_numbers.local
+    r = local._version.request("POST", local._uri, data={"AreaCode": "415"})
+    assert r.status_code == 400 and '"code":21421' in r.text.replace(" ", "")
