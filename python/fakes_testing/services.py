@@ -13,6 +13,7 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import time
 from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional
@@ -39,8 +40,13 @@ def make_twilio_http_client(base_url: str):
             return super().request(method, url, *args, **kwargs)
 
     client = FakeTwilioHttpClient()
-    # The fakes are on loopback: never through an HTTP proxy from the environment.
+    # The fakes are on loopback: never through an HTTP proxy from the environment. That also
+    # leaves REQUESTS_CA_BUNDLE unread, so a fake on https (``fakes up --tls``) is trusted
+    # through the env file's FAKES_CA_FILE.
     client.session.trust_env = False
+    ca = os.environ.get("FAKES_CA_FILE")
+    if ca and base_url.startswith("https:"):
+        client.session.verify = ca
     return client
 
 
