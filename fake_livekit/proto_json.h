@@ -10,9 +10,9 @@
  * "1.500s", "2024-05-01T08:00:00Z"; proto_wkt.h). lk_pj_decode builds one from request JSON,
  * lk_pb_decode (proto_pb.h) from the binary encoding; lk_pj_encode turns one into the JSON
  * answer form. Fake state is stored in the sparse form. Strings must be UTF-8, as protojson
- * requires. RoomConfiguration (livekit_room.proto, not in our reference) is kept as an opaque
- * object and echoed as given; one that arrived in binary (a base64url string of its bytes,
- * proto_pb.h) reads as unset here. */
+ * requires. RoomConfiguration's egress (RoomEgress, livekit_egress.proto, not modelled) is kept
+ * as an opaque object and echoed as given; one that arrived in binary (a base64url string of its
+ * bytes, proto_pb.h) reads as unset here. */
 #ifndef LK_PROTO_JSON_H
 #define LK_PROTO_JSON_H
 

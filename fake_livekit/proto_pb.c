@@ -13,7 +13,7 @@
 
 #include "fake_livekit/proto_pb_int.h"
 #include "fake_livekit/proto_wkt.h"
-#include "fakekit/jwt.h" /* base64url: RoomConfiguration's raw bytes in the sparse form */
+#include "fakekit/jwt.h" /* base64url: RoomEgress's raw bytes in the sparse form */
 
 #define MAX_FIELD_NUMBER ((1u << 29) - 1)
 #define MAX_GROUP_DEPTH  100

@@ -14,9 +14,9 @@
  *
  * What the sparse form cannot hold is refused as malformed rather than altered: a string
  * with a NUL byte (cJSON strings end at NUL), a Duration or Timestamp protojson could not
- * write. RoomConfiguration (not modelled, see proto_json.h) is kept as its raw bytes when it
- * arrives in binary and re-sent as such; the JSON form of the same field reads as unset, and
- * a room_config that arrived as JSON is left out of binary answers. */
+ * write. RoomConfiguration's egress (RoomEgress, not modelled, see proto_json.h) is kept as its
+ * raw bytes when it arrives in binary and re-sent as such; the JSON form of the same field reads
+ * as unset, and an egress that arrived as JSON is left out of binary answers. */
 #ifndef LK_PROTO_PB_H
 #define LK_PROTO_PB_H
 

@@ -9,7 +9,7 @@
 #include "fake_livekit/proto_pb.h"
 #include "fake_livekit/proto_pb_int.h"
 #include "fake_livekit/proto_wkt.h"
-#include "fakekit/jwt.h" /* base64url: RoomConfiguration's raw bytes in the sparse form */
+#include "fakekit/jwt.h" /* base64url: RoomEgress's raw bytes in the sparse form */
 
 static int put_varint(struct fk_buf *b, uint64_t v)
 {
@@ -81,7 +81,7 @@ static int put_message(struct fk_buf *b, uint32_t num, const cJSON *v, const str
     return rc;
 }
 
-/* Raw RoomConfiguration bytes (a string in the sparse form); a JSON object cannot be
+/* Raw RoomEgress bytes (a string in the sparse form); a JSON object cannot be
  * written without its schema and is left out. */
 static int put_opaque(struct fk_buf *b, const struct lk_field *f, const cJSON *v)
 {

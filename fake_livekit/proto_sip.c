@@ -4,7 +4,7 @@
  * (docs/reference/livekit.md §3 shows it), with the field numbers of the .proto, which the
  * binary encoding (proto_pb.h) is keyed by. Pagination and ListUpdate come from
  * livekit_models.proto (livekit/protocol protobufs/livekit_models.proto at 17c16cf);
- * RoomConfiguration is opaque (see proto_json.h). */
+ * RoomConfiguration from livekit_room.proto, its RoomEgress opaque (see proto_json.h). */
 #include "fake_livekit/proto_json.h"
 
 #define MSG(n, f)                                                                                  \
@@ -72,10 +72,40 @@ static const struct lk_enum e_kind = {kind_names, FK_NELEM(kind_names)};
     {                                                                                              \
         n, k, LK_T_TIMESTAMP, 0, 0, NULL                                                           \
     }
-#define ROOM_CONFIG(k)                                                                             \
+#define U32(n, k)                                                                                  \
     {                                                                                              \
-        "room_config", k, LK_T_OPAQUE, 0, 0, NULL                                                  \
+        n, k, LK_T_UINT32, 0, 0, NULL                                                              \
     }
+
+/* RoomConfiguration and RoomAgentDispatch (livekit/protocol 17c16cf protobufs/livekit_room.proto
+ * and livekit_agent_dispatch.proto), so that a rule's room_config, its agents above all, reads
+ * back in either encoding as the real server's stored message does. RoomEgress (the egress
+ * requests of livekit_egress.proto) stays opaque: kept in the encoding it came in. */
+static const char *const restart_names[] = {"JRP_ON_FAILURE", "JRP_NEVER"};
+static const struct lk_enum e_restart = {restart_names, FK_NELEM(restart_names)};
+
+static const struct lk_field f_agent_dispatch[] = {
+    STR("agent_name", 1), STR("metadata", 2),   ENUM("restart_policy", 3, e_restart),
+    STR("deployment", 4), MAP("attributes", 5),
+};
+static const struct lk_msg m_agent_dispatch = MSG("livekit.RoomAgentDispatch", f_agent_dispatch);
+
+static const struct lk_field f_room_config[] = {
+    STR("name", 1),
+    U32("empty_timeout", 2),
+    U32("departure_timeout", 3),
+    U32("max_participants", 4),
+    STR("metadata", 11),
+    {"egress", 5, LK_T_OPAQUE, 0, 0, NULL},
+    U32("min_playout_delay", 7),
+    U32("max_playout_delay", 8),
+    BOOL("sync_streams", 9),
+    SUBS("agents", 10, m_agent_dispatch),
+    MAP("tags", 12),
+};
+static const struct lk_msg m_room_config = MSG("livekit.RoomConfiguration", f_room_config);
+
+#define ROOM_CONFIG(k) SUB("room_config", k, m_room_config)
 
 static const struct lk_field f_codec[] = {STR("name", 1), {"rate", 2, LK_T_UINT32, 0, 0, NULL}};
 static const struct lk_msg m_codec = MSG("livekit.SIPCodec", f_codec);

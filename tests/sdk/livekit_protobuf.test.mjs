@@ -11,6 +11,8 @@ import {
   CreateSIPInboundTrunkRequest,
   GetSIPInboundTrunkRequest,
   GetSIPInboundTrunkResponse,
+  ListSIPDispatchRuleRequest,
+  ListSIPDispatchRuleResponse,
   ListSIPInboundTrunkRequest,
   ListSIPInboundTrunkResponse,
   SIPDispatchRuleInfo,
@@ -157,4 +159,46 @@ test('a dispatch rule in the dispatch_rule form, in protobuf', async () => {
   assert.equal(r.message.rule.rule.value.roomPrefix, 'call-');
   assert.deepEqual(r.message.attributes, { k: 'v' });
   assert.ok(r.message.media, 'the dispatch_rule form is upgraded: media is set');
+});
+
+// A rule's room_config (RoomConfiguration, livekit_room.proto at the protocol livekit-server
+// pins; its agents are how a telephony agent is dispatched) reads back in either encoding,
+// whichever it was written in: the real server keeps the message, not the bytes or the text.
+test('room_config with agents reads back across encodings', async () => {
+  const made = await pb(
+    'CreateSIPDispatchRule',
+    new CreateSIPDispatchRuleRequest({
+      dispatchRule: {
+        rule: { rule: { case: 'dispatchRuleIndividual', value: { roomPrefix: 'rc-' } } },
+        numbers: ['+15550007001'],
+        roomConfig: { agents: [{ agentName: 'phone-agent', metadata: 'm' }], maxParticipants: 3, tags: { a: 'b' } },
+      },
+    }),
+    SIPDispatchRuleInfo,
+  );
+  assert.equal(made.status, 200);
+  const r = await twirp('CreateSIPDispatchRule', JSON.stringify({
+    dispatch_rule: {
+      rule: { dispatchRuleIndividual: { roomPrefix: 'rc2-' } },
+      numbers: ['+15550007002'],
+      roomConfig: { agents: [{ agentName: 'json-agent' }], emptyTimeout: 30 },
+    },
+  }), 'application/json');
+  assert.equal(r.status, 200);
+  const fromJson = JSON.parse(new TextDecoder().decode(r.bytes));
+  // protojson with UseProtoNames and EmitUnpopulated: snake_case, every field written.
+  assert.equal(fromJson.room_config.empty_timeout, 30);
+  assert.equal(fromJson.room_config.agents[0].agent_name, 'json-agent');
+  assert.equal(fromJson.room_config.agents[0].restart_policy, 'JRP_ON_FAILURE');
+  assert.deepEqual(fromJson.room_config.tags, {});
+  const viaPb = await pb('ListSIPDispatchRule', new ListSIPDispatchRuleRequest({}), ListSIPDispatchRuleResponse);
+  const viaJson = await json('ListSIPDispatchRule', new ListSIPDispatchRuleRequest({}), ListSIPDispatchRuleResponse);
+  for (const list of [viaPb.message.items, viaJson.items]) {
+    const byNumber = Object.fromEntries(list.map((x) => [x.numbers[0], x]));
+    assert.equal(byNumber['+15550007001'].roomConfig?.agents[0]?.agentName, 'phone-agent');
+    assert.equal(byNumber['+15550007001'].roomConfig.maxParticipants, 3);
+    assert.deepEqual(byNumber['+15550007001'].roomConfig.tags, { a: 'b' });
+    assert.equal(byNumber['+15550007002'].roomConfig?.agents[0]?.agentName, 'json-agent');
+    assert.equal(byNumber['+15550007002'].roomConfig.emptyTimeout, 30);
+  }
 });

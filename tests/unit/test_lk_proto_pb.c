@@ -138,10 +138,21 @@ static void unmarshal(void **state)
                "{\"created_at\":\"2024-05-01T08:00:00Z\"}");
     /* Enums keep numbers the fake has no name for (proto3 enums are open). */
     decodes_to("28 09", &lk_msg_outbound_trunk, "{\"transport\":9}");
-    /* RoomConfiguration (not modelled) keeps its bytes (CAE = 08 01), merged by appending. */
-    decodes_to("4a 02 08 01", &lk_msg_create_rule, "{\"room_config\":\"CAE\"}");
-    encodes_to("{\"room_config\":\"CAE\"}", &lk_msg_create_rule, "4a 02 08 01");
-    encodes_to("{\"room_config\":{\"name\":\"r\"}}", &lk_msg_create_rule, "");
+    /* RoomConfiguration is modelled (livekit_room.proto): name is field 1, agents 10. A
+     * field sent with another wire type than its own is an unknown field to protobuf-go
+     * (impl/decode.go: errUnknown on a wire type mismatch), so 08 01 is skipped. */
+    decodes_to("4a 03 0a 01 72", &lk_msg_create_rule, "{\"room_config\":{\"name\":\"r\"}}");
+    encodes_to("{\"room_config\":{\"name\":\"r\"}}", &lk_msg_create_rule, "4a 03 0a 01 72");
+    decodes_to("4a 02 08 01", &lk_msg_create_rule, "{\"room_config\":{}}");
+    decodes_to("4a 05 52 03 0a 01 61", &lk_msg_create_rule,
+               "{\"room_config\":{\"agents\":[{\"agent_name\":\"a\"}]}}");
+    /* Its egress (RoomEgress, not modelled) keeps its bytes (CgIIAQ = 0a 02 08 01); one given
+     * in JSON cannot be written in binary and is left out. */
+    decodes_to("4a 06 2a 04 0a 02 08 01", &lk_msg_create_rule,
+               "{\"room_config\":{\"egress\":\"CgIIAQ\"}}");
+    encodes_to("{\"room_config\":{\"egress\":\"CgIIAQ\"}}", &lk_msg_create_rule,
+               "4a 06 2a 04 0a 02 08 01");
+    encodes_to("{\"room_config\":{\"egress\":{\"room\":{}}}}", &lk_msg_create_rule, "4a 00");
 }
 
 static void malformed(void **state)
