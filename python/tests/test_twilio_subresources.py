@@ -38,3 +38,26 @@ def test_type_resource_create_needs_a_phone_number(fakes):
     local = client.incoming_phone_numbers.local
     r = local._version.request("POST", local._uri, data={"AreaCode": "415"})
     assert r.status_code == 400 and '"code":21421' in r.text.replace(" ", "")
+
+
+def test_available_phone_number_countries(fakes):
+    """client.available_phone_numbers.list() and ('US').fetch(): twilio-oai's
+    .../AvailablePhoneNumbers.json ({"countries": [...], "uri": ...}) and
+    .../AvailablePhoneNumbers/{CountryCode}.json (country_code, country, uri, beta,
+    subresource_uris naming the types the country has)."""
+    client = fakes.twilio.client()
+    sid = fakes.twilio.account_sid
+    countries = {c.country_code: c for c in client.available_phone_numbers.list()}
+    assert {"US", "CA", "GB"} <= set(countries)
+    us = client.available_phone_numbers("US").fetch()
+    assert us.country == "United States" and us.beta is False
+    assert us.uri == "/2010-04-01/Accounts/%s/AvailablePhoneNumbers/US.json" % sid
+    assert us.subresource_uris["local"] == (
+        "/2010-04-01/Accounts/%s/AvailablePhoneNumbers/US/Local.json" % sid)
+    assert us.subresource_uris["toll_free"].endswith("/US/TollFree.json")
+    assert countries["US"].subresource_uris == us.subresource_uris
+    # The country's types lead to searches the SDK can run.
+    assert len(client.available_phone_numbers("US").local.list(limit=1)) == 1
+    with pytest.raises(TwilioRestException) as e:
+        client.available_phone_numbers("ZZ").fetch()
+    assert e.value.status == 404 and e.value.code == 20404
