@@ -1,6 +1,7 @@
 /* routes.c: every Twilio REST path fake_twilio answers. */
 #include "fake_twilio/routes.h"
 
+#include "fake_twilio/account.h"
 #include "fake_twilio/countries.h"
 #include "fake_twilio/incoming.h"
 #include "fake_twilio/numbers.h"
@@ -8,6 +9,7 @@
 #define ACCOUNT "/2010-04-01/Accounts/{sid}"
 
 const struct fk_route twilio_routes[TWILIO_NROUTES] = {
+    {"GET", "/2010-04-01/Accounts/{sid}.json", twilio_account_fetch},
     {"GET", ACCOUNT "/AvailablePhoneNumbers.json", twilio_countries_list},
     {"GET", ACCOUNT "/AvailablePhoneNumbers/{country}.json", twilio_country_fetch},
     {"GET", ACCOUNT "/AvailablePhoneNumbers/{country}/{type}.json", twilio_search},

@@ -4,7 +4,7 @@
 
 #include "fakekit/router.h"
 
-#define TWILIO_NROUTES 14 /* a constant, for static struct fk_service initialisers */
+#define TWILIO_NROUTES 15 /* a constant, for static struct fk_service initialisers */
 extern const struct fk_route twilio_routes[TWILIO_NROUTES];
 
 #endif

@@ -61,3 +61,22 @@ def test_available_phone_number_countries(fakes):
     with pytest.raises(TwilioRestException) as e:
         client.available_phone_numbers("ZZ").fetch()
     assert e.value.status == 404 and e.value.code == 20404
+
+
+def test_account_fetch_checks_credentials(fakes):
+    """client.api.account.fetch(), the usual credential check: GET
+    /2010-04-01/Accounts/{Sid}.json (twilio-oai api.v2010.account)."""
+    client = fakes.twilio.client()
+    sid = fakes.twilio.account_sid
+    acct = client.api.account.fetch()
+    assert acct.sid == sid and acct.status == "active" and acct.type == "Full"
+    assert acct.owner_account_sid == sid and acct.auth_token == fakes.twilio.auth_token
+    assert acct.uri == "/2010-04-01/Accounts/%s.json" % sid
+    assert acct.subresource_uris["incoming_phone_numbers"] == (
+        "/2010-04-01/Accounts/%s/IncomingPhoneNumbers.json" % sid)
+    assert acct.date_created is not None
+    from twilio.rest import Client
+    bad = Client(sid, "wrong-token", http_client=client.http_client)
+    with pytest.raises(TwilioRestException) as e:
+        bad.api.account.fetch()
+    assert e.value.status == 401 and e.value.code == 20003
