@@ -432,6 +432,17 @@ static void test_rule_header_crlf_refused(void **state)
                         "faults[0].action.headers.X-A: header values must not contain CR or LF");
     cJSON_Delete(j);
     h_resp_free(&r);
+    /* The id is sent back as X-Fake-Fault: with a CR/LF it was accepted, then the header was
+     * silently dropped from every answer the rule faulted. */
+    h_post_json(&prog, "/__admin/faults",
+                "[{\"id\":\"a\\r\\nX-Injected: 1\",\"action\":{\"status\":500}}]", &r);
+    assert_int_equal(r.status, 400);
+    j = h_json(&r);
+    assert_string_equal(cJSON_GetObjectItem(j, "error")->valuestring,
+                        "faults[0].id: must not contain control characters (it is sent as "
+                        "X-Fake-Fault)");
+    cJSON_Delete(j);
+    h_resp_free(&r);
     h_get(&prog, "/__admin/faults", &r);
     assert_string_equal(r.body, "[]");
     h_resp_free(&r);
