@@ -354,6 +354,29 @@ static void test_json_numbers_as_written(void **state)
     h_resp_free(&r);
 }
 
+/* GoTrue reads its bodies with Go's encoding/json, which turns every byte that starts no valid
+ * UTF-8 sequence into U+FFFD. The fake kept the bytes and answered JSON that is not UTF-8
+ * (user_metadata, app_metadata keys), which a client's JSON parser refuses. */
+static void test_gotrue_bad_utf8_becomes_fffd(void **state)
+{
+    struct h_resp r;
+    cJSON *j;
+
+    (void)state;
+    rest("POST", "/auth/v1/admin/users", SERVICE, NULL, NULL,
+         "{\"email\":\"utf8@example.com\",\"password\":\"secret-utf8\","
+         "\"user_metadata\":{\"n\":\"a\xff\xed\xa0\x80"
+         "b\",\"\xc3\":1}}",
+         &r);
+    j = expect(&r, 200);
+    const cJSON *meta = cJSON_GetObjectItem(j, "user_metadata");
+    assert_string_equal(jstr(meta, "n"), "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+                                         "b");
+    assert_non_null(cJSON_GetObjectItem(meta, "\xef\xbf\xbd"));
+    cJSON_Delete(j);
+    h_resp_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -364,6 +387,7 @@ int main(void)
         cmocka_unit_test(test_big_or_and_order),
         cmocka_unit_test(test_nul_and_bad_utf8_are_not_cut),
         cmocka_unit_test(test_json_numbers_as_written),
+        cmocka_unit_test(test_gotrue_bad_utf8_becomes_fffd),
     };
     return cmocka_run_group_tests(tests, start_fake, stop_fake);
 }
