@@ -5,13 +5,15 @@
  * only trusts the string code when it sees the header); before, or without the header,
  * {"code":<status>,"error_code":...,"msg":...}. See docs/reference/supabase.md section 4. */
 #include "fake_supabase/gotrue_int.h"
-#include "fakekit/json.h"
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "fakekit/json.h"
+#include "fakekit/text.h"
 
 #define API_2024 "2024-01-01"
 
@@ -152,59 +154,12 @@ static cJSON *go_params(cJSON *body, const char *const *fields)
     return out;
 }
 
-/* The length of the valid UTF-8 sequence at s (n bytes left), or 0 when the byte at s starts
- * none: Go's utf8.DecodeRune, which refuses overlong forms, surrogates and code points past
- * U+10FFFF. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned lo = 0x80, hi = 0xBF;
-    size_t len = s[0] < 0x80                    ? 1
-                 : s[0] >= 0xC2 && s[0] <= 0xDF ? 2
-                 : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
-                 : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4
-                                                : 0;
-
-    if (len < 2)
-        return len;
-    if (len > n)
-        return 0;
-    lo = s[0] == 0xE0 ? 0xA0 : s[0] == 0xF0 ? 0x90 : lo;
-    hi = s[0] == 0xED ? 0x9F : s[0] == 0xF4 ? 0x8F : hi;
-    if (s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < len; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF)
-            return 0;
-    return len;
-}
-
-/* s with every byte that starts no valid UTF-8 sequence replaced by U+FFFD, as Go's
- * encoding/json decodes a string into GoTrue's params; NULL when s is valid (or on ENOMEM:
- * *oom). */
+/* s made valid UTF-8 as Go's encoding/json reads it (NULL when it is, or on ENOMEM: *oom). */
 static char *go_string(const char *s, bool *oom)
 {
-    size_t n = strlen(s), bad = 0, out = 0;
+    size_t n = 0;
 
-    for (size_t i = 0, l; i < n; i += l ? l : 1)
-        bad += (l = utf8_seq((const unsigned char *)s + i, n - i)) == 0;
-    if (bad == 0)
-        return NULL;
-    char *r = malloc(n + 2 * bad + 1);
-    if (r == NULL) {
-        *oom = true;
-        return NULL;
-    }
-    for (size_t i = 0, l; i < n; i += l ? l : 1) {
-        if ((l = utf8_seq((const unsigned char *)s + i, n - i)) == 0) {
-            memcpy(r + out, "\xEF\xBF\xBD", 3);
-            out += 3;
-        } else {
-            memcpy(r + out, s + i, l);
-            out += l;
-        }
-    }
-    r[out] = '\0';
-    return r;
+    return fk_utf8_fix(s, strlen(s), &n, oom);
 }
 
 /* Every key and string of item made valid UTF-8 the way Go reads it; false on ENOMEM. */
