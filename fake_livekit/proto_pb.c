@@ -14,6 +14,7 @@
 #include "fake_livekit/proto_pb_int.h"
 #include "fake_livekit/proto_wkt.h"
 #include "fakekit/jwt.h" /* base64url: RoomEgress's raw bytes in the sparse form */
+#include "fakekit/redact.h"
 
 #define MAX_FIELD_NUMBER ((1u << 29) - 1)
 #define MAX_GROUP_DEPTH  100
@@ -407,4 +408,88 @@ int lk_pb_decode(const void *buf, size_t len, const struct lk_msg *m, cJSON **ou
     }
     *out = obj;
     return 0;
+}
+
+/* ---- journal redaction ---- */
+
+/* The bytes of the length-delimited value at r (the length read): to its end, or to the end
+ * of the buffer when a cut body (the journal keeps 64 KiB) ends inside it. */
+static struct rd rd_len_cut(struct rd *r, bool *whole)
+{
+    uint64_t n = 0;
+    struct rd sub = {r->end, r->end};
+
+    *whole = rd_varint(r, &n) == 0 && n <= (uint64_t)(r->end - r->p);
+    if (r->p > r->end)
+        return sub;
+    sub.p = r->p;
+    sub.end = *whole ? r->p + n : r->end;
+    r->p = sub.end;
+    return sub;
+}
+
+static bool mask(const struct lk_msg *m, struct rd r, int depth);
+
+static bool mask_bytes(struct rd v)
+{
+    memset((uint8_t *)(uintptr_t)v.p, '*', (size_t)(v.end - v.p));
+    return v.end > v.p;
+}
+
+/* A map<string, string> entry: its value is masked when its key is a secret name. */
+static bool mask_entry(struct rd r)
+{
+    struct rd key = {NULL, NULL}, value = {NULL, NULL};
+    uint32_t num;
+    int wt;
+    bool whole = true;
+
+    while (whole && r.p < r.end && rd_tag(&r, &num, &wt) == 0) {
+        if (wt != WT_LEN) {
+            if (skip(&r, num, wt, 0) != 0)
+                break;
+            continue;
+        }
+        struct rd v = rd_len_cut(&r, &whole);
+        if (num == 1)
+            key = v;
+        else if (num == 2)
+            value = v;
+    }
+    return key.p != NULL && value.p != NULL &&
+           fk_redact_secret_name((const char *)key.p, (size_t)(key.end - key.p)) &&
+           mask_bytes(value);
+}
+
+static bool mask(const struct lk_msg *m, struct rd r, int depth)
+{
+    bool changed = false, whole = true;
+    uint32_t num;
+    int wt;
+
+    while (whole && r.p < r.end && rd_tag(&r, &num, &wt) == 0) {
+        const struct lk_field *f = field_by_number(m, num);
+        if (wt != WT_LEN) {
+            if (skip(&r, num, wt, 0) != 0)
+                break;
+            continue;
+        }
+        struct rd v = rd_len_cut(&r, &whole);
+        if (f == NULL)
+            continue;
+        if (f->flags & LK_F_MAP)
+            changed |= mask_entry(v);
+        else if (f->type == LK_T_STRING && fk_redact_secret_name(f->name, strlen(f->name)))
+            changed |= mask_bytes(v);
+        else if (f->type == LK_T_MSG && depth < MAX_GROUP_DEPTH)
+            changed |= mask(f->ref, v, depth + 1);
+    }
+    return changed;
+}
+
+bool lk_pb_mask_secrets(const struct lk_msg *m, void *buf, size_t len)
+{
+    struct rd r = {buf, (const uint8_t *)buf + len};
+
+    return mask(m, r, 0);
 }

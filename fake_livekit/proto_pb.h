@@ -20,6 +20,7 @@
 #ifndef LK_PROTO_PB_H
 #define LK_PROTO_PB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <cjson/cJSON.h>
@@ -40,5 +41,12 @@ int lk_pb_decode(const void *buf, size_t len, const struct lk_msg *m, cJSON **ou
 /* Append the binary form of sparse (borrowed; NULL is an empty message) as message m to out.
  * 0, FK_ENOMEM, or FK_ERANGE past out's limit. */
 int lk_pb_encode(const cJSON *sparse, const struct lk_msg *m, struct fk_buf *out) FK_MUST_CHECK;
+
+/* For the journal: overwrite with '*', in place, the bytes of every string field of message m
+ * (at any depth) whose name is a secret name (fakekit/redact.h: auth_password,
+ * outbound_password...) and every map value whose key is one. buf may be cut short or not
+ * decode: what can be read is masked, a string cut at the end of buf included. True when any
+ * byte changed. */
+bool lk_pb_mask_secrets(const struct lk_msg *m, void *buf, size_t len);
 
 #endif

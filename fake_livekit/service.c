@@ -89,4 +89,5 @@ const struct fk_service lk_service = {
     .error = lk_fault_error,
     .native = lk_native,
     .credential = credential,
+    .redact_body = lk_twirp_redact_body,
 };

@@ -250,6 +250,19 @@ static const struct method *route(const struct fk_req *req, struct fk_resp *resp
     return m;
 }
 
+bool lk_twirp_redact_body(const struct fk_req *req, char *body, size_t len)
+{
+    const char *name = strrchr(req->path, '/');
+
+    if (name == NULL || wire_of(fk_req_header(req, "Content-Type")) != LK_WIRE_PROTOBUF)
+        return false;
+    for (size_t i = 0; i < FK_NELEM(methods); i++) {
+        if (strcmp(methods[i].name, name + 1) == 0)
+            return lk_pb_mask_secrets(methods[i].req, body, len);
+    }
+    return false;
+}
+
 int lk_twirp_handle(const struct fk_req *req, struct fk_resp *resp)
 {
     struct lk_auth auth;

@@ -13,6 +13,9 @@
 #ifndef LK_TWIRP_H
 #define LK_TWIRP_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "fake_livekit/call.h"
 #include "fakekit/descriptor.h"
 #include "fakekit/http.h"
@@ -20,6 +23,9 @@
 
 /* The route handler for "/twirp/livekit.SIP/{method}". */
 int lk_twirp_handle(const struct fk_req *req, struct fk_resp *resp);
+/* fk_service.redact_body: a protobuf request body with its password fields masked
+ * (lk_pb_mask_secrets on the method's request message). */
+bool lk_twirp_redact_body(const struct fk_req *req, char *body, size_t len);
 
 /* fk_service.native. Bodies over LK_BODY_LIMIT: with a Content-Length over it,
  * RequestBodyLimiter answers 413 with the plain text "request body too large" before any

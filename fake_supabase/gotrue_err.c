@@ -6,9 +6,14 @@
  * {"code":<status>,"error_code":...,"msg":...}. See docs/reference/supabase.md section 4. */
 #include "fake_supabase/gotrue_int.h"
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "fakekit/json.h"
+#include "fakekit/text.h"
 
 #define API_2024 "2024-01-01"
 
@@ -149,12 +154,52 @@ static cJSON *go_params(cJSON *body, const char *const *fields)
     return out;
 }
 
+/* s made valid UTF-8 as Go's encoding/json reads it (NULL when it is, or on ENOMEM: *oom). */
+static char *go_string(const char *s, bool *oom)
+{
+    size_t n = 0;
+
+    return fk_utf8_fix(s, strlen(s), &n, oom);
+}
+
+/* Every key and string of item made valid UTF-8 the way Go reads it; false on ENOMEM. */
+static bool go_utf8(cJSON *item)
+{
+    bool oom = false;
+
+    for (; item != NULL && !oom; item = item->next) {
+        char *k = item->string != NULL && !(item->type & cJSON_StringIsConst)
+                      ? go_string(item->string, &oom)
+                      : NULL;
+        if (k != NULL) {
+            cJSON_free(item->string);
+            item->string = k;
+        }
+        char *v = cJSON_IsString(item) && item->valuestring != NULL
+                      ? go_string(item->valuestring, &oom)
+                      : NULL;
+        if (v != NULL) {
+            cJSON_free(item->valuestring);
+            item->valuestring = v;
+        }
+        if (!oom && item->child != NULL && !go_utf8(item->child))
+            return false;
+    }
+    return !oom;
+}
+
 cJSON *sb_gotrue_body(const struct fk_req *req, struct fk_resp *resp, const char *const *fields)
 {
     char msg[FK_ERRMSG_MAX + 64];
     struct fk_error err = {{0}};
     cJSON *o = fk_req_json(req, &err);
 
+    /* Bytes that are not UTF-8 become U+FFFD (Go), so that no answer or token carries them;
+     * two keys that became the same keep the last value, as Go's map does. */
+    if (cJSON_IsObject(o) && (!go_utf8(o) || fk_json_last_wins(o) != 0)) {
+        cJSON_Delete(o);
+        return NULL; /* out of memory: the caller answers 500 */
+    }
     if (cJSON_IsObject(o))
         return go_params(o, fields);
     cJSON_Delete(o);

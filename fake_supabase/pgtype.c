@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "fake_supabase/pgtype_int.h"
+#include "fakekit/json.h"
 
 int pg_fail(struct pg_error *e, const char *code, const char *fmt, ...)
 {
@@ -524,6 +525,8 @@ int pg_input_json(const struct pg_type *t, const cJSON *v, struct pg_value *out,
         return pg_input(t, v->valuestring, out, e);
     if (cJSON_IsBool(v))
         return pg_input(t, cJSON_IsTrue(v) ? "true" : "false", out, e);
+    if (fk_json_number_text(v) != NULL) /* as json_to_recordset: the number's own text */
+        return pg_input(t, fk_json_number_text(v), out, e);
     if (cJSON_IsNumber(v)) {
         double d = v->valuedouble;
         if (d == floor(d) && fabs(d) < 9.2e18)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fakekit/json.h"
+#include "fakekit/text.h"
 
 struct twilio_code {
     int code;
@@ -131,12 +132,23 @@ static char *put_json_string(char *p, const char *s)
 static int set_body(struct fk_resp *resp, int code, unsigned status, const char *message)
 {
     char small[1024], *mem = small, *p;
+    size_t n = 0;
+    bool oom = false;
+    /* A path the client sent with bytes that are not UTF-8: each becomes U+FFFD, so that the
+     * answer stays JSON (fakekit/text.h). */
+    char *fixed = fk_utf8_fix(message, strlen(message), &n, &oom);
+    if (oom)
+        return FK_ENOMEM;
+    if (fixed != NULL)
+        message = fixed;
     /* Every message byte takes at most 6 ("\u00xx"); the rest stays under 128. */
     size_t need = 6 * strlen(message) + 128;
     int rc;
 
-    if (need > sizeof small && (mem = malloc(need)) == NULL)
+    if (need > sizeof small && (mem = malloc(need)) == NULL) {
+        free(fixed);
         return FK_ENOMEM;
+    }
     p = put_str(mem, "{\"code\":");
     p = put_uint(p, (unsigned long)code);
     p = put_str(p, ",\"message\":");
@@ -149,6 +161,7 @@ static int set_body(struct fk_resp *resp, int code, unsigned status, const char 
     rc = fk_resp_set(resp, status, "application/json", mem, (size_t)(p - mem));
     if (mem != small)
         free(mem);
+    free(fixed);
     return rc;
 }
 

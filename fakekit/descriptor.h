@@ -15,6 +15,9 @@
 #ifndef FK_DESCRIPTOR_H
 #define FK_DESCRIPTOR_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include <cjson/cJSON.h>
 
 #include "fakekit/config.h"
@@ -66,6 +69,11 @@ struct fk_service {
     /* The caller's credential, for rate limits keyed "credential" (e.g. the account SID).
      * Borrowed from req. NULL: the Authorization header. */
     const char *(*credential)(const struct fk_req *req);
+    /* For the journal (unless --journal-secrets): mask in place, keeping its length, the
+     * secrets of a body that is neither JSON nor a form (fake_livekit's protobuf); body is a
+     * copy of the first len bytes, possibly cut short. True when it changed any byte. NULL:
+     * such bodies are journaled as sent. */
+    bool (*redact_body)(const struct fk_req *req, char *body, size_t len);
 
     /* Extra admin endpoints of this fake (full paths under /__admin/, e.g. GET
      * /__admin/keys); like the admin API they are never faulted, limited or journaled. */

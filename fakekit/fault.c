@@ -314,6 +314,15 @@ int fk_rule_parse(const cJSON *json, const char *path, const struct fk_error_che
         fk_error_set(err, "%s.id: must be 1 to %d characters", path, FK_ID_MAX);
         rc = FK_EINVAL;
     }
+    for (const char *c = id; rc == 0 && c != NULL && *c != '\0'; c++) {
+        if ((unsigned char)*c < 0x20 || *c == 0x7f) { /* the header could not be sent */
+            fk_error_set(err,
+                         "%s.id: must not contain control characters (it is sent as "
+                         "X-Fake-Fault)",
+                         path);
+            rc = FK_EINVAL;
+        }
+    }
     if (rc == 0)
         rc = fk_json_get_string(json, "description", path, false, &description, err);
     if (rc == 0)

@@ -16,6 +16,7 @@
 #include <nettle/base64.h>
 
 #include "fakekit/json.h"
+#include "fakekit/text.h"
 
 const char *fk_req_header(const struct fk_req *req, const char *name)
 {
@@ -342,8 +343,13 @@ int fk_resp_json_ct(struct fk_resp *r, unsigned status, const char *content_type
     if (r->content_type != NULL) {
         r->status = status;
         r->body_len = strlen(text);
-        /* cJSON allocates with malloc unless hooks are installed; copy to stay honest. */
-        r->body = strdup(text);
+        /* A string the client sent with bytes that are not UTF-8 (a path in a 404, a
+         * FriendlyName) would make the answer invalid JSON: each such byte becomes U+FFFD, as
+         * Go's json.Marshal writes it. Else a copy (cJSON may allocate with other hooks). */
+        bool oom = false;
+        r->body = fk_utf8_fix(text, r->body_len, &r->body_len, &oom);
+        if (r->body == NULL && !oom)
+            r->body = strdup(text);
         rc = r->body != NULL ? 0 : FK_ENOMEM;
     }
     cJSON_free(text);

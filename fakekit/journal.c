@@ -39,6 +39,7 @@ struct entry {
 
 struct fk_journal {
     bool keep_secrets; /* set before serving starts; false: entries are redacted (redact.h) */
+    bool (*redact_body)(const struct fk_req *req, char *body, size_t len); /* or NULL */
     pthread_mutex_t mu;
     struct entry **ring; /* NULL when cap is 0: nothing is kept */
     size_t cap;
@@ -66,6 +67,37 @@ struct fk_journal *fk_journal_new(size_t cap)
 void fk_journal_keep_secrets(struct fk_journal *j, bool keep)
 {
     j->keep_secrets = keep;
+}
+
+void fk_journal_redact_body(struct fk_journal *j,
+                            bool (*fn)(const struct fk_req *req, char *body, size_t len))
+{
+    j->redact_body = fn;
+}
+
+/* A copy of the body rd kept as sent, masked by the service (NULL when it had nothing to
+ * hide, or on ENOMEM: then *oom). rd's body then points at it. */
+static char *service_masked(const struct fk_journal *j, const struct fk_req *req,
+                            struct fk_redacted *rd, bool *oom)
+{
+    size_t n = req->body_len < FK_JOURNAL_BODY_MAX ? req->body_len : FK_JOURNAL_BODY_MAX;
+    char *copy;
+
+    if (j->redact_body == NULL || req->body == NULL || n == 0 || rd->req.body != req->body)
+        return NULL; /* nothing, or redact.c rewrote it as JSON or a form already */
+    if ((copy = malloc(n + 1)) == NULL) {
+        *oom = true;
+        return NULL;
+    }
+    memcpy(copy, req->body, n);
+    copy[n] = '\0';
+    if (!j->redact_body(req, copy, n)) {
+        free(copy);
+        return NULL;
+    }
+    rd->req.body = copy;
+    rd->req.body_len = n;
+    return copy;
 }
 
 static void drop_all(struct fk_journal *j)
@@ -154,12 +186,19 @@ uint64_t fk_journal_add(struct fk_journal *j, const struct fk_req *req, unsigned
 
     if (j->cap) {
         struct fk_redacted rd;
+        char *masked = NULL;
+        bool oom = false;
         if (!j->keep_secrets && fk_redact_req(req, FK_JOURNAL_BODY_MAX, &rd) != 0)
             return 0; /* out of memory: the exchange goes unrecorded */
+        if (!j->keep_secrets && (masked = service_masked(j, req, &rd, &oom)) == NULL && oom) {
+            fk_redact_req_free(&rd);
+            return 0;
+        }
         e = entry_new(j->keep_secrets ? req : &rd.req, status, fault, rate_limited, time_us,
                       duration_us);
         if (!j->keep_secrets)
             fk_redact_req_free(&rd);
+        free(masked);
         if (e == NULL)
             return 0;
     }

@@ -30,6 +30,10 @@ struct fk_journal *fk_journal_new(size_t cap); /* NULL on ENOMEM */
 /* Keep secrets whole (true) or redact them (false, the default: redact.h). Call before the
  * journal is shared between threads. */
 void fk_journal_keep_secrets(struct fk_journal *j, bool keep);
+/* The service's mask for bodies that are neither JSON nor forms (descriptor.h redact_body);
+ * applied unless secrets are kept. NULL: none. */
+void fk_journal_redact_body(struct fk_journal *j,
+                            bool (*fn)(const struct fk_req *req, char *body, size_t len));
 void fk_journal_free(struct fk_journal *j);
 /* Record one exchange (everything copied). fault may be NULL. Returns the entry's seq. */
 uint64_t fk_journal_add(struct fk_journal *j, const struct fk_req *req, unsigned status,

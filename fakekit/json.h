@@ -47,12 +47,19 @@ enum fk_json_dups {
 
 /* Parse text[0, len) as exactly one JSON value (whitespace around it allowed, nothing else)
  * and apply dups. NULL with err set ("invalid JSON at offset 12") when it is not one JSON
- * value, or ("out of memory") on ENOMEM. Caller cJSON_Delete()s. */
+ * value, or ("out of memory") on ENOMEM. Caller cJSON_Delete()s.
+ * Every number keeps the text it was written as in its valuestring (cJSON_IsString stays
+ * false; cJSON_Delete and cJSON_Duplicate handle it): fk_json_number_text. */
 cJSON *fk_json_parse(const char *text, size_t len, enum fk_json_dups dups, struct fk_error *err);
 /* Remove, in every object of item at every depth, each member whose name a later member of
  * the same object repeats (exact bytes). Linear in the members. 0 or FK_ENOMEM (item is
  * then partly done, still a valid tree). */
 int fk_json_last_wins(cJSON *item) FK_MUST_CHECK;
+
+/* The text a number of a parsed document was written as ("1e3", "1.50",
+ * "9223372036854775807"), as PostgreSQL's json functions hand it to a column's input
+ * function; NULL for a number built in memory (or anything that is not a number). */
+const char *fk_json_number_text(const cJSON *item);
 
 /* Compact text of item; caller frees with cJSON_free. NULL on ENOMEM. */
 char *fk_json_print(const cJSON *item);

@@ -132,6 +132,98 @@ static bool json_space(char ch)
     return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
 }
 
+/* Just past the JSON string that starts at p ('"'). */
+static const char *string_end(const char *p, const char *end)
+{
+    for (p++; p < end; p++) {
+        if (*p == '\\')
+            p++;
+        else if (*p == '"')
+            return p + 1;
+    }
+    return end;
+}
+
+static size_t digits(const char *p, size_t i, size_t n)
+{
+    while (i < n && p[i] >= '0' && p[i] <= '9')
+        i++;
+    return i;
+}
+
+/* The length of the RFC 8259 number at the start of p[0, n): cJSON also takes "01", "1." and
+ * "-01", which Go, protojson and PostgreSQL refuse. */
+static size_t rfc_number(const char *p, size_t n)
+{
+    size_t i = n > 0 && p[0] == '-' ? 1 : 0, d;
+
+    if (i < n && p[i] == '0')
+        i++;
+    else if (i < n && p[i] >= '1' && p[i] <= '9')
+        i = digits(p, i, n);
+    else
+        return 0;
+    if (i < n && p[i] == '.') {
+        if ((d = digits(p, i + 1, n)) == i + 1)
+            return i;
+        i = d;
+    }
+    if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+        size_t s = i + 1 < n && (p[i + 1] == '+' || p[i + 1] == '-') ? i + 2 : i + 1;
+        if ((d = digits(p, s, n)) == s)
+            return i;
+        i = d;
+    }
+    return i;
+}
+
+/* Walk item and the text cJSON parsed it from (p, valid JSON up to end) side by side, and
+ * give each number a copy of its text. Returns just past item's text; NULL on ENOMEM, or
+ * with *bad set to the number's end when a number is not RFC 8259's. The recursion follows
+ * the document's nesting, which cJSON capped. */
+static const char *number_texts(cJSON *item, const char *p, const char *end, const char **bad)
+{
+    while (p < end && json_space(*p))
+        p++;
+    if (cJSON_IsObject(item) || cJSON_IsArray(item)) {
+        p++; /* { or [ */
+        for (cJSON *c = item->child; c != NULL && p != NULL; c = c->next) {
+            while (p < end && (json_space(*p) || *p == ','))
+                p++;
+            if (cJSON_IsObject(item)) { /* the key, then ':' */
+                p = string_end(p, end);
+                while (p < end && (json_space(*p) || *p == ':'))
+                    p++;
+            }
+            p = number_texts(c, p, end, bad);
+        }
+        if (p == NULL)
+            return NULL;
+        while (p < end && json_space(*p))
+            p++;
+        return p + 1; /* } or ] */
+    }
+    if (cJSON_IsString(item))
+        return string_end(p, end);
+    const char *q = p;
+    while (q < end && strchr("+-0123456789.eE", *q) != NULL && *q != '\0')
+        q++;
+    if (cJSON_IsNumber(item) && rfc_number(p, (size_t)(q - p)) != (size_t)(q - p)) {
+        *bad = p + rfc_number(p, (size_t)(q - p));
+        return NULL;
+    }
+    if (cJSON_IsNumber(item) && (item->valuestring = strndup(p, (size_t)(q - p))) == NULL)
+        return NULL;
+    while (q < end && *q >= 'a' && *q <= 'z') /* true, false, null */
+        q++;
+    return q;
+}
+
+const char *fk_json_number_text(const cJSON *item)
+{
+    return cJSON_IsNumber(item) ? item->valuestring : NULL;
+}
+
 cJSON *fk_json_parse(const char *text, size_t len, enum fk_json_dups dups, struct fk_error *err)
 {
     const char *end = NULL;
@@ -150,7 +242,16 @@ cJSON *fk_json_parse(const char *text, size_t len, enum fk_json_dups dups, struc
         cJSON_Delete(j);
         return NULL;
     }
-    if (dups == FK_JSON_LAST && fk_json_last_wins(j) != 0) {
+    /* cJSON skips a UTF-8 byte order mark before the value */
+    const char *bad_num = NULL,
+               *start = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? text + 3 : text;
+    bool walked = number_texts(j, start, text + len, &bad_num) != NULL;
+    if (bad_num != NULL) {
+        fk_error_set(err, "invalid JSON at offset %zu", (size_t)(bad_num - text));
+        cJSON_Delete(j);
+        return NULL;
+    }
+    if (!walked || (dups == FK_JSON_LAST && fk_json_last_wins(j) != 0)) {
         fk_error_set(err, "out of memory");
         cJSON_Delete(j);
         return NULL;

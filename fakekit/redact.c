@@ -36,6 +36,112 @@ bool fk_redact_secret_name(const char *name, size_t len)
     return false;
 }
 
+/* The byte a code point stands for in a name, as Go's encoding/json folds field names (GoTrue
+ * matches "paſſword" to Password: U+017F folds to s, the Kelvin sign U+212A to k); other
+ * non-ASCII code points are 0x80, which no secret word holds. */
+static char name_char(unsigned long cp)
+{
+    return cp < 0x80 ? (char)cp : cp == 0x17F ? 's' : cp == 0x212A ? 'k' : (char)0x80;
+}
+
+/* A UTF-8 sequence at s[i] (n bytes left): its code point, *used set to its length (1 for a
+ * byte that starts none: the byte itself). */
+static unsigned long utf8_at(const unsigned char *s, size_t n, size_t *used)
+{
+    size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 1;
+    unsigned long cp = len == 1 ? s[0] : s[0] & (0x3Fu >> (len - 1));
+
+    if (len > n)
+        len = 1, cp = s[0];
+    for (size_t k = 1; k < len; k++)
+        cp = (cp << 6) | (s[k] & 0x3Fu);
+    *used = len;
+    return cp;
+}
+
+/* fk_redact_secret_name on a name as the service reads it: d holds the decoded bytes (at most
+ * len), each non-ASCII code point folded by name_char. */
+static bool decoded_secret(char *d, size_t n)
+{
+    size_t out = 0;
+
+    for (size_t i = 0; i < n;) {
+        size_t used = 1;
+        d[out++] = name_char(utf8_at((const unsigned char *)d + i, n - i, &used));
+        i += used;
+    }
+    return fk_redact_secret_name(d, out);
+}
+
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* A form or query field name (raw, len bytes) is secret once percent-decoded ('+' a space), as
+ * the services read it: "pass%77ord", "%61pikey". */
+static bool form_name_secret(const char *s, size_t len)
+{
+    char small[256], *d = len <= sizeof(small) ? small : malloc(len);
+    size_t n = 0;
+    bool secret;
+
+    if (d == NULL)
+        return true; /* out of memory: hide rather than keep */
+    for (size_t i = 0; i < len; i++) {
+        int hi = i + 2 < len ? hex_digit(s[i + 1]) : -1, lo = hi >= 0 ? hex_digit(s[i + 2]) : -1;
+        if (s[i] == '%' && lo >= 0) {
+            d[n++] = (char)(hi * 16 + lo);
+            i += 2;
+        } else {
+            d[n++] = s[i] == '+' ? ' ' : s[i];
+        }
+    }
+    secret = decoded_secret(d, n);
+    if (d != small)
+        free(d);
+    return secret;
+}
+
+/* A JSON key (the text between its quotes, len bytes) is secret once its escapes are read, as
+ * every JSON parser reads it: "pass\u0077ord" is password. */
+static bool json_name_secret(const char *s, size_t len)
+{
+    char small[256], *d = len <= sizeof(small) ? small : malloc(len);
+    size_t n = 0;
+    bool secret;
+
+    if (d == NULL)
+        return true;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] != '\\' || i + 1 >= len) {
+            d[n++] = s[i];
+            continue;
+        }
+        i++;
+        unsigned long cp = 0;
+        int ok = s[i] == 'u' && i + 4 < len;
+        for (size_t k = 1; ok && k <= 4; k++) {
+            int h = hex_digit(s[i + k]);
+            ok = h >= 0;
+            cp = cp * 16 + (unsigned long)(h < 0 ? 0 : h);
+        }
+        if (ok) { /* one byte stands for the code point: decoded_secret folds it alike */
+            i += 4;
+            d[n++] = name_char(cp);
+        } else {
+            d[n++] = s[i] == 'n' ? '\n' : s[i] == 't' ? '\t' : s[i] == 'r' ? '\r' : s[i];
+        }
+    }
+    secret = decoded_secret(d, n);
+    if (d != small)
+        free(d);
+    return secret;
+}
+
 static bool secret_header(const char *name)
 {
     for (size_t i = 0; secret_headers[i] != NULL; i++)
@@ -136,7 +242,7 @@ char *fk_redact_form(const char *s, size_t len, size_t *out_len, bool *oom)
         size_t end = amp != NULL ? (size_t)(amp - s) : len;
         const char *eq = memchr(s + i, '=', end - i);
         size_t name = eq != NULL ? (size_t)(eq - (s + i)) : end - i;
-        if (eq != NULL && fk_redact_secret_name(s + i, name) && end > i + name + 1) {
+        if (eq != NULL && form_name_secret(s + i, name) && end > i + name + 1) {
             ok = fk_buf_add(&b, s + i, name + 1) == 0 && fk_buf_addstr(&b, MASK) == 0;
             changed = true;
         } else {
@@ -209,7 +315,7 @@ char *fk_redact_json(const char *s, size_t len, size_t *out_len, bool *oom)
         while (colon < len && strchr(" \t\r\n", s[colon]) != NULL)
             colon++;
         bool secret = s[i] == '"' && colon < len && s[colon] == ':' && end >= i + 2 &&
-                      fk_redact_secret_name(s + i + 1, end - i - 2);
+                      json_name_secret(s + i + 1, end - i - 2);
         if (!secret) {
             ok = fk_buf_add(&b, s + i, end - i) == 0;
             i = end;
@@ -282,12 +388,16 @@ int fk_redact_req(const struct fk_req *in, size_t body_max, struct fk_redacted *
     if (in->query != NULL &&
         (p = own(out, fk_redact_form(in->query, strlen(in->query), &n, &oom), &oom)) != NULL)
         out->req.query = p;
-    p = NULL;
-    if (blen > 0 && fk_req_content_type_is(in, "application/x-www-form-urlencoded"))
-        p = fk_redact_form(in->body, blen, &n, &oom);
-    else if (blen > 0 && looks_like_json(in, in->body, blen))
-        p = fk_redact_json(in->body, blen, &n, &oom);
-    if ((p = own(out, p, &oom)) != NULL) {
+    /* A JSON body is read as JSON whatever its Content-Type says (GoTrue decodes any body),
+     * so it is redacted as JSON first, then as a form when it is declared one. */
+    const char *body = in->body;
+    if (blen > 0 && looks_like_json(in, in->body, blen) &&
+        (p = own(out, fk_redact_json(in->body, blen, &n, &oom), &oom)) != NULL) {
+        out->req.body = body = p;
+        out->req.body_len = blen = n;
+    }
+    if (blen > 0 && fk_req_content_type_is(in, "application/x-www-form-urlencoded") &&
+        (p = own(out, fk_redact_form(body, blen, &n, &oom), &oom)) != NULL) {
         out->req.body = p;
         out->req.body_len = n;
     }

@@ -11,7 +11,9 @@
  * whose name is a secret name (below). In query strings, form bodies and JSON bodies (at any
  * depth) the value of every field with a secret name becomes *** ("***" in JSON). A secret
  * name contains, in any case, password, passwd, secret, token, apikey, api_key or
- * code_verifier: Password, AuthToken, refresh_token, api_secret, auth_password... */
+ * code_verifier: Password, AuthToken, refresh_token, api_secret, auth_password... A name is
+ * compared as the service reads it: JSON escapes decoded ("pass\u0077ord"), form names
+ * percent-decoded ("pass%77ord"), and Go's case folding of U+017F and U+212A to s and k. */
 #ifndef FK_REDACT_H
 #define FK_REDACT_H
 

@@ -350,6 +350,7 @@ int fk_run(const struct fk_service *svc, int argc, char **argv)
         goto out;
     }
     fk_journal_keep_secrets(app.journal, fk_common.journal_secrets);
+    fk_journal_redact_body(app.journal, svc->redact_body);
     if (fk_store_open(fk_common.db, svc->schema_sql, &app.store, &err) != 0) {
         fprintf(stderr, "%s: %s\n", svc->name, err.msg);
         status = 1;

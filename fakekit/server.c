@@ -464,8 +464,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         x->started = true;
         if (slot != NULL && fk_heads_disarm(s->heads, &slot->head))
             return MHD_NO; /* its time ran out as the last bytes came: it is closed already */
-        if (fk_head_leaves_no_room(conn)) {
-            fk_refuse_head(conn, conn_fd(conn), 431); /* the answer would not fit */
+        if (fk_head_refusal(conn) != 0) { /* 431: no room for the answer; 400: a NUL, CR... */
+            fk_refuse_head(conn, conn_fd(conn), fk_head_refusal(conn));
             return MHD_NO;
         }
         if (cl == NULL || strtoull(cl, NULL, 10) <= s->opts.body_limit)

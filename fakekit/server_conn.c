@@ -97,17 +97,57 @@ bool fk_head_leaves_no_room(struct MHD_Connection *conn)
     return used + FK_ANSWER_ROOM > FK_CONNECTION_MEMORY;
 }
 
+/* libmicrohttpd's own body for a malformed request (REQUEST_MALFORMED in its connection.c). */
+static const char malformed[] = "<html><head><title>Request malformed</title></head><body>Your "
+                                "HTTP request was syntactically incorrect.</body></html>";
+
+static bool bad_bytes(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f)
+            return true;
+    return false;
+}
+
+static enum MHD_Result check_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    size_t key_size, const char *value, size_t value_size)
+{
+    bool *bad = cls;
+
+    (void)kind; /* only MHD_HEADER_KIND is asked for */
+    *bad = bad_bytes(key, key_size) || (value != NULL && bad_bytes(value, value_size));
+    return *bad ? MHD_NO : MHD_YES;
+}
+
+bool fk_head_has_bad_bytes(struct MHD_Connection *conn)
+{
+    bool bad = false;
+
+    MHD_get_connection_values_n(conn, MHD_HEADER_KIND, check_header, &bad);
+    return bad;
+}
+
+unsigned fk_head_refusal(struct MHD_Connection *conn)
+{
+    return fk_head_leaves_no_room(conn) ? 431 : fk_head_has_bad_bytes(conn) ? 400 : 0;
+}
+
 void fk_refuse_head(struct MHD_Connection *conn, int fd, unsigned status)
 {
     char date[40], head[192], client[64], quoted[FK_LOG_QUOTED];
+    const char *body = status == 400 ? malformed : too_big;
+    size_t body_len = status == 400 ? sizeof(malformed) - 1 : sizeof(too_big) - 1;
 
     fk_http_date(fk_now_us(), date, sizeof(date));
     int n = snprintf(head, sizeof(head),
                      "HTTP/1.1 %u %s\r\nDate: %s\r\nConnection: close\r\n"
                      "Content-Length: %zu\r\n\r\n",
-                     status, status == 414 ? "URI Too Long" : "Request Header Fields Too Large",
-                     date, sizeof(too_big) - 1);
-    struct iovec iov[2] = {{head, (size_t)n}, {(void *)too_big, sizeof(too_big) - 1}};
+                     status,
+                     status == 400   ? "Bad Request"
+                     : status == 414 ? "URI Too Long"
+                                     : "Request Header Fields Too Large",
+                     date, body_len);
+    struct iovec iov[2] = {{head, (size_t)n}, {(void *)body, body_len}};
     struct msghdr mh = {.msg_iov = iov, .msg_iovlen = 2};
     /* On a TLS connection plain bytes would break the stream: closed without an answer. */
     const union MHD_ConnectionInfo *tls =
@@ -118,6 +158,8 @@ void fk_refuse_head(struct MHD_Connection *conn, int fd, unsigned status)
         shutdown(fd, SHUT_RDWR);
     }
     fk_client_address(conn, client, sizeof(client));
-    fk_log(FK_LOG_INFO, "msg=\"request head over the connection's memory\" status=%u client=%s",
+    fk_log(FK_LOG_INFO, "msg=\"%s\" status=%u client=%s",
+           status == 400 ? "control character in a header"
+                         : "request head over the connection's memory",
            status, fk_log_quote(quoted, sizeof(quoted), client));
 }

@@ -30,10 +30,22 @@ bool fk_query_fields_lost(struct MHD_Connection *conn, const char *raw_uri);
  * and cookie, and the copy of the Cookie header it parses. */
 bool fk_head_leaves_no_room(struct MHD_Connection *conn);
 
+/* True when a header's name or value holds a NUL byte (libmicrohttpd keeps the bytes after
+ * it, where a C string stops: "Bearer <token>\0junk" would be read as the token alone) or any
+ * other control character but HTAB (a bare CR, DEL). RFC 9110 5.5 makes them invalid; Go's
+ * net/http (livekit-server) answers such a request 400 "invalid header value" and nginx (in
+ * front of Twilio and Supabase) 400, so the fakes refuse it too: fk_refuse_head(400). */
+bool fk_head_has_bad_bytes(struct MHD_Connection *conn);
+
+/* What a complete head gets instead of an answer: 431 when fk_head_leaves_no_room, 400 when
+ * fk_head_has_bad_bytes, else 0 (serve it). */
+unsigned fk_head_refusal(struct MHD_Connection *conn);
+
 /* Answer status (414 or 431) on socket fd exactly as libmicrohttpd answers a request line
  * or headers that do not fit (its one-line HTML body, Connection: close), and shut the
  * socket down, so that the client always gets this answer whatever libmicrohttpd does next
- * (it fails quietly on the shut socket). */
+ * (it fails quietly on the shut socket). 400 is answered the same way, with libmicrohttpd's
+ * "Request malformed" body. */
 void fk_refuse_head(struct MHD_Connection *conn, int fd, unsigned status);
 
 #endif

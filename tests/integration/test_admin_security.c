@@ -66,7 +66,7 @@ static void start_logged(const char *program, const char *const *args)
 static long call(const char *method, const char *path, const char *const *hdrs, const char *body,
                  struct h_resp *r)
 {
-    char url[512];
+    char url[2048];
 
     snprintf(url, sizeof(url), "%s%s", prog.base, path);
     assert_int_equal(h_request(method, url, hdrs, body, 0, r), 0);
@@ -305,6 +305,48 @@ static void test_supabase_journal_secrets_flag(void **state)
     test_supabase_journal_redacted(true);
 }
 
+/* A secret's name spelled as the service still reads it: a JSON escape in the key (GoTrue
+ * decodes it: the sign-in succeeds), a JSON body sent as a form (GoTrue reads any body as
+ * JSON), a percent-escaped query name (the fake takes apikey from the query). None of them may
+ * reach the journal. */
+static void test_journal_redacts_spellings(void **state)
+{
+    char key[1200], url[1400];
+    struct h_resp r;
+
+    (void)state; /* globals */
+    assert_int_equal(h_start(&prog, "fake_supabase", NULL), 0);
+    h_get(&prog, "/__admin/keys", &r);
+    cJSON *keys = h_json(&r);
+    h_resp_free(&r);
+    const char *anon = cJSON_GetObjectItem(keys, "anon_key")->valuestring;
+    snprintf(key, sizeof(key), "apikey: %s", anon);
+    snprintf(url, sizeof(url), "/rest/v1/profiles?select=id&%%61pikey=%s", anon);
+    h_post_json(&prog, "/__admin/state",
+                "{\"users\":[{\"id\":\"" USER_ID "\",\"email\":\"a@example.com\","
+                "\"password\":\"alice-password\"}]}",
+                &r);
+    h_resp_free(&r);
+    const char *json[] = {key, "Content-Type: application/json", NULL};
+    const char *form[] = {key, "Content-Type: application/x-www-form-urlencoded", NULL};
+    assert_int_equal(call("POST", "/auth/v1/token?grant_type=password", json,
+                          "{\"email\":\"a@example.com\",\"pass\\u0077ord\":\"alice-password\"}",
+                          &r),
+                     200);
+    h_resp_free(&r);
+    assert_int_equal(call("POST", "/auth/v1/token?grant_type=password", form,
+                          "{\"email\":\"a@example.com\",\"password\":\"alice-password\"}", &r),
+                     200);
+    h_resp_free(&r);
+    assert_int_equal(call("GET", url, NULL, NULL, &r), 200);
+    h_resp_free(&r);
+    assert_int_equal(call("GET", "/__admin/requests", NULL, NULL, &r), 200);
+    assert_null(strstr(r.body, "alice-password"));
+    assert_null(strstr(r.body, strrchr(anon, '.') + 1)); /* the key's signature */
+    h_resp_free(&r);
+    cJSON_Delete(keys);
+}
+
 /* ---- rule sets capped by size, rule headers checked ------------------------------------ */
 
 /* The issue's case: 300 rules with a 1 MB body_contains each took RSS from 6 MB to 300 MB.
@@ -388,6 +430,17 @@ static void test_rule_header_crlf_refused(void **state)
     cJSON *j = h_json(&r);
     assert_string_equal(cJSON_GetObjectItem(j, "error")->valuestring,
                         "faults[0].action.headers.X-A: header values must not contain CR or LF");
+    cJSON_Delete(j);
+    h_resp_free(&r);
+    /* The id is sent back as X-Fake-Fault: with a CR/LF it was accepted, then the header was
+     * silently dropped from every answer the rule faulted. */
+    h_post_json(&prog, "/__admin/faults",
+                "[{\"id\":\"a\\r\\nX-Injected: 1\",\"action\":{\"status\":500}}]", &r);
+    assert_int_equal(r.status, 400);
+    j = h_json(&r);
+    assert_string_equal(cJSON_GetObjectItem(j, "error")->valuestring,
+                        "faults[0].id: must not contain control characters (it is sent as "
+                        "X-Fake-Fault)");
     cJSON_Delete(j);
     h_resp_free(&r);
     h_get(&prog, "/__admin/faults", &r);
@@ -520,6 +573,7 @@ int main(void)
         cmocka_unit_test_teardown(test_twilio_journal_redacted, stop_prog),
         cmocka_unit_test_teardown(test_supabase_redacted_by_default, stop_prog),
         cmocka_unit_test_teardown(test_supabase_journal_secrets_flag, stop_prog),
+        cmocka_unit_test_teardown(test_journal_redacts_spellings, stop_prog),
         cmocka_unit_test_teardown(test_rules_capped_by_size, stop_prog),
         cmocka_unit_test(test_scenario_file_capped),
         cmocka_unit_test_teardown(test_rule_header_crlf_refused, stop_prog),

@@ -333,6 +333,30 @@ static void test_oversized_head_answer(void **state)
     free(req);
 }
 
+/* A control character in a header (a bare CR, DEL, \x01) is invalid (RFC 9110 5.5): Go's
+ * net/http answers 400 "invalid header value" (livekit-server), nginx 400 (Twilio, Supabase).
+ * The fakes served it as if it were whole; now they answer 400 as libmicrohttpd answers a
+ * malformed request, and close. */
+static void test_control_char_header_refused(void **state)
+{
+    static const char *const values[] = {"a\rb", "a\x7f", "\x01", "Bearer x\x1b[2J"};
+    char req[512];
+
+    (void)state; /* its own fake */
+    assert_int_equal(h_start(&prog, "fake_twilio", NULL), 0);
+    for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+        int n = snprintf(req, sizeof(req),
+                         "GET " ACC "/IncomingPhoneNumbers.json HTTP/1.1\r\nHost: x\r\n" TW_AUTH
+                         "X-A: %s\r\nConnection: close\r\n\r\n",
+                         values[i]);
+        assert_int_equal(exchange_from("127.0.0.1", prog.port, req, (size_t)n), 400);
+    }
+    int n = snprintf(req, sizeof(req),
+                     "GET " ACC "/IncomingPhoneNumbers.json HTTP/1.1\r\nHost: x\r\n" TW_AUTH
+                     "X-A: tab\there\r\nConnection: close\r\n\r\n");
+    assert_int_equal(exchange_from("127.0.0.1", prog.port, req, (size_t)n), 200);
+}
+
 /* 1,000 sockets here and up to 1,000 in the fake (it inherits the limit). */
 static int raise_fd_limit(void **state)
 {
@@ -370,6 +394,7 @@ int main(void)
         cmocka_unit_test_teardown(test_fake_head_deadline, stop_prog),
         cmocka_unit_test_teardown(test_serve_head_deadline, stop_prog),
         cmocka_unit_test_teardown(test_oversized_head_answer, stop_prog),
+        cmocka_unit_test_teardown(test_control_char_header_refused, stop_prog),
     };
     return cmocka_run_group_tests(tests, raise_fd_limit, done);
 }

@@ -275,6 +275,28 @@ static char *build(const struct hcase *c, size_t *len)
 #undef PUTS
 }
 
+/* True when s (len bytes) is UTF-8 (RFC 3629: no overlong forms, surrogates or code points
+ * past U+10FFFF). */
+static bool utf8_valid(const unsigned char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        size_t n = s[i] < 0x80                    ? 1
+                   : s[i] >= 0xC2 && s[i] <= 0xDF ? 2
+                   : s[i] >= 0xE0 && s[i] <= 0xEF ? 3
+                   : s[i] >= 0xF0 && s[i] <= 0xF4 ? 4
+                                                  : 0;
+        unsigned lo = s[i] == 0xE0 ? 0xA0 : s[i] == 0xF0 ? 0x90 : 0x80;
+        unsigned hi = s[i] == 0xED ? 0x9F : s[i] == 0xF4 ? 0x8F : 0xBF;
+        if (n == 0 || i + n > len || (n > 1 && (s[i + 1] < lo || s[i + 1] > hi)))
+            return false;
+        for (size_t k = 2; k < n; k++)
+            if (s[i + k] < 0x80 || s[i + k] > 0xBF)
+                return false;
+        i += n;
+    }
+    return true;
+}
+
 static void test_table(void **state)
 {
     (void)state; /* the fakes are global */
@@ -307,6 +329,11 @@ static void test_table(void **state)
                 assert_native(c->svc, c->path, &r);
             break;
         }
+        /* Whatever bytes came in, a JSON answer is JSON: UTF-8 (RFC 8259 8.1). */
+        if (r.head != NULL && strstr(r.head, "Content-Type: application/json") != NULL &&
+            !utf8_valid((const unsigned char *)r.body, r.len))
+            fail_msg("%s %s: the JSON answer is not UTF-8: %.200s", programs[c->svc], c->name,
+                     r.body);
         raw_free(&r);
         assert_healthy(c->svc);
     }

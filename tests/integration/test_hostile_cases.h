@@ -69,6 +69,11 @@ static const struct hcase cases[] = {
      "", G_NONE, X_STATUS, 400},
     /* Issue 15: a %00 never cuts a path or a value short. */
     {TW, "nul path", "GET", ACC "/IncomingPhoneNumbers.json%00evil", "", "", G_NONE, X_STATUS, 404},
+    /* Bytes that are not UTF-8 echoed into an answer (a 404's path, a FriendlyName) must not
+     * make it invalid JSON: each becomes U+FFFD, as Go's json.Marshal writes it. */
+    {TW, "utf8 404 path", "GET", "/x\xff\xc3(", "", "", G_NONE, X_STATUS, 404},
+    {TW, "utf8 friendly name", "POST", ACC "/IncomingPhoneNumbers.json", FORM,
+     "PhoneNumber=%2B15005550006&FriendlyName=a\xff\xed\xa0\x80", G_NONE, X_NATIVE, 0},
     {TW, "nul form", "POST", ACC "/IncomingPhoneNumbers.json", FORM,
      "PhoneNumber=%2B15005550006%00", G_NONE, X_STATUS, 400},
     /* LiveKit */

@@ -309,6 +309,74 @@ static void test_nul_and_bad_utf8_are_not_cut(void **state)
     expect_str(&r, 400, "error_code", "bad_json");
 }
 
+/* A JSON number reaches a column as PostgREST's json_to_recordset hands it over: its own text
+ * to the column type's input function. The fake read it as a C double and printed it again,
+ * so an integer column took 1e3 and 1.0, a number past int64 was "9.223372036854776e+18"
+ * (22P02 instead of 22003), a text column got "1.5" for 1.50, and a bigint past 2^53 lost its
+ * last digits. PostgreSQL 15.18's answers, from psql:
+ *   json_to_recordset('[{"a":1e3}]') as x(a int)   -> 22P02 invalid input syntax ... "1e3"
+ *   ... '[{"a":9223372036854775807}]' as x(a int)  -> 22003 value "9223372036854775807" is out
+ *                                                     of range for type integer
+ *   ... '[{"a":1.50}]' as x(a text)                -> 1.50
+ * A number that is not RFC 8259's (01, 1., -01) is not JSON: PostgreSQL and Go refuse it. */
+static void test_json_numbers_as_written(void **state)
+{
+    static const struct {
+        const char *fence, *code, *message;
+    } bad[] = {
+        {"1e3", "22P02", "invalid input syntax for type integer: \"1e3\""},
+        {"1.0", "22P02", "invalid input syntax for type integer: \"1.0\""},
+        {MAXI64, "22003", "value \"" MAXI64 "\" is out of range for type integer"},
+        {"-99999999999999999999", "22003",
+         "value \"-99999999999999999999\" is out of range for type integer"},
+    };
+    const char *const rep[] = {"Prefer: resolution=merge-duplicates,return=representation", NULL};
+    char body[256];
+    struct h_resp r;
+    cJSON *j;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(body, sizeof body, "{\"id\":\"n%zu\",\"user_id\":\"" U1 "\",\"fence\":%s}", i,
+                 bad[i].fence);
+        rest("POST", "/rest/v1/provisioning_jobs", SERVICE, NULL, NULL, body, &r);
+        expect_str(&r, 400, "message", bad[i].message);
+    }
+    rest("POST", "/rest/v1/provisioning_jobs", SERVICE, NULL, NULL,
+         "{\"id\":\"n9\",\"user_id\":\"" U1 "\",\"fence\":01}", &r);
+    expect_error(&r, 400, "PGRST102");
+    rest("POST", "/rest/v1/profiles?on_conflict=id", SERVICE, NULL, rep,
+         "{\"id\":\"" U1 "\",\"full_name\":1.50}", &r);
+    j = expect(&r, r.status == 201 ? 201 : 200); /* 200 when the row was there: updated */
+    assert_int_equal(cJSON_GetArraySize(j), 1);
+    assert_string_equal(jstr(cJSON_GetArrayItem(j, 0), "full_name"), "1.50");
+    cJSON_Delete(j);
+    h_resp_free(&r);
+}
+
+/* GoTrue reads its bodies with Go's encoding/json, which turns every byte that starts no valid
+ * UTF-8 sequence into U+FFFD. The fake kept the bytes and answered JSON that is not UTF-8
+ * (user_metadata, app_metadata keys), which a client's JSON parser refuses. */
+static void test_gotrue_bad_utf8_becomes_fffd(void **state)
+{
+    struct h_resp r;
+    cJSON *j;
+
+    (void)state;
+    rest("POST", "/auth/v1/admin/users", SERVICE, NULL, NULL,
+         "{\"email\":\"utf8@example.com\",\"password\":\"secret-utf8\","
+         "\"user_metadata\":{\"n\":\"a\xff\xed\xa0\x80"
+         "b\",\"\xc3\":1}}",
+         &r);
+    j = expect(&r, 200);
+    const cJSON *meta = cJSON_GetObjectItem(j, "user_metadata");
+    assert_string_equal(jstr(meta, "n"), "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+                                         "b");
+    assert_non_null(cJSON_GetObjectItem(meta, "\xef\xbf\xbd"));
+    cJSON_Delete(j);
+    h_resp_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -318,6 +386,8 @@ int main(void)
         cmocka_unit_test(test_limit_offset_range_edges),
         cmocka_unit_test(test_big_or_and_order),
         cmocka_unit_test(test_nul_and_bad_utf8_are_not_cut),
+        cmocka_unit_test(test_json_numbers_as_written),
+        cmocka_unit_test(test_gotrue_bad_utf8_becomes_fffd),
     };
     return cmocka_run_group_tests(tests, start_fake, stop_fake);
 }

@@ -267,6 +267,40 @@ static void parse_large_objects_in_linear_time(void **state)
     free(doc);
 }
 
+/* Each number keeps the text it was written as, at any depth and after the last key won;
+ * numbers cJSON takes but RFC 8259 does not are refused where they stand. */
+static void parse_keeps_number_text(void **state)
+{
+    static const char doc[] =
+        "\xEF\xBB\xBF { \"a\" : [1.50, {\"x\\\"]\":-0e+1}, \"s,1\", true, null],"
+        " \"b\":1, \"b\" : 9223372036854775807 } ";
+    static const char *const bad[] = {"01", "[1.]", "{\"a\":-01}", "[1.e5]", "[-]"};
+    struct fk_error err = {{0}};
+    cJSON *j = fk_json_parse(doc, sizeof(doc) - 1, FK_JSON_LAST, &err);
+
+    (void)state; /* no fixture */
+    assert_non_null(j);
+    const cJSON *a = cJSON_GetObjectItem(j, "a");
+    assert_string_equal(fk_json_number_text(cJSON_GetArrayItem(a, 0)), "1.50");
+    assert_string_equal(fk_json_number_text(cJSON_GetArrayItem(a, 1)->child), "-0e+1");
+    assert_null(fk_json_number_text(cJSON_GetArrayItem(a, 2)));
+    assert_string_equal(fk_json_number_text(cJSON_GetObjectItem(j, "b")), "9223372036854775807");
+    cJSON *copy = cJSON_Duplicate(j, true);
+    assert_string_equal(fk_json_number_text(cJSON_GetObjectItem(copy, "b")), "9223372036854775807");
+    char *text = fk_json_print(j); /* printing still writes the double */
+    assert_non_null(strstr(text, "[1.5,"));
+    cJSON_free(text);
+    cJSON_Delete(copy);
+    cJSON_Delete(j);
+    assert_null(fk_json_number_text(NULL));
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        j = fk_json_parse(bad[i], strlen(bad[i]), FK_JSON_LAST, &err);
+        if (j != NULL)
+            fail_msg("%s parsed", bad[i]);
+        assert_non_null(strstr(err.msg, "invalid JSON at offset"));
+    }
+}
+
 static void error_set_truncates_and_accepts_null(void **state)
 {
     struct fk_error err;
@@ -292,6 +326,7 @@ int main(void)
         cmocka_unit_test(error_set_truncates_and_accepts_null),
         cmocka_unit_test(parse_last_key_wins),
         cmocka_unit_test(parse_large_objects_in_linear_time),
+        cmocka_unit_test(parse_keeps_number_text),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -107,6 +107,11 @@ static void test_forms(void **state)
     check_text(fk_redact_form, "password=&x", NULL); /* nothing to hide */
     check_text(fk_redact_form, "apikey=eyJ&select=id&", "apikey=***&select=id&");
     check_text(fk_redact_form, "t=1&token=2", "t=1&token=***");
+    /* Names are read as the services read them: percent-decoded, '+' a space. */
+    check_text(fk_redact_form, "email=a&pass%77ord=hunter2", "email=a&pass%77ord=***");
+    check_text(fk_redact_form, "%61pikey=eyJ&select=id", "%61pikey=***&select=id");
+    check_text(fk_redact_form, "Auth%54oken=t&x=%70assword", "Auth%54oken=***&x=%70assword");
+    check_text(fk_redact_form, "a%=1&b%2=2&c%zz=3", NULL); /* broken escapes stay as sent */
 }
 
 static void test_json(void **state)
@@ -129,6 +134,18 @@ static void test_json(void **state)
     check_text(fk_redact_json, "{\"password\":\"cut sho", "{\"password\":\"***\"");
     check_text(fk_redact_json, "not json password=x", NULL);
     check_text(fk_redact_json, "{\"a\":\"password\",\"b\":[\"token\"]}", NULL);
+    /* A key is compared once its escapes are read, as GoTrue (Go's encoding/json) reads it,
+     * with Go's folding of U+017F to s and U+212A to k. */
+    check_text(fk_redact_json, "{\"pass\\u0077ord\":\"hunter2\"}", "{\"pass\\u0077ord\":\"***\"}");
+    check_text(fk_redact_json, "{\"refresh_\\u0074oken\":\"r\"}",
+               "{\"refresh_\\u0074oken\":\"***\"}");
+    check_text(fk_redact_json, "{\"pa\\u017f\\u017fword\":\"h\"}",
+               "{\"pa\\u017f\\u017fword\":\"***\"}");
+    check_text(fk_redact_json, "{\"pa\xc5\xbf\xc5\xbfword\":\"h\"}",
+               "{\"pa\xc5\xbf\xc5\xbfword\":\"***\"}");
+    check_text(fk_redact_json, "{\"\\u0074o\\u006Ben\":1}", "{\"\\u0074o\\u006Ben\":\"***\"}");
+    check_text(fk_redact_json, "{\"\\u0074o\\u212aen\":1}", "{\"\\u0074o\\u212aen\":\"***\"}");
+    check_text(fk_redact_json, "{\"pass\\u00\":1,\"p\\\\assword\":2}", NULL);
 }
 
 /* Whatever the text, the scanner ends and never reads past it. */
@@ -188,6 +205,13 @@ static void test_whole_request(void **state)
     assert_string_equal(r.req.body, "PhoneNumber=%2B1&Password=***");
     assert_int_equal(r.req.body_len, strlen("PhoneNumber=%2B1&Password=***"));
     assert_string_equal(req.headers[1].value, "Basic U0sxMjM6c2VjcmV0"); /* the request is intact */
+    fk_redact_req_free(&r);
+    /* GoTrue reads a JSON body whatever its Content-Type: declared a form, it is still JSON. */
+    static const char json[] = "{\"email\":\"a@x.io\",\"password\":\"hunter2\"}";
+    req.body = json;
+    req.body_len = sizeof(json) - 1;
+    assert_int_equal(fk_redact_req(&req, 1 << 16, &r), 0);
+    assert_string_equal(r.req.body, "{\"email\":\"a@x.io\",\"password\":\"***\"}");
     fk_redact_req_free(&r);
 }
 

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "fake_twilio/errors.h"
+#include "fakekit/text.h"
 
 /* The body parsed back; checks the four keys and nothing else (no RFC 9457 type/title). */
 static void check_body(const struct fk_resp *r, int code, unsigned status, const char *message)
@@ -124,7 +125,9 @@ static void native_answers(void **state)
     }
 }
 
-/* The body built the old way: a cJSON tree printed unformatted. Caller frees. */
+/* The body built the old way: a cJSON tree printed unformatted, then made UTF-8 as
+ * fk_resp_json makes every printed answer (fakekit/text.h: a byte that starts no UTF-8
+ * sequence becomes U+FFFD). Caller frees with cJSON_free. */
 static char *printed(int code, const char *message)
 {
     cJSON *o = cJSON_CreateObject();
@@ -138,6 +141,17 @@ static char *printed(int code, const char *message)
     text = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     assert_non_null(text);
+    size_t n = 0;
+    bool oom = false;
+    char *fixed = fk_utf8_fix(text, strlen(text), &n, &oom);
+    assert_false(oom);
+    if (fixed == NULL)
+        return text;
+    cJSON_free(text);
+    text = cJSON_malloc(n + 1);
+    assert_non_null(text);
+    memcpy(text, fixed, n + 1);
+    free(fixed);
     return text;
 }
 
