@@ -64,6 +64,7 @@ void sb_cond_free(struct sb_cond *c)
     if (c == NULL)
         return;
     free(c->value);
+    sb_jpath_free(c->jp);
     for (size_t i = 0; i < c->nlist; i++)
         free(c->list[i]);
     free(c->list);
@@ -118,6 +119,7 @@ struct cur {
     const char *what;
     const struct sb_table *t;
     struct sb_qerr *err;
+    struct sb_jpath *jp; /* the path of the column read_op_value reads for; it takes it */
 };
 
 static int cur_fail(struct cur *c, const char *details)
@@ -218,7 +220,8 @@ static size_t name_len(const struct cur *c)
  * the literal before it runs the query, so a bad one is its 400 (22P02, 22007, 22003...). */
 static int check_literals(struct cur *c, const struct sb_cond *leaf)
 {
-    const struct pg_type *t = &c->t->cols[leaf->col].type;
+    struct sb_column tmp;
+    const struct pg_type *t = &sb_operand_column(c->t, leaf->col, leaf->jp, &tmp)->type;
     struct pg_value v;
     struct pg_error e;
     int rc = 0;
@@ -275,10 +278,15 @@ static int read_op_value(struct cur *c, int col, bool top, struct sb_cond **out)
     size_t n;
     int rc;
 
-    if (leaf == NULL)
+    if (leaf == NULL) {
+        sb_jpath_free(c->jp);
+        c->jp = NULL;
         return FK_ENOMEM;
+    }
     leaf->kind = SB_COND_LEAF;
     leaf->col = col;
+    leaf->jp = c->jp;
+    c->jp = NULL;
     n = name_len(c);
     if (n == 3 && strncmp(c->s + c->pos, "not", 3) == 0 && c->s[c->pos + 3] == '.') {
         leaf->negate = true;
@@ -333,6 +341,8 @@ static int read_item(struct cur *c, int depth, struct sb_cond **out)
     bool negate = false;
     int col;
     char name[128];
+    size_t name_n;
+    int rc;
 
     if (n == 3 && strncmp(c->s + c->pos, "not", 3) == 0 && c->s[c->pos + 3] == '.') {
         negate = true;
@@ -343,7 +353,6 @@ static int read_item(struct cur *c, int depth, struct sb_cond **out)
          (n == 2 && strncmp(c->s + c->pos, "or", 2) == 0)) &&
         c->s[c->pos + n] == '(') {
         struct sb_cond *g = calloc(1, sizeof(*g));
-        int rc;
         if (g == NULL)
             return FK_ENOMEM;
         g->kind = n == 3 ? SB_COND_AND : SB_COND_OR;
@@ -365,9 +374,18 @@ static int read_item(struct cur *c, int depth, struct sb_cond **out)
         return sb_qerr_column(c->err, c->t, "(too long)");
     memcpy(name, c->s + c->pos, n);
     name[n] = '\0';
+    rc = sb_jpath_split(name, &name_n, &c->jp);
+    if (rc == FK_EINVAL)
+        return cur_fail(c, "expecting a JSON key or index after \"->\"");
+    if (rc != 0)
+        return rc;
+    name[name_n] = '\0';
     col = sb_table_column(c->t, name);
-    if (col < 0)
+    if (col < 0) {
+        sb_jpath_free(c->jp);
+        c->jp = NULL;
         return sb_qerr_column(c->err, c->t, name);
+    }
     c->pos += n + 1;
     return read_op_value(c, col, false, out);
 }
@@ -402,7 +420,13 @@ static int read_group(struct cur *c, struct sb_cond *g, int depth)
 int sb_filter_parse(const struct sb_table *t, int col, const char *text, struct sb_cond **out,
                     struct sb_qerr *err)
 {
-    struct cur c = {text, 0, "filter", t, err};
+    return sb_filter_parse_path(t, col, NULL, text, out, err);
+}
+
+int sb_filter_parse_path(const struct sb_table *t, int col, struct sb_jpath *jp, const char *text,
+                         struct sb_cond **out, struct sb_qerr *err)
+{
+    struct cur c = {text, 0, "filter", t, err, jp};
     int rc;
 
     *out = NULL;
@@ -418,7 +442,7 @@ int sb_filter_parse(const struct sb_table *t, int col, const char *text, struct 
 int sb_group_parse(const struct sb_table *t, enum sb_cond_kind kind, bool negate, const char *text,
                    struct sb_cond **out, struct sb_qerr *err)
 {
-    struct cur c = {text, 0, "logic tree", t, err};
+    struct cur c = {text, 0, "logic tree", t, err, NULL};
     struct sb_cond *g = calloc(1, sizeof(*g));
     int rc;
 

@@ -23,39 +23,6 @@
 #define PG_CT        "application/json; charset=utf-8"
 #define PG_OBJECT_CT "application/vnd.pgrst.object+json; charset=utf-8"
 
-void sb_prefer_parse(const char *header, struct sb_prefer *p)
-{
-    memset(p, 0, sizeof(*p));
-    while (header != NULL && *header != '\0') {
-        const char *end = strchr(header, ',');
-        size_t len = end != NULL ? (size_t)(end - header) : strlen(header);
-        char item[64];
-
-        while (len > 0 && isspace((unsigned char)*header)) {
-            header++;
-            len--;
-        }
-        while (len > 0 && isspace((unsigned char)header[len - 1]))
-            len--;
-        snprintf(item, sizeof(item), "%.*s", (int)len, header);
-        if (strcmp(item, "return=minimal") == 0)
-            p->ret = SB_RET_MINIMAL;
-        else if (strcmp(item, "return=representation") == 0)
-            p->ret = SB_RET_REPR;
-        else if (strcmp(item, "return=headers-only") == 0)
-            p->ret = SB_RET_HEADERS;
-        else if (strncmp(item, "count=", 6) == 0)
-            p->count = true; /* exact, planned, estimated: the fake always counts exactly */
-        else if (strcmp(item, "resolution=merge-duplicates") == 0)
-            p->resolution = SB_RES_MERGE;
-        else if (strcmp(item, "resolution=ignore-duplicates") == 0)
-            p->resolution = SB_RES_IGNORE;
-        else if (strcmp(item, "missing=default") == 0)
-            p->missing_default = true;
-        header = end != NULL ? end + 1 : NULL;
-    }
-}
-
 int sb_rest_all_columns(struct sb_sql *sql, const struct sb_table *t)
 {
     int rc = 0;
@@ -238,6 +205,8 @@ static int rest_read(struct sb_ctx *c, bool head)
     rc = reply_text(c, status, &rows, n);
     if (rc == 0 && c->resp->status < 300)
         rc = sb_rest_content_range(c->resp, offset, n, total);
+    if (rc == 0 && c->resp->status < 300)
+        rc = sb_prefer_applied(c);
     if (rc == 0 && head) {
         free(c->resp->body); /* HEAD: the same status and headers, no body */
         c->resp->body = NULL;
@@ -340,6 +309,14 @@ int sb_rest_table(const struct fk_req *req, struct fk_resp *resp)
         rc = sb_pg_qerr(resp, &qe);
     else if (rc == 0) {
         sb_prefer_parse(fk_req_header(req, "Prefer"), &c.pref);
+        if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0 &&
+            c.pref.count_kind == SB_COUNT_PLANNED)
+            c.pref.count = false; /* Response.hs: shouldCount is exact or estimated */
+        rc = sb_prefer_strict(&c);
+        if (rc != 0) {
+            sb_query_cleanup(&c.q);
+            return rc > 0 ? 0 : rc;
+        }
         sb_auth_uid_set(c.caller.role == SB_ROLE_AUTHENTICATED ? c.caller.sub : NULL);
         rc = dispatch(&c);
         sb_auth_uid_set(NULL);

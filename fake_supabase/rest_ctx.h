@@ -16,12 +16,25 @@
 enum sb_return { SB_RET_DEFAULT, SB_RET_MINIMAL, SB_RET_REPR, SB_RET_HEADERS };
 enum sb_resolution { SB_RES_NONE, SB_RES_MERGE, SB_RES_IGNORE };
 
-/* The Prefer header: "return=representation, count=exact" (comma-separated, trimmed). */
+enum sb_count_kind { SB_COUNT_NONE, SB_COUNT_EXACT, SB_COUNT_PLANNED, SB_COUNT_ESTIMATED };
+enum sb_handling { SB_HANDLING_NONE, SB_HANDLING_STRICT, SB_HANDLING_LENIENT };
+enum sb_missing { SB_MISSING_NONE, SB_MISSING_DEFAULT, SB_MISSING_NULL };
+
+/* The Prefer headers as PostgREST 12 reads them (ApiRequest/Preferences.hs fromHeaders): items
+ * split on ',' and trimmed; in each family the first item PostgREST knows wins. count is set
+ * for every count= the fake answers with a total (it counts exactly for all three; on writes
+ * PostgREST's shouldCount leaves count=planned without one, and so does the fake); invalid
+ * holds the items PostgREST would not accept, joined by ", ", for handling=strict's PGRST122. */
 struct sb_prefer {
     enum sb_return ret;
     bool count;
+    enum sb_count_kind count_kind;
     enum sb_resolution resolution;
     bool missing_default;
+    enum sb_missing missing;
+    enum sb_handling handling;
+    char invalid[256];
+    bool tx_rollback;
 };
 
 struct sb_ctx {
@@ -38,9 +51,15 @@ struct sb_ctx {
     bool rls_upsert_update; /* this upsert row conflicts: it takes the update path */
 };
 
-/* Parse a Prefer header (NULL: defaults). Unknown items are ignored, as PostgREST's lenient
- * handling does. */
+/* Parse a Prefer header (NULL: defaults) into p (postgrest_prefer.c). Unknown items are kept in
+ * p->invalid and otherwise ignored, as PostgREST's default (lenient) handling does. */
 void sb_prefer_parse(const char *header, struct sb_prefer *p);
+/* 400 PGRST122 when handling=strict and p->invalid is not empty (PostgREST 12's Plan.hs checks
+ * it after the query string): FK_ANSWERED when the error answer was written, else 0. */
+int sb_prefer_strict(struct sb_ctx *c) FK_MUST_CHECK;
+/* Preference-Applied: the preferences PostgREST 12's Response.hs echoes for c's method, in
+ * prefAppliedHeader's order (resolution, missing, return, count, handling); none: no header. */
+int sb_prefer_applied(struct sb_ctx *c) FK_MUST_CHECK;
 
 /* Append the WHERE condition of c: the request's filters, plus the role's row rule. */
 int sb_rest_where(struct sb_ctx *c, struct sb_sql *sql) FK_MUST_CHECK;

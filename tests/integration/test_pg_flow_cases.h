@@ -412,6 +412,28 @@ static const struct flow_req ex_reqs[] = {
      "SELECT title FROM " NT " WHERE title @> '{x}'", NULL, false},
     {SVC, "GET", "notes?select=title&team_id=eq.1", NULL,
      "SELECT title FROM " NT " WHERE team_id = '1'", NULL, false},
+    /* JSON paths (PostgREST's SqlFragment.hs pgFmtField: col->'k'->>'k' on json/jsonb,
+     * to_jsonb(col)->... on other types; Plan.hs lastJsonKey names the output) and ::text
+     * casts (pgFmtApplyCast: CAST(col AS text)) */
+    {SVC, "GET", "notes?select=title,meta->>k,meta->n->0,x:meta->n,tags->0,scores->-1&order=title",
+     NULL,
+     "SELECT title, meta->>'k' AS k, meta->'n'->0 AS n, meta->'n' AS x, to_jsonb(tags)->0 AS "
+     "tags, to_jsonb(scores)->-1 AS scores FROM " NT " ORDER BY title",
+     NULL, false},
+    {SVC, "GET", "notes?select=title&meta->>k=eq.1", NULL,
+     "SELECT title FROM " NT " WHERE meta->>'k' = '1'", NULL, false},
+    {SVC, "GET", "notes?select=title&meta->k=in.(1,2)", NULL,
+     "SELECT title FROM " NT " WHERE meta->'k' IN ('1', '2')", NULL, false},
+    {SVC, "GET", "notes?select=title&or=(meta->n->>0.eq.true,meta->>k.is.null)&order=title", NULL,
+     "SELECT title FROM " NT " WHERE meta->'n'->>0 = 'true' OR meta->>'k' IS NULL ORDER BY title",
+     NULL, false},
+    {SVC, "GET", "notes?select=title&order=meta->>k.desc,title", NULL,
+     "SELECT title FROM " NT " ORDER BY meta->>'k' DESC, title", NULL, false},
+    {SVC, "GET", "notes?select=title,rating::text,pinned::text,price::text,meta::text&order=title",
+     NULL,
+     "SELECT title, rating::text AS rating, pinned::text AS pinned, price::text AS price, "
+     "meta::text AS meta FROM " NT " ORDER BY title",
+     NULL, false},
     /* writes */
     {SVC, "PATCH", "notes?id=eq." N1 "&select=meta,tags,price",
      "{\"meta\":{\"b\":[1,2.50]},\"tags\":[],\"price\":999999.994}",
