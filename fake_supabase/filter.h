@@ -110,6 +110,8 @@ struct sb_query {
     size_t non_conflict;
     int *columns; /* columns= of an insert; NULL when absent */
     size_t ncolumns;
+    char **embed_items; /* select='s embeddings "[alias:]rel[!hint][!inner](...)", as written */
+    size_t nembed_items;
 };
 
 /* A request error in PostgREST's terms. */

@@ -54,8 +54,13 @@ static int each_item(const char *text, int (*fn)(void *ctx, char *item, size_t p
         return FK_ENOMEM;
     p = copy;
     while (rc == 0) {
-        char *comma = strchr(p, ',');
+        char *comma = p;
         char *item = p, *end;
+        int depth = 0;
+        for (; *comma != '\0' && (*comma != ',' || depth > 0); comma++) /* "rel(a,b)" is one */
+            depth += *comma == '(' ? 1 : *comma == ')' && depth > 0 ? -1 : 0;
+        if (*comma == '\0')
+            comma = NULL;
         if (comma != NULL)
             *comma = '\0';
         while (*item == ' ')
@@ -157,41 +162,19 @@ static int add_select(struct sb_query *q, int col, const char *alias, struct sb_
     return 0;
 }
 
-/* The fake embeds nothing: an embedding ("books(*)", "b:books!inner(id)", "...books(*)",
- * "books!fk_name(*)") answers what PostgREST 12 answers for a relationship missing from its
- * schema cache, Error.hs NoRelBetween: 400 PGRST200, the child's name without alias, spread,
- * hint or join type, details naming the hint when one was given; the hint (a fuzzy suggestion)
- * null. */
-static int no_relationship(struct list_ctx *x, const char *item)
+/* An embedding "[alias:]rel[!hint][!inner](select)", kept as written for postgrest_embed.c,
+ * which resolves it against the schema cache. */
+static int add_embed(struct sb_query *q, const char *item)
 {
-    const char *name = item, *colon = strchr(item, ':'), *bang;
-    char child[128], hint[128] = "", with[160] = "", details[400];
-    size_t len;
+    char **grown = realloc(q->embed_items, (q->nembed_items + 1) * sizeof(*grown));
 
-    if (colon != NULL && colon < item + strcspn(item, "(!"))
-        name = colon + 1;
-    if (strncmp(name, "...", 3) == 0)
-        name += 3;
-    len = strcspn(name, "!(");
-    snprintf(child, sizeof(child), "%.*s", (int)(len < 100 ? len : 100), name);
-    bang = name[len] == '!' ? name + len + 1 : NULL;
-    while (bang != NULL) { /* !inner and !left are join types, anything else the hint */
-        size_t n = strcspn(bang, "!(");
-        if (!(n == 5 && strncmp(bang, "inner", 5) == 0) &&
-            !(n == 4 && strncmp(bang, "left", 4) == 0))
-            snprintf(hint, sizeof(hint), "%.*s", (int)(n < 100 ? n : 100), bang);
-        bang = bang[n] == '!' ? bang + n + 1 : NULL;
-    }
-    if (hint[0] != '\0')
-        snprintf(with, sizeof(with), "' using the hint '%s", hint);
-    snprintf(details, sizeof(details),
-             "Searched for a foreign key relationship between '%s' and '%s%s' in the schema "
-             "'public', but no matches were found.",
-             x->t->name, child, with);
-    sb_qerr_set(x->err, 400, "PGRST200", details,
-                "Could not find a relationship between '%.100s' and '%s' in the schema cache",
-                x->t->name, child);
-    return FK_EINVAL;
+    if (grown == NULL)
+        return FK_ENOMEM;
+    q->embed_items = grown;
+    if ((grown[q->nembed_items] = strdup(item)) == NULL)
+        return FK_ENOMEM;
+    q->nembed_items++;
+    return 0;
 }
 
 static int select_item(void *vctx, char *item, size_t pos)
@@ -204,7 +187,7 @@ static int select_item(void *vctx, char *item, size_t pos)
     int col, rc;
 
     if (strchr(item, '(') != NULL || strchr(item, ')') != NULL)
-        return no_relationship(x, item);
+        return add_embed(x->q, item);
     cast = strstr(item, "::");
     if (cast != NULL) { /* ::text and its kin render PostgreSQL's text; other casts change
                            nothing the fake returns */
@@ -391,5 +374,8 @@ void sb_query_cleanup(struct sb_query *q)
     free(q->on_conflict);
     free(q->columns);
     free(q->offset_text);
+    for (size_t i = 0; i < q->nembed_items; i++)
+        free(q->embed_items[i]);
+    free(q->embed_items);
     memset(q, 0, sizeof(*q));
 }

@@ -63,6 +63,10 @@ int sb_rest_where(struct sb_ctx *c, struct sb_sql *sql)
     struct sb_param owner = {SB_PARAM_TEXT, 0, 0, c->caller.sub};
     int rc = sb_sql_where(sql, t, c->q.where);
 
+    if (rc == 0 && c->nembeds > 0 && c->req != NULL &&
+        (strcmp(c->req->method, "GET") == 0 || strcmp(c->req->method, "HEAD") == 0))
+        rc = sb_embed_where(c, sql); /* !inner */
+
     if (rc == 0 && t->rls_mode != SB_RLS_OWNER)
         return rls_where(c, sql);
     if (rc != 0 || t->owner_col < 0 || c->caller.role == SB_ROLE_SERVICE)
@@ -311,9 +315,12 @@ int sb_rest_table(const struct fk_req *req, struct fk_resp *resp)
         sb_prefer_parse(fk_req_header(req, "Prefer"), &c.pref);
         if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0 &&
             c.pref.count_kind == SB_COUNT_PLANNED)
-            c.pref.count = false; /* Response.hs: shouldCount is exact or estimated */
-        rc = sb_prefer_strict(&c);
+            c.pref.count = false;  /* Response.hs: shouldCount is exact or estimated */
+        rc = sb_embed_resolve(&c); /* Plan.hs: the read plan, then the preferences */
+        if (rc == 0)
+            rc = sb_prefer_strict(&c);
         if (rc != 0) {
+            sb_embed_cleanup(&c);
             sb_query_cleanup(&c.q);
             return rc > 0 ? 0 : rc;
         }
@@ -321,6 +328,7 @@ int sb_rest_table(const struct fk_req *req, struct fk_resp *resp)
         rc = dispatch(&c);
         sb_auth_uid_set(NULL);
     }
+    sb_embed_cleanup(&c);
     sb_query_cleanup(&c.q);
     return rc;
 }

@@ -156,6 +156,10 @@ cJSON *sb_rest_project(const struct sb_ctx *c, const cJSON *full)
             return NULL;
         }
     }
+    if (row != NULL && c->nembeds > 0 && sb_embed_json(c, full, row) != 0) {
+        cJSON_Delete(row);
+        return NULL;
+    }
     return row;
 }
 
@@ -190,6 +194,8 @@ int sb_rest_row_text(const struct sb_ctx *c, sqlite3_stmt *st, struct fk_buf *ou
             fk_buf_cleanup(&b);
         }
     }
+    if (rc == 0 && c->nembeds > 0)
+        rc = sb_embed_text(c, st, c->q.nsel == 0, out);
     return rc == 0 ? fk_buf_add(out, "}", 1) : rc;
 }
 

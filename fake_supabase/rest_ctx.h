@@ -37,6 +37,19 @@ struct sb_prefer {
     bool tx_rollback;
 };
 
+/* One embedding of select= (postgrest_embed.c): key name, the embedded table, the row's column
+ * and the embedded table's column that match, an object (to_one) or an array, !inner, and
+ * the embedded select list. */
+struct sb_embed {
+    char *name;
+    const struct sb_table *child;
+    int parent_col;
+    int child_col;
+    bool to_one;
+    bool inner;
+    struct sb_query q;
+};
+
 struct sb_ctx {
     const struct fk_req *req;
     struct fk_resp *resp;
@@ -49,7 +62,22 @@ struct sb_ctx {
     bool want_object;       /* Accept: application/vnd.pgrst.object+json */
     bool rls_check;         /* writes: RETURNING ends with the policies' check (rls.h) */
     bool rls_upsert_update; /* this upsert row conflicts: it takes the update path */
+    struct sb_embed *embeds;
+    size_t nembeds;
 };
+
+/* Resource embedding (postgrest_embed.c). Resolve c->q's embeddings against the schema's
+ * foreign keys: 0, FK_ANSWERED (400 PGRST200 written), FK_ENOMEM. */
+int sb_embed_resolve(struct sb_ctx *c) FK_MUST_CHECK;
+void sb_embed_cleanup(struct sb_ctx *c);
+/* Append " AND EXISTS (...)" for every !inner embedding. */
+int sb_embed_where(struct sb_ctx *c, struct sb_sql *sql) FK_MUST_CHECK;
+/* Append ,"name":value for every embedding of the current row of st (every column of c->t in
+ * order); first: no comma before the first one. */
+int sb_embed_text(const struct sb_ctx *c, sqlite3_stmt *st, bool first,
+                  struct fk_buf *out) FK_MUST_CHECK;
+/* The same for a written row (full: sb_rest_row's object), added to row. */
+int sb_embed_json(const struct sb_ctx *c, const cJSON *full, cJSON *row) FK_MUST_CHECK;
 
 /* Parse a Prefer header (NULL: defaults) into p (postgrest_prefer.c). Unknown items are kept in
  * p->invalid and otherwise ignored, as PostgREST's default (lenient) handling does. */

@@ -412,6 +412,26 @@ static const struct flow_req ex_reqs[] = {
      "SELECT title FROM " NT " WHERE title @> '{x}'", NULL, false},
     {SVC, "GET", "notes?select=title&team_id=eq.1", NULL,
      "SELECT title FROM " NT " WHERE team_id = '1'", NULL, false},
+    /* embedding (Plan.hs findRel, QueryBuilder.hs: a LATERAL subquery per embedding, json_agg
+     * for one-to-many, the row or null for many-to-one; !inner an inner join), under each
+     * role's policies on the embedded table */
+    {SVC, "GET", "teams?select=name,notes(title)&order=name", NULL,
+     "SELECT t.name, coalesce((SELECT json_agg(x) FROM (SELECT title FROM " NT
+     " WHERE notes.team_id = t.id) x), '[]') AS notes FROM " TM " t ORDER BY t.name",
+     NULL, false},
+    {TWO, "GET", "teams?select=name,notes(title)&order=name", NULL,
+     "SELECT t.name, coalesce((SELECT json_agg(x) FROM (SELECT title FROM " NT
+     " WHERE notes.team_id = t.id) x), '[]') AS notes FROM " TM " t ORDER BY t.name",
+     NULL, false},
+    {ONE, "GET", "notes?select=title,teams(name,slug)&order=title", NULL,
+     "SELECT n.title, (SELECT row_to_json(x) FROM (SELECT name, slug FROM " TM
+     " WHERE teams.id = n.team_id) x) AS teams FROM " NT " n ORDER BY n.title",
+     NULL, false},
+    {SVC, "GET", "notes?select=title,t:teams!inner(slug)&order=title", NULL,
+     "SELECT n.title, (SELECT row_to_json(x) FROM (SELECT slug FROM " TM
+     " WHERE teams.id = n.team_id) x) AS t FROM " NT " n WHERE EXISTS (SELECT 1 FROM " TM
+     " WHERE teams.id = n.team_id) ORDER BY n.title",
+     NULL, false},
     /* JSON paths (PostgREST's SqlFragment.hs pgFmtField: col->'k'->>'k' on json/jsonb,
      * to_jsonb(col)->... on other types; Plan.hs lastJsonKey names the output) and ::text
      * casts (pgFmtApplyCast: CAST(col AS text)) */
