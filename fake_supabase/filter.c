@@ -13,19 +13,21 @@
 #include <strings.h>
 
 #include "fake_supabase/filter_int.h"
+#include "fake_supabase/filter_regex.h"
 #include "fake_supabase/pgtype.h"
 
 static const struct {
     const char *name;
     enum sb_op op;
 } ops[] = {
-    {"eq", SB_OP_EQ},     {"neq", SB_OP_NEQ},
-    {"gt", SB_OP_GT},     {"gte", SB_OP_GTE},
-    {"lt", SB_OP_LT},     {"lte", SB_OP_LTE},
-    {"like", SB_OP_LIKE}, {"ilike", SB_OP_ILIKE},
-    {"is", SB_OP_IS},     {"isdistinct", SB_OP_ISDISTINCT},
-    {"in", SB_OP_IN},     {"cs", SB_OP_CS},
-    {"cd", SB_OP_CD},     {"ov", SB_OP_OV},
+    {"eq", SB_OP_EQ},       {"neq", SB_OP_NEQ},
+    {"gt", SB_OP_GT},       {"gte", SB_OP_GTE},
+    {"lt", SB_OP_LT},       {"lte", SB_OP_LTE},
+    {"like", SB_OP_LIKE},   {"ilike", SB_OP_ILIKE},
+    {"is", SB_OP_IS},       {"isdistinct", SB_OP_ISDISTINCT},
+    {"in", SB_OP_IN},       {"cs", SB_OP_CS},
+    {"cd", SB_OP_CD},       {"ov", SB_OP_OV},
+    {"match", SB_OP_MATCH}, {"imatch", SB_OP_IMATCH},
 };
 
 void sb_qerr_set(struct sb_qerr *e, unsigned status, const char *code, const char *details,
@@ -226,12 +228,18 @@ static int check_literals(struct cur *c, const struct sb_cond *leaf)
     struct pg_error e;
     int rc = 0;
 
-    if ((leaf->op == SB_OP_LIKE || leaf->op == SB_OP_ILIKE) && t->kind != PG_UNKNOWN &&
+    bool regex = leaf->op == SB_OP_MATCH || leaf->op == SB_OP_IMATCH;
+
+    if ((leaf->op == SB_OP_LIKE || leaf->op == SB_OP_ILIKE || regex) && t->kind != PG_UNKNOWN &&
         !pg_type_is_text(t)) { /* PostgreSQL has ~~ for text only: 42883, which PostgREST
                                   answers 404 */
         char name[64];
         sb_qerr_set(c->err, 404, "42883", NULL, "operator does not exist: %s %s unknown",
-                    pg_type_name(t, name, sizeof name), leaf->op == SB_OP_LIKE ? "~~" : "~~*");
+                    pg_type_name(t, name, sizeof name),
+                    leaf->op == SB_OP_LIKE    ? "~~"
+                    : leaf->op == SB_OP_ILIKE ? "~~*"
+                    : leaf->op == SB_OP_MATCH ? "~"
+                                              : "~*");
         c->err->at_execution = true;
         snprintf(c->err->hint, sizeof c->err->hint,
                  "No operator matches the given name and argument types. You might need to "
@@ -255,6 +263,18 @@ static int check_literals(struct cur *c, const struct sb_cond *leaf)
                  "No operator matches the given name and argument types. You might need to "
                  "add explicit type casts.");
         return FK_EINVAL;
+    }
+    if (regex) { /* PostgreSQL compiles the pattern when the query runs: 2201B */
+        char why[256];
+        int bad = sb_regex_check(leaf->value, leaf->op == SB_OP_IMATCH, why, sizeof why);
+        if (bad < 0)
+            return FK_ENOMEM;
+        if (bad > 0) {
+            sb_qerr_set(c->err, 400, "2201B", NULL, "%s", why);
+            c->err->at_execution = true;
+            return FK_EINVAL;
+        }
+        return 0;
     }
     if (leaf->op == SB_OP_LIKE || leaf->op == SB_OP_ILIKE || leaf->op == SB_OP_IS ||
         t->kind == PG_UNKNOWN)
@@ -295,7 +315,7 @@ static int read_op_value(struct cur *c, int col, bool top, struct sb_cond **out)
     }
     if (!op_lookup(c->s + c->pos, n, &leaf->op) || c->s[c->pos + n] != '.') {
         rc = cur_fail(c, "unknown operator: expecting one of eq neq gt gte lt lte like ilike "
-                         "is isdistinct in cs cd ov, followed by \".\"");
+                         "match imatch is isdistinct in cs cd ov, followed by \".\"");
         goto fail;
     }
     c->pos += n + 1;

@@ -52,9 +52,11 @@ enum sb_op {
     SB_OP_IS,         /* value is one of null true false unknown, lower-cased */
     SB_OP_ISDISTINCT, /* IS DISTINCT FROM value */
     SB_OP_IN,
-    SB_OP_CS, /* @> on an array column (array literal value) */
-    SB_OP_CD, /* <@ */
-    SB_OP_OV, /* && */
+    SB_OP_CS,     /* @> on an array column (array literal value) */
+    SB_OP_CD,     /* <@ */
+    SB_OP_OV,     /* && */
+    SB_OP_MATCH,  /* ~, POSIX regular expressions (filter_regex.h) */
+    SB_OP_IMATCH, /* ~* */
 };
 
 enum sb_cond_kind { SB_COND_LEAF, SB_COND_AND, SB_COND_OR };

@@ -73,6 +73,17 @@ static int leaf_sql(struct sb_sql *q, const struct sb_table *t, const struct sb_
             rc = swap ? sb_sql_operand(q, &t->cols[c->col], c->jp) : value_sql(q, col, c, c->value);
         return rc == 0 ? sb_sql_raw(q, ")") : rc;
     }
+    if (c->op == SB_OP_MATCH || c->op == SB_OP_IMATCH) { /* filter_regex.h */
+        struct sb_param p = {SB_PARAM_TEXT, 0, 0, c->value};
+        rc = sb_sql_raw(q, "pgrst_regex(");
+        if (rc == 0)
+            rc = sb_sql_operand(q, &t->cols[c->col], c->jp);
+        if (rc == 0)
+            rc = sb_sql_raw(q, ", ");
+        if (rc == 0)
+            rc = sb_sql_param(q, &p);
+        return rc == 0 ? sb_sql_raw(q, c->op == SB_OP_IMATCH ? ", 1)" : ", 0)") : rc;
+    }
     if (c->op == SB_OP_ILIKE)
         rc = sb_sql_raw(q, "pg_lower("); /* PostgreSQL's lower(): Unicode (pgtype.h) */
     if (rc == 0)

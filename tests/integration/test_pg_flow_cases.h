@@ -432,6 +432,17 @@ static const struct flow_req ex_reqs[] = {
      " WHERE teams.id = n.team_id) x) AS t FROM " NT " n WHERE EXISTS (SELECT 1 FROM " TM
      " WHERE teams.id = n.team_id) ORDER BY n.title",
      NULL, false},
+    /* match/imatch: SqlFragment.hs "~" and "~*" (POSIX regular expressions in the fake) */
+    {SVC, "GET", "notes?select=title&title=match.^[aB]&order=title", NULL,
+     "SELECT title FROM " NT " WHERE title ~ '^[aB]' ORDER BY title", NULL, false},
+    {SVC, "GET", "notes?select=title&title=imatch.^b&order=title", NULL,
+     "SELECT title FROM " NT " WHERE title ~* '^b' ORDER BY title", NULL, false},
+    {SVC, "GET", "notes?select=title&title=not.match.a$&order=title", NULL,
+     "SELECT title FROM " NT " WHERE NOT title ~ 'a$' ORDER BY title", NULL, false},
+    {SVC, "GET", "notes?select=title&title=match.(", NULL,
+     "SELECT title FROM " NT " WHERE title ~ '('", NULL, false},
+    {SVC, "GET", "notes?select=title&rating=match.3", NULL,
+     "SELECT title FROM " NT " WHERE rating ~ '3'", NULL, false},
     /* JSON paths (PostgREST's SqlFragment.hs pgFmtField: col->'k'->>'k' on json/jsonb,
      * to_jsonb(col)->... on other types; Plan.hs lastJsonKey names the output) and ::text
      * casts (pgFmtApplyCast: CAST(col AS text)) */
