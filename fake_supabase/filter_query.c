@@ -186,8 +186,14 @@ static int select_item(void *vctx, char *item, size_t pos)
     size_t name_n;
     int col, rc;
 
-    if (strchr(item, '(') != NULL || strchr(item, ')') != NULL)
+    if (strchr(item, '(') != NULL || strchr(item, ')') != NULL) {
+        size_t len = strlen(item);
+        /* QueryParams.hs pRelationSelect: a name, then "(...)" closing the item */
+        if (item[0] == '(' || item[0] == ':' || item[0] == '!' || len < 3 || item[len - 1] != ')')
+            return sb_qerr_parse(x->err, "select parameter", x->text, pos,
+                                 "expecting a relation name followed by \"(\" ... \")\"");
         return add_embed(x->q, item);
+    }
     cast = strstr(item, "::");
     if (cast != NULL) { /* ::text and its kin render PostgreSQL's text; other casts change
                            nothing the fake returns */

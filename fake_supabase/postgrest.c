@@ -127,6 +127,20 @@ static long long count_rows(struct sb_ctx *c)
 /* sb_rest_reply_rows for rows already JSON text: "[" and n rows, "]" still to come. */
 static int reply_text(struct sb_ctx *c, unsigned status, struct fk_buf *rows, long long n)
 {
+    if (c->want_csv) { /* the header, '\n', the rows (postgrest_csv.c) */
+        struct fk_buf body;
+        int rc;
+        fk_buf_init(&body, SIZE_MAX);
+        rc = n > 0 ? sb_csv_header(c, &body) : 0;
+        if (rc == 0)
+            rc = fk_buf_add(&body, "\n", 1);
+        if (rc == 0)
+            rc = fk_buf_add(&body, fk_buf_str(rows), rows->len);
+        if (rc == 0)
+            rc = fk_resp_set(c->resp, status, "text/csv; charset=utf-8", body.data, body.len);
+        fk_buf_cleanup(&body);
+        return rc;
+    }
     if (fk_buf_add(rows, "]", 1) != 0)
         return FK_ENOMEM;
     if (!c->want_object)
@@ -173,7 +187,7 @@ static int rest_read(struct sb_ctx *c, bool head)
         rc = sb_pg_too_complex(c->resp, "more than 30000 values or 1 MiB of SQL in one statement");
         goto out;
     }
-    if (rc != 0 || fk_buf_add(&rows, "[", 1) != 0) {
+    if (rc != 0 || (!c->want_csv && fk_buf_add(&rows, "[", 1) != 0)) {
         rc = FK_ENOMEM;
         goto out;
     }
@@ -184,7 +198,8 @@ static int rest_read(struct sb_ctx *c, bool head)
         goto out;
     }
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((n++ > 0 && fk_buf_add(&rows, ",", 1) != 0) || sb_rest_row_text(c, st, &rows) != 0)
+        if ((n++ > 0 && fk_buf_add(&rows, c->want_csv ? "\n" : ",", 1) != 0) ||
+            (c->want_csv ? sb_csv_row(c, st, &rows) : sb_rest_row_text(c, st, &rows)) != 0)
             goto out;
     }
     if (step != SQLITE_DONE) {
@@ -224,8 +239,18 @@ out:
     return rc;
 }
 
-static bool accept_ok(const char *accept, bool *want_object)
+static bool accept_ok(const char *accept, bool *want_object, bool *want_csv, bool read)
 {
+    /* ApiRequest.hs/Plan.hs negotiateContent: text/csv is a read's (and a write's
+     * representation's; the fake answers it on reads) when nothing JSON comes before it */
+    *want_csv = read && accept != NULL && strstr(accept, "text/csv") != NULL &&
+                (strstr(accept, "application/json") == NULL ||
+                 strstr(accept, "text/csv") < strstr(accept, "application/json")) &&
+                strstr(accept, "application/vnd.pgrst.object") == NULL;
+    if (*want_csv) {
+        *want_object = false;
+        return true;
+    }
     *want_object = accept != NULL && strstr(accept, "application/vnd.pgrst.object") != NULL;
     return accept == NULL || accept[0] == '\0' || *want_object || strstr(accept, "*/*") ||
            strstr(accept, "application/json") || strstr(accept, "application/*");
@@ -293,7 +318,8 @@ int sb_rest_table(const struct fk_req *req, struct fk_resp *resp)
     if (!profile_ok(req))
         return sb_pg_error(resp, 406, "PGRST106", "Invalid schema", NULL,
                            "Only the following schemas are exposed: public");
-    if (!accept_ok(fk_req_header(req, "Accept"), &c.want_object)) {
+    if (!accept_ok(fk_req_header(req, "Accept"), &c.want_object, &c.want_csv,
+                   strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0)) {
         char msg[200];
         snprintf(msg, sizeof(msg), "None of these media types are available: %.120s",
                  fk_req_header(req, "Accept"));

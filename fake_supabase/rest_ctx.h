@@ -60,11 +60,17 @@ struct sb_ctx {
     struct sb_query q;
     struct sb_prefer pref;
     bool want_object;       /* Accept: application/vnd.pgrst.object+json */
+    bool want_csv;          /* Accept: text/csv (reads) */
     bool rls_check;         /* writes: RETURNING ends with the policies' check (rls.h) */
     bool rls_upsert_update; /* this upsert row conflicts: it takes the update path */
     struct sb_embed *embeds;
     size_t nembeds;
 };
+
+/* text/csv (postgrest_csv.c): the header line (without '\n') and one row of st (every column
+ * of c->t in order) as PostgREST's asCsvF writes them. */
+int sb_csv_header(const struct sb_ctx *c, struct fk_buf *out) FK_MUST_CHECK;
+int sb_csv_row(const struct sb_ctx *c, sqlite3_stmt *st, struct fk_buf *out) FK_MUST_CHECK;
 
 /* Resource embedding (postgrest_embed.c). Resolve c->q's embeddings against the schema's
  * foreign keys: 0, FK_ANSWERED (400 PGRST200 written), FK_ENOMEM. */

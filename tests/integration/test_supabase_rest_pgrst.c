@@ -250,12 +250,32 @@ static void test_text_cast(void **state)
            "\"a\":\"{\\\"b\\\": 1}\"}]");
 }
 
+static void test_csv(void **state)
+{
+    const char *csv[] = {"Accept: text/csv", NULL};
+    struct h_resp r;
+
+    (void)state;
+    /* SqlFragment.hs asCsvF: the keys, '\n', each row's record text; checked against
+     * PostgreSQL 15 (record_out's quoting, boolean t/f, timestamptz and array text) */
+    get_is("select=id,name,tags,active,born&order=id", csv, 200,
+           "id,name,tags,active,born\n"
+           "1,Ann,\"{x,y}\",t,\"2020-01-01 00:00:00+00\"\n"
+           "2,Bob,{},f,\n"
+           "3,Cy,,,");
+    get_is("select=id&id=gt.99", csv, 200, "\n");
+    rest("GET", T "?select=id&id=eq.1", SERVICE, NULL, csv, NULL, &r);
+    assert_string_equal(h_resp_header(&r, "Content-Type"), "text/csv; charset=utf-8");
+    h_resp_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_prefer),     cmocka_unit_test(test_bodies),
         cmocka_unit_test(test_embedding),  cmocka_unit_test(test_embedded),
         cmocka_unit_test(test_json_paths), cmocka_unit_test(test_text_cast),
+        cmocka_unit_test(test_csv),
     };
     return cmocka_run_group_tests(tests, start, stop);
 }
