@@ -12,6 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <cjson/cJSON.h>
+
 #include "fake_supabase/filter_int.h"
 #include "fake_supabase/filter_regex.h"
 #include "fake_supabase/pgtype.h"
@@ -264,9 +266,11 @@ static int check_literals(struct cur *c, const struct sb_cond *leaf)
                  "add explicit type casts.");
         return FK_EINVAL;
     }
-    if (regex) { /* PostgreSQL compiles the pattern when the query runs: 2201B */
+    for (size_t i = 0; regex && i < (leaf->quant != 0 ? leaf->nlist : 1); i++) {
+        /* PostgreSQL compiles the pattern when the query runs: 2201B */
+        const char *pat = leaf->quant != 0 ? leaf->list[i] : leaf->value;
         char why[256];
-        int bad = sb_regex_check(leaf->value, leaf->op == SB_OP_IMATCH, why, sizeof why);
+        int bad = pat != NULL ? sb_regex_check(pat, leaf->op == SB_OP_IMATCH, why, sizeof why) : 0;
         if (bad < 0)
             return FK_ENOMEM;
         if (bad > 0) {
@@ -274,8 +278,9 @@ static int check_literals(struct cur *c, const struct sb_cond *leaf)
             c->err->at_execution = true;
             return FK_EINVAL;
         }
-        return 0;
     }
+    if (regex || leaf->quant != 0) /* elements: read by the array's input */
+        return 0;
     if (leaf->op == SB_OP_LIKE || leaf->op == SB_OP_ILIKE || leaf->op == SB_OP_IS ||
         t->kind == PG_UNKNOWN)
         return 0;
@@ -291,11 +296,70 @@ static int check_literals(struct cur *c, const struct sb_cond *leaf)
     return rc;
 }
 
+/* PostgREST's quantOperator: the operators that take (any) and (all). */
+static bool quantifiable(enum sb_op op)
+{
+    return op == SB_OP_EQ || op == SB_OP_GT || op == SB_OP_GTE || op == SB_OP_LT ||
+           op == SB_OP_LTE || op == SB_OP_LIKE || op == SB_OP_ILIKE || op == SB_OP_MATCH ||
+           op == SB_OP_IMATCH;
+}
+
+/* op(any).{a,b}: PostgreSQL reads the literal as an array of the column's type (of text for
+ * the pattern operators), 22P02 when it is not one; its elements into leaf->list. */
+static int quant_elements(struct cur *c, struct sb_cond *leaf)
+{
+    struct sb_column tmp;
+    struct pg_type at = sb_operand_column(c->t, leaf->col, leaf->jp, &tmp)->type;
+    bool pattern = leaf->op == SB_OP_LIKE || leaf->op == SB_OP_ILIKE || leaf->op == SB_OP_MATCH ||
+                   leaf->op == SB_OP_IMATCH;
+    struct pg_value v = {0};
+    struct pg_error e;
+    cJSON *arr, *el;
+    int rc;
+
+    if (pattern && pg_type_is_text(&at) == false && at.kind != PG_UNKNOWN)
+        return 0; /* 42883 from check_literals */
+    if (pattern || at.kind == PG_UNKNOWN || at.array)
+        pg_type_parse("text", false, &at); /* patterns are text; no arrays of arrays here */
+    at.array = true;
+    rc = pg_input_filter(&at, leaf->value, &v, &e);
+    if (rc == FK_EINVAL) {
+        sb_qerr_set(c->err, 400, e.code, NULL, "%s", e.message);
+        c->err->at_execution = true;
+        return rc;
+    }
+    if (rc != 0)
+        return rc;
+    arr = v.t == PG_V_TEXT ? cJSON_Parse(v.s) : NULL;
+    pg_value_free(&v);
+    if (arr == NULL)
+        return FK_ENOMEM;
+    cJSON_ArrayForEach(el, arr)
+    {
+        char *s = cJSON_IsString(el) ? strdup(el->valuestring)
+                  : cJSON_IsNull(el) ? NULL
+                                     : cJSON_PrintUnformatted(el);
+        char **grown = realloc(leaf->list, (leaf->nlist + 1) * sizeof(*grown));
+        if (grown != NULL)
+            leaf->list = grown;
+        if (grown == NULL || (s == NULL && !cJSON_IsNull(el))) {
+            free(s);
+            cJSON_Delete(arr);
+            return FK_ENOMEM;
+        }
+        leaf->list = grown;
+        leaf->list[leaf->nlist++] = s;
+    }
+    cJSON_Delete(arr);
+    return 0;
+}
+
 /* "[not.]op.value" at c->pos for column col; top: the value is the literal rest. */
 static int read_op_value(struct cur *c, int col, bool top, struct sb_cond **out)
 {
     struct sb_cond *leaf = calloc(1, sizeof(*leaf));
     size_t n;
+    bool known;
     int rc;
 
     if (leaf == NULL) {
@@ -313,7 +377,14 @@ static int read_op_value(struct cur *c, int col, bool top, struct sb_cond **out)
         c->pos += 4;
         n = name_len(c);
     }
-    if (!op_lookup(c->s + c->pos, n, &leaf->op) || c->s[c->pos + n] != '.') {
+    known = op_lookup(c->s + c->pos, n, &leaf->op);
+    if (known && quantifiable(leaf->op) &&
+        (strncmp(c->s + c->pos + n, "(any).", 6) == 0 ||
+         strncmp(c->s + c->pos + n, "(all).", 6) == 0)) { /* QueryParams.hs pQuantOp */
+        leaf->quant = c->s[c->pos + n + 2] == 'n' ? 1 : 2;
+        n += 5;
+    }
+    if (!known || c->s[c->pos + n] != '.') {
         rc = cur_fail(c, "unknown operator: expecting one of eq neq gt gte lt lte like ilike "
                          "match imatch is isdistinct in cs cd ov, followed by \".\"");
         goto fail;
@@ -343,6 +414,8 @@ static int read_op_value(struct cur *c, int col, bool top, struct sb_cond **out)
             goto fail;
         }
     }
+    if (leaf->quant != 0 && (rc = quant_elements(c, leaf)) != 0)
+        goto fail;
     if ((rc = check_literals(c, leaf)) != 0)
         goto fail;
     *out = leaf;

@@ -68,6 +68,8 @@ struct sb_cond {
     int col;
     struct sb_jpath *jp; /* col->key... (filter_jpath.h), NULL for the column itself; owned */
     enum sb_op op;
+    int quant; /* op(any) 1, op(all) 2: value is an array literal, list its elements (NULL: a
+                  NULL element), compared with op one by one, ORed or ANDed */
     char *value;
     char **list;
     size_t nlist;

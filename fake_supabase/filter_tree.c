@@ -62,6 +62,23 @@ static int leaf_sql(struct sb_sql *q, const struct sb_table *t, const struct sb_
     const struct sb_column *col = sb_operand_column(t, c->col, c->jp, &tmp);
     int rc = 0;
 
+    if (c->quant != 0) { /* op(any)/op(all): each element, ORed or ANDed (empty: false/true) */
+        rc = sb_sql_raw(q, c->nlist == 0 ? (c->quant == 1 ? "(0" : "(1") : "(");
+        for (size_t i = 0; rc == 0 && i < c->nlist; i++) {
+            struct sb_cond one = *c;
+            one.quant = 0;
+            one.value = c->list[i];
+            one.list = NULL;
+            one.nlist = 0;
+            one.negate = false;
+            if (i > 0)
+                rc = sb_sql_raw(q, c->quant == 1 ? " OR " : " AND ");
+            if (rc == 0)
+                rc = one.value != NULL ? leaf_sql(q, t, &one) : sb_sql_raw(q, "NULL");
+        }
+        return rc == 0 ? sb_sql_raw(q, ")") : rc;
+    }
+
     if (c->op == SB_OP_CS || c->op == SB_OP_CD || c->op == SB_OP_OV) { /* pgtype.h */
         bool swap = c->op == SB_OP_CD;
         rc = sb_sql_raw(q, c->op == SB_OP_OV ? "pg_arr_overlaps(" : "pg_arr_contains(");
@@ -150,7 +167,7 @@ static void items_free(struct items *it)
  * inside AND: "<> v", "NOT (= v)" and "NOT (IN (...))". */
 static bool listable(const struct sb_cond *k, enum sb_cond_kind kind)
 {
-    if (k->kind != SB_COND_LEAF || k->jp != NULL) /* a JSON path is not its column */
+    if (k->kind != SB_COND_LEAF || k->jp != NULL || k->quant != 0) /* not the column's IN */
         return false;
     if (kind == SB_COND_OR)
         return !k->negate && (k->op == SB_OP_EQ || k->op == SB_OP_IN);

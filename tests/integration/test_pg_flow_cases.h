@@ -443,6 +443,17 @@ static const struct flow_req ex_reqs[] = {
      "SELECT title FROM " NT " WHERE title ~ '('", NULL, false},
     {SVC, "GET", "notes?select=title&rating=match.3", NULL,
      "SELECT title FROM " NT " WHERE rating ~ '3'", NULL, false},
+    /* op(any)/op(all): QueryParams.hs pQuantOp, SqlFragment.hs fmtQuant "= ANY('{..}')" */
+    {SVC, "GET", "notes?select=title&title=like(any).{a*,B*}&order=title", NULL,
+     "SELECT title FROM " NT " WHERE title LIKE ANY('{a%,B%}') ORDER BY title", NULL, false},
+    {SVC, "GET", "notes?select=title&title=ilike(all).{*A*,*e*}&order=title", NULL,
+     "SELECT title FROM " NT " WHERE title ILIKE ALL('{%A%,%e%}') ORDER BY title", NULL, false},
+    {SVC, "GET", "notes?select=title&rating=eq(any).{3,4}", NULL,
+     "SELECT title FROM " NT " WHERE rating = ANY('{3,4}')", NULL, false},
+    {SVC, "GET", "notes?select=title&rating=eq(any).{3,x}", NULL,
+     "SELECT title FROM " NT " WHERE rating = ANY('{3,x}')", NULL, false},
+    {SVC, "GET", "notes?select=title&title=not.eq(all).{}&order=title", NULL,
+     "SELECT title FROM " NT " WHERE NOT title = ALL('{}') ORDER BY title", NULL, false},
     /* JSON paths (PostgREST's SqlFragment.hs pgFmtField: col->'k'->>'k' on json/jsonb,
      * to_jsonb(col)->... on other types; Plan.hs lastJsonKey names the output) and ::text
      * casts (pgFmtApplyCast: CAST(col AS text)) */
