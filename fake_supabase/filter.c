@@ -7,6 +7,7 @@
 #include "fake_supabase/filter.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,9 +58,61 @@ int sb_qerr_parse(struct sb_qerr *e, const char *what, const char *text, size_t 
     return FK_EINVAL;
 }
 
+/* Levenshtein distance of a and b (insert, delete, substitute cost 1), bytes. */
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), row[130];
+
+    if (lb >= sizeof(row) / sizeof(row[0]))
+        return SIZE_MAX;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            best = up + 1 < best ? up + 1 : best;
+            best = row[j - 1] + 1 < best ? row[j - 1] + 1 : best;
+            diag = up;
+            row[j] = best;
+        }
+    }
+    return row[lb];
+}
+
 int sb_qerr_column(struct sb_qerr *e, const struct sb_table *t, const char *name)
 {
+    /* PostgreSQL's hint (parse_relation.c errorMissingColumn, updateFuzzyAttrMatchState): the
+     * columns closest to name, at most 3 edits away and at most half of name's length; one of
+     * them is named, two are both named, more give no hint. Checked against PostgreSQL 15. */
+    size_t best = 4, half = strlen(name) / 2;
+    int first = -1, second = -1;
+
     sb_qerr_set(e, 400, "42703", NULL, "column %.80s.%.80s does not exist", t->name, name);
+    for (size_t i = 0; i < t->ncols; i++) {
+        size_t d = distance(t->cols[i].name, name);
+        if (d > half)
+            continue;
+        if (d < best) {
+            best = d;
+            first = (int)i;
+            second = -1;
+        } else if (d == best && second >= 0) { /* too many at this distance */
+            first = second = -1;
+        } else if (d == best && first >= 0) {
+            second = (int)i;
+        }
+    }
+    if (e != NULL && first >= 0) {
+        char one[90], two[120] = "";
+        snprintf(one, sizeof one, "%.40s.%.40s", t->name, t->cols[first].name);
+        if (second >= 0)
+            snprintf(two, sizeof two, " or the column \"%.40s.%.40s\"", t->name,
+                     t->cols[second].name);
+        snprintf(e->hint, sizeof e->hint, "Perhaps you meant to reference the column \"%s\"%s.",
+                 one, two);
+    }
     return FK_EINVAL;
 }
 

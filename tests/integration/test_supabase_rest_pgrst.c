@@ -269,13 +269,29 @@ static void test_csv(void **state)
     h_resp_free(&r);
 }
 
+static void test_column_hint(void **state)
+{
+    struct h_resp r;
+
+    (void)state;
+    /* PostgreSQL 15 errorMissingColumn's hint, which PostgREST passes on (Error.hs PgError):
+     * the closest column within 3 edits and half the name's length, or none */
+    rest("GET", T "?select=nam", SERVICE, NULL, NULL, NULL, &r);
+    expect_str(&r, 400, "hint", "Perhaps you meant to reference the column \"items.name\".");
+    rest("GET", T "?select=id&actve=is.true", SERVICE, NULL, NULL, NULL, &r);
+    expect_str(&r, 400, "hint", "Perhaps you meant to reference the column \"items.active\".");
+    get_is("select=zzz", NULL, 400,
+           "{\"code\":\"42703\",\"details\":null,\"hint\":null,"
+           "\"message\":\"column items.zzz does not exist\"}");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_prefer),     cmocka_unit_test(test_bodies),
         cmocka_unit_test(test_embedding),  cmocka_unit_test(test_embedded),
         cmocka_unit_test(test_json_paths), cmocka_unit_test(test_text_cast),
-        cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_csv),        cmocka_unit_test(test_column_hint),
     };
     return cmocka_run_group_tests(tests, start, stop);
 }
