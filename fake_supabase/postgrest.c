@@ -225,6 +225,8 @@ static int rest_read(struct sb_ctx *c, bool head)
     if (rc == 0 && c->resp->status < 300)
         rc = sb_rest_content_range(c->resp, offset, n, total);
     if (rc == 0 && c->resp->status < 300)
+        rc = sb_rest_content_location(c);
+    if (rc == 0 && c->resp->status < 300)
         rc = sb_prefer_applied(c);
     if (rc == 0 && head) {
         free(c->resp->body); /* HEAD: the same status and headers, no body */

@@ -127,6 +127,9 @@ struct sb_window {
 /* c's window from limit=, offset= and, on GET, the Range header, as PostgREST works it out.
  * FK_OK, FK_ANSWERED when an error answer was written (416 PGRST103, 400 22003), or FK_ENOMEM. */
 int sb_rest_window(struct sb_ctx *c, struct sb_window *w) FK_MUST_CHECK;
+/* Content-Location of a read: "/table?" and the query PostgREST 12 canonicalizes (sorted by
+ * name, URL-encoded, repeated names joined with ','); left out past 8 KiB. */
+int sb_rest_content_location(struct sb_ctx *c) FK_MUST_CHECK;
 /* Content-Range for n rows starting at lower, of total (-1: unknown "*"). */
 int sb_rest_content_range(struct fk_resp *resp, long long lower, long long n,
                           long long total) FK_MUST_CHECK;

@@ -107,6 +107,15 @@ static void test_prefer(void **state)
     assert_string_equal(h_resp_header(&r, "Content-Range"), "0-2/3");
     assert_string_equal(h_resp_header(&r, "Preference-Applied"), "count=exact, handling=lenient");
     h_resp_free(&r);
+    /* Response.hs: a read's Content-Location, QueryParams.hs qsCanonical (sorted, urlEncodeVars:
+     * a repeated name's values joined with ',') */
+    rest("GET", T "?select=id,name&id=gt.0&id=lt.5&or=(id.eq.1,name.eq.%22x%20y%22)", SERVICE, NULL,
+         NULL, NULL, &r);
+    cJSON_Delete(expect(&r, 200));
+    assert_string_equal(h_resp_header(&r, "Content-Location"),
+                        "/items?id=gt.0,lt.5&or=%28id.eq.1%2Cname.eq.%22x%20y%22%29"
+                        "&select=id%2Cname");
+    h_resp_free(&r);
     /* Preferences.hs parsePrefs: the first of a family wins; prefAppliedHeader's order is
      * resolution, missing, return */
     rest("POST", T, SERVICE, NULL,
