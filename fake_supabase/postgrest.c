@@ -1,9 +1,9 @@
 /* postgrest.c: /rest/v1 requests: checks common to every method, then reads (GET, HEAD).
  *
  * Order of checks, as PostgREST makes them: the key and JWT (sb_authorize), the table in the
- * schema cache (404 PGRST205), the profile headers, the query string (PGRST100/42703), the
- * role. Reads run one SELECT (and a count(*) when Prefer asks for a count) over the window of
- * postgrest_range.c; statuses and Content-Range follow PostgREST's rangeStatus
+ * schema cache (404: 42P01 as PostgREST 12, PGRST205 as 13), the profile headers, the query string
+ * (PGRST100/42703), the role. Reads run one SELECT (and a count(*) when Prefer asks for a count)
+ * over the window of postgrest_range.c; statuses and Content-Range follow PostgREST's rangeStatus
  * (docs/reference/supabase.md section 3). Writes are in postgrest_write.c. */
 #include "fake_supabase/postgrest.h"
 
@@ -22,6 +22,8 @@
 
 #define PG_CT        "application/json; charset=utf-8"
 #define PG_OBJECT_CT "application/vnd.pgrst.object+json; charset=utf-8"
+
+static int version = 12; /* sb_rest_set_version */
 
 int sb_rest_all_columns(struct sb_sql *sql, const struct sb_table *t)
 {
@@ -86,7 +88,9 @@ int sb_rest_not_single(struct sb_ctx *c, size_t n)
     char details[64];
 
     snprintf(details, sizeof(details), "The result contains %zu rows", n);
-    return sb_pg_error(c->resp, 406, "PGRST116", "Cannot coerce the result to a single JSON object",
+    return sb_pg_error(c->resp, 406, "PGRST116",
+                       version == 12 ? "JSON object requested, multiple (or no) rows returned"
+                                     : "Cannot coerce the result to a single JSON object",
                        details, NULL);
 }
 
@@ -267,10 +271,33 @@ static bool profile_ok(const struct fk_req *req)
     return (p == NULL || strcmp(p, "public") == 0) && (q == NULL || strcmp(q, "public") == 0);
 }
 
-static int unknown_table(struct fk_resp *resp, const struct sb_schema *s, const char *name)
+void sb_rest_set_version(int major)
+{
+    version = major == 13 ? 13 : 12;
+}
+
+int sb_rest_version(void)
+{
+    return version;
+}
+
+static int unknown_table(const struct fk_req *req, struct fk_resp *resp, const struct sb_schema *s,
+                         const char *name)
 {
     const char *near = sb_schema_suggest(s, name);
     char msg[256], hint[256];
+
+    if (version == 12) { /* postgrest.h: PostgreSQL's 42P01, or Plan.hs NotFound ({}) */
+        bool write = strcmp(req->method, "POST") == 0 || strcmp(req->method, "PATCH") == 0;
+        cJSON *body = write ? cJSON_ParseWithLength(req->body, req->body_len) : NULL;
+        const cJSON *first = cJSON_IsArray(body) ? body->child : body;
+        bool keys = cJSON_IsObject(first) && first->child != NULL;
+        cJSON_Delete(body);
+        if (keys)
+            return fk_resp_set(resp, 404, "application/json; charset=utf-8", "{}", 2);
+        snprintf(msg, sizeof(msg), "relation \"public.%.100s\" does not exist", name);
+        return sb_pg_error(resp, 404, "42P01", msg, NULL, NULL);
+    }
 
     snprintf(msg, sizeof(msg), "Could not find the table 'public.%.100s' in the schema cache",
              name);
@@ -316,7 +343,7 @@ int sb_rest_table(const struct fk_req *req, struct fk_resp *resp)
         return fk_handler_rc(rc);
     c.t = sb_schema_table(c.svc->schema, req->nparams > 0 ? req->params[0] : NULL);
     if (c.t == NULL)
-        return unknown_table(resp, c.svc->schema, req->nparams > 0 ? req->params[0] : "");
+        return unknown_table(req, resp, c.svc->schema, req->nparams > 0 ? req->params[0] : "");
     if (!profile_ok(req))
         return sb_pg_error(resp, 406, "PGRST106", "Invalid schema", NULL,
                            "Only the following schemas are exposed: public");

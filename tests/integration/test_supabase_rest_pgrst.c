@@ -294,6 +294,43 @@ static void test_column_hint(void **state)
            "\"message\":\"column items.zzz does not exist\"}");
 }
 
+static void test_versions(void **state)
+{
+    static const char *const object[] = {"Accept: application/vnd.pgrst.object+json", NULL};
+    const char *args[] = {"--schema", schema_path, "--postgrest-version", "13", NULL};
+    struct h_proc v12 = fake;
+    struct h_resp r;
+    cJSON *j;
+
+    (void)state;
+    /* v12.2 Error.hs: PGRST116 "JSON object requested, multiple (or no) rows returned"; an
+     * unknown table is PostgreSQL's 42P01 (no PGRST205 before v13), a POST naming columns
+     * Plan.hs resolveOrError's NotFound: 404 {} */
+    rest("GET", T "?select=id", SERVICE, NULL, object, NULL, &r);
+    expect_str(&r, 406, "message", "JSON object requested, multiple (or no) rows returned");
+    rest("GET", "/rest/v1/itemz", SERVICE, NULL, NULL, NULL, &r);
+    expect_str(&r, 404, "message", "relation \"public.itemz\" does not exist");
+    rest("POST", "/rest/v1/itemz", SERVICE, NULL, NULL, "{\"name\":\"x\"}", &r);
+    assert_int_equal(r.status, 404);
+    assert_string_equal(r.body, "{}");
+    h_resp_free(&r);
+    /* v13 (src/PostgREST/Error.hs at v13.0.0): PGRST205 with the closest table, and
+     * PGRST116's newer message */
+    assert_int_equal(h_start(&fake, "fake_supabase", args), 0);
+    rest("GET", "/rest/v1/itemz", SERVICE, NULL, NULL, NULL, &r);
+    j = expect(&r, 404);
+    assert_string_equal(jstr(j, "code"), "PGRST205");
+    assert_string_equal(jstr(j, "message"),
+                        "Could not find the table 'public.itemz' in the schema cache");
+    assert_string_equal(jstr(j, "hint"), "Perhaps you meant the table 'public.items'");
+    cJSON_Delete(j);
+    h_resp_free(&r);
+    rest("GET", T "?select=id", SERVICE, NULL, object, NULL, &r);
+    expect_str(&r, 406, "message", "Cannot coerce the result to a single JSON object");
+    assert_int_equal(h_stop(&fake), 0);
+    fake = v12;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -301,6 +338,7 @@ int main(void)
         cmocka_unit_test(test_embedding),  cmocka_unit_test(test_embedded),
         cmocka_unit_test(test_json_paths), cmocka_unit_test(test_text_cast),
         cmocka_unit_test(test_csv),        cmocka_unit_test(test_column_hint),
+        cmocka_unit_test(test_versions),
     };
     return cmocka_run_group_tests(tests, start, stop);
 }
