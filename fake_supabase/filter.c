@@ -7,63 +7,38 @@
 #include "fake_supabase/filter.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include <cjson/cJSON.h>
+
 #include "fake_supabase/filter_int.h"
+#include "fake_supabase/filter_regex.h"
 #include "fake_supabase/pgtype.h"
 
 static const struct {
     const char *name;
     enum sb_op op;
 } ops[] = {
-    {"eq", SB_OP_EQ},     {"neq", SB_OP_NEQ},
-    {"gt", SB_OP_GT},     {"gte", SB_OP_GTE},
-    {"lt", SB_OP_LT},     {"lte", SB_OP_LTE},
-    {"like", SB_OP_LIKE}, {"ilike", SB_OP_ILIKE},
-    {"is", SB_OP_IS},     {"isdistinct", SB_OP_ISDISTINCT},
-    {"in", SB_OP_IN},     {"cs", SB_OP_CS},
-    {"cd", SB_OP_CD},     {"ov", SB_OP_OV},
+    {"eq", SB_OP_EQ},       {"neq", SB_OP_NEQ},
+    {"gt", SB_OP_GT},       {"gte", SB_OP_GTE},
+    {"lt", SB_OP_LT},       {"lte", SB_OP_LTE},
+    {"like", SB_OP_LIKE},   {"ilike", SB_OP_ILIKE},
+    {"is", SB_OP_IS},       {"isdistinct", SB_OP_ISDISTINCT},
+    {"in", SB_OP_IN},       {"cs", SB_OP_CS},
+    {"cd", SB_OP_CD},       {"ov", SB_OP_OV},
+    {"match", SB_OP_MATCH}, {"imatch", SB_OP_IMATCH},
 };
-
-void sb_qerr_set(struct sb_qerr *e, unsigned status, const char *code, const char *details,
-                 const char *fmt, ...)
-{
-    va_list ap;
-
-    if (e == NULL)
-        return;
-    e->status = status;
-    snprintf(e->code, sizeof(e->code), "%s", code);
-    va_start(ap, fmt);
-    vsnprintf(e->message, sizeof(e->message), fmt, ap);
-    va_end(ap);
-    snprintf(e->details, sizeof(e->details), "%s", details != NULL ? details : "");
-    e->hint[0] = '\0';
-}
-
-/* PGRST100 for what (filter, logic tree, order...) text, at 0-based offset pos. */
-int sb_qerr_parse(struct sb_qerr *e, const char *what, const char *text, size_t pos,
-                  const char *details)
-{
-    sb_qerr_set(e, 400, "PGRST100", details, "\"failed to parse %s (%.120s)\" (line 1, column %zu)",
-                what, text, pos + 1);
-    return FK_EINVAL;
-}
-
-int sb_qerr_column(struct sb_qerr *e, const struct sb_table *t, const char *name)
-{
-    sb_qerr_set(e, 400, "42703", NULL, "column %.80s.%.80s does not exist", t->name, name);
-    return FK_EINVAL;
-}
 
 void sb_cond_free(struct sb_cond *c)
 {
     if (c == NULL)
         return;
     free(c->value);
+    sb_jpath_free(c->jp);
     for (size_t i = 0; i < c->nlist; i++)
         free(c->list[i]);
     free(c->list);
@@ -118,6 +93,7 @@ struct cur {
     const char *what;
     const struct sb_table *t;
     struct sb_qerr *err;
+    struct sb_jpath *jp; /* the path of the column read_op_value reads for; it takes it */
 };
 
 static int cur_fail(struct cur *c, const char *details)
@@ -218,17 +194,24 @@ static size_t name_len(const struct cur *c)
  * the literal before it runs the query, so a bad one is its 400 (22P02, 22007, 22003...). */
 static int check_literals(struct cur *c, const struct sb_cond *leaf)
 {
-    const struct pg_type *t = &c->t->cols[leaf->col].type;
+    struct sb_column tmp;
+    const struct pg_type *t = &sb_operand_column(c->t, leaf->col, leaf->jp, &tmp)->type;
     struct pg_value v;
     struct pg_error e;
     int rc = 0;
 
-    if ((leaf->op == SB_OP_LIKE || leaf->op == SB_OP_ILIKE) && t->kind != PG_UNKNOWN &&
+    bool regex = leaf->op == SB_OP_MATCH || leaf->op == SB_OP_IMATCH;
+
+    if ((leaf->op == SB_OP_LIKE || leaf->op == SB_OP_ILIKE || regex) && t->kind != PG_UNKNOWN &&
         !pg_type_is_text(t)) { /* PostgreSQL has ~~ for text only: 42883, which PostgREST
                                   answers 404 */
         char name[64];
         sb_qerr_set(c->err, 404, "42883", NULL, "operator does not exist: %s %s unknown",
-                    pg_type_name(t, name, sizeof name), leaf->op == SB_OP_LIKE ? "~~" : "~~*");
+                    pg_type_name(t, name, sizeof name),
+                    leaf->op == SB_OP_LIKE    ? "~~"
+                    : leaf->op == SB_OP_ILIKE ? "~~*"
+                    : leaf->op == SB_OP_MATCH ? "~"
+                                              : "~*");
         c->err->at_execution = true;
         snprintf(c->err->hint, sizeof c->err->hint,
                  "No operator matches the given name and argument types. You might need to "
@@ -253,6 +236,21 @@ static int check_literals(struct cur *c, const struct sb_cond *leaf)
                  "add explicit type casts.");
         return FK_EINVAL;
     }
+    for (size_t i = 0; regex && i < (leaf->quant != 0 ? leaf->nlist : 1); i++) {
+        /* PostgreSQL compiles the pattern when the query runs: 2201B */
+        const char *pat = leaf->quant != 0 ? leaf->list[i] : leaf->value;
+        char why[256];
+        int bad = pat != NULL ? sb_regex_check(pat, leaf->op == SB_OP_IMATCH, why, sizeof why) : 0;
+        if (bad < 0)
+            return FK_ENOMEM;
+        if (bad > 0) {
+            sb_qerr_set(c->err, 400, "2201B", NULL, "%s", why);
+            c->err->at_execution = true;
+            return FK_EINVAL;
+        }
+    }
+    if (regex || leaf->quant != 0) /* elements: read by the array's input */
+        return 0;
     if (leaf->op == SB_OP_LIKE || leaf->op == SB_OP_ILIKE || leaf->op == SB_OP_IS ||
         t->kind == PG_UNKNOWN)
         return 0;
@@ -268,26 +266,97 @@ static int check_literals(struct cur *c, const struct sb_cond *leaf)
     return rc;
 }
 
+/* PostgREST's quantOperator: the operators that take (any) and (all). */
+static bool quantifiable(enum sb_op op)
+{
+    return op == SB_OP_EQ || op == SB_OP_GT || op == SB_OP_GTE || op == SB_OP_LT ||
+           op == SB_OP_LTE || op == SB_OP_LIKE || op == SB_OP_ILIKE || op == SB_OP_MATCH ||
+           op == SB_OP_IMATCH;
+}
+
+/* op(any).{a,b}: PostgreSQL reads the literal as an array of the column's type (of text for
+ * the pattern operators), 22P02 when it is not one; its elements into leaf->list. */
+static int quant_elements(struct cur *c, struct sb_cond *leaf)
+{
+    struct sb_column tmp;
+    struct pg_type at = sb_operand_column(c->t, leaf->col, leaf->jp, &tmp)->type;
+    bool pattern = leaf->op == SB_OP_LIKE || leaf->op == SB_OP_ILIKE || leaf->op == SB_OP_MATCH ||
+                   leaf->op == SB_OP_IMATCH;
+    struct pg_value v = {0};
+    struct pg_error e;
+    cJSON *arr, *el;
+    int rc;
+
+    if (pattern && pg_type_is_text(&at) == false && at.kind != PG_UNKNOWN)
+        return 0; /* 42883 from check_literals */
+    if (pattern || at.kind == PG_UNKNOWN || at.array)
+        pg_type_parse("text", false, &at); /* patterns are text; no arrays of arrays here */
+    at.array = true;
+    rc = pg_input_filter(&at, leaf->value, &v, &e);
+    if (rc == FK_EINVAL) {
+        sb_qerr_set(c->err, 400, e.code, NULL, "%s", e.message);
+        c->err->at_execution = true;
+        return rc;
+    }
+    if (rc != 0)
+        return rc;
+    arr = v.t == PG_V_TEXT ? cJSON_Parse(v.s) : NULL;
+    pg_value_free(&v);
+    if (arr == NULL)
+        return FK_ENOMEM;
+    cJSON_ArrayForEach(el, arr)
+    {
+        char *s = cJSON_IsString(el) ? strdup(el->valuestring)
+                  : cJSON_IsNull(el) ? NULL
+                                     : cJSON_PrintUnformatted(el);
+        char **grown = realloc(leaf->list, (leaf->nlist + 1) * sizeof(*grown));
+        if (grown != NULL)
+            leaf->list = grown;
+        if (grown == NULL || (s == NULL && !cJSON_IsNull(el))) {
+            free(s);
+            cJSON_Delete(arr);
+            return FK_ENOMEM;
+        }
+        leaf->list = grown;
+        leaf->list[leaf->nlist++] = s;
+    }
+    cJSON_Delete(arr);
+    return 0;
+}
+
 /* "[not.]op.value" at c->pos for column col; top: the value is the literal rest. */
 static int read_op_value(struct cur *c, int col, bool top, struct sb_cond **out)
 {
     struct sb_cond *leaf = calloc(1, sizeof(*leaf));
     size_t n;
+    bool known;
     int rc;
 
-    if (leaf == NULL)
+    if (leaf == NULL) {
+        sb_jpath_free(c->jp);
+        c->jp = NULL;
         return FK_ENOMEM;
+    }
     leaf->kind = SB_COND_LEAF;
     leaf->col = col;
+    leaf->jp = c->jp;
+    c->jp = NULL;
     n = name_len(c);
     if (n == 3 && strncmp(c->s + c->pos, "not", 3) == 0 && c->s[c->pos + 3] == '.') {
         leaf->negate = true;
         c->pos += 4;
         n = name_len(c);
     }
-    if (!op_lookup(c->s + c->pos, n, &leaf->op) || c->s[c->pos + n] != '.') {
+    known = op_lookup(c->s + c->pos, n, &leaf->op);
+    if (known && quantifiable(leaf->op) &&
+        (strncmp(c->s + c->pos + n, "(any).", 6) == 0 ||
+         strncmp(c->s + c->pos + n, "(all).", 6) == 0)) { /* QueryParams.hs pQuantOp */
+        leaf->quant = c->s[c->pos + n + 2] == 'n' ? 1 : 2;
+        n += 5;
+    }
+    if (!known || c->s[c->pos + n] != '.') {
         rc = cur_fail(c, "unknown operator: expecting one of eq neq gt gte lt lte like ilike "
-                         "is isdistinct in cs cd ov, followed by \".\"");
+                         "match imatch is isdistinct in cs cd ov, followed by \".\"");
         goto fail;
     }
     c->pos += n + 1;
@@ -315,6 +384,8 @@ static int read_op_value(struct cur *c, int col, bool top, struct sb_cond **out)
             goto fail;
         }
     }
+    if (leaf->quant != 0 && (rc = quant_elements(c, leaf)) != 0)
+        goto fail;
     if ((rc = check_literals(c, leaf)) != 0)
         goto fail;
     *out = leaf;
@@ -333,6 +404,8 @@ static int read_item(struct cur *c, int depth, struct sb_cond **out)
     bool negate = false;
     int col;
     char name[128];
+    size_t name_n;
+    int rc;
 
     if (n == 3 && strncmp(c->s + c->pos, "not", 3) == 0 && c->s[c->pos + 3] == '.') {
         negate = true;
@@ -343,7 +416,6 @@ static int read_item(struct cur *c, int depth, struct sb_cond **out)
          (n == 2 && strncmp(c->s + c->pos, "or", 2) == 0)) &&
         c->s[c->pos + n] == '(') {
         struct sb_cond *g = calloc(1, sizeof(*g));
-        int rc;
         if (g == NULL)
             return FK_ENOMEM;
         g->kind = n == 3 ? SB_COND_AND : SB_COND_OR;
@@ -365,9 +437,18 @@ static int read_item(struct cur *c, int depth, struct sb_cond **out)
         return sb_qerr_column(c->err, c->t, "(too long)");
     memcpy(name, c->s + c->pos, n);
     name[n] = '\0';
+    rc = sb_jpath_split(name, &name_n, &c->jp);
+    if (rc == FK_EINVAL)
+        return cur_fail(c, "expecting a JSON key or index after \"->\"");
+    if (rc != 0)
+        return rc;
+    name[name_n] = '\0';
     col = sb_table_column(c->t, name);
-    if (col < 0)
+    if (col < 0) {
+        sb_jpath_free(c->jp);
+        c->jp = NULL;
         return sb_qerr_column(c->err, c->t, name);
+    }
     c->pos += n + 1;
     return read_op_value(c, col, false, out);
 }
@@ -402,7 +483,13 @@ static int read_group(struct cur *c, struct sb_cond *g, int depth)
 int sb_filter_parse(const struct sb_table *t, int col, const char *text, struct sb_cond **out,
                     struct sb_qerr *err)
 {
-    struct cur c = {text, 0, "filter", t, err};
+    return sb_filter_parse_path(t, col, NULL, text, out, err);
+}
+
+int sb_filter_parse_path(const struct sb_table *t, int col, struct sb_jpath *jp, const char *text,
+                         struct sb_cond **out, struct sb_qerr *err)
+{
+    struct cur c = {text, 0, "filter", t, err, jp};
     int rc;
 
     *out = NULL;
@@ -418,7 +505,7 @@ int sb_filter_parse(const struct sb_table *t, int col, const char *text, struct 
 int sb_group_parse(const struct sb_table *t, enum sb_cond_kind kind, bool negate, const char *text,
                    struct sb_cond **out, struct sb_qerr *err)
 {
-    struct cur c = {text, 0, "logic tree", t, err};
+    struct cur c = {text, 0, "logic tree", t, err, NULL};
     struct sb_cond *g = calloc(1, sizeof(*g));
     int rc;
 

@@ -13,6 +13,9 @@
  *   inside a group: col.[not.]op.value; a value there may be "double quoted" (backslash
  *   escapes), unquoted it runs to the next ',' or ')'.
  *   in.(a,"b,c","say \"hi\"")  like/ilike: '*' means '%'.
+ *   a column anywhere may carry a JSON path, col->key->>key, col->0 (filter_jpath.h); select
+ *   items may end in ::text (PostgreSQL's text output); an embedding "rel(...)" is PGRST200
+ *   (the fake embeds nothing)
  *   order=c1.desc.nullslast,c2   select=*,a,alias:b   limit=N offset=N (any integer; other
  *   text is ignored, as PostgREST ignores it; the window is postgrest_range.c's)
  * Errors carry PostgREST's code and HTTP status: PGRST100 (400) for a parse error, 42703
@@ -25,6 +28,7 @@
 
 #include <sqlite3.h>
 
+#include "fake_supabase/filter_jpath.h"
 #include "fake_supabase/pgtype.h"
 #include "fake_supabase/schema_cache.h"
 #include "fakekit/buf.h"
@@ -48,9 +52,11 @@ enum sb_op {
     SB_OP_IS,         /* value is one of null true false unknown, lower-cased */
     SB_OP_ISDISTINCT, /* IS DISTINCT FROM value */
     SB_OP_IN,
-    SB_OP_CS, /* @> on an array column (array literal value) */
-    SB_OP_CD, /* <@ */
-    SB_OP_OV, /* && */
+    SB_OP_CS,     /* @> on an array column (array literal value) */
+    SB_OP_CD,     /* <@ */
+    SB_OP_OV,     /* && */
+    SB_OP_MATCH,  /* ~, POSIX regular expressions (filter_regex.h) */
+    SB_OP_IMATCH, /* ~* */
 };
 
 enum sb_cond_kind { SB_COND_LEAF, SB_COND_AND, SB_COND_OR };
@@ -60,7 +66,10 @@ struct sb_cond {
     enum sb_cond_kind kind;
     bool negate;
     int col;
+    struct sb_jpath *jp; /* col->key... (filter_jpath.h), NULL for the column itself; owned */
     enum sb_op op;
+    int quant; /* op(any) 1, op(all) 2: value is an array literal, list its elements (NULL: a
+                  NULL element), compared with op one by one, ORed or ANDed */
     char *value;
     char **list;
     size_t nlist;
@@ -70,6 +79,7 @@ struct sb_cond {
 
 struct sb_order {
     int col;
+    struct sb_jpath *jp; /* owned, NULL: the column */
     bool desc;
     bool nulls_first;
 };
@@ -86,7 +96,9 @@ struct sb_count {
 
 struct sb_select {
     int col;
-    char *alias; /* NULL: the column's own name */
+    char *alias;         /* NULL: the column's own name (or its JSON path's last key) */
+    struct sb_jpath *jp; /* owned, NULL: the column */
+    bool as_text;        /* ::text (or another text type): rendered as PostgreSQL's text */
 };
 
 struct sb_query {
@@ -102,6 +114,8 @@ struct sb_query {
     size_t non_conflict;
     int *columns; /* columns= of an insert; NULL when absent */
     size_t ncolumns;
+    char **embed_items; /* select='s embeddings "[alias:]rel[!hint][!inner](...)", as written */
+    size_t nembed_items;
 };
 
 /* A request error in PostgREST's terms. */
@@ -130,6 +144,9 @@ void sb_query_cleanup(struct sb_query *q);
  * sb_cond_free. */
 int sb_filter_parse(const struct sb_table *t, int col, const char *text, struct sb_cond **out,
                     struct sb_qerr *err) FK_MUST_CHECK;
+/* sb_filter_parse on the JSON path jp of col (taken, freed on failure; NULL: the column). */
+int sb_filter_parse_path(const struct sb_table *t, int col, struct sb_jpath *jp, const char *text,
+                         struct sb_cond **out, struct sb_qerr *err) FK_MUST_CHECK;
 /* Parse a group "(a.eq.1,or(b.gt.2,c.is.null))" as kind (AND/OR), negated or not. */
 int sb_group_parse(const struct sb_table *t, enum sb_cond_kind kind, bool negate, const char *text,
                    struct sb_cond **out, struct sb_qerr *err) FK_MUST_CHECK;
@@ -167,6 +184,14 @@ int sb_sql_value(struct sb_sql *q, const struct sb_column *c, const char *text) 
 int sb_sql_storage(struct sb_sql *q, const struct pg_value *v) FK_MUST_CHECK;
 /* Append "?" with an already typed parameter (copied). */
 int sb_sql_param(struct sb_sql *q, const struct sb_param *p) FK_MUST_CHECK;
+/* What a filter compares for col and its path jp: the column itself, or a column of type text
+ * ("->>") or jsonb ("->") named like it, built in tmp. */
+const struct sb_column *sb_operand_column(const struct sb_table *t, int col,
+                                          const struct sb_jpath *jp, struct sb_column *tmp);
+/* Append the SQL of col's value at path jp: "col", pgrst_jpath("col", 'kK', ?, ?), or NULL
+ * (a path into a column that is not json, jsonb or an array: to_jsonb(scalar)->k is NULL). */
+int sb_sql_operand(struct sb_sql *q, const struct sb_column *col,
+                   const struct sb_jpath *jp) FK_MUST_CHECK;
 /* Append the condition tree c (never empty: "1" when c is NULL). */
 int sb_sql_where(struct sb_sql *q, const struct sb_table *t, const struct sb_cond *c) FK_MUST_CHECK;
 /* Append " ORDER BY ..." (PostgreSQL's null placement made explicit), or " ORDER BY rowid"

@@ -178,6 +178,48 @@ char *sb_like_to_glob(const char *pattern, bool lower)
     return out;
 }
 
+const struct sb_column *sb_operand_column(const struct sb_table *t, int col,
+                                          const struct sb_jpath *jp, struct sb_column *tmp)
+{
+    if (jp == NULL)
+        return &t->cols[col];
+    memset(tmp, 0, sizeof(*tmp));
+    tmp->name = t->cols[col].name;
+    tmp->aff = SB_AFF_TEXT;
+    pg_type_parse(sb_jpath_is_text(jp) ? "text" : "jsonb", false, &tmp->type);
+    tmp->is_json = !sb_jpath_is_text(jp);
+    return tmp;
+}
+
+int sb_sql_operand(struct sb_sql *q, const struct sb_column *col, const struct sb_jpath *jp)
+{
+    char flags[64];
+    int rc;
+
+    if (jp == NULL)
+        return sb_sql_ident(q, col->name);
+    if (jp->n >= sizeof(flags) ||
+        !(col->type.kind == PG_JSON || col->type.kind == PG_JSONB || col->type.array))
+        return sb_sql_raw(q, "NULL");
+    sb_jpath_flags(jp, flags);
+    rc = sb_sql_raw(q, "pgrst_jpath(");
+    if (rc == 0)
+        rc = sb_sql_ident(q, col->name);
+    if (rc == 0)
+        rc = sb_sql_raw(q, ", '");
+    if (rc == 0)
+        rc = sb_sql_raw(q, flags); /* only the letters k K i I */
+    if (rc == 0)
+        rc = sb_sql_raw(q, "'");
+    for (size_t i = 0; rc == 0 && i < jp->n; i++) {
+        struct sb_param p = {SB_PARAM_TEXT, 0, 0, jp->steps[i].key};
+        rc = sb_sql_raw(q, ", ");
+        if (rc == 0)
+            rc = sb_sql_param(q, &p);
+    }
+    return rc == 0 ? sb_sql_raw(q, ")") : rc;
+}
+
 int sb_sql_order(struct sb_sql *out, const struct sb_table *t, const struct sb_query *q)
 {
     int rc = sb_sql_raw(out, " ORDER BY ");
@@ -187,9 +229,11 @@ int sb_sql_order(struct sb_sql *out, const struct sb_table *t, const struct sb_q
     for (size_t i = 0; rc == 0 && i < q->norder; i++) {
         if (i > 0)
             rc = sb_sql_raw(out, ", ");
+        struct sb_column tmp;
+        const struct sb_column *c = sb_operand_column(t, q->order[i].col, q->order[i].jp, &tmp);
         if (rc == 0)
-            rc = sb_sql_ident(out, t->cols[q->order[i].col].name);
-        if (rc == 0 && pg_type_is_text(&t->cols[q->order[i].col].type))
+            rc = sb_sql_operand(out, &t->cols[q->order[i].col], q->order[i].jp);
+        if (rc == 0 && pg_type_is_text(&c->type))
             rc = sb_sql_raw(out, " COLLATE pg_text");
         if (rc == 0)
             rc = sb_sql_raw(out, q->order[i].desc ? " DESC" : " ASC");

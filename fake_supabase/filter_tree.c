@@ -45,26 +45,66 @@ static const char *cmp_sql(enum sb_op op)
     }
 }
 
+/* A value of the leaf's operand: in the jsonb form pgrst_jpath gives a "->" node. */
+static int value_sql(struct sb_sql *q, const struct sb_column *col, const struct sb_cond *c,
+                     const char *text)
+{
+    int rc = c->jp != NULL && col->is_json ? sb_sql_raw(q, "pgrst_jnorm(") : 0;
+
+    if (rc == 0)
+        rc = sb_sql_value(q, col, text);
+    return rc == 0 && c->jp != NULL && col->is_json ? sb_sql_raw(q, ")") : rc;
+}
+
 static int leaf_sql(struct sb_sql *q, const struct sb_table *t, const struct sb_cond *c)
 {
-    const struct sb_column *col = &t->cols[c->col];
+    struct sb_column tmp;
+    const struct sb_column *col = sb_operand_column(t, c->col, c->jp, &tmp);
     int rc = 0;
+
+    if (c->quant != 0) { /* op(any)/op(all): each element, ORed or ANDed (empty: false/true) */
+        rc = sb_sql_raw(q, c->nlist == 0 ? (c->quant == 1 ? "(0" : "(1") : "(");
+        for (size_t i = 0; rc == 0 && i < c->nlist; i++) {
+            struct sb_cond one = *c;
+            one.quant = 0;
+            one.value = c->list[i];
+            one.list = NULL;
+            one.nlist = 0;
+            one.negate = false;
+            if (i > 0)
+                rc = sb_sql_raw(q, c->quant == 1 ? " OR " : " AND ");
+            if (rc == 0)
+                rc = one.value != NULL ? leaf_sql(q, t, &one) : sb_sql_raw(q, "NULL");
+        }
+        return rc == 0 ? sb_sql_raw(q, ")") : rc;
+    }
 
     if (c->op == SB_OP_CS || c->op == SB_OP_CD || c->op == SB_OP_OV) { /* pgtype.h */
         bool swap = c->op == SB_OP_CD;
         rc = sb_sql_raw(q, c->op == SB_OP_OV ? "pg_arr_overlaps(" : "pg_arr_contains(");
         if (rc == 0)
-            rc = swap ? sb_sql_value(q, col, c->value) : sb_sql_ident(q, col->name);
+            rc = swap ? value_sql(q, col, c, c->value) : sb_sql_operand(q, &t->cols[c->col], c->jp);
         if (rc == 0)
             rc = sb_sql_raw(q, ", ");
         if (rc == 0)
-            rc = swap ? sb_sql_ident(q, col->name) : sb_sql_value(q, col, c->value);
+            rc = swap ? sb_sql_operand(q, &t->cols[c->col], c->jp) : value_sql(q, col, c, c->value);
         return rc == 0 ? sb_sql_raw(q, ")") : rc;
+    }
+    if (c->op == SB_OP_MATCH || c->op == SB_OP_IMATCH) { /* filter_regex.h */
+        struct sb_param p = {SB_PARAM_TEXT, 0, 0, c->value};
+        rc = sb_sql_raw(q, "pgrst_regex(");
+        if (rc == 0)
+            rc = sb_sql_operand(q, &t->cols[c->col], c->jp);
+        if (rc == 0)
+            rc = sb_sql_raw(q, ", ");
+        if (rc == 0)
+            rc = sb_sql_param(q, &p);
+        return rc == 0 ? sb_sql_raw(q, c->op == SB_OP_IMATCH ? ", 1)" : ", 0)") : rc;
     }
     if (c->op == SB_OP_ILIKE)
         rc = sb_sql_raw(q, "pg_lower("); /* PostgreSQL's lower(): Unicode (pgtype.h) */
     if (rc == 0)
-        rc = sb_sql_ident(q, col->name);
+        rc = sb_sql_operand(q, &t->cols[c->col], c->jp);
     if (rc == 0 && c->op == SB_OP_ILIKE)
         rc = sb_sql_raw(q, ")");
     /* text compares in the collation (=, <> agree with bytes: ties break bytewise) */
@@ -97,12 +137,12 @@ static int leaf_sql(struct sb_sql *q, const struct sb_table *t, const struct sb_
             if (i > 0)
                 rc = sb_sql_raw(q, ", ");
             if (rc == 0)
-                rc = sb_sql_value(q, col, c->list[i]);
+                rc = value_sql(q, col, c, c->list[i]);
         }
         return rc == 0 ? sb_sql_raw(q, ")") : rc;
     default:
         rc = sb_sql_raw(q, cmp_sql(c->op));
-        return rc == 0 ? sb_sql_value(q, col, c->value) : rc;
+        return rc == 0 ? value_sql(q, col, c, c->value) : rc;
     }
 }
 
@@ -127,7 +167,7 @@ static void items_free(struct items *it)
  * inside AND: "<> v", "NOT (= v)" and "NOT (IN (...))". */
 static bool listable(const struct sb_cond *k, enum sb_cond_kind kind)
 {
-    if (k->kind != SB_COND_LEAF)
+    if (k->kind != SB_COND_LEAF || k->jp != NULL || k->quant != 0) /* not the column's IN */
         return false;
     if (kind == SB_COND_OR)
         return !k->negate && (k->op == SB_OP_EQ || k->op == SB_OP_IN);

@@ -29,6 +29,7 @@
 static const char default_schema[] = "fake_supabase/schema.sql";
 static const char *schema_path = default_schema;
 static const char *collation = "en_US.UTF-8";
+static long postgrest_version = 12;
 
 static const struct fk_option rest_options[] = {
     {"schema", "FAKE_SCHEMA", FK_OPT_STRING, &schema_path, 0, 0, "PATH",
@@ -36,6 +37,9 @@ static const struct fk_option rest_options[] = {
      "of them applied in name order (supabase/migrations)"},
     {"collation", "FAKE_COLLATION", FK_OPT_STRING, &collation, 0, 0, "NAME",
      "text order: a glibc locale (default en_US.UTF-8, as Supabase) or C (bytes)"},
+    {"postgrest-version", "FAKE_POSTGREST_VERSION", FK_OPT_INT, &postgrest_version, 12, 13, "N",
+     "the PostgREST major whose words /rest/v1 answers in: 12 (an unknown table is 42P01) or 13 "
+     "(PGRST205, and PGRST116's newer message)"},
     {NULL, NULL, FK_OPT_STRING, NULL, 0, 0, NULL, NULL},
 };
 
@@ -140,6 +144,7 @@ static int sb_init(void **state, struct fk_error *err)
         return FK_ENOMEM;
     }
     (void)pg_collation_set(collation); /* a missing locale: C, with one warning line */
+    sb_rest_set_version((int)postgrest_version);
     rc = sb_auth_init(err);
     if (rc != 0) {
         free(s);

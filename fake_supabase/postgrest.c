@@ -1,9 +1,9 @@
 /* postgrest.c: /rest/v1 requests: checks common to every method, then reads (GET, HEAD).
  *
  * Order of checks, as PostgREST makes them: the key and JWT (sb_authorize), the table in the
- * schema cache (404 PGRST205), the profile headers, the query string (PGRST100/42703), the
- * role. Reads run one SELECT (and a count(*) when Prefer asks for a count) over the window of
- * postgrest_range.c; statuses and Content-Range follow PostgREST's rangeStatus
+ * schema cache (404: 42P01 as PostgREST 12, PGRST205 as 13), the profile headers, the query string
+ * (PGRST100/42703), the role. Reads run one SELECT (and a count(*) when Prefer asks for a count)
+ * over the window of postgrest_range.c; statuses and Content-Range follow PostgREST's rangeStatus
  * (docs/reference/supabase.md section 3). Writes are in postgrest_write.c. */
 #include "fake_supabase/postgrest.h"
 
@@ -23,38 +23,7 @@
 #define PG_CT        "application/json; charset=utf-8"
 #define PG_OBJECT_CT "application/vnd.pgrst.object+json; charset=utf-8"
 
-void sb_prefer_parse(const char *header, struct sb_prefer *p)
-{
-    memset(p, 0, sizeof(*p));
-    while (header != NULL && *header != '\0') {
-        const char *end = strchr(header, ',');
-        size_t len = end != NULL ? (size_t)(end - header) : strlen(header);
-        char item[64];
-
-        while (len > 0 && isspace((unsigned char)*header)) {
-            header++;
-            len--;
-        }
-        while (len > 0 && isspace((unsigned char)header[len - 1]))
-            len--;
-        snprintf(item, sizeof(item), "%.*s", (int)len, header);
-        if (strcmp(item, "return=minimal") == 0)
-            p->ret = SB_RET_MINIMAL;
-        else if (strcmp(item, "return=representation") == 0)
-            p->ret = SB_RET_REPR;
-        else if (strcmp(item, "return=headers-only") == 0)
-            p->ret = SB_RET_HEADERS;
-        else if (strncmp(item, "count=", 6) == 0)
-            p->count = true; /* exact, planned, estimated: the fake always counts exactly */
-        else if (strcmp(item, "resolution=merge-duplicates") == 0)
-            p->resolution = SB_RES_MERGE;
-        else if (strcmp(item, "resolution=ignore-duplicates") == 0)
-            p->resolution = SB_RES_IGNORE;
-        else if (strcmp(item, "missing=default") == 0)
-            p->missing_default = true;
-        header = end != NULL ? end + 1 : NULL;
-    }
-}
+static int version = 12; /* sb_rest_set_version */
 
 int sb_rest_all_columns(struct sb_sql *sql, const struct sb_table *t)
 {
@@ -96,6 +65,10 @@ int sb_rest_where(struct sb_ctx *c, struct sb_sql *sql)
     struct sb_param owner = {SB_PARAM_TEXT, 0, 0, c->caller.sub};
     int rc = sb_sql_where(sql, t, c->q.where);
 
+    if (rc == 0 && c->nembeds > 0 && c->req != NULL &&
+        (strcmp(c->req->method, "GET") == 0 || strcmp(c->req->method, "HEAD") == 0))
+        rc = sb_embed_where(c, sql); /* !inner */
+
     if (rc == 0 && t->rls_mode != SB_RLS_OWNER)
         return rls_where(c, sql);
     if (rc != 0 || t->owner_col < 0 || c->caller.role == SB_ROLE_SERVICE)
@@ -115,7 +88,9 @@ int sb_rest_not_single(struct sb_ctx *c, size_t n)
     char details[64];
 
     snprintf(details, sizeof(details), "The result contains %zu rows", n);
-    return sb_pg_error(c->resp, 406, "PGRST116", "Cannot coerce the result to a single JSON object",
+    return sb_pg_error(c->resp, 406, "PGRST116",
+                       version == 12 ? "JSON object requested, multiple (or no) rows returned"
+                                     : "Cannot coerce the result to a single JSON object",
                        details, NULL);
 }
 
@@ -156,6 +131,20 @@ static long long count_rows(struct sb_ctx *c)
 /* sb_rest_reply_rows for rows already JSON text: "[" and n rows, "]" still to come. */
 static int reply_text(struct sb_ctx *c, unsigned status, struct fk_buf *rows, long long n)
 {
+    if (c->want_csv) { /* the header, '\n', the rows (postgrest_csv.c) */
+        struct fk_buf body;
+        int rc;
+        fk_buf_init(&body, SIZE_MAX);
+        rc = n > 0 ? sb_csv_header(c, &body) : 0;
+        if (rc == 0)
+            rc = fk_buf_add(&body, "\n", 1);
+        if (rc == 0)
+            rc = fk_buf_add(&body, fk_buf_str(rows), rows->len);
+        if (rc == 0)
+            rc = fk_resp_set(c->resp, status, "text/csv; charset=utf-8", body.data, body.len);
+        fk_buf_cleanup(&body);
+        return rc;
+    }
     if (fk_buf_add(rows, "]", 1) != 0)
         return FK_ENOMEM;
     if (!c->want_object)
@@ -202,7 +191,7 @@ static int rest_read(struct sb_ctx *c, bool head)
         rc = sb_pg_too_complex(c->resp, "more than 30000 values or 1 MiB of SQL in one statement");
         goto out;
     }
-    if (rc != 0 || fk_buf_add(&rows, "[", 1) != 0) {
+    if (rc != 0 || (!c->want_csv && fk_buf_add(&rows, "[", 1) != 0)) {
         rc = FK_ENOMEM;
         goto out;
     }
@@ -213,7 +202,8 @@ static int rest_read(struct sb_ctx *c, bool head)
         goto out;
     }
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((n++ > 0 && fk_buf_add(&rows, ",", 1) != 0) || sb_rest_row_text(c, st, &rows) != 0)
+        if ((n++ > 0 && fk_buf_add(&rows, c->want_csv ? "\n" : ",", 1) != 0) ||
+            (c->want_csv ? sb_csv_row(c, st, &rows) : sb_rest_row_text(c, st, &rows)) != 0)
             goto out;
     }
     if (step != SQLITE_DONE) {
@@ -238,6 +228,10 @@ static int rest_read(struct sb_ctx *c, bool head)
     rc = reply_text(c, status, &rows, n);
     if (rc == 0 && c->resp->status < 300)
         rc = sb_rest_content_range(c->resp, offset, n, total);
+    if (rc == 0 && c->resp->status < 300)
+        rc = sb_rest_content_location(c);
+    if (rc == 0 && c->resp->status < 300)
+        rc = sb_prefer_applied(c);
     if (rc == 0 && head) {
         free(c->resp->body); /* HEAD: the same status and headers, no body */
         c->resp->body = NULL;
@@ -251,8 +245,18 @@ out:
     return rc;
 }
 
-static bool accept_ok(const char *accept, bool *want_object)
+static bool accept_ok(const char *accept, bool *want_object, bool *want_csv, bool read)
 {
+    /* ApiRequest.hs/Plan.hs negotiateContent: text/csv is a read's (and a write's
+     * representation's; the fake answers it on reads) when nothing JSON comes before it */
+    *want_csv = read && accept != NULL && strstr(accept, "text/csv") != NULL &&
+                (strstr(accept, "application/json") == NULL ||
+                 strstr(accept, "text/csv") < strstr(accept, "application/json")) &&
+                strstr(accept, "application/vnd.pgrst.object") == NULL;
+    if (*want_csv) {
+        *want_object = false;
+        return true;
+    }
     *want_object = accept != NULL && strstr(accept, "application/vnd.pgrst.object") != NULL;
     return accept == NULL || accept[0] == '\0' || *want_object || strstr(accept, "*/*") ||
            strstr(accept, "application/json") || strstr(accept, "application/*");
@@ -267,10 +271,33 @@ static bool profile_ok(const struct fk_req *req)
     return (p == NULL || strcmp(p, "public") == 0) && (q == NULL || strcmp(q, "public") == 0);
 }
 
-static int unknown_table(struct fk_resp *resp, const struct sb_schema *s, const char *name)
+void sb_rest_set_version(int major)
+{
+    version = major == 13 ? 13 : 12;
+}
+
+int sb_rest_version(void)
+{
+    return version;
+}
+
+static int unknown_table(const struct fk_req *req, struct fk_resp *resp, const struct sb_schema *s,
+                         const char *name)
 {
     const char *near = sb_schema_suggest(s, name);
     char msg[256], hint[256];
+
+    if (version == 12) { /* postgrest.h: PostgreSQL's 42P01, or Plan.hs NotFound ({}) */
+        bool write = strcmp(req->method, "POST") == 0 || strcmp(req->method, "PATCH") == 0;
+        cJSON *body = write ? cJSON_ParseWithLength(req->body, req->body_len) : NULL;
+        const cJSON *first = cJSON_IsArray(body) ? body->child : body;
+        bool keys = cJSON_IsObject(first) && first->child != NULL;
+        cJSON_Delete(body);
+        if (keys)
+            return fk_resp_set(resp, 404, "application/json; charset=utf-8", "{}", 2);
+        snprintf(msg, sizeof(msg), "relation \"public.%.100s\" does not exist", name);
+        return sb_pg_error(resp, 404, "42P01", msg, NULL, NULL);
+    }
 
     snprintf(msg, sizeof(msg), "Could not find the table 'public.%.100s' in the schema cache",
              name);
@@ -316,11 +343,12 @@ int sb_rest_table(const struct fk_req *req, struct fk_resp *resp)
         return fk_handler_rc(rc);
     c.t = sb_schema_table(c.svc->schema, req->nparams > 0 ? req->params[0] : NULL);
     if (c.t == NULL)
-        return unknown_table(resp, c.svc->schema, req->nparams > 0 ? req->params[0] : "");
+        return unknown_table(req, resp, c.svc->schema, req->nparams > 0 ? req->params[0] : "");
     if (!profile_ok(req))
         return sb_pg_error(resp, 406, "PGRST106", "Invalid schema", NULL,
                            "Only the following schemas are exposed: public");
-    if (!accept_ok(fk_req_header(req, "Accept"), &c.want_object)) {
+    if (!accept_ok(fk_req_header(req, "Accept"), &c.want_object, &c.want_csv,
+                   strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0)) {
         char msg[200];
         snprintf(msg, sizeof(msg), "None of these media types are available: %.120s",
                  fk_req_header(req, "Accept"));
@@ -340,10 +368,22 @@ int sb_rest_table(const struct fk_req *req, struct fk_resp *resp)
         rc = sb_pg_qerr(resp, &qe);
     else if (rc == 0) {
         sb_prefer_parse(fk_req_header(req, "Prefer"), &c.pref);
+        if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0 &&
+            c.pref.count_kind == SB_COUNT_PLANNED)
+            c.pref.count = false;  /* Response.hs: shouldCount is exact or estimated */
+        rc = sb_embed_resolve(&c); /* Plan.hs: the read plan, then the preferences */
+        if (rc == 0)
+            rc = sb_prefer_strict(&c);
+        if (rc != 0) {
+            sb_embed_cleanup(&c);
+            sb_query_cleanup(&c.q);
+            return rc > 0 ? 0 : rc;
+        }
         sb_auth_uid_set(c.caller.role == SB_ROLE_AUTHENTICATED ? c.caller.sub : NULL);
         rc = dispatch(&c);
         sb_auth_uid_set(NULL);
     }
+    sb_embed_cleanup(&c);
     sb_query_cleanup(&c.q);
     return rc;
 }

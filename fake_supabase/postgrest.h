@@ -32,6 +32,14 @@ int sb_rest_rpc(const struct fk_req *req, struct fk_resp *resp);
 /* Insert the "rows" part of a state document, {"table": [row, ...]}, into the exposed tables
  * (path is its JSON path for messages). Runs inside the caller's transaction. 0, FK_EINVAL,
  * FK_ECONFLICT or FK_ENOMEM with err set. Borrows rows. */
+/* The PostgREST major version answered (--postgrest-version, 12 or 13; default 12): v12.2's
+ * Error.hs has no PGRST205, so an unknown table reaches PostgreSQL (404 42P01 "relation
+ * \"public.t\" does not exist", or 404 {} for a POST/PATCH naming columns: Plan.hs
+ * resolveOrError NotFound), and PGRST116 says "JSON object requested, multiple (or no) rows
+ * returned"; v13 answers 404 PGRST205 "Could not find the table 'public.t' in the schema
+ * cache" (hint: the closest table) and "Cannot coerce the result to a single JSON object". */
+void sb_rest_set_version(int major);
+int sb_rest_version(void);
 int sb_rest_load_rows(struct fk_store *st, const struct sb_schema *s, const cJSON *rows,
                       const char *path, struct fk_error *err) FK_MUST_CHECK;
 /* Every exposed table as {"table": [rows in rowid order]}, values typed as /rest/v1 types

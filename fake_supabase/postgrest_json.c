@@ -68,6 +68,69 @@ cJSON *sb_rest_row(const struct sb_table *t, sqlite3_stmt *st)
     return row;
 }
 
+/* A rendered value v (JSON text, len bytes) as PostgreSQL's text output, a JSON string: a
+ * timestamp's 'T' becomes ' ' and timestamptz's "+00:00" "+00" (the session is UTC); numbers
+ * and booleans their JSON text; json and jsonb (jsonb: the path's node) their jsonb text.
+ * Arrays keep their JSON (PostgreSQL's {a,b} text is not rendered). */
+static int text_cast(struct fk_buf *out, const char *v, size_t len, const struct pg_type *t,
+                     bool jsonb)
+{
+    cJSON *j = cJSON_ParseWithLength(v, len);
+    struct fk_buf a;
+    int rc;
+
+    fk_buf_init(&a, SIZE_MAX);
+    if (j == NULL || cJSON_IsNull(j) || (t->array && !jsonb))
+        rc = fk_buf_add(out, v, len);
+    else if (cJSON_IsNumber(j) || cJSON_IsBool(j)) /* as rendered: numeric(10,2)'s 12.50 */
+        rc = pg_json_string(out, v, len);
+    else if (cJSON_IsString(j) && !jsonb) {
+        char *s = j->valuestring, *tee = strchr(s, 'T');
+        size_t n = strlen(s);
+        if ((t->kind == PG_TIMESTAMP || t->kind == PG_TIMESTAMPTZ) && tee != NULL)
+            *tee = ' ';
+        if (t->kind == PG_TIMESTAMPTZ && n > 6 && strcmp(s + n - 3, ":00") == 0)
+            n -= 3;
+        rc = pg_json_string(out, s, n);
+    } else {
+        rc = sb_jsonb_text(&a, j);
+        if (rc == 0)
+            rc = pg_json_string(out, fk_buf_str(&a), a.len);
+    }
+    fk_buf_cleanup(&a);
+    cJSON_Delete(j);
+    return rc;
+}
+
+/* Select item s of col, whose value renders as v (JSON text, len bytes): its JSON path
+ * (filter_jpath.h) and ::text cast applied. */
+static int select_value(struct fk_buf *out, const struct sb_select *s, const struct sb_column *col,
+                        const char *v, size_t len)
+{
+    struct fk_buf a;
+    int rc = 0;
+
+    if (s->jp == NULL && !s->as_text)
+        return fk_buf_add(out, v, len);
+    fk_buf_init(&a, SIZE_MAX);
+    if (s->jp != NULL) {
+        rc = sb_jpath_render(&a, s->jp, v, len);
+        v = fk_buf_str(&a);
+        len = a.len;
+    }
+    if (rc == 0 && s->as_text && !sb_jpath_is_text(s->jp))
+        rc = text_cast(out, v, len, &col->type, s->jp != NULL);
+    else if (rc == 0)
+        rc = fk_buf_add(out, v, len);
+    fk_buf_cleanup(&a);
+    return rc;
+}
+
+static const char *select_name(const struct sb_select *s, const struct sb_column *col)
+{
+    return s->alias != NULL ? s->alias : sb_jpath_alias(s->jp, col->name);
+}
+
 cJSON *sb_rest_project(const struct sb_ctx *c, const cJSON *full)
 {
     cJSON *row = cJSON_CreateObject();
@@ -76,11 +139,26 @@ cJSON *sb_rest_project(const struct sb_ctx *c, const cJSON *full)
         const struct sb_select *s = &c->q.sel[i];
         const char *name = c->t->cols[s->col].name;
         cJSON *v = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(full, name), true);
-        if (v == NULL || !cJSON_AddItemToObject(row, s->alias != NULL ? s->alias : name, v)) {
+        if (v != NULL && (s->jp != NULL || s->as_text)) { /* through the text form */
+            char *text = cJSON_PrintUnformatted(v);
+            struct fk_buf b;
+            fk_buf_init(&b, SIZE_MAX);
+            cJSON_Delete(v);
+            v = text != NULL && select_value(&b, s, &c->t->cols[s->col], text, strlen(text)) == 0
+                    ? cJSON_ParseWithLength(fk_buf_str(&b), b.len)
+                    : NULL;
+            fk_buf_cleanup(&b);
+            cJSON_free(text);
+        }
+        if (v == NULL || !cJSON_AddItemToObject(row, select_name(s, &c->t->cols[s->col]), v)) {
             cJSON_Delete(v);
             cJSON_Delete(row);
             return NULL;
         }
+    }
+    if (row != NULL && c->nembeds > 0 && sb_embed_json(c, full, row) != 0) {
+        cJSON_Delete(row);
+        return NULL;
     }
     return row;
 }
@@ -100,14 +178,24 @@ int sb_rest_row_text(const struct sb_ctx *c, sqlite3_stmt *st, struct fk_buf *ou
         if (i > 0)
             rc = fk_buf_add(out, ",", 1);
         if (rc == 0) {
-            const char *name = s->alias != NULL ? s->alias : col->name;
+            const char *name = select_name(s, col);
             rc = pg_json_string(out, name, strlen(name));
         }
         if (rc == 0)
             rc = fk_buf_add(out, ":", 1);
-        if (rc == 0)
+        if (rc == 0 && s->jp == NULL && !s->as_text)
             rc = add_value(out, col, st, s->col);
+        else if (rc == 0) {
+            struct fk_buf b;
+            fk_buf_init(&b, SIZE_MAX);
+            rc = add_value(&b, col, st, s->col);
+            if (rc == 0)
+                rc = select_value(out, s, col, fk_buf_str(&b), b.len);
+            fk_buf_cleanup(&b);
+        }
     }
+    if (rc == 0 && c->nembeds > 0)
+        rc = sb_embed_text(c, st, c->q.nsel == 0, out);
     return rc == 0 ? fk_buf_add(out, "}", 1) : rc;
 }
 

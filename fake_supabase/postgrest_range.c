@@ -20,6 +20,7 @@
 #include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fake_supabase/errors.h"
@@ -172,4 +173,72 @@ int sb_rest_content_range(struct fk_resp *resp, long long lower, long long n, lo
     v[len++] = '/';
     memcpy(v + len, tot, strlen(tot) + 1);
     return fk_resp_header(resp, "Content-Range", v);
+}
+
+/* Network.HTTP.Base urlEncode: bytes other than ASCII letters, digits and -_.~ as %XX. */
+static int url_encode(struct fk_buf *out, const char *s)
+{
+    int rc = 0;
+
+    for (; rc == 0 && *s != '\0'; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~')
+            rc = fk_buf_add(out, s, 1);
+        else
+            rc = fk_buf_printf(out, "%%%02X", ch);
+    }
+    return rc;
+}
+
+int sb_rest_content_location(struct sb_ctx *c)
+{
+    /* PostgREST 12 Response.hs (reads): "/" table, then "?" qsCanonical when not empty:
+     * QueryParams.hs canonical, urlEncodeVars over the decoded parameters sorted (stably) by
+     * name, where a repeated name's values join with ',' after the first's */
+    const struct fk_req *r = c->req;
+    size_t n = r->nargs, *order = malloc((n > 0 ? n : 1) * sizeof(*order));
+    bool *done = calloc(n > 0 ? n : 1, sizeof(*done));
+    struct fk_buf loc;
+    int rc;
+
+    fk_buf_init(&loc, SIZE_MAX);
+    rc = order != NULL && done != NULL ? fk_buf_add(&loc, "/", 1) : FK_ENOMEM;
+    if (rc == 0)
+        rc = fk_buf_addstr(&loc, c->t->name);
+    for (size_t i = 0; i < n; i++) { /* insertion sort: stable */
+        size_t j = i;
+        for (; rc == 0 && j > 0 && strcmp(r->args[order[j - 1]].key, r->args[i].key) > 0; j--)
+            order[j] = order[j - 1];
+        if (rc == 0)
+            order[j] = i;
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const struct fk_kv *kv = &r->args[order[i]];
+        if (done[order[i]])
+            continue;
+        rc = fk_buf_add(&loc, i == 0 ? "?" : "&", 1);
+        if (rc == 0)
+            rc = url_encode(&loc, kv->key);
+        if (rc == 0)
+            rc = fk_buf_add(&loc, "=", 1);
+        if (rc == 0)
+            rc = url_encode(&loc, kv->value != NULL ? kv->value : "");
+        for (size_t k = i + 1; rc == 0 && k < n; k++) {
+            const struct fk_kv *same = &r->args[order[k]];
+            if (done[order[k]] || strcmp(same->key, kv->key) != 0)
+                continue;
+            done[order[k]] = true;
+            rc = fk_buf_add(&loc, ",", 1);
+            if (rc == 0)
+                rc = url_encode(&loc, same->value != NULL ? same->value : "");
+        }
+    }
+    /* libmicrohttpd builds an answer's head in the connection's 32 KiB pool: a longer
+     * Content-Location (a query of thousands of conditions) is left out, not the answer */
+    if (rc == 0 && loc.len <= 8192)
+        rc = fk_resp_header(c->resp, "Content-Location", fk_buf_str(&loc));
+    fk_buf_cleanup(&loc);
+    free(order);
+    free(done);
+    return rc;
 }

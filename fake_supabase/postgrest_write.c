@@ -125,10 +125,21 @@ static int parse_body(struct sb_ctx *c, bool arrays_ok, cJSON **out)
         return fk_answered(sb_pg_error(c->resp, 400, "22P05", "unsupported Unicode escape sequence",
                                        "\\u0000 cannot be converted to text.", NULL));
     body = fk_req_json(c->req, NULL);
+    if (body != NULL && !cJSON_IsObject(body) && !cJSON_IsArray(body) && c->q.columns == NULL) {
+        /* ApiRequest.hs payloadAttributes: "truncate everything else to an empty array" (a
+         * POST inserts nothing; a PATCH of no columns updates nothing) */
+        cJSON_Delete(body);
+        body = arrays_ok ? cJSON_CreateArray() : cJSON_CreateObject();
+        if (body == NULL)
+            return FK_ENOMEM;
+    }
     ok = body != NULL && (cJSON_IsObject(body) || (arrays_ok && cJSON_IsArray(body)));
-
-    for (it = cJSON_IsArray(body) ? body->child : NULL; it != NULL; it = it->next)
-        ok = ok && cJSON_IsObject(it);
+    for (it = cJSON_IsArray(body) ? body->child : NULL; ok && it != NULL; it = it->next)
+        if (!cJSON_IsObject(it)) { /* payloadAttributes: an array not all of objects */
+            cJSON_Delete(body);
+            return fk_answered(
+                sb_pg_error(c->resp, 400, "PGRST102", "All object keys must match", NULL, NULL));
+        }
     if (!ok) {
         cJSON_Delete(body);
         return fk_answered(
@@ -358,26 +369,6 @@ static int set_location(struct sb_ctx *c, const cJSON *full)
     return fk_resp_header(c->resp, "Location", loc);
 }
 
-static int preference_applied(struct sb_ctx *c)
-{
-    char v[160] = "";
-    size_t n = 0;
-
-    if (c->pref.ret == SB_RET_MINIMAL || c->pref.ret == SB_RET_REPR ||
-        c->pref.ret == SB_RET_HEADERS)
-        n += (size_t)snprintf(v + n, sizeof(v) - n, "return=%s",
-                              c->pref.ret == SB_RET_MINIMAL ? "minimal"
-                              : c->pref.ret == SB_RET_REPR  ? "representation"
-                                                            : "headers-only");
-    if (c->pref.resolution != SB_RES_NONE && n < sizeof(v))
-        n += (size_t)snprintf(v + n, sizeof(v) - n, "%sresolution=%s", n ? ", " : "",
-                              c->pref.resolution == SB_RES_MERGE ? "merge-duplicates"
-                                                                 : "ignore-duplicates");
-    if (c->pref.count && n < sizeof(v))
-        snprintf(v + n, sizeof(v) - n, "%scount=exact", n ? ", " : "");
-    return v[0] != '\0' ? fk_resp_header(c->resp, "Preference-Applied", v) : 0;
-}
-
 /* Commit (or roll back on a single-object mismatch) and answer with the written rows.
  * Takes ownership of out. */
 static int finish_write(struct sb_ctx *c, cJSON *out, unsigned ok_status, bool is_insert,
@@ -421,7 +412,7 @@ static int finish_write(struct sb_ctx *c, cJSON *out, unsigned ok_status, bool i
     else if (rc == 0)
         rc = sb_rest_content_range(c->resp, 0, n, c->pref.count ? n : -1);
     if (rc == 0)
-        rc = preference_applied(c);
+        rc = sb_prefer_applied(c);
     cJSON_Delete(out);
     return rc;
 }

@@ -16,12 +16,38 @@
 enum sb_return { SB_RET_DEFAULT, SB_RET_MINIMAL, SB_RET_REPR, SB_RET_HEADERS };
 enum sb_resolution { SB_RES_NONE, SB_RES_MERGE, SB_RES_IGNORE };
 
-/* The Prefer header: "return=representation, count=exact" (comma-separated, trimmed). */
+enum sb_count_kind { SB_COUNT_NONE, SB_COUNT_EXACT, SB_COUNT_PLANNED, SB_COUNT_ESTIMATED };
+enum sb_handling { SB_HANDLING_NONE, SB_HANDLING_STRICT, SB_HANDLING_LENIENT };
+enum sb_missing { SB_MISSING_NONE, SB_MISSING_DEFAULT, SB_MISSING_NULL };
+
+/* The Prefer headers as PostgREST 12 reads them (ApiRequest/Preferences.hs fromHeaders): items
+ * split on ',' and trimmed; in each family the first item PostgREST knows wins. count is set
+ * for every count= the fake answers with a total (it counts exactly for all three; on writes
+ * PostgREST's shouldCount leaves count=planned without one, and so does the fake); invalid
+ * holds the items PostgREST would not accept, joined by ", ", for handling=strict's PGRST122. */
 struct sb_prefer {
     enum sb_return ret;
     bool count;
+    enum sb_count_kind count_kind;
     enum sb_resolution resolution;
     bool missing_default;
+    enum sb_missing missing;
+    enum sb_handling handling;
+    char invalid[256];
+    bool tx_rollback;
+};
+
+/* One embedding of select= (postgrest_embed.c): key name, the embedded table, the row's column
+ * and the embedded table's column that match, an object (to_one) or an array, !inner, and
+ * the embedded select list. */
+struct sb_embed {
+    char *name;
+    const struct sb_table *child;
+    int parent_col;
+    int child_col;
+    bool to_one;
+    bool inner;
+    struct sb_query q;
 };
 
 struct sb_ctx {
@@ -34,13 +60,40 @@ struct sb_ctx {
     struct sb_query q;
     struct sb_prefer pref;
     bool want_object;       /* Accept: application/vnd.pgrst.object+json */
+    bool want_csv;          /* Accept: text/csv (reads) */
     bool rls_check;         /* writes: RETURNING ends with the policies' check (rls.h) */
     bool rls_upsert_update; /* this upsert row conflicts: it takes the update path */
+    struct sb_embed *embeds;
+    size_t nembeds;
 };
 
-/* Parse a Prefer header (NULL: defaults). Unknown items are ignored, as PostgREST's lenient
- * handling does. */
+/* text/csv (postgrest_csv.c): the header line (without '\n') and one row of st (every column
+ * of c->t in order) as PostgREST's asCsvF writes them. */
+int sb_csv_header(const struct sb_ctx *c, struct fk_buf *out) FK_MUST_CHECK;
+int sb_csv_row(const struct sb_ctx *c, sqlite3_stmt *st, struct fk_buf *out) FK_MUST_CHECK;
+
+/* Resource embedding (postgrest_embed.c). Resolve c->q's embeddings against the schema's
+ * foreign keys: 0, FK_ANSWERED (400 PGRST200 written), FK_ENOMEM. */
+int sb_embed_resolve(struct sb_ctx *c) FK_MUST_CHECK;
+void sb_embed_cleanup(struct sb_ctx *c);
+/* Append " AND EXISTS (...)" for every !inner embedding. */
+int sb_embed_where(struct sb_ctx *c, struct sb_sql *sql) FK_MUST_CHECK;
+/* Append ,"name":value for every embedding of the current row of st (every column of c->t in
+ * order); first: no comma before the first one. */
+int sb_embed_text(const struct sb_ctx *c, sqlite3_stmt *st, bool first,
+                  struct fk_buf *out) FK_MUST_CHECK;
+/* The same for a written row (full: sb_rest_row's object), added to row. */
+int sb_embed_json(const struct sb_ctx *c, const cJSON *full, cJSON *row) FK_MUST_CHECK;
+
+/* Parse a Prefer header (NULL: defaults) into p (postgrest_prefer.c). Unknown items are kept in
+ * p->invalid and otherwise ignored, as PostgREST's default (lenient) handling does. */
 void sb_prefer_parse(const char *header, struct sb_prefer *p);
+/* 400 PGRST122 when handling=strict and p->invalid is not empty (PostgREST 12's Plan.hs checks
+ * it after the query string): FK_ANSWERED when the error answer was written, else 0. */
+int sb_prefer_strict(struct sb_ctx *c) FK_MUST_CHECK;
+/* Preference-Applied: the preferences PostgREST 12's Response.hs echoes for c's method, in
+ * prefAppliedHeader's order (resolution, missing, return, count, handling); none: no header. */
+int sb_prefer_applied(struct sb_ctx *c) FK_MUST_CHECK;
 
 /* Append the WHERE condition of c: the request's filters, plus the role's row rule. */
 int sb_rest_where(struct sb_ctx *c, struct sb_sql *sql) FK_MUST_CHECK;
@@ -74,6 +127,9 @@ struct sb_window {
 /* c's window from limit=, offset= and, on GET, the Range header, as PostgREST works it out.
  * FK_OK, FK_ANSWERED when an error answer was written (416 PGRST103, 400 22003), or FK_ENOMEM. */
 int sb_rest_window(struct sb_ctx *c, struct sb_window *w) FK_MUST_CHECK;
+/* Content-Location of a read: "/table?" and the query PostgREST 12 canonicalizes (sorted by
+ * name, URL-encoded, repeated names joined with ','); left out past 8 KiB. */
+int sb_rest_content_location(struct sb_ctx *c) FK_MUST_CHECK;
 /* Content-Range for n rows starting at lower, of total (-1: unknown "*"). */
 int sb_rest_content_range(struct fk_resp *resp, long long lower, long long n,
                           long long total) FK_MUST_CHECK;

@@ -6,6 +6,9 @@
  * PostgREST's error messages quote them (docs/reference/supabase.md section 3, error bodies). */
 #include "fake_supabase/schema_cache.h"
 
+#include "fake_supabase/filter_jpath.h"
+#include "fake_supabase/filter_regex.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -394,6 +397,8 @@ int sb_schema_from_sql(const char *base_sql, const char *extra_sql, struct sb_sc
 
     *out = NULL;
     pg_sqlite_auto(); /* the type layer's functions on this and every later connection */
+    sb_jpath_auto();  /* and PostgREST's JSON paths (filter_jpath.h) */
+    sb_regex_auto();  /* and match/imatch (filter_regex.h) */
     if (s == NULL || sqlite3_open(":memory:", &db) != SQLITE_OK) {
         fk_error_set(err, "schema: out of memory");
         rc = FK_ENOMEM;

@@ -65,6 +65,9 @@ static void check(const struct fk_req *req, const struct fk_resp *resp)
         return;
     if (strcmp(req->method, "HEAD") == 0)
         return; /* no body */
+    if (resp->status == 404 && resp->body_len == 2 && memcmp(resp->body, "{}", 2) == 0)
+        return; /* PostgREST 12's NotFound (Error.hs: toJSON NotFound = {}), a POST/PATCH naming
+                   columns of an unknown table */
     fuzz_require_keys(resp, resp->status == 401 ? gw : pg);
 }
 

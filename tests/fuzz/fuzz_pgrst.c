@@ -48,8 +48,8 @@ static void run_sql(const struct sb_table *t, const struct sb_query *q)
 
     sb_sql_init(&sql);
     rc = sb_sql_raw(&sql, "SELECT ");
-    if (rc == 0)
-        rc = sb_sql_select_list(&sql, t, q);
+    if (rc == 0) /* a select of embeddings only has no column of t (postgrest_embed.c) */
+        rc = q->nsel > 0 ? sb_sql_select_list(&sql, t, q) : sb_sql_raw(&sql, "1");
     if (rc == 0)
         rc = sb_sql_raw(&sql, " FROM \"t\" WHERE ");
     if (rc == 0)

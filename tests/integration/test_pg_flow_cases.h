@@ -412,6 +412,70 @@ static const struct flow_req ex_reqs[] = {
      "SELECT title FROM " NT " WHERE title @> '{x}'", NULL, false},
     {SVC, "GET", "notes?select=title&team_id=eq.1", NULL,
      "SELECT title FROM " NT " WHERE team_id = '1'", NULL, false},
+    /* embedding (Plan.hs findRel, QueryBuilder.hs: a LATERAL subquery per embedding, json_agg
+     * for one-to-many, the row or null for many-to-one; !inner an inner join), under each
+     * role's policies on the embedded table */
+    {SVC, "GET", "teams?select=name,notes(title)&order=name", NULL,
+     "SELECT t.name, coalesce((SELECT json_agg(x) FROM (SELECT title FROM " NT
+     " WHERE notes.team_id = t.id) x), '[]') AS notes FROM " TM " t ORDER BY t.name",
+     NULL, false},
+    {TWO, "GET", "teams?select=name,notes(title)&order=name", NULL,
+     "SELECT t.name, coalesce((SELECT json_agg(x) FROM (SELECT title FROM " NT
+     " WHERE notes.team_id = t.id) x), '[]') AS notes FROM " TM " t ORDER BY t.name",
+     NULL, false},
+    {ONE, "GET", "notes?select=title,teams(name,slug)&order=title", NULL,
+     "SELECT n.title, (SELECT row_to_json(x) FROM (SELECT name, slug FROM " TM
+     " WHERE teams.id = n.team_id) x) AS teams FROM " NT " n ORDER BY n.title",
+     NULL, false},
+    {SVC, "GET", "notes?select=title,t:teams!inner(slug)&order=title", NULL,
+     "SELECT n.title, (SELECT row_to_json(x) FROM (SELECT slug FROM " TM
+     " WHERE teams.id = n.team_id) x) AS t FROM " NT " n WHERE EXISTS (SELECT 1 FROM " TM
+     " WHERE teams.id = n.team_id) ORDER BY n.title",
+     NULL, false},
+    /* match/imatch: SqlFragment.hs "~" and "~*" (POSIX regular expressions in the fake) */
+    {SVC, "GET", "notes?select=title&title=match.^[aB]&order=title", NULL,
+     "SELECT title FROM " NT " WHERE title ~ '^[aB]' ORDER BY title", NULL, false},
+    {SVC, "GET", "notes?select=title&title=imatch.^b&order=title", NULL,
+     "SELECT title FROM " NT " WHERE title ~* '^b' ORDER BY title", NULL, false},
+    {SVC, "GET", "notes?select=title&title=not.match.a$&order=title", NULL,
+     "SELECT title FROM " NT " WHERE NOT title ~ 'a$' ORDER BY title", NULL, false},
+    {SVC, "GET", "notes?select=title&title=match.(", NULL,
+     "SELECT title FROM " NT " WHERE title ~ '('", NULL, false},
+    {SVC, "GET", "notes?select=title&rating=match.3", NULL,
+     "SELECT title FROM " NT " WHERE rating ~ '3'", NULL, false},
+    /* op(any)/op(all): QueryParams.hs pQuantOp, SqlFragment.hs fmtQuant "= ANY('{..}')" */
+    {SVC, "GET", "notes?select=title&title=like(any).{a*,B*}&order=title", NULL,
+     "SELECT title FROM " NT " WHERE title LIKE ANY('{a%,B%}') ORDER BY title", NULL, false},
+    {SVC, "GET", "notes?select=title&title=ilike(all).{*A*,*e*}&order=title", NULL,
+     "SELECT title FROM " NT " WHERE title ILIKE ALL('{%A%,%e%}') ORDER BY title", NULL, false},
+    {SVC, "GET", "notes?select=title&rating=eq(any).{3,4}", NULL,
+     "SELECT title FROM " NT " WHERE rating = ANY('{3,4}')", NULL, false},
+    {SVC, "GET", "notes?select=title&rating=eq(any).{3,x}", NULL,
+     "SELECT title FROM " NT " WHERE rating = ANY('{3,x}')", NULL, false},
+    {SVC, "GET", "notes?select=title&title=not.eq(all).{}&order=title", NULL,
+     "SELECT title FROM " NT " WHERE NOT title = ALL('{}') ORDER BY title", NULL, false},
+    /* JSON paths (PostgREST's SqlFragment.hs pgFmtField: col->'k'->>'k' on json/jsonb,
+     * to_jsonb(col)->... on other types; Plan.hs lastJsonKey names the output) and ::text
+     * casts (pgFmtApplyCast: CAST(col AS text)) */
+    {SVC, "GET", "notes?select=title,meta->>k,meta->n->0,x:meta->n,tags->0,scores->-1&order=title",
+     NULL,
+     "SELECT title, meta->>'k' AS k, meta->'n'->0 AS n, meta->'n' AS x, to_jsonb(tags)->0 AS "
+     "tags, to_jsonb(scores)->-1 AS scores FROM " NT " ORDER BY title",
+     NULL, false},
+    {SVC, "GET", "notes?select=title&meta->>k=eq.1", NULL,
+     "SELECT title FROM " NT " WHERE meta->>'k' = '1'", NULL, false},
+    {SVC, "GET", "notes?select=title&meta->k=in.(1,2)", NULL,
+     "SELECT title FROM " NT " WHERE meta->'k' IN ('1', '2')", NULL, false},
+    {SVC, "GET", "notes?select=title&or=(meta->n->>0.eq.true,meta->>k.is.null)&order=title", NULL,
+     "SELECT title FROM " NT " WHERE meta->'n'->>0 = 'true' OR meta->>'k' IS NULL ORDER BY title",
+     NULL, false},
+    {SVC, "GET", "notes?select=title&order=meta->>k.desc,title", NULL,
+     "SELECT title FROM " NT " ORDER BY meta->>'k' DESC, title", NULL, false},
+    {SVC, "GET", "notes?select=title,rating::text,pinned::text,price::text,meta::text&order=title",
+     NULL,
+     "SELECT title, rating::text AS rating, pinned::text AS pinned, price::text AS price, "
+     "meta::text AS meta FROM " NT " ORDER BY title",
+     NULL, false},
     /* writes */
     {SVC, "PATCH", "notes?id=eq." N1 "&select=meta,tags,price",
      "{\"meta\":{\"b\":[1,2.50]},\"tags\":[],\"price\":999999.994}",

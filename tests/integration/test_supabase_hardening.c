@@ -289,9 +289,9 @@ static void test_nul_and_bad_utf8_are_not_cut(void **state)
 
     (void)state;
     rest("GET", "/rest/v1/profiles%00x", SERVICE, NULL, NULL, NULL, &r);
-    expect_error(&r, 404, "PGRST205");
+    expect_error(&r, 404, "42P01"); /* an unknown table, as PostgREST 12 answers it */
     rest("GET", "/rest/v1/profiles%FF", SERVICE, NULL, NULL, NULL, &r);
-    expect_error(&r, 404, "PGRST205");
+    expect_error(&r, 404, "42P01");
     /* a uuid column refuses the value (22P02); a text column compares it whole */
     rest("GET", "/rest/v1/profiles?id=eq." U1 "%00x", SERVICE, NULL, NULL, NULL, &r);
     expect_error(&r, 400, "22P02");
