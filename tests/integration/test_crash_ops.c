@@ -210,7 +210,8 @@ static void serves(int n, int victim)
     chaos_verdict(C, point);
 }
 
-/* release and provision for the same user at once; with_number: provisioned first. */
+/* release and provision for the same user at once; with_number: provisioned first. One of
+ * them is killed at a drawn instant, or neither (drawn). */
 static void release_vs_provision(bool with_number)
 {
     const char *prov[] = {"provision", "--user-token", C->fl.token, NULL};
@@ -221,24 +222,75 @@ static void release_vs_provision(bool with_number)
     if (with_number && chaos_prov(C, prov, lease_env, out, sizeof(out)) != 0)
         fail_msg("provision before the race: %s", out);
     bool release_first = chaos_draw(C, 2) == 0;
+    int victim = (int)chaos_draw(C, 3) - 1; /* -1 none, 0 the first started, 1 the second */
     int64_t off = (int64_t)chaos_draw(C, (uint64_t)clean_us / 2 + 1);
+    int64_t at = (int64_t)chaos_draw(C, (uint64_t)clean_us + 1);
     assert_int_equal(crash_run_start(&a, &C->fl, release_first ? rel : prov, lease_env), 0);
     chaos_sleep_us(off);
     assert_int_equal(crash_run_start(&b, &C->fl, release_first ? prov : rel, lease_env), 0);
+    if (victim >= 0) {
+        chaos_sleep_us(at);
+        crash_run_kill(victim == 0 ? &a : &b);
+    }
     int sa = crash_run_wait(&a), sb = crash_run_wait(&b);
     int srel = release_first ? sa : sb, sprov = release_first ? sb : sa;
+    bool rel_killed = victim >= 0 && (victim == 0) == release_first;
+    bool prov_killed = victim >= 0 && !rel_killed;
     snprintf(point, sizeof(point),
-             "release vs provision (%s number, %s first, %lld us apart): release %d, "
-             "provision %d",
+             "release vs provision (%s number, %s first, %lld us apart, %s killed at %lld us): "
+             "release %d, provision %d",
              with_number ? "with a" : "no", release_first ? "release" : "provision", (long long)off,
-             srel, sprov);
+             rel_killed    ? "release"
+             : prov_killed ? "provision"
+                           : "none",
+             (long long)at, srel, sprov);
     crash_run_free(&a);
     crash_run_free(&b);
-    if ((srel != 0 && srel != 4) || (sprov != 0 && sprov != 4)) {
+    if ((!rel_killed && srel != 0 && srel != 4) || (!prov_killed && sprov != 0 && sprov != 4)) {
         chaos_record(C, point, "a run exited neither 0 nor 4");
         return;
     }
-    /* A release that exited 0 undid the user; anything the race left is the re-run's. */
+    /* A killed release is finished by the re-run (resume --force), which then provisions. */
+    chaos_verdict(C, point);
+}
+
+/* A release frozen (SIGSTOP) after a drawn line of its trace, past its lease, while
+ * `reconcile --fix` runs (it finishes a release whose run is gone); then thawed, and the
+ * user provisioned again. Its late writes must touch nothing of the new number. */
+static void reconcile_beside_paused_release(void)
+{
+    const char *prov[] = {"provision", "--user-token", C->fl.token, NULL};
+    const char *rel[] = {"release", "--user-token", C->fl.token, NULL};
+    const char *rec[] = {"reconcile", "--fix", NULL};
+    char point[700], out[1024];
+    struct crash_run a;
+    cJSON *l = NULL;
+    chaos_next_user(C);
+    if (chaos_prov(C, prov, lease_env, out, sizeof(out)) != 0)
+        fail_msg("provision before the release: %s", out);
+    long k = (long)chaos_draw(C, 30);
+    bool provision_first = chaos_draw(C, 2) == 0;
+    assert_int_equal(crash_run_start(&a, &C->fl, rel, lease_env), 0);
+    while (a.lines < k && crash_run_line(&a, &l)) {
+        cJSON_Delete(l);
+        l = NULL;
+    }
+    kill(a.run.pid, SIGSTOP);
+    if (!chaos_wait_lease(C, LEASE_WAIT_MS))
+        fail_msg("the frozen release's lease never expired");
+    int s1 = chaos_prov(C, rec, lease_env, out, sizeof(out));
+    int s2 = provision_first ? chaos_prov(C, prov, lease_env, out, sizeof(out)) : -1;
+    kill(a.run.pid, SIGCONT);
+    int sa = crash_run_wait(&a);
+    snprintf(point, sizeof(point),
+             "release frozen after line %ld (\"%s\") past its lease, reconcile --fix %d, "
+             "provision %s %d, release thawed: %d",
+             k, a.last, s1, provision_first ? "before the thaw" : "after", s2, sa);
+    crash_run_free(&a);
+    if ((s1 != 0 && s1 != 9) || (sa != 0 && sa != 4) || (provision_first && s2 != 0)) {
+        chaos_record(C, point, "an exit status out of place");
+        return;
+    }
     chaos_verdict(C, point);
 }
 
@@ -263,6 +315,8 @@ static void frozen_fake(void)
     static const char *const short_env[] = {"PROV_LEASE_MS=1000", "PROV_REQUEST_TIMEOUT_MS=300",
                                             "PROV_MAX_ATTEMPTS=2", "PROV_DEADLINE_MS=2500", NULL};
     static const char *const names[] = {"fake_twilio", "fake_livekit", "fake_supabase"};
+    static const char *const modes[] = {"A gave up, thawed after", "A gave up, thawed under B",
+                                        "A waiting past its lease, thawed under B"};
     const char *prov[] = {"provision", "--user-token", C->fl.token, NULL};
     const char *resume[] = {"resume", "--user-id", C->fl.user_id, "--force", NULL};
     char point[1400], bout[512] = "";
@@ -274,11 +328,12 @@ static void frozen_fake(void)
     while (frozen_steps[f][nsteps] != NULL)
         nsteps++;
     const char *step = frozen_steps[f][chaos_draw(C, (uint64_t)nsteps)];
-    bool second = chaos_draw(C, 2) == 0;
+    /* B needs Supabase: with it frozen, only mode 0. */
+    int mode = f == FLOW_SUPABASE ? 0 : (int)chaos_draw(C, 3);
     int64_t lag = (int64_t)chaos_draw(C, 20000); /* after the step's start line */
     pid_t pid = flow_fake(&C->fl, f)->pid;
 
-    assert_int_equal(crash_run_start(&a, &C->fl, prov, short_env), 0);
+    assert_int_equal(crash_run_start(&a, &C->fl, prov, mode == 2 ? lease_env : short_env), 0);
     bool seen = false;
     while (!seen && crash_run_line(&a, &l)) {
         seen = step_start(l, step);
@@ -287,14 +342,21 @@ static void frozen_fake(void)
     }
     chaos_sleep_us(lag);
     kill(pid, SIGSTOP);
-    int sa = crash_run_wait(&a);
-    char reached[200];
-    snprintf(reached, sizeof(reached), "%s", a.last);
-    crash_run_free(&a);
-    int sb = -1;
-    if (second && f != FLOW_SUPABASE) {
-        /* B claims the job (Supabase answers) and then waits on the frozen fake. */
-        assert_int_equal(crash_run_start(&b, &C->fl, resume, lease_env), 0);
+    int sa = -1, sb = -1;
+    char reached[200] = "";
+    if (mode < 2) {
+        sa = crash_run_wait(&a);
+        snprintf(reached, sizeof(reached), "%s", a.last);
+        crash_run_free(&a);
+    } else if (!chaos_wait_lease(C, LEASE_WAIT_MS)) {
+        kill(pid, SIGCONT);
+        fail_msg("A's lease never expired while %s was frozen", names[f]);
+    }
+    if (mode > 0) {
+        /* B holds the job (Supabase answers) and then waits on the frozen fake; A's queued
+         * requests and B's are served together once it is thawed. */
+        const char *const *bargs = mode == 2 ? prov : resume;
+        assert_int_equal(crash_run_start(&b, &C->fl, bargs, lease_env), 0);
         chaos_sleep_us((int64_t)chaos_draw(C, 300000));
         kill(pid, SIGCONT);
         sb = crash_run_wait(&b);
@@ -304,11 +366,19 @@ static void frozen_fake(void)
     } else {
         kill(pid, SIGCONT);
     }
+    if (mode == 2) {
+        sa = crash_run_wait(&a);
+        snprintf(reached, sizeof(reached), "%s", a.last);
+        crash_run_free(&a);
+    }
     snprintf(point, sizeof(point),
-             "%s frozen %lld us into \"%s\" (%s): run exit %d at \"%s\"; thawed %s (B exit %d "
-             "%s)",
-             names[f], (long long)lag, step, seen ? "reached" : "never reached", sa, reached,
-             sb >= 0 ? "under a resume" : "after it", sb, bout);
+             "%s frozen %lld us into \"%s\" (%s), %s: A exit %d at \"%s\"; B exit %d %s", names[f],
+             (long long)lag, step, seen ? "reached" : "never reached", modes[mode], sa, reached, sb,
+             bout);
+    if (mode == 2 && sa != 0 && sa != 4) {
+        chaos_record(C, point, "A, alive past its lease, exited neither 0 nor 4");
+        return;
+    }
     chaos_verdict(C, point);
 }
 
@@ -379,6 +449,7 @@ static void schedules(void **state)
         serves(2, (int)chaos_draw(C, 3) - 1);
         release_vs_provision(true);
         release_vs_provision(false);
+        reconcile_beside_paused_release();
         frozen_fake();
         resets_after_commit();
     }
