@@ -169,9 +169,9 @@ static void serve_start(struct h_proc *srv)
     assert_int_equal(h_start(srv, "provisioner", args), 0);
 }
 
-/* n serves (1 or 2), the same user's request to each; serve `victim` (-1: none) killed at a
- * drawn instant. */
-static void serves(int n, int victim)
+/* n serves (1 or 2), the same user's request to each; serve `victim` (-1: none) killed
+ * (SIGKILL, or SIGTERM when term: a clean stop, which must exit 0) at a drawn instant. */
+static void serves(int n, int victim, bool term)
 {
     struct h_proc srv[2];
     struct post posts[2];
@@ -182,24 +182,32 @@ static void serves(int n, int victim)
     int64_t at = (int64_t)chaos_draw(C, (uint64_t)clean_us + 1);
     for (int i = 0; i < n; i++)
         post_start(&posts[i], &srv[i]);
+    int stopped = 0;
     if (victim >= 0) {
         chaos_sleep_us(at);
-        h_kill(&srv[victim]);
+        if (term)
+            stopped |= h_stop(&srv[victim]);
+        else
+            h_kill(&srv[victim]);
     }
     for (int i = 0; i < n; i++)
         pthread_join(posts[i].th, NULL);
-    int stopped = 0;
     for (int i = 0; i < n; i++)
         if (i != victim)
             stopped |= h_stop(&srv[i]);
     snprintf(point, sizeof(point), "%d serve(s), %s %lld us: answers %ld %s | %ld %s", n,
-             victim >= 0 ? "one killed at" : "none killed", (long long)(victim >= 0 ? at : 0),
-             posts[0].status, posts[0].body, n > 1 ? posts[1].status : 0L,
-             n > 1 ? posts[1].body : "");
+             victim < 0 ? "none killed"
+             : term     ? "one stopped (SIGTERM) at"
+                        : "one killed at",
+             (long long)(victim >= 0 ? at : 0), posts[0].status, posts[0].body,
+             n > 1 ? posts[1].status : 0L, n > 1 ? posts[1].body : "");
     for (int i = 0; i < n; i++) {
         long s = posts[i].status;
-        if (i != victim && s != 200 && s != 409) {
-            chaos_record(C, point, "a serve that lived answered neither 200 nor 409");
+        /* A SIGTERM lets the flows in flight finish and answer. */
+        if ((i != victim || term) && s != 200 && s != 409) {
+            chaos_record(C, point,
+                         "a serve that lived or stopped cleanly answered neither "
+                         "200 nor 409");
             return;
         }
     }
@@ -288,6 +296,42 @@ static void reconcile_beside_paused_release(void)
              k, a.last, s1, provision_first ? "before the thaw" : "after", s2, sa);
     crash_run_free(&a);
     if ((s1 != 0 && s1 != 9) || (sa != 0 && sa != 4) || (provision_first && s2 != 0)) {
+        chaos_record(C, point, "an exit status out of place");
+        return;
+    }
+    chaos_verdict(C, point);
+}
+
+/* A provision frozen (SIGSTOP) after a drawn line of its trace, past its lease, while
+ * `reconcile --fix` runs: it may take the job and release what the frozen run bought; the
+ * run, thawed, must stop at its next write that depends on the job. */
+static void reconcile_beside_paused_provision(void)
+{
+    const char *prov[] = {"provision", "--user-token", C->fl.token, NULL};
+    const char *rec[] = {"reconcile", "--fix", NULL};
+    char point[700], out[1024];
+    struct crash_run a;
+    cJSON *l = NULL;
+    chaos_next_user(C);
+    long k = 1 + (long)chaos_draw(C, 40);
+    assert_int_equal(crash_run_start(&a, &C->fl, prov, lease_env), 0);
+    while (a.lines < k && crash_run_line(&a, &l)) {
+        cJSON_Delete(l);
+        l = NULL;
+    }
+    kill(a.run.pid, SIGSTOP);
+    bool expired = chaos_wait_lease(C, LEASE_WAIT_MS);
+    int s1 = chaos_prov(C, rec, lease_env, out, sizeof(out));
+    kill(a.run.pid, SIGCONT);
+    int sa = crash_run_wait(&a);
+    snprintf(point, sizeof(point),
+             "provision frozen after line %ld (\"%s\") past its lease, reconcile --fix %d, "
+             "thawed: %d",
+             k, a.last, s1, sa);
+    crash_run_free(&a);
+    if (!expired)
+        fail_msg("%s: the frozen run's lease never expired", point);
+    if ((s1 != 0 && s1 != 9) || (sa != 0 && sa != 4)) {
         chaos_record(C, point, "an exit status out of place");
         return;
     }
@@ -445,11 +489,12 @@ static void schedules(void **state)
     for (int round = 0; round < C->scale; round++) {
         kill_resume();
         kill_reconcile();
-        serves(1, 0);
-        serves(2, (int)chaos_draw(C, 3) - 1);
+        serves(1, 0, chaos_draw(C, 4) == 0);
+        serves(2, (int)chaos_draw(C, 3) - 1, false);
         release_vs_provision(true);
         release_vs_provision(false);
         reconcile_beside_paused_release();
+        reconcile_beside_paused_provision();
         frozen_fake();
         resets_after_commit();
     }
