@@ -37,7 +37,7 @@
 #include "tests/support/chaos.h"
 
 #define OPS_SEED      1904
-#define MAX_USERS     64
+#define MAX_USERS     120
 #define LEASE_WAIT_MS 8000
 
 static struct chaos *C;
@@ -481,6 +481,61 @@ static void long_error(void)
     chaos_verdict(C, point);
 }
 
+/* Lease expiry at every trace line (each attempt too, not only each step event as in
+ * test_crash_pause): A frozen right after line k, its lease let expire, B provisions (again
+ * once a lease A renewed just before the freeze expired), A thawed after B. */
+static void pause_line(long k)
+{
+    const char *prov[] = {"provision", "--user-token", C->fl.token, NULL};
+    char point[600], bout[1024] = "", why[1400];
+    struct crash_run a;
+    cJSON *l = NULL;
+    chaos_next_user(C);
+    assert_int_equal(crash_run_start(&a, &C->fl, prov, lease_env), 0);
+    while (a.lines < k && crash_run_line(&a, &l)) {
+        cJSON_Delete(l);
+        l = NULL;
+    }
+    kill(a.run.pid, SIGSTOP);
+    int b = 4;
+    for (int tries = 0; b == 4 && tries < 3; tries++) {
+        if (!chaos_wait_lease(C, LEASE_WAIT_MS))
+            break;
+        b = chaos_prov(C, prov, lease_env, bout, sizeof(bout));
+    }
+    kill(a.run.pid, SIGCONT);
+    int sa = crash_run_wait(&a);
+    snprintf(point, sizeof(point), "lease expired after line %ld (\"%s\"): A %d, B %d", k, a.last,
+             sa, b);
+    crash_run_free(&a);
+    if (b != 0) {
+        snprintf(why, sizeof(why), "run B exited %d: %s", b, bout);
+        chaos_record(C, point, why);
+    } else if (sa != 0 && sa != 4) {
+        chaos_record(C, point, "the paused run A exited neither 0 nor 4");
+    } else {
+        chaos_verdict(C, point);
+    }
+}
+
+static void pause_every_line(void **state)
+{
+    (void)state;
+    if (C->scale < 2) {
+        skip(); /* `make soak` only: about 2 s a line */
+        return;
+    }
+    const char *prov[] = {"provision", "--user-token", C->fl.token, NULL};
+    struct crash_run cr;
+    chaos_next_user(C);
+    assert_int_equal(crash_run_start(&cr, &C->fl, prov, lease_env), 0);
+    assert_int_equal(crash_run_wait(&cr), 0);
+    long lines = cr.lines;
+    crash_run_free(&cr);
+    for (long k = 1; k < lines; k++)
+        pause_line(k);
+}
+
 static void schedules(void **state)
 {
     (void)state;
@@ -510,6 +565,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(schedules),
+        cmocka_unit_test(pause_every_line),
         cmocka_unit_test(summary),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
