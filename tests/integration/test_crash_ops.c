@@ -429,29 +429,35 @@ static void frozen_fake(void)
 static void resets_after_commit(void)
 {
     static const char *const methods[] = {"POST", "PATCH", "DELETE"};
+    /* What breaks the answer of a write that took effect: the connection, or a 5xx. */
+    static const char *const actions[] = {"\"fault\":\"reset\"",    "\"fault\":\"empty\"",
+                                          "\"fault\":\"truncate\"", "\"fault\":\"malformed\"",
+                                          "\"status\":500",         "\"status\":503"};
     const char *prov[] = {"provision", "--user-token", C->fl.token, NULL};
     char body[512], point[300], out[1024];
     struct h_resp r;
     chaos_next_user(C);
     double p = 0.25 + (double)chaos_draw(C, 4) * 0.25;
+    const char *act = actions[chaos_draw(C, sizeof(actions) / sizeof(actions[0]))];
     for (int f = 0; f < FLOW_NFAKES; f++) {
         for (size_t m = 0; m < 3; m++) {
             /* Only the flow's writes: the admin API and reads are left alone. */
             snprintf(body, sizeof(body),
-                     "{\"id\":\"reset-%s\",\"match\":{\"method\":\"%s\",\"path\":\"/%s/**\"},"
-                     "\"probability\":%.2f,\"action\":{\"fault\":\"reset\",\"after_effect\":true}}",
+                     "{\"id\":\"after-%s\",\"match\":{\"method\":\"%s\",\"path\":\"/%s/**\"},"
+                     "\"probability\":%.2f,\"action\":{%s,\"after_effect\":true}}",
                      methods[m], methods[m],
                      f == FLOW_TWILIO    ? "2010-04-01"
                      : f == FLOW_LIVEKIT ? "twirp"
                                          : "rest",
-                     p);
+                     p, act);
             h_post_json(flow_fake(&C->fl, (enum flow_fake)f), "/__admin/faults", body, &r);
             assert_true(r.status >= 200 && r.status < 300);
             h_resp_free(&r);
         }
     }
     int s = chaos_prov(C, prov, lease_env, out, sizeof(out));
-    snprintf(point, sizeof(point), "resets after commit, p %.2f: run exit %d", p, s);
+    snprintf(point, sizeof(point), "every write answered {%s} after its effect, p %.2f: exit %d",
+             act, p, s);
     chaos_verdict(C, point);
 }
 
