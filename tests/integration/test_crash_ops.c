@@ -1,7 +1,8 @@
 /* test_crash_ops.c: the schedules the other crash tests leave out (issue 19, audit): the
- * commands besides `provision` killed, `serve` killed and doubled, `release` racing
- * `provision`, a fake frozen (SIGSTOP) under a run and thawed after it gave up or after
- * another run took the job, and resets after the commit of every write.
+ * commands besides `provision` killed, `release` racing `provision`, `reconcile --fix` beside
+ * runs frozen past their lease, broken answers after the commit of every write, and (under
+ * `make soak`) the lease expiring after every line of a run's trace. test_crash_stop.c has
+ * `serve` and the fakes stopped.
  *
  * Each schedule runs on a fresh user with PROV_LEASE_MS at its minimum (1 s); every instant
  * and choice is drawn from the seeded generator (CRASH_SEED replays, CRASH_SOAK multiplies):
@@ -9,19 +10,16 @@
  *    killed at another;
  *  - kill reconcile: `provision` killed, then `reconcile --fix` killed at a drawn instant,
  *    then, as the README's runbook says, `reconcile --fix` again once the lease ended;
- *  - kill serve: a request to `serve` whose process is SIGKILLed at a drawn instant;
- *  - two serves: the same user's request sent to two `serve` processes at once (one of
- *    them killed at a drawn instant, or neither);
  *  - release racing provision: `release` and `provision` for the same user started together
- *    (drawn order and offset), on a user who has a number and on one who has none;
- *  - frozen fake: a drawn fake is frozen (SIGSTOP) when the run starts a drawn step that calls
- *    it, the run (short timeouts) gives up, and the fake is thawed (SIGCONT) either after that
- *    or once a second run (`resume --force`) is waiting on it: the frozen fake then serves the
- *    dead run's queued requests (committed late) beside the new run's;
- *  - resets after commit: every write to every fake answered by a TCP reset after it took
- *    effect, with a drawn probability.
+ *    (drawn order and offset, one of them killed at a drawn instant or neither), on a user
+ *    who has a number and on one who has none;
+ *  - reconcile --fix while a release, or a provision, is frozen (SIGSTOP) past its lease;
+ *  - every write to every fake answered, after it took effect and with a drawn probability,
+ *    by a drawn fault (reset, empty, truncate, malformed) or a 500/503;
+ *  - a run failing with a long error, which its job row keeps (found by this test);
+ *  - `make soak` only: frozen after each line of its trace, past its lease, while another
+ *    run provisions.
  * After each the clean re-run converges (chaos.h). */
-#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -124,95 +122,6 @@ static void kill_reconcile(void)
         char why[1400];
         snprintf(why, sizeof(why), "reconcile --fix after the lease exited %d: %s", s3, out);
         chaos_record(C, point, why);
-        return;
-    }
-    chaos_verdict(C, point);
-}
-
-/* One POST to a serve, on its own thread. */
-struct post {
-    pthread_t th;
-    char url[256], auth[4200];
-    long status;
-    char body[300];
-};
-
-static void *post_main(void *arg)
-{
-    struct post *p = arg;
-    const char *hdrs[] = {p->auth, NULL};
-    struct h_resp r;
-    h_request("POST", p->url, hdrs, "", 30000, &r);
-    p->status = r.status;
-    snprintf(p->body, sizeof(p->body), "%s", r.body != NULL ? r.body : "");
-    p->body[strcspn(p->body, "\n")] = '\0';
-    h_resp_free(&r);
-    return NULL;
-}
-
-static void post_start(struct post *p, const struct h_proc *srv)
-{
-    snprintf(p->url, sizeof(p->url),
-             "%s/api/twilio/purchase_phone_number?country_code=US&number_type=local", srv->base);
-    snprintf(p->auth, sizeof(p->auth), "Authorization: Bearer %s", C->fl.token);
-    assert_int_equal(pthread_create(&p->th, NULL, post_main, p), 0);
-}
-
-/* serve takes its settings from the environment: the flow's, with the 1 s lease. */
-static void serve_start(struct h_proc *srv)
-{
-    const char *const *env = flow_env(&C->fl);
-    for (size_t i = 0; env[i] != NULL; i++)
-        putenv((char *)env[i]);
-    putenv((char *)lease_env[0]);
-    const char *args[] = {"serve", NULL};
-    assert_int_equal(h_start(srv, "provisioner", args), 0);
-}
-
-/* n serves (1 or 2), the same user's request to each; serve `victim` (-1: none) killed
- * (SIGKILL, or SIGTERM when term: a clean stop, which must exit 0) at a drawn instant. */
-static void serves(int n, int victim, bool term)
-{
-    struct h_proc srv[2];
-    struct post posts[2];
-    char point[1400];
-    chaos_next_user(C);
-    for (int i = 0; i < n; i++)
-        serve_start(&srv[i]);
-    int64_t at = (int64_t)chaos_draw(C, (uint64_t)clean_us + 1);
-    for (int i = 0; i < n; i++)
-        post_start(&posts[i], &srv[i]);
-    int stopped = 0;
-    if (victim >= 0) {
-        chaos_sleep_us(at);
-        if (term)
-            stopped |= h_stop(&srv[victim]);
-        else
-            h_kill(&srv[victim]);
-    }
-    for (int i = 0; i < n; i++)
-        pthread_join(posts[i].th, NULL);
-    for (int i = 0; i < n; i++)
-        if (i != victim)
-            stopped |= h_stop(&srv[i]);
-    snprintf(point, sizeof(point), "%d serve(s), %s %lld us: answers %ld %s | %ld %s", n,
-             victim < 0 ? "none killed"
-             : term     ? "one stopped (SIGTERM) at"
-                        : "one killed at",
-             (long long)(victim >= 0 ? at : 0), posts[0].status, posts[0].body,
-             n > 1 ? posts[1].status : 0L, n > 1 ? posts[1].body : "");
-    for (int i = 0; i < n; i++) {
-        long s = posts[i].status;
-        /* A SIGTERM lets the flows in flight finish and answer. */
-        if ((i != victim || term) && s != 200 && s != 409) {
-            chaos_record(C, point,
-                         "a serve that lived or stopped cleanly answered neither "
-                         "200 nor 409");
-            return;
-        }
-    }
-    if (stopped != 0) {
-        chaos_record(C, point, "a serve did not stop cleanly");
         return;
     }
     chaos_verdict(C, point);
@@ -333,94 +242,6 @@ static void reconcile_beside_paused_provision(void)
         fail_msg("%s: the frozen run's lease never expired", point);
     if ((s1 != 0 && s1 != 9) || (sa != 0 && sa != 4)) {
         chaos_record(C, point, "an exit status out of place");
-        return;
-    }
-    chaos_verdict(C, point);
-}
-
-/* The steps that call each fake, by the trace's step names. */
-static const char *const frozen_steps[FLOW_NFAKES][4] = {
-    [FLOW_TWILIO] = {"search", "purchase", NULL},
-    [FLOW_LIVEKIT] = {"register_trunk", "register_rule", NULL},
-    [FLOW_SUPABASE] = {"job", "store", "register_rule", NULL},
-};
-
-static bool step_start(const cJSON *l, const char *step)
-{
-    const char *ev = cJSON_GetStringValue(cJSON_GetObjectItem(l, "event"));
-    const char *st = cJSON_GetStringValue(cJSON_GetObjectItem(l, "step"));
-    const char *res = cJSON_GetStringValue(cJSON_GetObjectItem(l, "result"));
-    return ev != NULL && st != NULL && res != NULL && strcmp(ev, "step") == 0 &&
-           strcmp(st, step) == 0 && strcmp(res, "start") == 0;
-}
-
-static void frozen_fake(void)
-{
-    static const char *const short_env[] = {"PROV_LEASE_MS=1000", "PROV_REQUEST_TIMEOUT_MS=300",
-                                            "PROV_MAX_ATTEMPTS=2", "PROV_DEADLINE_MS=2500", NULL};
-    static const char *const names[] = {"fake_twilio", "fake_livekit", "fake_supabase"};
-    static const char *const modes[] = {"A gave up, thawed after", "A gave up, thawed under B",
-                                        "A waiting past its lease, thawed under B"};
-    const char *prov[] = {"provision", "--user-token", C->fl.token, NULL};
-    const char *resume[] = {"resume", "--user-id", C->fl.user_id, "--force", NULL};
-    char point[1400], bout[512] = "";
-    struct crash_run a, b;
-    cJSON *l = NULL;
-    chaos_next_user(C);
-    enum flow_fake f = (enum flow_fake)chaos_draw(C, FLOW_NFAKES);
-    int nsteps = 0;
-    while (frozen_steps[f][nsteps] != NULL)
-        nsteps++;
-    const char *step = frozen_steps[f][chaos_draw(C, (uint64_t)nsteps)];
-    /* B needs Supabase: with it frozen, only mode 0. */
-    int mode = f == FLOW_SUPABASE ? 0 : (int)chaos_draw(C, 3);
-    int64_t lag = (int64_t)chaos_draw(C, 20000); /* after the step's start line */
-    pid_t pid = flow_fake(&C->fl, f)->pid;
-
-    assert_int_equal(crash_run_start(&a, &C->fl, prov, mode == 2 ? lease_env : short_env), 0);
-    bool seen = false;
-    while (!seen && crash_run_line(&a, &l)) {
-        seen = step_start(l, step);
-        cJSON_Delete(l);
-        l = NULL;
-    }
-    chaos_sleep_us(lag);
-    kill(pid, SIGSTOP);
-    int sa = -1, sb = -1;
-    char reached[200] = "";
-    if (mode < 2) {
-        sa = crash_run_wait(&a);
-        snprintf(reached, sizeof(reached), "%s", a.last);
-        crash_run_free(&a);
-    } else if (!chaos_wait_lease(C, LEASE_WAIT_MS)) {
-        kill(pid, SIGCONT);
-        fail_msg("A's lease never expired while %s was frozen", names[f]);
-    }
-    if (mode > 0) {
-        /* B holds the job (Supabase answers) and then waits on the frozen fake; A's queued
-         * requests and B's are served together once it is thawed. */
-        const char *const *bargs = mode == 2 ? prov : resume;
-        assert_int_equal(crash_run_start(&b, &C->fl, bargs, lease_env), 0);
-        chaos_sleep_us((int64_t)chaos_draw(C, 300000));
-        kill(pid, SIGCONT);
-        sb = crash_run_wait(&b);
-        snprintf(bout, sizeof(bout), "%s", b.run.out != NULL ? b.run.out : "");
-        bout[strcspn(bout, "\n")] = '\0';
-        crash_run_free(&b);
-    } else {
-        kill(pid, SIGCONT);
-    }
-    if (mode == 2) {
-        sa = crash_run_wait(&a);
-        snprintf(reached, sizeof(reached), "%s", a.last);
-        crash_run_free(&a);
-    }
-    snprintf(point, sizeof(point),
-             "%s frozen %lld us into \"%s\" (%s), %s: A exit %d at \"%s\"; B exit %d %s", names[f],
-             (long long)lag, step, seen ? "reached" : "never reached", modes[mode], sa, reached, sb,
-             bout);
-    if (mode == 2 && sa != 0 && sa != 4) {
-        chaos_record(C, point, "A, alive past its lease, exited neither 0 nor 4");
         return;
     }
     chaos_verdict(C, point);
@@ -550,13 +371,10 @@ static void schedules(void **state)
     for (int round = 0; round < C->scale; round++) {
         kill_resume();
         kill_reconcile();
-        serves(1, 0, chaos_draw(C, 4) == 0);
-        serves(2, (int)chaos_draw(C, 3) - 1, false);
         release_vs_provision(true);
         release_vs_provision(false);
         reconcile_beside_paused_release();
         reconcile_beside_paused_provision();
-        frozen_fake();
         resets_after_commit();
     }
 }
