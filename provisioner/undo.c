@@ -47,18 +47,22 @@ static bool find_unrecorded(struct prov_ctx *ctx, struct prov_job *job, enum pro
     return true;
 }
 
-/* Forget one recorded id before its thing is undone: the user's row drops it (column, when
- * given: a resume takes the row's ids), then the job is saved rewound to `step` without it
- * (the step whose resume looks the thing up again by its tag). A run killed between that and
- * the delete leaves a job that adopts the thing, never one that names a thing already
- * deleted. False when a write failed: the job keeps the id, nothing is undone. */
+/* Forget one recorded id before its thing is undone: the job is saved rewound to `step`
+ * without it (the step whose resume looks the thing up again by its tag), then the user's row
+ * drops it too (column, when given). In that order: a run killed in between leaves the id in
+ * the row only, which a resume takes (the thing still exists), and a run killed after both,
+ * before or after the delete, leaves a job that finds the thing by look-up if it is still
+ * there: never one that names a thing already deleted. False when a write failed: nothing
+ * is undone. */
 static bool forget(struct prov_ctx *ctx, struct prov_job *job, enum prov_step *s,
                    enum prov_step step, const char *column, char *id_field, size_t size,
                    char *saved)
 {
     struct prov_result r;
-    bool ok = true;
-    if (column != NULL && job->twilio_sid[0] != '\0') {
+    prov_set(saved, size, id_field);
+    id_field[0] = '\0';
+    bool ok = rewind_to(ctx, job, s, step);
+    if (ok && column != NULL && job->twilio_sid[0] != '\0') {
         cJSON *f = cJSON_CreateObject();
         cJSON_AddNullToObject(f, column);
         prov_result_init(&r);
@@ -66,12 +70,9 @@ static bool forget(struct prov_ctx *ctx, struct prov_job *job, enum prov_step *s
         prov_result_cleanup(&r);
         cJSON_Delete(f);
     }
-    prov_set(saved, size, id_field);
-    id_field[0] = '\0';
-    if (ok && rewind_to(ctx, job, s, step))
-        return true;
-    prov_set(id_field, size, saved);
-    return false;
+    if (!ok)
+        prov_set(id_field, size, saved);
+    return ok;
 }
 
 /* Undo what the flow created, newest first: dispatch rule, trunk, rows, number. Each thing

@@ -351,6 +351,59 @@ static void compensate_killed(int target)
         chaos_verdict(C, point);
 }
 
+/* `provision --compensate` whose flow fails at the rule (refused) or at the job's completion
+ * (refused: the rule exists and is undone too), killed after line k of its compensation;
+ * k < 0: not killed. Returns false when the run ended before line k. */
+static bool compensate_at(bool at_completion, long k)
+{
+    const char *prov[] = {"provision", "--user-token", C->fl.token, "--compensate", NULL};
+    char point[300];
+    struct crash_run cr;
+    cJSON *l = NULL;
+    chaos_next_user(C);
+    if (at_completion)
+        add_rule(FLOW_SUPABASE,
+                 "{\"id\":\"refuse\",\"times\":1,\"match\":{\"method\":"
+                 "\"PATCH\",\"path\":\"/rest/v1/provisioning_jobs\",\"body_contains\":"
+                 "\"completed\"},\"action\":{\"error\":\"23514\"}}");
+    else
+        add_rule(FLOW_LIVEKIT, "{\"id\":\"refuse\",\"times\":1,\"match\":{\"method\":\"POST\","
+                               "\"path\":\"/twirp/livekit.SIP/CreateSIPDispatchRule\"},"
+                               "\"action\":{\"error\":\"invalid_argument\"}}");
+    assert_int_equal(crash_run_start(&cr, &C->fl, prov, lease_env), 0);
+    long seen = -1; /* lines since "compensate start" */
+    while ((k < 0 || seen < k) && crash_run_line(&cr, &l)) {
+        const char *st = cJSON_GetStringValue(cJSON_GetObjectItem(l, "step"));
+        const char *res = cJSON_GetStringValue(cJSON_GetObjectItem(l, "result"));
+        if (seen >= 0 || (st != NULL && res != NULL && strcmp(st, "compensate") == 0 &&
+                          strcmp(res, "start") == 0))
+            seen++;
+        cJSON_Delete(l);
+        l = NULL;
+    }
+    bool reached = k < 0 || seen >= k;
+    int status = crash_run_kill(&cr);
+    snprintf(point, sizeof(point),
+             "provision --compensate (refused at the %s) killed %ld lines into its compensation "
+             "(\"%s\", %d)",
+             at_completion ? "completion" : "rule", k, cr.last, status);
+    crash_run_free(&cr);
+    chaos_verdict(C, point);
+    return reached;
+}
+
+static void compensate_every_line(void **state)
+{
+    (void)state;
+    if (C->scale < 2) {
+        skip(); /* `make soak` only */
+        return;
+    }
+    for (int completion = 0; completion < 2; completion++)
+        for (long k = 0; k < 60 && compensate_at(completion == 1, k); k++)
+            ;
+}
+
 /* A run that fails with a long error (a service's long message, a timeout naming a long URL)
  * saves it as the job's last_error; the next run must still read that job and finish it
  * (found at seed 5: fake_twilio frozen in the purchase, the saved timeout message was over
@@ -447,6 +500,7 @@ static void schedules(void **state)
         reconcile_beside_paused_release();
         reconcile_beside_paused_provision();
         resets_after_commit();
+        compensate_at(chaos_draw(C, 2) == 0, (long)chaos_draw(C, 24));
     }
 }
 
@@ -461,6 +515,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(schedules),
         cmocka_unit_test(pause_every_line),
+        cmocka_unit_test(compensate_every_line),
         cmocka_unit_test(summary),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
