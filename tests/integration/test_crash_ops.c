@@ -9,7 +9,9 @@
  *  - kill resume: `provision` killed at a drawn instant, then `resume --user-id --force`
  *    killed at another;
  *  - kill reconcile: `provision` killed, then `reconcile --fix` killed at a drawn instant,
- *    then, as the README's runbook says, `reconcile --fix` again once the lease ended;
+ *    then, as the README's runbook says, `reconcile --fix` again once the lease ended; and
+ *    two `reconcile --fix` at once over what a killed provision left;
+ *  - `provision --compensate` killed while it undoes (found by this test);
  *  - release racing provision: `release` and `provision` for the same user started together
  *    (drawn order and offset, one of them killed at a drawn instant or neither), on a user
  *    who has a number and on one who has none;
@@ -122,6 +124,35 @@ static void kill_reconcile(void)
         char why[1400];
         snprintf(why, sizeof(why), "reconcile --fix after the lease exited %d: %s", s3, out);
         chaos_record(C, point, why);
+        return;
+    }
+    chaos_verdict(C, point);
+}
+
+/* Two `reconcile --fix` at once over what a provision killed at a drawn instant left (a stale
+ * job, a row to close, things in flight), once the dead run's lease ended. */
+static void two_reconciles(void)
+{
+    const char *prov[] = {"provision", "--user-token", C->fl.token, NULL};
+    const char *rec[] = {"reconcile", "--fix", NULL};
+    char r1[200], point[600];
+    struct crash_run a, b;
+    int64_t a1;
+    chaos_next_user(C);
+    int s1 = run_killed(prov, &a1, r1, sizeof(r1));
+    if (!chaos_wait_lease(C, LEASE_WAIT_MS))
+        fail_msg("the killed run's lease never expired");
+    assert_int_equal(crash_run_start(&a, &C->fl, rec, lease_env), 0);
+    chaos_sleep_us((int64_t)chaos_draw(C, 20000));
+    assert_int_equal(crash_run_start(&b, &C->fl, rec, lease_env), 0);
+    int sa = crash_run_wait(&a), sb = crash_run_wait(&b);
+    crash_run_free(&a);
+    crash_run_free(&b);
+    snprintf(point, sizeof(point),
+             "two reconcile --fix after provision killed at %lld us (\"%s\", %d): exits %d, %d",
+             (long long)a1, r1, s1, sa, sb);
+    if ((sa != 0 && sa != 9) || (sb != 0 && sb != 9)) {
+        chaos_record(C, point, "a reconcile exited neither 0 nor 9");
         return;
     }
     chaos_verdict(C, point);
@@ -495,6 +526,7 @@ static void schedules(void **state)
     for (int round = 0; round < C->scale; round++) {
         kill_resume();
         kill_reconcile();
+        two_reconciles();
         release_vs_provision(true);
         release_vs_provision(false);
         reconcile_beside_paused_release();
