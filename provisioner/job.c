@@ -165,6 +165,24 @@ static void add_or_null(cJSON *o, const char *key, const char *v)
         cJSON_AddNullToObject(o, key);
 }
 
+/* last_error, at most PROV_LAST_ERROR_MAX bytes (cut at a character boundary): a row that an
+ * earlier provisioner, which refused longer strings, can still read. */
+#define PROV_LAST_ERROR_MAX 255
+static void add_last_error(cJSON *o, const char *v)
+{
+    char cut[PROV_LAST_ERROR_MAX + 1];
+    size_t n = v != NULL ? strlen(v) : 0;
+    if (n > PROV_LAST_ERROR_MAX) {
+        n = PROV_LAST_ERROR_MAX;
+        while (n > 0 && ((unsigned char)v[n] & 0xC0) == 0x80)
+            n--; /* v[n] continues a UTF-8 sequence: cut before its lead byte */
+        memcpy(cut, v, n);
+        cut[n] = '\0';
+        v = cut;
+    }
+    add_or_null(o, "last_error", v);
+}
+
 static void add_ids(cJSON *o, const struct prov_job *job)
 {
     add_or_null(o, "phone_number", job->phone_number);
@@ -471,7 +489,7 @@ int prov_job_finish(struct prov_ctx *ctx, struct prov_job *job, const char *stat
     cJSON_AddStringToObject(b, "status", status);
     cJSON_AddNullToObject(b, "owner");
     cJSON_AddNullToObject(b, "lease_expires_at");
-    add_or_null(b, "last_error", last_error);
+    add_last_error(b, last_error);
     if (strcmp(status, "completed") == 0) {
         cJSON_AddStringToObject(b, "step", prov_step_name(PROV_STEP_REGISTERED));
         /* The ids too: a resumed run may have taken them from the phone_numbers row without

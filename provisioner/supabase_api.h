@@ -34,7 +34,9 @@ int prov_sb_parse_user(const cJSON *body, char *id, size_t idlen,
 int prov_sb_parse_phone(const cJSON *row, struct prov_sb_phone *out,
                         struct fk_error *err) FK_MUST_CHECK;
 /* Check the column types of a row (an object): "attempts" and "fence" numbers, every other
- * column a string of at most 255 bytes or null. where names the row in err ("phone_numbers[0]"). */
+ * column a string or null, of at most 255 bytes except "last_error" (free text the provisioner
+ * never reads back; a long one must not make the job unreadable). where names the row in err
+ * ("phone_numbers[0]"). */
 int prov_sb_check_row(const cJSON *row, const char *where, struct fk_error *err) FK_MUST_CHECK;
 /* The first row of a PostgREST array answer; NULL for [] (FK_EINVAL if not an array). */
 int prov_sb_first_row(const cJSON *body, const cJSON **row, struct fk_error *err) FK_MUST_CHECK;

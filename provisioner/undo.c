@@ -47,11 +47,43 @@ static bool find_unrecorded(struct prov_ctx *ctx, struct prov_job *job, enum pro
     return true;
 }
 
-/* Undo what the flow created, newest first: dispatch rule, trunk, rows, number. After each
- * stage the job is saved rewound, and the first stage that cannot be done, or whose state
- * cannot be looked up, stops everything: nothing older is released blindly (with LiveKit
- * down, a number whose trunk cannot be checked keeps its rows), and the job stays resumable
- * from exactly what is left (scenario livekit-down-compensate-keeps-job). */
+/* Forget one recorded id before its thing is undone: the job is saved rewound to `step`
+ * without it (the step whose resume looks the thing up again by its tag), then the user's row
+ * drops it too (column, when given). In that order: a run killed in between leaves the id in
+ * the row only, which a resume takes (the thing still exists), and a run killed after both,
+ * before or after the delete, leaves a job that finds the thing by look-up if it is still
+ * there: never one that names a thing already deleted. False when a write failed: nothing
+ * is undone. */
+static bool forget(struct prov_ctx *ctx, struct prov_job *job, enum prov_step *s,
+                   enum prov_step step, const char *column, char *id_field, size_t size,
+                   char *saved)
+{
+    struct prov_result r;
+    prov_set(saved, size, id_field);
+    id_field[0] = '\0';
+    bool ok = rewind_to(ctx, job, s, step);
+    if (ok && column != NULL && job->twilio_sid[0] != '\0') {
+        cJSON *f = cJSON_CreateObject();
+        cJSON_AddNullToObject(f, column);
+        prov_result_init(&r);
+        ok = f != NULL && prov_sb_patch_phone(ctx, job->twilio_sid, f, &r) == 0;
+        prov_result_cleanup(&r);
+        cJSON_Delete(f);
+    }
+    if (!ok)
+        prov_set(id_field, size, saved);
+    return ok;
+}
+
+/* Undo what the flow created, newest first: dispatch rule, trunk, rows, number. Each thing
+ * is first forgotten by the job (forget(): the job rewound to the step that looks it up
+ * again), then undone; the first stage that cannot be done, or whose state cannot be looked
+ * up, stops everything: nothing older is released blindly (with LiveKit down, a number whose
+ * trunk cannot be checked keeps its rows), and the job stays resumable from what is left,
+ * found again by look-up (scenario livekit-down-compensate-keeps-job; test_crash_ops: killed
+ * after a delete took effect, a job that still named the deleted trunk or the released
+ * number made a resume register a rule for a trunk that was gone, or store a number the
+ * account no longer owned). */
 bool prov_compensate(struct prov_ctx *ctx, struct prov_job *job, bool *created)
 {
     prov_step_begin(ctx, "compensate");
@@ -59,6 +91,7 @@ bool prov_compensate(struct prov_ctx *ctx, struct prov_job *job, bool *created)
     prov_result_init(&r);
     bool ok = false;
     enum prov_step s = job->step;
+    char id[64];
     *created = false;
     if (!find_unrecorded(ctx, job, s))
         goto out;
@@ -67,32 +100,36 @@ bool prov_compensate(struct prov_ctx *ctx, struct prov_job *job, bool *created)
         goto out;
     if (job->rule_id[0] != '\0') {
         *created = true;
-        if (prov_lk_delete_rule(ctx, job->rule_id, &r) != 0)
-            goto out;
-        job->rule_id[0] = '\0';
-        if (!rewind_to(ctx, job, &s, PROV_STEP_TRUNK))
+        if (!forget(ctx, job, &s, PROV_STEP_TRUNK, "dispatch_rule_id", job->rule_id,
+                    sizeof(job->rule_id), id) ||
+            prov_lk_delete_rule(ctx, id, &r) != 0)
             goto out;
     }
     if (job->trunk_id[0] != '\0') {
         *created = true;
-        if (prov_lk_delete_trunk(ctx, job->trunk_id, &r) != 0)
-            goto out;
-        job->trunk_id[0] = '\0';
-        if (!rewind_to(ctx, job, &s, PROV_STEP_STORED))
+        if (!forget(ctx, job, &s, PROV_STEP_STORED, "livekit_trunk_id", job->trunk_id,
+                    sizeof(job->trunk_id), id) ||
+            prov_lk_delete_trunk(ctx, id, &r) != 0)
             goto out;
     }
     if (job->twilio_sid[0] != '\0') {
         *created = true;
-        if (prov_sb_delete_phone(ctx, job->twilio_sid, &r) != 0 ||
+        /* "purchased" before the rows go: a resume stores them again (found by SID). */
+        if (!rewind_to(ctx, job, &s, PROV_STEP_PURCHASED) ||
+            prov_sb_delete_phone(ctx, job->twilio_sid, &r) != 0 ||
             prov_sb_clear_profile_number(ctx, job->user_id, job->phone_number, job->twilio_sid,
-                                         &r) != 0 ||
-            !rewind_to(ctx, job, &s, PROV_STEP_PURCHASED))
+                                         &r) != 0)
             goto out;
-        if (prov_tw_release(ctx, job->twilio_sid, &r) != 0)
-            goto out;
-        job->twilio_sid[0] = '\0';
+        /* "purchasing" without a SID: a resume looks the tagged number up before buying. */
+        char number[sizeof(job->phone_number)];
+        prov_set(number, sizeof(number), job->phone_number);
         job->phone_number[0] = '\0';
-        if (!rewind_to(ctx, job, &s, PROV_STEP_CREATED))
+        if (!forget(ctx, job, &s, PROV_STEP_PURCHASING, NULL, job->twilio_sid,
+                    sizeof(job->twilio_sid), id)) {
+            prov_set(job->phone_number, sizeof(job->phone_number), number);
+            goto out;
+        }
+        if (prov_tw_release(ctx, id, &r) != 0 || !rewind_to(ctx, job, &s, PROV_STEP_CREATED))
             goto out;
     }
     ok = true;

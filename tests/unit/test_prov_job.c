@@ -180,6 +180,28 @@ static void test_unknown_stored_step_is_an_error(void **state)
     }
 }
 
+/* last_error is free text: a long one (a service's long message) leaves the job readable;
+ * an id column that long is still refused. */
+static void test_long_last_error_is_read(void **state)
+{
+    (void)state;
+    char text[1200], big[601];
+    memset(big, 'e', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    struct prov_job j;
+    struct fk_error err = {{0}};
+    snprintf(text, sizeof(text), "{\"id\":\"j\",\"user_id\":\"u\",\"last_error\":\"%s\"}", big);
+    cJSON *row = cJSON_Parse(text);
+    assert_int_equal(prov_job_parse(row, &j, &err), 0);
+    assert_string_equal(j.id, "j");
+    cJSON_Delete(row);
+    snprintf(text, sizeof(text), "{\"id\":\"j\",\"user_id\":\"u\",\"owner\":\"%s\"}", big);
+    row = cJSON_Parse(text);
+    assert_int_equal(prov_job_parse(row, &j, &err), FK_EINVAL);
+    assert_non_null(strstr(err.msg, "owner: too long"));
+    cJSON_Delete(row);
+}
+
 /* prov_job_set_step traces each change once, as "from -> [to]", and nothing when unchanged. */
 static void test_set_step_traces_changes(void **state)
 {
@@ -266,6 +288,7 @@ int main(void)
         cmocka_unit_test(test_step_names_round_trip),
         cmocka_unit_test(test_stored_step_names),
         cmocka_unit_test(test_unknown_stored_step_is_an_error),
+        cmocka_unit_test(test_long_last_error_is_read),
         cmocka_unit_test(test_set_step_traces_changes),
         cmocka_unit_test(test_steps_are_ordered),
         cmocka_unit_test(test_lease_time_is_future_rfc3339),
