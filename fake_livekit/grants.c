@@ -5,6 +5,7 @@
 #include "fake_livekit/grants.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,12 @@ static bool numeric_date(const cJSON *v, bool *has, double *secs)
     } else {
         return false;
     }
+    if (!isfinite(d))
+        return false; /* strconv.ParseFloat's ErrRange: the claims do not decode */
+    /* newNumericDateFromSeconds converts with int64(round): on amd64 a value outside int64
+     * becomes math.MinInt64, a date long past, so an exp of 1e300 has expired. */
+    if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0))
+        d = (double)INT64_MIN;
     *has = true;
     *secs = floor(d);
     return true;

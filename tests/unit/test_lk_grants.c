@@ -262,6 +262,9 @@ static void golang_jwt_wording(void **state)
         {"{\"alg\":\"HS256\"}", "{\"iss\":\"devkey\",\"exp\":\"soon\"}",
          "invalid authorization token"},
         {"{\"alg\":\"HS256\"}", "{\"iss\":\"devkey\",\"aud\":[1]}", "invalid authorization token"},
+        /* json.Number.Float64 fails on a number past float64 (types.go UnmarshalJSON). */
+        {"{\"alg\":\"HS256\"}", "{\"iss\":\"devkey\",\"exp\":1e400}",
+         "invalid authorization token"},
         /* The key is looked up before anything is verified (auth.go:90). */
         {"{\"alg\":\"HS512\"}", "{\"iss\":\"other\"}", "invalid API key"},
         {"{\"alg\":\"HS256\"}", "null", "invalid API key"},
@@ -298,6 +301,12 @@ static void golang_jwt_claims(void **state)
                         "valid yet"},
         {"{\"iss\":\"devkey\",\"exp\":null}",
          INVALID_CLAIMS "token is missing required claim: exp claim is required"},
+        /* types.go newNumericDateFromSeconds: int64(round) of a value past int64 is
+         * math.MinInt64 on amd64, a date long past: expired; the same nbf is no bar. */
+        {"{\"iss\":\"devkey\",\"exp\":1e300}", INVALID_CLAIMS "token is expired"},
+        {"{\"iss\":\"devkey\",\"exp\":9223372036854775808}", INVALID_CLAIMS "token is expired"},
+        {"{\"iss\":\"devkey\",\"exp\":-1e300}", INVALID_CLAIMS "token is expired"},
+        {"{\"iss\":\"devkey\",\"exp\":1795496426,\"nbf\":1e300}", NULL},
     };
     (void)state; /* no fixture */
     for (size_t i = 0; i < sizeof(claim_cases) / sizeof(claim_cases[0]); i++) {
