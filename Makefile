@@ -181,7 +181,8 @@ soak: check-deps
 	@$(MAKE) --no-print-directory CONFIG=asan soak
 else
 soak: tests-build
-	@BUILD=$(B) BIN=$(BIN) ./scripts/soak.sh
+	@$(MAKE) --no-print-directory CONFIG=tsan tests-build
+	@BUILD=$(B) BIN=$(BIN) TSAN_BUILD=build/tsan ./scripts/soak.sh
 endif
 
 demo: all

@@ -5,7 +5,8 @@
 # CRASH_SOAK multiplying its schedules, then prints the schedules run and converged per binary
 # and in total: "soak: N schedules, N converged". A failing seed is printed with its binary,
 # and `CRASH_SEED=S CRASH_SOAK=K BIN=... build/asan/tests/integration/test_crash_X` replays
-# it. Environment: SOAK_SEEDS (default "1 2 3 4 5"), SOAK_SCALE (default 4), BUILD, BIN.
+# it. Environment: SOAK_SEEDS (default "1 2 3 4 5"), SOAK_SCALE (default 4), BUILD, BIN,
+# TSAN_BUILD (then each binary once more under TSan).
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build/asan}
@@ -35,6 +36,26 @@ for seed in $SEEDS; do
         [ "$rc" -ne 0 ] && bad="$bad $name:$seed"
     done
 done
+# Then each crash binary once more under ThreadSanitizer (TSAN_BUILD, first seed, scale 1):
+# `make test` leaves the long ones out of its TSan pass. A race reported by any process it
+# started fails the soak.
+if [ -n "${TSAN_BUILD:-}" ]; then
+    seed=${SEEDS%% *}
+    for t in "$TSAN_BUILD"/tests/integration/test_crash*; do
+        case $t in *.o | *.d) continue ;; esac
+        name=tsan-$(basename "$t")
+        out=$LOG/$name.$seed.log
+        BIN=$(pwd)/$TSAN_BUILD/bin CRASH_SEED=$seed CRASH_SOAK=1 \
+            TSAN_OPTIONS=${TSAN_OPTIONS:-second_deadlock_stack=1} timeout 3600 "$t" >"$out" 2>&1
+        rc=$?
+        if [ "$rc" -ne 0 ] || grep -q 'WARNING: ThreadSanitizer' "$out"; then
+            printf 'soak: %-25s seed %-6s FAILED under TSan (see %s)\n' "$name" "$seed" "$out"
+            bad="$bad $name:$seed"
+        else
+            printf 'soak: %-25s seed %-6s passed under TSan\n' "$name" "$seed"
+        fi
+    done
+fi
 echo "soak: $total schedules, $conv converged"
 [ -z "$bad" ] || {
     echo "soak: failed:$bad"
