@@ -39,16 +39,14 @@ static int64_t clean_us;
 static int setup(void **state)
 {
     (void)state;
-    C = calloc(1, sizeof(*C));
-    return C != NULL && chaos_start(C, "crash_fakes", FAKES_SEED, MAX_USERS, true) == 0 ? 0 : -1;
+    C = chaos_new("crash_fakes", FAKES_SEED, MAX_USERS, true);
+    return C != NULL ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    int rc = chaos_stop(C);
-    free(C);
-    return rc;
+    return chaos_free(C);
 }
 
 static const char *const fake_names[] = {"fake_twilio", "fake_livekit", "fake_supabase"};
@@ -63,25 +61,11 @@ static void restart(enum flow_fake f, bool kill9, bool same_seed, char *what, si
         fail_msg("%s: the fake did not start again", what);
 }
 
-static void measure(void)
-{
-    const char *args[] = {"provision", "--user-token", C->fl.token, NULL};
-    struct crash_run cr;
-    char why[1400];
-    chaos_next_user(C);
-    assert_int_equal(crash_run_start(&cr, &C->fl, args, NULL), 0);
-    assert_int_equal(crash_run_wait(&cr), 0);
-    clean_us = fk_mono_us() - cr.start_us;
-    crash_run_free(&cr);
-    if (!chaos_converged(C, why, sizeof(why)))
-        fail_msg("a clean run did not converge: %s", why);
-}
-
 static void random_instants(void **state)
 {
     (void)state;
     const char *args[] = {"provision", "--user-token", NULL, NULL};
-    measure();
+    clean_us = chaos_clean_provision(C, NULL);
     for (int i = 0; i < RANDOM_KILLS * C->scale; i++) {
         enum flow_fake f = (enum flow_fake)chaos_draw(C, FLOW_NFAKES);
         bool kill9 = chaos_draw(C, 4) != 0, same = chaos_draw(C, 2) == 0;

@@ -43,35 +43,17 @@
 static struct chaos *C;
 static int64_t clean_us;
 
-static const char *const lease_env[] = {"PROV_LEASE_MS=1000", NULL};
-
 static int setup(void **state)
 {
     (void)state;
-    C = calloc(1, sizeof(*C));
-    return C != NULL && chaos_start(C, "crash_ops", OPS_SEED, MAX_USERS, false) == 0 ? 0 : -1;
+    C = chaos_new("crash_ops", OPS_SEED, MAX_USERS, false);
+    return C != NULL ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    int rc = chaos_stop(C);
-    free(C);
-    return rc;
-}
-
-static void measure(void)
-{
-    const char *args[] = {"provision", "--user-token", C->fl.token, NULL};
-    struct crash_run cr;
-    char why[1400];
-    chaos_next_user(C);
-    assert_int_equal(crash_run_start(&cr, &C->fl, args, lease_env), 0);
-    assert_int_equal(crash_run_wait(&cr), 0);
-    clean_us = fk_mono_us() - cr.start_us;
-    crash_run_free(&cr);
-    if (!chaos_converged(C, why, sizeof(why)))
-        fail_msg("a clean run did not converge: %s", why);
+    return chaos_free(C);
 }
 
 /* Start args, kill at a drawn instant in [0, clean_us]; returns the status. */
@@ -79,7 +61,7 @@ static int run_killed(const char *const *args, int64_t *at, char *reached, size_
 {
     struct crash_run cr;
     *at = (int64_t)chaos_draw(C, (uint64_t)clean_us + 1);
-    assert_int_equal(crash_run_start(&cr, &C->fl, args, lease_env), 0);
+    assert_int_equal(crash_run_start(&cr, &C->fl, args, chaos_lease_env), 0);
     chaos_sleep_us(*at);
     int status = crash_run_kill(&cr);
     snprintf(reached, len, "%s", cr.last);
@@ -115,7 +97,7 @@ static void kill_reconcile(void)
     /* The runbook: reconcile --fix again after the lease (a held job is left to its holder). */
     if (!chaos_wait_lease(C, LEASE_WAIT_MS))
         fail_msg("the killed reconcile's lease never expired");
-    int s3 = chaos_prov(C, rec, lease_env, out, sizeof(out));
+    int s3 = chaos_prov(C, rec, chaos_lease_env, out, sizeof(out));
     snprintf(point, sizeof(point),
              "kill reconcile: provision killed at %lld us (\"%s\", %d), reconcile --fix at %lld "
              "us (\"%s\", %d), reconcile --fix again: %d",
@@ -142,9 +124,9 @@ static void two_reconciles(void)
     int s1 = run_killed(prov, &a1, r1, sizeof(r1));
     if (!chaos_wait_lease(C, LEASE_WAIT_MS))
         fail_msg("the killed run's lease never expired");
-    assert_int_equal(crash_run_start(&a, &C->fl, rec, lease_env), 0);
+    assert_int_equal(crash_run_start(&a, &C->fl, rec, chaos_lease_env), 0);
     chaos_sleep_us((int64_t)chaos_draw(C, 20000));
-    assert_int_equal(crash_run_start(&b, &C->fl, rec, lease_env), 0);
+    assert_int_equal(crash_run_start(&b, &C->fl, rec, chaos_lease_env), 0);
     int sa = crash_run_wait(&a), sb = crash_run_wait(&b);
     crash_run_free(&a);
     crash_run_free(&b);
@@ -167,15 +149,15 @@ static void release_vs_provision(bool with_number)
     char point[700], out[1024];
     struct crash_run a, b;
     chaos_next_user(C);
-    if (with_number && chaos_prov(C, prov, lease_env, out, sizeof(out)) != 0)
+    if (with_number && chaos_prov(C, prov, chaos_lease_env, out, sizeof(out)) != 0)
         fail_msg("provision before the race: %s", out);
     bool release_first = chaos_draw(C, 2) == 0;
     int victim = (int)chaos_draw(C, 3) - 1; /* -1 none, 0 the first started, 1 the second */
     int64_t off = (int64_t)chaos_draw(C, (uint64_t)clean_us / 2 + 1);
     int64_t at = (int64_t)chaos_draw(C, (uint64_t)clean_us + 1);
-    assert_int_equal(crash_run_start(&a, &C->fl, release_first ? rel : prov, lease_env), 0);
+    assert_int_equal(crash_run_start(&a, &C->fl, release_first ? rel : prov, chaos_lease_env), 0);
     chaos_sleep_us(off);
-    assert_int_equal(crash_run_start(&b, &C->fl, release_first ? prov : rel, lease_env), 0);
+    assert_int_equal(crash_run_start(&b, &C->fl, release_first ? prov : rel, chaos_lease_env), 0);
     if (victim >= 0) {
         chaos_sleep_us(at);
         crash_run_kill(victim == 0 ? &a : &b);
@@ -214,11 +196,11 @@ static void reconcile_beside_paused_release(void)
     struct crash_run a;
     cJSON *l = NULL;
     chaos_next_user(C);
-    if (chaos_prov(C, prov, lease_env, out, sizeof(out)) != 0)
+    if (chaos_prov(C, prov, chaos_lease_env, out, sizeof(out)) != 0)
         fail_msg("provision before the release: %s", out);
     long k = (long)chaos_draw(C, 30);
     bool provision_first = chaos_draw(C, 2) == 0;
-    assert_int_equal(crash_run_start(&a, &C->fl, rel, lease_env), 0);
+    assert_int_equal(crash_run_start(&a, &C->fl, rel, chaos_lease_env), 0);
     while (a.lines < k && crash_run_line(&a, &l)) {
         cJSON_Delete(l);
         l = NULL;
@@ -226,8 +208,8 @@ static void reconcile_beside_paused_release(void)
     kill(a.run.pid, SIGSTOP);
     if (!chaos_wait_lease(C, LEASE_WAIT_MS))
         fail_msg("the frozen release's lease never expired");
-    int s1 = chaos_prov(C, rec, lease_env, out, sizeof(out));
-    int s2 = provision_first ? chaos_prov(C, prov, lease_env, out, sizeof(out)) : -1;
+    int s1 = chaos_prov(C, rec, chaos_lease_env, out, sizeof(out));
+    int s2 = provision_first ? chaos_prov(C, prov, chaos_lease_env, out, sizeof(out)) : -1;
     kill(a.run.pid, SIGCONT);
     int sa = crash_run_wait(&a);
     snprintf(point, sizeof(point),
@@ -254,14 +236,14 @@ static void reconcile_beside_paused_provision(void)
     cJSON *l = NULL;
     chaos_next_user(C);
     long k = 1 + (long)chaos_draw(C, 40);
-    assert_int_equal(crash_run_start(&a, &C->fl, prov, lease_env), 0);
+    assert_int_equal(crash_run_start(&a, &C->fl, prov, chaos_lease_env), 0);
     while (a.lines < k && crash_run_line(&a, &l)) {
         cJSON_Delete(l);
         l = NULL;
     }
     kill(a.run.pid, SIGSTOP);
     bool expired = chaos_wait_lease(C, LEASE_WAIT_MS);
-    int s1 = chaos_prov(C, rec, lease_env, out, sizeof(out));
+    int s1 = chaos_prov(C, rec, chaos_lease_env, out, sizeof(out));
     kill(a.run.pid, SIGCONT);
     int sa = crash_run_wait(&a);
     snprintf(point, sizeof(point),
@@ -307,7 +289,7 @@ static void resets_after_commit(void)
             h_resp_free(&r);
         }
     }
-    int s = chaos_prov(C, prov, lease_env, out, sizeof(out));
+    int s = chaos_prov(C, prov, chaos_lease_env, out, sizeof(out));
     snprintf(point, sizeof(point), "every write answered {%s} after its effect, p %.2f: exit %d",
              act, p, s);
     chaos_verdict(C, point);
@@ -365,7 +347,7 @@ static void compensate_killed(int target)
              "\"after_effect\":true}}",
              undo[target]);
     add_rule(fakes[target], body);
-    assert_int_equal(crash_run_start(&cr, &C->fl, prov, lease_env), 0);
+    assert_int_equal(crash_run_start(&cr, &C->fl, prov, chaos_lease_env), 0);
     bool fired = false;
     for (int64_t until = fk_mono_us() + 8000000; !fired && fk_mono_us() < until;) {
         fired = rule_fired(flow_fake(&C->fl, fakes[target]), "undo");
@@ -401,7 +383,7 @@ static bool compensate_at(bool at_completion, long k)
         add_rule(FLOW_LIVEKIT, "{\"id\":\"refuse\",\"times\":1,\"match\":{\"method\":\"POST\","
                                "\"path\":\"/twirp/livekit.SIP/CreateSIPDispatchRule\"},"
                                "\"action\":{\"error\":\"invalid_argument\"}}");
-    assert_int_equal(crash_run_start(&cr, &C->fl, prov, lease_env), 0);
+    assert_int_equal(crash_run_start(&cr, &C->fl, prov, chaos_lease_env), 0);
     long seen = -1; /* lines since "compensate start" */
     while ((k < 0 || seen < k) && crash_run_line(&cr, &l)) {
         const char *st = cJSON_GetStringValue(cJSON_GetObjectItem(l, "step"));
@@ -455,7 +437,7 @@ static void long_error(void)
     h_post_json(flow_fake(&C->fl, FLOW_TWILIO), "/__admin/faults", body, &r);
     assert_true(r.status >= 200 && r.status < 300);
     h_resp_free(&r);
-    int s = chaos_prov(C, prov, lease_env, out, sizeof(out));
+    int s = chaos_prov(C, prov, chaos_lease_env, out, sizeof(out));
     snprintf(point, sizeof(point), "a purchase refused with a %zu-byte message: run exit %d",
              sizeof(msg) - 1, s);
     chaos_verdict(C, point);
@@ -471,7 +453,7 @@ static void pause_line(long k)
     struct crash_run a;
     cJSON *l = NULL;
     chaos_next_user(C);
-    assert_int_equal(crash_run_start(&a, &C->fl, prov, lease_env), 0);
+    assert_int_equal(crash_run_start(&a, &C->fl, prov, chaos_lease_env), 0);
     while (a.lines < k && crash_run_line(&a, &l)) {
         cJSON_Delete(l);
         l = NULL;
@@ -481,7 +463,7 @@ static void pause_line(long k)
     for (int tries = 0; b == 4 && tries < 3; tries++) {
         if (!chaos_wait_lease(C, LEASE_WAIT_MS))
             break;
-        b = chaos_prov(C, prov, lease_env, bout, sizeof(bout));
+        b = chaos_prov(C, prov, chaos_lease_env, bout, sizeof(bout));
     }
     kill(a.run.pid, SIGCONT);
     int sa = crash_run_wait(&a);
@@ -508,7 +490,7 @@ static void pause_every_line(void **state)
     const char *prov[] = {"provision", "--user-token", C->fl.token, NULL};
     struct crash_run cr;
     chaos_next_user(C);
-    assert_int_equal(crash_run_start(&cr, &C->fl, prov, lease_env), 0);
+    assert_int_equal(crash_run_start(&cr, &C->fl, prov, chaos_lease_env), 0);
     assert_int_equal(crash_run_wait(&cr), 0);
     long lines = cr.lines;
     crash_run_free(&cr);
@@ -519,7 +501,7 @@ static void pause_every_line(void **state)
 static void schedules(void **state)
 {
     (void)state;
-    measure();
+    clean_us = chaos_clean_provision(C, chaos_lease_env);
     long_error();
     compensate_killed(0);
     compensate_killed(1);

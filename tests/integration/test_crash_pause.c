@@ -38,21 +38,17 @@ static struct chaos *C;
 static long points[MAX_POINTS]; /* trace line numbers of the clean run's step events */
 static int npoints;
 
-static const char *const lease_env[] = {"PROV_LEASE_MS=1000", NULL};
-
 static int setup(void **state)
 {
     (void)state;
-    C = calloc(1, sizeof(*C));
-    return C != NULL && chaos_start(C, "crash_pause", PAUSE_SEED, MAX_USERS, false) == 0 ? 0 : -1;
+    C = chaos_new("crash_pause", PAUSE_SEED, MAX_USERS, false);
+    return C != NULL ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    int rc = chaos_stop(C);
-    free(C);
-    return rc;
+    return chaos_free(C);
 }
 
 static bool is_step_event(const cJSON *l)
@@ -68,7 +64,7 @@ static void measure(void)
     struct crash_run cr;
     cJSON *l = NULL;
     chaos_next_user(C);
-    assert_int_equal(crash_run_start(&cr, &C->fl, args, lease_env), 0);
+    assert_int_equal(crash_run_start(&cr, &C->fl, args, chaos_lease_env), 0);
     while (crash_run_line(&cr, &l)) {
         if (is_step_event(l) && npoints < MAX_POINTS)
             points[npoints++] = cr.lines;
@@ -92,7 +88,7 @@ static int run_b(char *out, size_t len)
     for (int tries = 0; status == 4 && tries < 3; tries++) {
         if (tries > 0 && !chaos_wait_lease(C, LEASE_WAIT_MS))
             break;
-        status = chaos_prov(C, args, lease_env, out, len);
+        status = chaos_prov(C, args, chaos_lease_env, out, len);
     }
     return status;
 }
@@ -124,7 +120,7 @@ static void pause_at(long k, bool during)
     int b;
 
     chaos_next_user(C);
-    assert_int_equal(crash_run_start(&a, &C->fl, args, lease_env), 0);
+    assert_int_equal(crash_run_start(&a, &C->fl, args, chaos_lease_env), 0);
     while (a.lines < k && crash_run_line(&a, &l)) {
         cJSON_Delete(l);
         l = NULL;
@@ -137,7 +133,7 @@ static void pause_at(long k, bool during)
     if (during) {
         const char *bargs[] = {"provision", "--user-token", C->fl.token, NULL};
         struct crash_run brun;
-        assert_int_equal(crash_run_start(&brun, &C->fl, bargs, lease_env), 0);
+        assert_int_equal(crash_run_start(&brun, &C->fl, bargs, chaos_lease_env), 0);
         kill(a.run.pid, SIGCONT);
         b = crash_run_wait(&brun);
         snprintf(bout, sizeof(bout), "%s", brun.run.out != NULL ? brun.run.out : "");
@@ -207,7 +203,7 @@ static void stale_read(const struct stale *s)
     h_post_json(p, "/__admin/faults", body, &r);
     assert_true(r.status >= 200 && r.status < 300);
     h_resp_free(&r);
-    assert_int_equal(crash_run_start(&a, &C->fl, args, lease_env), 0);
+    assert_int_equal(crash_run_start(&a, &C->fl, args, chaos_lease_env), 0);
     int64_t until = fk_mono_us() + 10 * 1000000LL;
     while (!fired(p) && fk_mono_us() < until)
         chaos_sleep_us(10000); /* between reads of a condition, bounded */

@@ -40,22 +40,17 @@ static struct chaos *C;
 static long release_lines;
 static int64_t release_us;
 
-static const char *const lease_env[] = {"PROV_LEASE_MS=1000", NULL};
-
 static int setup(void **state)
 {
     (void)state;
-    C = calloc(1, sizeof(*C));
-    return C != NULL && chaos_start(C, "crash_release", RELEASE_SEED, MAX_USERS, false) == 0 ? 0
-                                                                                             : -1;
+    C = chaos_new("crash_release", RELEASE_SEED, MAX_USERS, false);
+    return C != NULL ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    int rc = chaos_stop(C);
-    free(C);
-    return rc;
+    return chaos_free(C);
 }
 
 /* A fresh user with a number. */
@@ -125,7 +120,7 @@ static void measure(void)
     char why[1400];
     provisioned_user();
     args[2] = C->fl.token;
-    assert_int_equal(crash_run_start(&cr, &C->fl, args, lease_env), 0);
+    assert_int_equal(crash_run_start(&cr, &C->fl, args, chaos_lease_env), 0);
     assert_int_equal(crash_run_wait(&cr), 0);
     release_lines = cr.lines;
     release_us = fk_mono_us() - cr.start_us;
@@ -145,7 +140,7 @@ static void kill_release(long k, int64_t at_us)
     cJSON *l = NULL;
     provisioned_user();
     args[2] = C->fl.token;
-    assert_int_equal(crash_run_start(&cr, &C->fl, args, lease_env), 0);
+    assert_int_equal(crash_run_start(&cr, &C->fl, args, chaos_lease_env), 0);
     if (at_us >= 0)
         chaos_sleep_us(at_us);
     while (at_us < 0 && cr.lines < k && crash_run_line(&cr, &l)) {
@@ -182,7 +177,7 @@ static void pause_release(long k)
     cJSON *l = NULL;
     provisioned_user();
     args[2] = prov[2] = C->fl.token;
-    assert_int_equal(crash_run_start(&cr, &C->fl, args, lease_env), 0);
+    assert_int_equal(crash_run_start(&cr, &C->fl, args, chaos_lease_env), 0);
     while (cr.lines < k && crash_run_line(&cr, &l)) {
         cJSON_Delete(l);
         l = NULL;
@@ -195,7 +190,7 @@ static void pause_release(long k)
     for (int tries = 0; rc == 4 && tries < 3; tries++) {
         if (!chaos_wait_lease(C, LEASE_WAIT_MS))
             fail_msg("%s: the frozen release's lease never expired", point);
-        rc = chaos_prov(C, prov, lease_env, out, sizeof(out));
+        rc = chaos_prov(C, prov, chaos_lease_env, out, sizeof(out));
     }
     kill(cr.run.pid, SIGCONT);
     int status = crash_run_wait(&cr);
@@ -247,7 +242,7 @@ static void reconcile_round(int round)
         snprintf(ids[i], sizeof(ids[i]), "%s", C->fl.user_id);
         args[2] = tokens[i];
         killed[i] = chaos_draw(C, 2) == 0;
-        assert_int_equal(crash_run_start(&runs[i], &C->fl, args, lease_env), 0);
+        assert_int_equal(crash_run_start(&runs[i], &C->fl, args, chaos_lease_env), 0);
     }
     int r1 = chaos_prov(C, rec, NULL, out, sizeof(out));
     chaos_sleep_us((int64_t)chaos_draw(C, 30000));

@@ -36,35 +36,17 @@
 static struct chaos *C;
 static int64_t clean_us;
 
-static const char *const lease_env[] = {"PROV_LEASE_MS=1000", NULL};
-
 static int setup(void **state)
 {
     (void)state;
-    C = calloc(1, sizeof(*C));
-    return C != NULL && chaos_start(C, "crash_stop", STOP_SEED, MAX_USERS, false) == 0 ? 0 : -1;
+    C = chaos_new("crash_stop", STOP_SEED, MAX_USERS, false);
+    return C != NULL ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    int rc = chaos_stop(C);
-    free(C);
-    return rc;
-}
-
-static void measure(void)
-{
-    const char *args[] = {"provision", "--user-token", C->fl.token, NULL};
-    struct crash_run cr;
-    char why[1400];
-    chaos_next_user(C);
-    assert_int_equal(crash_run_start(&cr, &C->fl, args, lease_env), 0);
-    assert_int_equal(crash_run_wait(&cr), 0);
-    clean_us = fk_mono_us() - cr.start_us;
-    crash_run_free(&cr);
-    if (!chaos_converged(C, why, sizeof(why)))
-        fail_msg("a clean run did not converge: %s", why);
+    return chaos_free(C);
 }
 
 /* One POST to a serve, on its own thread. */
@@ -102,7 +84,7 @@ static void serve_start(struct h_proc *srv)
     const char *const *env = flow_env(&C->fl);
     for (size_t i = 0; env[i] != NULL; i++)
         putenv((char *)env[i]);
-    putenv((char *)lease_env[0]);
+    putenv((char *)chaos_lease_env[0]);
     const char *args[] = {"serve", NULL};
     assert_int_equal(h_start(srv, "provisioner", args), 0);
 }
@@ -246,7 +228,7 @@ static void frozen_fake(void)
         h_resp_free(&r);
     }
 
-    assert_int_equal(crash_run_start(&a, &C->fl, prov, mode == 2 ? lease_env : short_env), 0);
+    assert_int_equal(crash_run_start(&a, &C->fl, prov, mode == 2 ? chaos_lease_env : short_env), 0);
     bool seen = false;
     while (!seen && crash_run_line(&a, &l)) {
         seen = step_start(l, step);
@@ -276,7 +258,7 @@ static void frozen_fake(void)
         /* B holds the job (Supabase answers) and then waits on the frozen fake; A's queued
          * requests and B's are served together once it is thawed. */
         const char *const *bargs = mode == 2 ? prov : resume;
-        assert_int_equal(crash_run_start(&b, &C->fl, bargs, lease_env), 0);
+        assert_int_equal(crash_run_start(&b, &C->fl, bargs, chaos_lease_env), 0);
         chaos_sleep_us((int64_t)chaos_draw(C, 300000));
         kill(pid, SIGCONT);
         sb = crash_run_wait(&b);
@@ -305,7 +287,7 @@ static void frozen_fake(void)
 static void schedules(void **state)
 {
     (void)state;
-    measure();
+    clean_us = chaos_clean_provision(C, chaos_lease_env);
     for (int round = 0; round < C->scale; round++) {
         serves(1, 0, chaos_draw(C, 4) == 0);
         serves(2, (int)chaos_draw(C, 3) - 1, false);

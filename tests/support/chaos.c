@@ -63,6 +63,42 @@ int chaos_stop(struct chaos *c)
     return rc;
 }
 
+const char *const chaos_lease_env[] = {"PROV_LEASE_MS=" CHAOS_STR(CHAOS_LEASE_MS), NULL};
+
+struct chaos *chaos_new(const char *name, long seed, int max_users, bool with_db)
+{
+    struct chaos *c = calloc(1, sizeof(*c));
+    if (c != NULL && chaos_start(c, name, seed, max_users, with_db) != 0) {
+        chaos_stop(c);
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+int chaos_free(struct chaos *c)
+{
+    int rc = chaos_stop(c);
+    free(c);
+    return rc;
+}
+
+int64_t chaos_clean_provision(struct chaos *c, const char *const *env)
+{
+    const char *args[] = {"provision", "--user-token", NULL, NULL};
+    struct crash_run cr;
+    char why[1400];
+    chaos_next_user(c);
+    args[2] = c->fl.token;
+    assert_int_equal(crash_run_start(&cr, &c->fl, args, env), 0);
+    assert_int_equal(crash_run_wait(&cr), 0);
+    int64_t us = fk_mono_us() - cr.start_us;
+    crash_run_free(&cr);
+    if (!chaos_converged(c, why, sizeof(why)))
+        fail_msg("a clean run did not converge: %s", why);
+    return us;
+}
+
 void chaos_next_user(struct chaos *c)
 {
     c->users++;

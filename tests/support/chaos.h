@@ -27,6 +27,8 @@
 
 #define CHAOS_MAX_FAILURES 16
 #define CHAOS_LEASE_MS     1000 /* PROV_LEASE_MS of the runs that are paused or killed */
+#define CHAOS_STR_(x)      #x
+#define CHAOS_STR(x)       CHAOS_STR_(x)
 
 struct chaos {
     struct h_flow fl;
@@ -46,6 +48,15 @@ struct chaos {
 int chaos_start(struct chaos *c, const char *name, long seed, int max_users, bool with_db);
 /* Stop the fakes (0 when all stopped cleanly) and remove the temporary folder. */
 int chaos_stop(struct chaos *c);
+/* A cmocka group fixture: chaos_start on the heap; NULL when it could not start. */
+struct chaos *chaos_new(const char *name, long seed, int max_users, bool with_db);
+/* chaos_stop, then free the fixture; 0 when all stopped cleanly. */
+int chaos_free(struct chaos *c);
+/* The environment of the runs that are paused or killed: PROV_LEASE_MS=CHAOS_LEASE_MS. */
+extern const char *const chaos_lease_env[];
+/* The next user provisioned to completion with env; fails the test unless it converged.
+ * Returns the run's wall time in microseconds (what a drawn kill instant is drawn within). */
+int64_t chaos_clean_provision(struct chaos *c, const char *const *env);
 /* The next user (crash_use_user); fails the test past max_users. */
 void chaos_next_user(struct chaos *c);
 /* A seeded draw in [0, n). */
