@@ -1,11 +1,11 @@
 /* filter_err.c: the filter module's errors in PostgREST's terms (filter_int.h): PGRST100 parse
  * errors and 42703 for an unknown column, with PostgreSQL's hint naming the closest column. */
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "fake_supabase/filter_int.h"
+#include "fakekit/text.h"
 
 void sb_qerr_set(struct sb_qerr *e, unsigned status, const char *code, const char *details,
                  const char *fmt, ...)
@@ -32,29 +32,6 @@ int sb_qerr_parse(struct sb_qerr *e, const char *what, const char *text, size_t 
     return FK_EINVAL;
 }
 
-/* Levenshtein distance of a and b (insert, delete, substitute cost 1), bytes. */
-static size_t distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b), row[130];
-
-    if (lb >= sizeof(row) / sizeof(row[0]))
-        return SIZE_MAX;
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-            best = up + 1 < best ? up + 1 : best;
-            best = row[j - 1] + 1 < best ? row[j - 1] + 1 : best;
-            diag = up;
-            row[j] = best;
-        }
-    }
-    return row[lb];
-}
-
 int sb_qerr_column(struct sb_qerr *e, const struct sb_table *t, const char *name)
 {
     /* PostgreSQL's hint (parse_relation.c errorMissingColumn, updateFuzzyAttrMatchState): the
@@ -65,7 +42,7 @@ int sb_qerr_column(struct sb_qerr *e, const struct sb_table *t, const char *name
 
     sb_qerr_set(e, 400, "42703", NULL, "column %.80s.%.80s does not exist", t->name, name);
     for (size_t i = 0; i < t->ncols; i++) {
-        size_t d = distance(t->cols[i].name, name);
+        size_t d = fk_edit_distance(t->cols[i].name, name, false);
         if (d > half)
             continue;
         if (d < best) {
