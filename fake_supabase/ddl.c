@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "fake_supabase/ddl_int.h"
+#include "fakekit/buf.h"
 
 #define DDL_FILE_MAX  (4 * 1024 * 1024)
 #define LEGACY_MARKER "-- fake_supabase: sqlite"
@@ -426,33 +427,6 @@ int ddl_read_text(const char *name, const char *text, struct ddl_result *out, st
     return rc;
 }
 
-static char *read_file(const char *path, struct fk_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    char *text = NULL;
-    size_t n = 0;
-
-    if (f == NULL) {
-        fk_error_set(err, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    text = malloc(DDL_FILE_MAX + 1);
-    if (text != NULL)
-        n = fread(text, 1, DDL_FILE_MAX + 1, f);
-    if (text == NULL || ferror(f) || n > DDL_FILE_MAX) {
-        fk_error_set(err, "%s: %s", path,
-                     text == NULL ? "out of memory"
-                     : ferror(f)  ? "read error"
-                                  : "file too large");
-        free(text);
-        text = NULL;
-    } else {
-        text[n] = '\0';
-    }
-    fclose(f);
-    return text;
-}
-
 static int by_name(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -508,7 +482,7 @@ int ddl_read_path(const char *path, struct ddl_result *out, struct fk_error *err
         return FK_EIO;
     }
     if (!S_ISDIR(sb.st_mode)) {
-        char *text = read_file(path, err);
+        char *text = fk_read_file(path, DDL_FILE_MAX, NULL, err);
         rc = text != NULL ? ddl_read_text(path, text, out, err) : FK_EIO;
         free(text);
         return rc;
@@ -523,7 +497,7 @@ int ddl_read_path(const char *path, struct ddl_result *out, struct fk_error *err
         char full[4096];
         char *text;
         snprintf(full, sizeof(full), "%s/%s", path, names[i]);
-        text = read_file(full, err);
+        text = fk_read_file(full, DDL_FILE_MAX, NULL, err);
         rc = text != NULL ? ddl_reader_add(r, full, text, err) : FK_EIO;
         free(text);
     }

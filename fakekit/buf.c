@@ -4,6 +4,7 @@
  * data, len and cap exactly as they were, so callers can report FK_ERANGE and keep going. */
 #include "fakekit/buf.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,4 +121,35 @@ char *fk_buf_take(struct fk_buf *b, size_t *len)
     b->len = 0;
     b->cap = 0;
     return p;
+}
+
+char *fk_read_file(const char *path, size_t max, size_t *len, struct fk_error *err)
+{
+    FILE *f = fopen(path, "rbe");
+    struct fk_buf b;
+    char chunk[8192];
+    size_t n;
+    int rc = FK_OK;
+
+    if (f == NULL) {
+        fk_error_set(err, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    fk_buf_init(&b, max);
+    while (rc == FK_OK && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        rc = fk_buf_add(&b, chunk, n);
+    if (rc == FK_OK && ferror(f))
+        rc = FK_EIO;
+    fclose(f);
+    char *text = rc == FK_OK ? fk_buf_take(&b, len) : NULL;
+    if (rc == FK_OK && text == NULL)
+        rc = FK_ENOMEM;
+    if (rc != FK_OK) {
+        if (rc == FK_ERANGE)
+            fk_error_set(err, "%s: larger than %zu bytes", path, max);
+        else
+            fk_error_set(err, "%s: %s", path, rc == FK_EIO ? "read error" : "out of memory");
+        fk_buf_cleanup(&b);
+    }
+    return text;
 }

@@ -28,4 +28,9 @@ const char *fk_buf_str(const struct fk_buf *b);
  * the buffer is left empty. */
 char *fk_buf_take(struct fk_buf *b, size_t *len);
 
+/* The whole file at path, NUL-terminated (caller frees; *len gets its length when len is not
+ * NULL), read to its end, so pipes work too. NULL with err "PATH: why" when it cannot be opened
+ * or read, holds more than max bytes ("larger than MAX bytes"), or memory runs out. */
+char *fk_read_file(const char *path, size_t max, size_t *len, struct fk_error *err);
+
 #endif

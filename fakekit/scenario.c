@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fakekit/buf.h"
 #include "fakekit/json.h"
 #include "fakekit/limits.h"
 
@@ -278,38 +279,23 @@ int fk_scenario_check(struct fk_app *app, const cJSON *doc, cJSON **summary, str
 
 int fk_scenario_load_file(struct fk_app *app, const char *path, struct fk_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    char *text = NULL;
-    long len;
+    struct fk_error inner = {{0}};
+    size_t len = 0;
+    char *text = fk_read_file(path, FK_SCENARIO_FILE_MAX, &len, &inner);
     cJSON *doc = NULL;
     int rc = FK_EIO;
-    struct fk_error inner = {{0}};
 
-    if (f == NULL) {
-        fk_error_set(err, "cannot read scenario %s", path);
-        return FK_EIO;
+    if (text == NULL) {
+        fk_error_set(err, "scenario %s", inner.msg);
+        return rc;
     }
-    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) > FK_SCENARIO_FILE_MAX) {
-        fk_error_set(err, "scenario %s: %ld bytes, at most %d", path, len, FK_SCENARIO_FILE_MAX);
-        rc = FK_ERANGE;
-        goto out;
-    }
-    if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0 ||
-        (text = malloc((size_t)len + 1)) == NULL || fread(text, 1, (size_t)len, f) != (size_t)len) {
-        fk_error_set(err, "cannot read scenario %s", path);
-        goto out;
-    }
-    text[len] = '\0';
-    if ((doc = fk_json_parse(text, (size_t)len, FK_JSON_LAST, &inner)) == NULL) {
+    if ((doc = fk_json_parse(text, len, FK_JSON_LAST, &inner)) == NULL) {
         fk_error_set(err, "scenario %s: %s", path, inner.msg);
         rc = FK_EINVAL;
-        goto out;
-    }
-    if ((rc = fk_scenario_apply(app, doc, NULL, &inner)) != 0)
+    } else if ((rc = fk_scenario_apply(app, doc, NULL, &inner)) != 0) {
         fk_error_set(err, "scenario %s: %s", path, inner.msg);
-out:
+    }
     cJSON_Delete(doc);
     free(text);
-    fclose(f);
     return rc;
 }

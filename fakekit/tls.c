@@ -11,27 +11,15 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "fakekit/buf.h"
+
 static char *read_pem(const char *path, const char *what, struct fk_error *err)
 {
-    FILE *f = fopen(path, "re");
-    char *text = NULL;
-    long n;
+    struct fk_error inner = {{0}};
+    char *text = fk_read_file(path, FK_TLS_FILE_MAX, NULL, &inner);
 
-    if (f == NULL) {
-        fk_error_set(err, "--%s %s: %s", what, path, strerror(errno));
-        return NULL;
-    }
-    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || n > FK_TLS_FILE_MAX ||
-        fseek(f, 0, SEEK_SET) != 0 || (text = malloc((size_t)n + 1)) == NULL ||
-        fread(text, 1, (size_t)n, f) != (size_t)n) {
-        fk_error_set(err, "--%s %s: unreadable or larger than %d bytes", what, path,
-                     FK_TLS_FILE_MAX);
-        free(text);
-        text = NULL;
-    } else {
-        text[n] = '\0';
-    }
-    fclose(f);
+    if (text == NULL)
+        fk_error_set(err, "--%s %s", what, inner.msg);
     return text;
 }
 

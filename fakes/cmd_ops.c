@@ -19,7 +19,7 @@
 #include "fakes/svg.h"
 #include "fakes/timeline.h"
 
-#define FILE_MAX (16L * 1024 * 1024) /* scenario and trace files; far above any real one */
+#define FILE_MAX ((size_t)16 * 1024 * 1024) /* scenario and trace files; far above any real one */
 
 void fx_resolve_state(struct fx_opts *o)
 {
@@ -55,30 +55,7 @@ const char *fx_base_url(const struct fx_running *r, char *buf, size_t len)
 
 char *fx_read_file(const char *path, struct fk_error *err)
 {
-    FILE *f = fopen(path, "re");
-    char *data = NULL;
-    long size;
-
-    if (f == NULL) {
-        fk_error_set(err, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || size > FILE_MAX ||
-        fseek(f, 0, SEEK_SET) != 0) {
-        fk_error_set(err, "%s: unreadable or larger than %ld bytes", path, FILE_MAX);
-        fclose(f);
-        return NULL;
-    }
-    data = malloc((size_t)size + 1);
-    if (data == NULL || fread(data, 1, (size_t)size, f) != (size_t)size) {
-        fk_error_set(err, "%s: %s", path, data == NULL ? "out of memory" : "read failed");
-        free(data);
-        data = NULL;
-    } else {
-        data[size] = '\0';
-    }
-    fclose(f);
-    return data;
+    return fk_read_file(path, FILE_MAX, NULL, err);
 }
 
 int fx_load_running(const struct fx_opts *o, struct fx_running *r, int *n)

@@ -4,8 +4,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -137,6 +139,40 @@ static void reset_keeps_memory(void **state)
     fk_buf_cleanup(&b); /* cleanup twice is harmless */
 }
 
+/* fk_read_file: a file of 20,000 bytes (more than one read) whole, the same over a limit one
+ * byte short, a missing file, each with its path in the error. */
+static void read_file_whole_or_refused(void **state)
+{
+    char path[] = "/tmp/test_buf_XXXXXX";
+    int fd = mkstemp(path);
+    static char data[20000];
+    struct fk_error err = {{0}};
+    size_t len = 0;
+
+    (void)state; /* no fixture */
+    assert_true(fd >= 0);
+    for (size_t i = 0; i < sizeof(data); i++)
+        data[i] = (char)('a' + i % 26);
+    assert_int_equal(write(fd, data, sizeof(data)), (ssize_t)sizeof(data));
+    close(fd);
+
+    char *text = fk_read_file(path, sizeof(data), &len, &err);
+    assert_non_null(text);
+    assert_int_equal(len, sizeof(data));
+    assert_memory_equal(text, data, sizeof(data));
+    assert_int_equal(text[len], '\0');
+    free(text);
+
+    assert_null(fk_read_file(path, sizeof(data) - 1, &len, &err));
+    assert_non_null(strstr(err.msg, "larger than 19999 bytes"));
+    assert_non_null(strstr(err.msg, path));
+    unlink(path);
+
+    assert_null(fk_read_file(path, sizeof(data), NULL, &err));
+    assert_non_null(strstr(err.msg, path));
+    assert_non_null(strstr(err.msg, "No such file"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -146,6 +182,7 @@ int main(void)
         cmocka_unit_test(printf_appends_and_checks_limit),
         cmocka_unit_test(take_hands_over_and_empties),
         cmocka_unit_test(reset_keeps_memory),
+        cmocka_unit_test(read_file_whole_or_refused),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
