@@ -143,17 +143,6 @@ static char *fake_answer(const struct pgcase *c)
     return res;
 }
 
-static void put_literal(FILE *f, const char *s)
-{
-    fputc('\'', f);
-    for (; *s != '\0'; s++) {
-        if (*s == '\'')
-            fputc('\'', f);
-        fputc(*s, f);
-    }
-    fputc('\'', f);
-}
-
 /* ---- a sample through HTTP: the same table, rows and requests on both ---- */
 
 /* The DDL both accept: PostgreSQL's types as the DDL reader declares them for SQLite. */
@@ -217,7 +206,7 @@ static void build_http_sql(void)
     FILE *f = fmemopen(http_sql + n, sizeof http_sql - n, "w");
 
     assert_non_null(f);
-    put_literal(f, http_rows);
+    pgrun_put_literal(f, http_rows);
     fputs(");\n", f);
     for (size_t i = 0; i < NHTTP; i++)
         fprintf(f,
@@ -308,10 +297,10 @@ static size_t postgres_answers(char ***lines)
         fputs(cases[i].b != NULL ? "SELECT pc('" : rt != NULL ? "SELECT pa('" : "SELECT pj('", f);
         fputs(rt != NULL ? rt : cases[i].type, f);
         fputs("', ", f);
-        put_literal(f, cases[i].a);
+        pgrun_put_literal(f, cases[i].a);
         if (cases[i].b != NULL) {
             fputs(", ", f);
-            put_literal(f, cases[i].b);
+            pgrun_put_literal(f, cases[i].b);
         }
         fputs(");\n", f);
     }

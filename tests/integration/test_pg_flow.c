@@ -39,17 +39,6 @@
 
 static char *tok[2]; /* ONE's and TWO's access tokens from the fake */
 
-static void put_literal(FILE *f, const char *s)
-{
-    fputc('\'', f);
-    for (; *s != '\0'; s++) {
-        if (*s == '\'')
-            fputc('\'', f);
-        fputc(*s, f);
-    }
-    fputc('\'', f);
-}
-
 /* The request's SQL with :rows / :body bound (as literals), into f as one SQL literal. */
 static void put_query(FILE *f, const struct flow_req *q)
 {
@@ -67,7 +56,7 @@ static void put_query(FILE *f, const struct flow_req *q)
         if (strncmp(s, ":rows", 5) == 0 || strncmp(s, ":body", 5) == 0) {
             bool wrap = s[1] == 'r' && q->body[0] == '{';
             fputs(wrap ? "json_build_array(" : "", m);
-            put_literal(m, q->body);
+            pgrun_put_literal(m, q->body);
             fputs(wrap ? "::json)" : "::json", m);
             s += 5;
         } else {
@@ -83,7 +72,7 @@ static void put_query(FILE *f, const struct flow_req *q)
     else
         fputs(") _postgrest_t", m);
     assert_int_equal(fclose(m), 0);
-    put_literal(f, text);
+    pgrun_put_literal(f, text);
     free(text);
 }
 
@@ -126,7 +115,7 @@ static void put_seed(FILE *f, const char *table, const char *rows)
 {
     fprintf(f, "insert into public.%s select * from json_populate_recordset(null::public.%s, ",
             table, table);
-    put_literal(f, rows);
+    pgrun_put_literal(f, rows);
     fputs(");\n", f);
 }
 

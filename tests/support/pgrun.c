@@ -89,3 +89,14 @@ void pgrun_free(char **lines, size_t n)
         free(lines[i]);
     free(lines);
 }
+
+void pgrun_put_literal(FILE *f, const char *s)
+{
+    fputc('\'', f);
+    for (; *s != '\0'; s++) {
+        if (*s == '\'')
+            fputc('\'', f);
+        fputc(*s, f);
+    }
+    fputc('\'', f);
+}

@@ -10,6 +10,7 @@
 #define H_PGRUN_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Run sql (len bytes) and set *lines to psql's output lines (each and the array malloc'd;
  * pgrun_free releases them). Returns the number of lines, or -1 after saying why on stderr
@@ -17,5 +18,7 @@
  * stderr above). Runs from the repository's root (the script's path is relative). */
 long pgrun(const char *sql, size_t len, char ***lines);
 void pgrun_free(char **lines, size_t n);
+/* Write s to f as an SQL string literal: quoted, each ' doubled. */
+void pgrun_put_literal(FILE *f, const char *s);
 
 #endif
